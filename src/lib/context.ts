@@ -1,0 +1,14 @@
+import type { Sequelize } from 'sequelize';
+import type { Config } from '../config';
+import type { KeyStore } from '../store/keystore';
+import type { Logger } from './logger';
+
+/** What the app and its services run on; built once per process (or per test file). */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  sequelize: Sequelize;
+  store: KeyStore;
+  /** The current instant; tests pass a fixed clock. */
+  now: () => Date;
+}

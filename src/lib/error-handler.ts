@@ -1,0 +1,93 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import {
+  BaseError,
+  ConnectionError,
+  UniqueConstraintError,
+  ForeignKeyConstraintError,
+} from 'sequelize';
+import { AppError } from './errors';
+import type { Logger } from './logger';
+
+export const MESSAGES = {
+  notFound: '요청하신 주소를 찾을 수 없습니다.',
+  badJson: '요청 본문이 올바른 JSON 형식이 아닙니다.',
+  tooLarge: '요청 본문이 허용된 크기를 넘었습니다.',
+  badBody: '요청 본문을 읽을 수 없습니다.',
+  conflict: '이미 처리된 요청입니다.',
+  missingReference: '참조하는 데이터가 존재하지 않습니다.',
+  unavailable: '일시적으로 서비스를 이용할 수 없습니다. 잠시 후 다시 시도해주세요.',
+  internal: '서버에 오류가 발생했습니다. 잠시 후 다시 시도해주세요.',
+} as const;
+
+export const notFoundHandler: RequestHandler = (_req, res) => {
+  res.status(404).json({ success: false, message: MESSAGES.notFound });
+};
+
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+}
+
+/** Maps a thrown value to a status and a client-safe body; never leaks stacks or SQL. */
+function describe(err: unknown): { status: number; body: Record<string, unknown>; log: boolean } {
+  if (err instanceof AppError) {
+    return {
+      status: err.status,
+      body: err.body ?? { success: false, message: err.message },
+      log: err.status >= 500,
+    };
+  }
+  if (err instanceof UniqueConstraintError) {
+    return { status: 409, body: { success: false, message: MESSAGES.conflict }, log: false };
+  }
+  if (err instanceof ForeignKeyConstraintError) {
+    return {
+      status: 409,
+      body: { success: false, message: MESSAGES.missingReference },
+      log: false,
+    };
+  }
+  if (
+    err instanceof ConnectionError ||
+    (err instanceof BaseError && /Timeout|Connection/.test(err.name))
+  ) {
+    return { status: 503, body: { success: false, message: MESSAGES.unavailable }, log: true };
+  }
+  const httpErr = err as HttpLikeError;
+  const status = httpErr?.status ?? httpErr?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // body-parser and friends (expose = true means the message is meant for clients, but it is English).
+    const message =
+      httpErr.type === 'entity.parse.failed'
+        ? MESSAGES.badJson
+        : httpErr.type === 'entity.too.large'
+          ? MESSAGES.tooLarge
+          : MESSAGES.badBody;
+    return { status, body: { success: false, message }, log: false };
+  }
+  return { status: 500, body: { success: false, message: MESSAGES.internal }, log: true };
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const { status, body, log } = describe(err);
+    if (log) {
+      logger.error('request failed', {
+        requestId: res.locals.requestId,
+        method: req.method,
+        path: req.path,
+        status,
+        error: err instanceof Error ? err.message : String(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      });
+    }
+    if (status === 503) res.setHeader('Retry-After', '5');
+    res.status(status).json(body);
+  };
+}

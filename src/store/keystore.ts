@@ -1,0 +1,21 @@
+/**
+ * A small key/value store with expiry: refresh tokens, verification codes, throttles and
+ * counters. Redis in production; a SQLite file in the embedded mode, so values survive a
+ * restart and are shared by every process on the machine (API, worker, CLI).
+ */
+export interface KeyStore {
+  readonly kind: 'redis' | 'sqlite';
+  get(key: string): Promise<string | null>;
+  /** Stores the value, replacing any other; expires after `ttlSeconds` when given. */
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  /** Stores the value only when the key is absent; true when it was stored. */
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /** Adds one and returns the new count; a new counter expires after `ttlSeconds`. */
+  increment(key: string, ttlSeconds: number): Promise<number>;
+  /** Seconds until the key expires, or null when it is absent or has no expiry. */
+  ttl(key: string): Promise<number | null>;
+  del(key: string): Promise<void>;
+  /** Resolves when the store answers; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,119 @@
+import { createClient } from 'redis';
+import { UnavailableError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
+import type { KeyStore } from './keystore';
+
+type RedisClient = ReturnType<typeof createClient>;
+
+/**
+ * Redis-backed store. Commands fail fast while the connection is down (no offline queue),
+ * which the API turns into 503; the client reconnects on its own with capped backoff.
+ */
+export class RedisKeyStore implements KeyStore {
+  readonly kind = 'redis' as const;
+  private lastErrorLogged = 0;
+
+  private constructor(
+    private readonly client: RedisClient,
+    private readonly prefix: string,
+  ) {}
+
+  static async connect(
+    url: string,
+    prefix: string,
+    logger: Logger,
+    options: { connectTimeoutMs?: number } = {},
+  ): Promise<RedisKeyStore> {
+    const client = createClient({
+      url,
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: options.connectTimeoutMs ?? 5000,
+        reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 3000),
+      },
+    });
+    const store = new RedisKeyStore(client, prefix);
+    client.on('error', (err: Error) => {
+      // The client emits an error for every failed reconnect attempt; log at most every 10 s.
+      const now = Date.now();
+      if (now - store.lastErrorLogged > 10_000) {
+        store.lastErrorLogged = now;
+        logger.warn('redis connection problem', { error: err.message });
+      }
+    });
+    client.on('ready', () => logger.info('redis ready'));
+    try {
+      await client.connect();
+    } catch (err) {
+      // Start anyway: the client keeps reconnecting and /health reports the store as down.
+      logger.error('redis unreachable at start', { error: (err as Error).message });
+    }
+    return store;
+  }
+
+  private k(key: string) {
+    return this.prefix + key;
+  }
+
+  private async run<T>(op: () => Promise<T>): Promise<T> {
+    if (!this.client.isReady) throw new UnavailableError();
+    try {
+      return await op();
+    } catch (err) {
+      if (!this.client.isReady) throw new UnavailableError();
+      throw err;
+    }
+  }
+
+  get(key: string) {
+    return this.run(() => this.client.get(this.k(key)));
+  }
+
+  async set(key: string, value: string, ttlSeconds?: number) {
+    await this.run(() =>
+      ttlSeconds
+        ? this.client.set(this.k(key), value, { EX: ttlSeconds })
+        : this.client.set(this.k(key), value),
+    );
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number) {
+    const result = await this.run(() =>
+      this.client.set(this.k(key), value, { EX: ttlSeconds, NX: true }),
+    );
+    return result === 'OK';
+  }
+
+  async increment(key: string, ttlSeconds: number) {
+    const [count] = await this.run(() =>
+      this.client.multi().incr(this.k(key)).expire(this.k(key), ttlSeconds, 'NX').exec(),
+    );
+    return Number(count);
+  }
+
+  async ttl(key: string) {
+    const seconds = await this.run(() => this.client.ttl(this.k(key)));
+    return seconds >= 0 ? seconds : null;
+  }
+
+  async del(key: string) {
+    await this.run(() => this.client.del(this.k(key)));
+  }
+
+  async ping() {
+    await this.run(() => this.client.ping());
+  }
+
+  /** The underlying connection, for libraries that need their own (socket.io adapter, rate limits). */
+  get connection(): RedisClient {
+    return this.client;
+  }
+
+  async close() {
+    if (this.client.isOpen) {
+      await this.client.close();
+    } else {
+      this.client.destroy();
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sqlite3 from 'sqlite3';
+import type { KeyStore } from './keystore';
+
+/**
+ * Key store in a SQLite file (WAL mode), for the embedded mode: it survives restarts and is
+ * shared with the other processes on the machine. Expired keys read as absent and are purged
+ * now and then.
+ */
+export class SqliteKeyStore implements KeyStore {
+  readonly kind = 'sqlite' as const;
+  private writes = 0;
+
+  private constructor(private readonly db: sqlite3.Database) {}
+
+  static async open(file: string): Promise<SqliteKeyStore> {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const handle = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(handle)));
+    });
+    db.configure('busyTimeout', 5000);
+    const store = new SqliteKeyStore(db);
+    await store.exec('PRAGMA journal_mode = WAL');
+    await store.exec(
+      'CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL, exp INTEGER) WITHOUT ROWID',
+    );
+    return store;
+  }
+
+  private exec(sql: string) {
+    return new Promise<void>((resolve, reject) =>
+      this.db.exec(sql, (err) => (err ? reject(err) : resolve())),
+    );
+  }
+
+  private run(sql: string, params: unknown[]) {
+    return new Promise<number>((resolve, reject) =>
+      this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+        if (err) reject(err);
+        else resolve(this.changes);
+      }),
+    );
+  }
+
+  private row<T>(sql: string, params: unknown[]) {
+    return new Promise<T | undefined>((resolve, reject) =>
+      this.db.get(sql, params, (err: Error | null, row: T | undefined) =>
+        err ? reject(err) : resolve(row),
+      ),
+    );
+  }
+
+  private async afterWrite() {
+    this.writes += 1;
+    if (this.writes % 200 === 0) {
+      await this.run('DELETE FROM kv WHERE exp IS NOT NULL AND exp <= ?', [Date.now()]);
+    }
+  }
+
+  private static expiry(ttlSeconds?: number) {
+    return ttlSeconds ? Date.now() + ttlSeconds * 1000 : null;
+  }
+
+  async get(key: string) {
+    const row = await this.row<{ v: string }>(
+      'SELECT v FROM kv WHERE k = ? AND (exp IS NULL OR exp > ?)',
+      [key, Date.now()],
+    );
+    return row ? row.v : null;
+  }
+
+  async set(key: string, value: string, ttlSeconds?: number) {
+    await this.run(
+      'INSERT INTO kv (k, v, exp) VALUES (?, ?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v, exp = excluded.exp',
+      [key, value, SqliteKeyStore.expiry(ttlSeconds)],
+    );
+    await this.afterWrite();
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number) {
+    const changes = await this.run(
+      `INSERT INTO kv (k, v, exp) VALUES (?, ?, ?)
+       ON CONFLICT(k) DO UPDATE SET v = excluded.v, exp = excluded.exp
+       WHERE kv.exp IS NOT NULL AND kv.exp <= ?`,
+      [key, value, SqliteKeyStore.expiry(ttlSeconds), Date.now()],
+    );
+    await this.afterWrite();
+    return changes === 1;
+  }
+
+  async increment(key: string, ttlSeconds: number) {
+    const now = Date.now();
+    const row = await this.row<{ v: string }>(
+      `INSERT INTO kv (k, v, exp) VALUES (?, '1', ?)
+       ON CONFLICT(k) DO UPDATE SET
+         v = CASE WHEN kv.exp IS NOT NULL AND kv.exp <= ? THEN '1' ELSE CAST(CAST(kv.v AS INTEGER) + 1 AS TEXT) END,
+         exp = CASE WHEN kv.exp IS NOT NULL AND kv.exp <= ? THEN excluded.exp ELSE kv.exp END
+       RETURNING v`,
+      [key, SqliteKeyStore.expiry(ttlSeconds), now, now],
+    );
+    await this.afterWrite();
+    return Number(row?.v);
+  }
+
+  async ttl(key: string) {
+    const row = await this.row<{ exp: number | null }>(
+      'SELECT exp FROM kv WHERE k = ? AND (exp IS NULL OR exp > ?)',
+      [key, Date.now()],
+    );
+    if (!row || row.exp === null) return null;
+    return Math.ceil((row.exp - Date.now()) / 1000);
+  }
+
+  async del(key: string) {
+    await this.run('DELETE FROM kv WHERE k = ?', [key]);
+  }
+
+  async ping() {
+    await this.row('SELECT 1', []);
+  }
+
+  close() {
+    return new Promise<void>((resolve, reject) =>
+      this.db.close((err) => (err ? reject(err) : resolve())),
+    );
+  }
+}

@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger } from '../src/lib/logger';
+import type { KeyStore } from '../src/store/keystore';
+import { RedisKeyStore } from '../src/store/redis-store';
+import { SqliteKeyStore } from '../src/store/sqlite-store';
+import { uniqueSuffix } from './support/context';
+import { PrivateRedis } from './support/redis-server';
+
+const logger = createLogger({ level: 'silent', format: 'json' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let redis: PrivateRedis;
+const sqliteFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-kv-')), 'kv.sqlite');
+const stores: Record<string, () => Promise<KeyStore>> = {
+  sqlite: () => SqliteKeyStore.open(sqliteFile),
+  redis: () => RedisKeyStore.connect(redis.url, 'kv-test:', logger),
+};
+
+beforeAll(async () => {
+  redis = await PrivateRedis.start();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+describe.each(Object.keys(stores))('%s key store', (kind) => {
+  let store: KeyStore;
+  beforeAll(async () => {
+    store = await stores[kind]();
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+  const key = () => `k-${uniqueSuffix()}`;
+
+  it('stores, replaces and deletes values', async () => {
+    const k = key();
+    expect(await store.get(k)).toBeNull();
+    await store.set(k, 'one');
+    await store.set(k, 'two');
+    expect(await store.get(k)).toBe('two');
+    expect(await store.ttl(k)).toBeNull();
+    await store.del(k);
+    expect(await store.get(k)).toBeNull();
+  });
+
+  it('forgets a value once its time to live has passed', async () => {
+    const k = key();
+    await store.set(k, 'short', 1);
+    expect(await store.get(k)).toBe('short');
+    expect(await store.ttl(k)).toBeGreaterThan(0);
+    await sleep(1100);
+    expect(await store.get(k)).toBeNull();
+  });
+
+  it('sets only when absent, and again after expiry', async () => {
+    const k = key();
+    expect(await store.setIfAbsent(k, 'first', 1)).toBe(true);
+    expect(await store.setIfAbsent(k, 'second', 1)).toBe(false);
+    expect(await store.get(k)).toBe('first');
+    await sleep(1100);
+    expect(await store.setIfAbsent(k, 'third', 10)).toBe(true);
+    expect(await store.get(k)).toBe('third');
+  });
+
+  it('counts up with a window that starts at the first hit', async () => {
+    const k = key();
+    const counts = await Promise.all([1, 2, 3, 4, 5].map(() => store.increment(k, 1)));
+    expect(counts.sort()).toEqual([1, 2, 3, 4, 5]);
+    await sleep(1100);
+    expect(await store.increment(k, 1)).toBe(1);
+  });
+});
+
+describe('embedded key store', () => {
+  it('is shared between connections to the same file and survives a reopen', async () => {
+    const a = await SqliteKeyStore.open(sqliteFile);
+    const b = await SqliteKeyStore.open(sqliteFile);
+    await a.set('shared', 'from-a', 60);
+    expect(await b.get('shared')).toBe('from-a');
+    await a.close();
+    await b.close();
+    const reopened = await SqliteKeyStore.open(sqliteFile);
+    expect(await reopened.get('shared')).toBe('from-a');
+    await reopened.close();
+  });
+});
+
+describe('redis key store when Redis goes away', () => {
+  it('fails fast with 503 while down and recovers by itself', async () => {
+    const own = await PrivateRedis.start();
+    const store = await RedisKeyStore.connect(own.url, 'kv-fault:', logger);
+    await store.set('a', '1');
+    await own.stop();
+    await expect(store.get('a')).rejects.toMatchObject({ status: 503 });
+    await own.restart();
+    const deadline = Date.now() + 10_000;
+    let recovered = false;
+    while (!recovered && Date.now() < deadline) {
+      recovered = await store.ping().then(
+        () => true,
+        () => false,
+      );
+      if (!recovered) await sleep(100);
+    }
+    expect(recovered).toBe(true);
+    await store.close();
+    await own.stop();
+  });
+});

@@ -1,0 +1,79 @@
+import {
+  formatDetailDate,
+  formatListDate,
+  fromKst,
+  isCalendarDate,
+  kstDate,
+  kstDateTime,
+  kstDaysUntil,
+  kstTime,
+  normalizeTime,
+  relativeTime,
+} from '../src/lib/time';
+
+const at = (iso: string) => new Date(iso);
+
+describe('Korea time', () => {
+  it('reads the Korean wall clock of an instant whatever the process time zone', () => {
+    // 2022-06-09 22:30 UTC is already 2022-06-10 07:30 in Seoul.
+    const instant = at('2022-06-09T22:30:05Z');
+    expect(kstDate(instant)).toBe('2022-06-10');
+    expect(kstTime(instant)).toBe('07:30:05');
+    expect(kstDateTime(instant)).toBe('2022-06-10 07:30:05');
+  });
+
+  it('turns a Korean date and time into the right instant', () => {
+    expect(fromKst('2022-06-10', '07:00').toISOString()).toBe('2022-06-09T22:00:00.000Z');
+    expect(fromKst('2022-06-10', '24:00').toISOString()).toBe('2022-06-10T15:00:00.000Z');
+    expect(() => fromKst('10/06/2022', '07:00')).toThrow(RangeError);
+  });
+
+  it('formats list and detail dates with Korean weekdays', () => {
+    expect(formatListDate('2022-06-10', '07:00:00')).toBe('2022.06.10 (금) 07:00');
+    expect(formatDetailDate('2023-06-01', '17:25:00')).toBe('2023년 06월 01일 목요일 17시 25분');
+  });
+
+  it('normalises meeting times and rejects impossible ones', () => {
+    expect(normalizeTime('7:05')).toBe('07:05:00');
+    expect(normalizeTime('17:25:30')).toBe('17:25:30');
+    expect(normalizeTime('24:00')).toBeNull();
+    expect(normalizeTime('12:60')).toBeNull();
+    expect(normalizeTime('noon')).toBeNull();
+  });
+
+  it('accepts only real calendar dates', () => {
+    expect(isCalendarDate('2024-02-29')).toBe(true);
+    expect(isCalendarDate('2023-02-29')).toBe(false);
+    expect(isCalendarDate('2023-2-1')).toBe(false);
+  });
+
+  it('counts calendar days in Korea, not in UTC', () => {
+    // 23:30 on June 9th in Seoul: the run on June 10th is tomorrow.
+    const now = at('2022-06-09T14:30:00Z');
+    expect(kstDaysUntil('2022-06-10', now)).toBe(1);
+    expect(kstDaysUntil('2022-06-09', now)).toBe(0);
+    expect(kstDaysUntil('2022-06-01', now)).toBe(-8);
+  });
+
+  describe('relative time', () => {
+    const now = at('2023-06-10T12:00:00Z');
+    const before = (ms: number) => new Date(now.getTime() - ms);
+    const MIN = 60_000;
+
+    it.each([
+      [30_000, '방금 전'],
+      [5 * MIN, '5분 전'],
+      [59 * MIN, '59분 전'],
+      [60 * MIN, '1시간 전'],
+      [23 * 60 * MIN, '23시간 전'],
+      [2 * 24 * 60 * MIN, '2일 전'],
+    ])('%i ms ago reads %s', (ms, expected) => {
+      expect(relativeTime(before(ms), now)).toBe(expected);
+    });
+
+    it('shows the Korean month and day within a year, and the year after that', () => {
+      expect(relativeTime(at('2023-06-02T16:00:00Z'), now)).toBe('6월 3일');
+      expect(relativeTime(at('2021-06-02T16:00:00Z'), now)).toBe('2021년 6월 3일');
+    });
+  });
+});
