@@ -1,0 +1,38 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
+
+export class Recomment extends Model<
+  InferAttributes<Recomment>,
+  InferCreationAttributes<Recomment>
+> {
+  declare recommentId: CreationOptional<string>;
+  declare commentId: string;
+  declare userId: string;
+  declare content: string | null;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize) {
+    Recomment.init(
+      {
+        recommentId: {
+          type: DataTypes.STRING(150),
+          primaryKey: true,
+          defaultValue: DataTypes.UUIDV4,
+        },
+        commentId: { type: DataTypes.STRING(150), allowNull: false },
+        userId: { type: DataTypes.STRING(150), allowNull: false },
+        content: { type: DataTypes.TEXT, allowNull: true },
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
+      { sequelize, tableName: 'Recomments' },
+    );
+  }
+}

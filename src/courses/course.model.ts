@@ -1,0 +1,58 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
+
+export class Course extends Model<InferAttributes<Course>, InferCreationAttributes<Course>> {
+  declare courseId: CreationOptional<string>;
+  declare userId: string;
+  declare title: string;
+  declare content: string;
+  declare location: string;
+  declare mapLatLng: string;
+  declare distance: number;
+  /** Free text as the SPA sends it, e.g. `1h 30min`. */
+  declare totalTime: string | null;
+  declare courseImageUrl1: string;
+  declare courseImageUrl2: string | null;
+  declare courseImageUrl3: string | null;
+  declare starPoint: number | null;
+  declare baggage: string | null;
+  declare parking: string | null;
+  declare clickCnt: CreationOptional<number>;
+  declare region: number;
+  declare thema: string;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize) {
+    Course.init(
+      {
+        courseId: { type: DataTypes.STRING(150), primaryKey: true, defaultValue: DataTypes.UUIDV4 },
+        userId: { type: DataTypes.STRING(150), allowNull: false },
+        title: { type: DataTypes.STRING(150), allowNull: false },
+        content: { type: DataTypes.TEXT, allowNull: false },
+        location: { type: DataTypes.STRING(255), allowNull: false },
+        mapLatLng: { type: DataTypes.TEXT, allowNull: false },
+        distance: { type: DataTypes.FLOAT, allowNull: false },
+        totalTime: { type: DataTypes.STRING(50), allowNull: true },
+        courseImageUrl1: { type: DataTypes.STRING(255), allowNull: false },
+        courseImageUrl2: { type: DataTypes.STRING(255), allowNull: true },
+        courseImageUrl3: { type: DataTypes.STRING(255), allowNull: true },
+        starPoint: { type: DataTypes.FLOAT, allowNull: true },
+        baggage: { type: DataTypes.STRING(255), allowNull: true },
+        parking: { type: DataTypes.STRING(255), allowNull: true },
+        clickCnt: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        region: { type: DataTypes.INTEGER, allowNull: false },
+        thema: { type: DataTypes.STRING(20), allowNull: false },
+        createdAt: DataTypes.DATE,
+        updatedAt: DataTypes.DATE,
+      },
+      { sequelize, tableName: 'Courses' },
+    );
+  }
+}

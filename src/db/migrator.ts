@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { Umzug, SequelizeStorage } from 'umzug';
+import type { QueryInterface, Sequelize } from 'sequelize';
+import type { Logger } from '../lib/logger';
+
+export interface MigrationContext {
+  queryInterface: QueryInterface;
+  sequelize: Sequelize;
+}
+
+export type Migration = (context: MigrationContext) => Promise<void>;
+
+/**
+ * Migrations live in the top-level `migrations/` folder: TypeScript when run from source
+ * (tests), JavaScript once compiled to `dist/`. The applied list is kept in `SequelizeMeta`,
+ * the table sequelize-cli uses.
+ */
+export function createMigrator(sequelize: Sequelize, logger?: Logger) {
+  const folder = path.resolve(__dirname, '../../migrations');
+  return new Umzug<MigrationContext>({
+    migrations: {
+      glob: ['*.{js,ts}', { cwd: folder, ignore: ['*.d.ts', '*.map'] }],
+      resolve: ({ name, path: file }) => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const mod = require(file as string) as { up: Migration; down?: Migration };
+        return {
+          name: name.replace(/\.(js|ts)$/, ''),
+          up: ({ context }) => mod.up(context),
+          down: ({ context }) => (mod.down ? mod.down(context) : Promise.resolve()),
+        };
+      },
+    },
+    context: { queryInterface: sequelize.getQueryInterface(), sequelize },
+    storage: new SequelizeStorage({ sequelize, tableName: 'SequelizeMeta' }),
+    logger: logger
+      ? {
+          info: (event) => logger.info('migration', event),
+          warn: (event) => logger.warn('migration', event),
+          error: (event) => logger.error('migration', event),
+          debug: () => undefined,
+        }
+      : undefined,
+  });
+}
+
+const LOCK_NAME = 'erunjrun_migrations';
+const LOCK_WAIT_SECONDS = 300;
+
+/**
+ * Applies the pending migrations. On MySQL, API replicas starting together (with
+ * DB_MIGRATE_ON_START) take turns through a named lock held by one pinned connection, so a
+ * migration never runs twice at once.
+ */
+export async function migrate(sequelize: Sequelize, logger?: Logger): Promise<string[]> {
+  const umzug = createMigrator(sequelize, logger);
+  if (sequelize.getDialect() !== 'mysql') {
+    return (await umzug.up()).map((m) => m.name);
+  }
+  return sequelize.transaction(async (transaction) => {
+    const [rows] = await sequelize.query('SELECT GET_LOCK(?, ?) AS locked', {
+      replacements: [LOCK_NAME, LOCK_WAIT_SECONDS],
+      transaction,
+    });
+    if ((rows as Array<{ locked: number | null }>)[0]?.locked !== 1) {
+      throw new Error(`could not take the migration lock within ${LOCK_WAIT_SECONDS} s`);
+    }
+    try {
+      return (await umzug.up()).map((m) => m.name);
+    } finally {
+      await sequelize.query('SELECT RELEASE_LOCK(?)', { replacements: [LOCK_NAME], transaction });
+    }
+  });
+}
