@@ -1,0 +1,52 @@
+import express, { type Express } from 'express';
+import cors from 'cors';
+import helmet from 'helmet';
+import morgan from 'morgan';
+import type { AppContext } from './lib/context';
+import { errorHandler, notFoundHandler } from './lib/error-handler';
+import { requestId } from './lib/request-id';
+import { ASSETS_DIR } from './lib/paths';
+import { healthRouter } from './health/health.router';
+import { usersRouter } from './users/users.router';
+
+/**
+ * Assembles the Express application. Pure: it never connects or listens, so tests build it
+ * in-process with their own context.
+ */
+export function createApp(ctx: AppContext): Express {
+  const { config, logger } = ctx;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
+
+  app.use(requestId);
+  app.use(helmet());
+  app.use(
+    cors({
+      origin: config.http.corsOrigins,
+      allowedHeaders: ['authorization', 'reauthorization', 'content-type', 'x-request-id'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'OPTIONS'],
+      maxAge: 600,
+    }),
+  );
+  // Access log through winston. The URL is logged without its query string (codes, states).
+  morgan.token('path', (req) => (req as express.Request).path);
+  morgan.token('id', (_req, res) => String((res as express.Response).locals.requestId));
+  app.use(
+    morgan(':id :method :path :status :res[content-length] - :response-time ms', {
+      stream: { write: (line) => logger.http(line.trim()) },
+    }),
+  );
+  app.use(express.json({ limit: config.http.bodyLimit }));
+  app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimit }));
+
+  // The app's own images (the default avatar), cacheable for a day.
+  app.use('/assets', express.static(ASSETS_DIR, { maxAge: '1d', index: false }));
+  app.use('/health', healthRouter(ctx));
+  app.use('/user', usersRouter(ctx));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

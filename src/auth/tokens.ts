@@ -1,0 +1,123 @@
+import crypto from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { AppContext } from '../lib/context';
+
+/**
+ * Our own JWTs. Access and refresh tokens carry a `typ` claim and are only accepted as their
+ * own kind. Each login starts a session (`sid`); the session's refresh token id lives in the
+ * key store with the refresh lifetime, so logout (deleting it) ends the session.
+ */
+export type TokenType = 'access' | 'refresh';
+
+export interface TokenClaims {
+  userId: string;
+  sid: string;
+  typ: TokenType;
+  jti?: string;
+  exp: number;
+}
+
+export type VerifyResult =
+  | { status: 'valid'; claims: TokenClaims }
+  | { status: 'expired'; claims: TokenClaims }
+  | { status: 'invalid' };
+
+export interface SessionTokens {
+  token: string;
+  refreshToken: string;
+  sid: string;
+}
+
+const ISSUER = 'erunjrun';
+const ALGORITHM = 'HS256';
+
+const sessionKey = (userId: string, sid: string) => `refresh:${userId}:${sid}`;
+
+/** Issued-at from the context clock, so expiry follows the same clock that checks it. */
+const issuedAt = (ctx: Pick<AppContext, 'now'>) => Math.floor(ctx.now().getTime() / 1000);
+
+export function signAccessToken(
+  ctx: Pick<AppContext, 'config' | 'now'>,
+  userId: string,
+  sid: string,
+  ttlSeconds = ctx.config.jwt.accessTtlSeconds,
+): string {
+  return jwt.sign({ userId, sid, typ: 'access', iat: issuedAt(ctx) }, ctx.config.jwt.secret, {
+    algorithm: ALGORITHM,
+    issuer: ISSUER,
+    expiresIn: ttlSeconds,
+  });
+}
+
+function signRefreshToken(
+  ctx: Pick<AppContext, 'config' | 'now'>,
+  userId: string,
+  sid: string,
+  jti: string,
+) {
+  return jwt.sign({ userId, sid, typ: 'refresh', iat: issuedAt(ctx) }, ctx.config.jwt.secret, {
+    algorithm: ALGORITHM,
+    issuer: ISSUER,
+    expiresIn: ctx.config.jwt.refreshTtlSeconds,
+    jwtid: jti,
+  });
+}
+
+/** Checks signature, issuer, kind and expiry (against the context clock). */
+export function verifyToken(
+  ctx: Pick<AppContext, 'config' | 'now'>,
+  token: string,
+  typ: TokenType,
+): VerifyResult {
+  let decoded: unknown;
+  try {
+    decoded = jwt.verify(token, ctx.config.jwt.secret, {
+      algorithms: [ALGORITHM],
+      issuer: ISSUER,
+      ignoreExpiration: true,
+    });
+  } catch {
+    return { status: 'invalid' };
+  }
+  const claims = decoded as Partial<TokenClaims>;
+  if (
+    claims.typ !== typ ||
+    typeof claims.userId !== 'string' ||
+    typeof claims.sid !== 'string' ||
+    typeof claims.exp !== 'number'
+  ) {
+    return { status: 'invalid' };
+  }
+  const valid = claims as TokenClaims;
+  if (valid.exp * 1000 <= ctx.now().getTime()) return { status: 'expired', claims: valid };
+  return { status: 'valid', claims: valid };
+}
+
+/** Starts a session for the user: a refresh token stored with its lifetime, and an access token. */
+export async function startSession(
+  ctx: Pick<AppContext, 'config' | 'store' | 'now'>,
+  userId: string,
+  options: { accessTtlSeconds?: number } = {},
+): Promise<SessionTokens> {
+  const sid = crypto.randomUUID();
+  const jti = crypto.randomBytes(16).toString('base64url');
+  await ctx.store.set(sessionKey(userId, sid), jti, ctx.config.jwt.refreshTtlSeconds);
+  return {
+    sid,
+    token: signAccessToken(ctx, userId, sid, options.accessTtlSeconds),
+    refreshToken: signRefreshToken(ctx, userId, sid, jti),
+  };
+}
+
+/** True while the session's stored refresh token id is the one presented. */
+export async function isSessionCurrent(
+  ctx: Pick<AppContext, 'store'>,
+  claims: TokenClaims,
+): Promise<boolean> {
+  const stored = await ctx.store.get(sessionKey(claims.userId, claims.sid));
+  return stored !== null && claims.jti !== undefined && stored === claims.jti;
+}
+
+export async function endSession(ctx: Pick<AppContext, 'store'>, userId: string, sid: string) {
+  await ctx.store.del(sessionKey(userId, sid));
+}

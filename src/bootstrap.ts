@@ -1,0 +1,51 @@
+import type { Config } from './config';
+import type { AppContext } from './lib/context';
+import { createLogger, type Logger } from './lib/logger';
+import { createSequelize } from './db/sequelize';
+import { initModels } from './db/models';
+import { migrate } from './db/migrator';
+import { createKeyStore } from './store';
+
+export interface Runtime extends AppContext {
+  close(): Promise<void>;
+}
+
+/**
+ * Connects what a process needs (database, key store) for the given configuration. Shared by
+ * the API server, the worker, the command-line tools and the tests.
+ */
+export async function bootstrap(
+  config: Config,
+  options: { logger?: Logger; migrate?: boolean } = {},
+): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.log);
+  const sequelize = createSequelize(config.db, logger);
+  initModels(sequelize);
+  try {
+    await sequelize.authenticate();
+    if (options.migrate ?? config.db.migrateOnStart) {
+      const applied = await migrate(sequelize, logger);
+      if (applied.length > 0) logger.info('migrations applied', { applied });
+    }
+  } catch (err) {
+    await sequelize.close();
+    throw err;
+  }
+  let store;
+  try {
+    store = await createKeyStore(config, logger);
+  } catch (err) {
+    await sequelize.close();
+    throw err;
+  }
+  return {
+    config,
+    logger,
+    sequelize,
+    store,
+    now: () => new Date(),
+    async close() {
+      await Promise.allSettled([sequelize.close(), store.close()]);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { Router } from 'express';
+import type { AppContext } from '../lib/context';
+
+type State = 'up' | 'down';
+
+const TIMEOUT_MS = 2000;
+
+async function probe(check: () => Promise<unknown>): Promise<State> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([check(), timeout]);
+    return 'up';
+  } catch {
+    return 'down';
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `GET /health`: 200 when the database and the key store both answer, 503 otherwise, with the
+ * state of each so an operator (or a load balancer) sees which one is down.
+ */
+export function healthRouter(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/', async (_req, res) => {
+    const [database, store] = await Promise.all([
+      probe(() => ctx.sequelize.query('SELECT 1')),
+      probe(() => ctx.store.ping()),
+    ]);
+    const healthy = database === 'up' && store === 'up';
+    res.status(healthy ? 200 : 503).json({
+      success: healthy,
+      status: healthy ? 'ok' : 'degraded',
+      database: { status: database, dialect: ctx.sequelize.getDialect() },
+      store: { status: store, kind: ctx.store.kind },
+    });
+  });
+  return router;
+}

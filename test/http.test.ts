@@ -1,0 +1,128 @@
+import request from 'supertest';
+import { MESSAGES } from '../src/lib/error-handler';
+import { createTestContext, type TestContext } from './support/context';
+import { PrivateRedis } from './support/redis-server';
+
+let ctx: TestContext;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(async () => {
+  await ctx.close();
+});
+
+describe('HTTP basics', () => {
+  it('An unknown route answers 404 with the error envelope', async () => {
+    const res = await request(ctx.app).get('/no/such/route');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ success: false, message: MESSAGES.notFound });
+  });
+
+  it('The original test-login routes do not exist', async () => {
+    for (const path of ['/testSignup', '/testlogin']) {
+      const res = await request(ctx.app).post(path).send({ nickname: 'x', password: 'kakao' });
+      expect(res.status).toBe(404);
+      expect(res.body.token).toBeUndefined();
+    }
+  });
+
+  it('Malformed JSON answers 400 without echoing the parser error', async () => {
+    const res = await request(ctx.app)
+      .delete('/user/logout')
+      .set('Content-Type', 'application/json')
+      .send('{"content": ');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ success: false, message: MESSAGES.badJson });
+  });
+
+  it('A body over 5 MB answers 413', async () => {
+    const res = await request(ctx.app)
+      .delete('/user/logout')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ content: 'x'.repeat(5 * 1024 * 1024 + 10) }));
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({ success: false, message: MESSAGES.tooLarge });
+  });
+
+  it('Echoes a request id, keeping a sane incoming one', async () => {
+    const fresh = await request(ctx.app).get('/health');
+    expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const kept = await request(ctx.app).get('/health').set('x-request-id', 'lb-1234');
+    expect(kept.headers['x-request-id']).toBe('lb-1234');
+    const replaced = await request(ctx.app)
+      .get('/health')
+      .set('x-request-id', 'bad id with spaces');
+    expect(replaced.headers['x-request-id']).not.toBe('bad id with spaces');
+  });
+
+  it("Allows the SPA's origin and its two token headers in a preflight", async () => {
+    const res = await request(ctx.app)
+      .options('/user/auth')
+      .set('Origin', 'http://localhost:3000')
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'authorization,reauthorization,content-type');
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe('http://localhost:3000');
+    expect(res.headers['access-control-allow-headers']).toMatch(/reauthorization/);
+  });
+
+  it('Does not allow other origins', async () => {
+    const res = await request(ctx.app).get('/health').set('Origin', 'https://evil.example.com');
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('Sends the security headers and no x-powered-by', async () => {
+    const res = await request(ctx.app).get('/health');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('Serves the default avatar', async () => {
+    const res = await request(ctx.app).get('/assets/default-profile.png');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('image/png');
+  });
+});
+
+describe('GET /health', () => {
+  it('reports the database and the key store as up', async () => {
+    const res = await request(ctx.app).get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      success: true,
+      status: 'ok',
+      database: { status: 'up', dialect: ctx.config.embedded ? 'sqlite' : 'mysql' },
+      store: { status: 'up', kind: ctx.store.kind },
+    });
+  });
+
+  it('reports a stopped Redis as down with 503, keeps serving, and recovers when it is back', async () => {
+    const redis = await PrivateRedis.start();
+    const own = await createTestContext({ store: { ...ctx.config.store, redisUrl: redis.url } });
+    try {
+      expect((await request(own.app).get('/health')).status).toBe(200);
+      await redis.stop();
+      const down = await request(own.app).get('/health');
+      expect(down.status).toBe(503);
+      expect(down.body).toMatchObject({
+        success: false,
+        database: { status: 'up' },
+        store: { status: 'down' },
+      });
+      // Requests that do not need the store keep working.
+      expect((await request(own.app).get('/nowhere')).status).toBe(404);
+
+      await redis.restart();
+      let status = 0;
+      for (let i = 0; i < 100 && status !== 200; i += 1) {
+        status = (await request(own.app).get('/health')).status;
+        if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(status).toBe(200);
+    } finally {
+      await own.close();
+      await redis.stop();
+    }
+  });
+});
