@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import request from 'supertest';
+import { parseTokenArgs } from '../src/cli/token';
+import { User } from '../src/db/models';
+import { authHeaders, createTestContext, uniqueSuffix, type TestContext } from './support/context';
+import { REPO_ROOT } from './support/test-env';
+
+const run = promisify(execFile);
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(async () => {
+  await ctx.close();
+});
+
+/** Runs the token command from source with this test run's configuration. */
+async function tokenCommand(...args: string[]) {
+  const { stdout } = await run(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', path.join('src', 'cli', 'token.ts'), ...args],
+    { cwd: REPO_ROOT, env: process.env },
+  );
+  return stdout;
+}
+
+describe('token command', () => {
+  it('creates the user once and prints one JSON line whose tokens work against the app', async () => {
+    const nickname = `cli${uniqueSuffix()}`;
+    const stdout = await tokenCommand(nickname);
+    const lines = stdout.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    const out = JSON.parse(lines[0]);
+    expect(Object.keys(out)).toEqual(['userId', 'nickname', 'token', 'refreshToken']);
+    expect(out.nickname).toBe(nickname);
+
+    const res = await request(ctx.app).get('/user/auth').set(authHeaders(out));
+    expect(res.status).toBe(200);
+    expect(res.body.userId).toBe(out.userId);
+
+    const again = JSON.parse(await tokenCommand(nickname));
+    expect(again.userId).toBe(out.userId);
+    expect(await User.count({ where: { nickname } })).toBe(1);
+  });
+
+  it('honours --expires-in, and the refresh token renews the short-lived access token', async () => {
+    const out = JSON.parse(await tokenCommand(`cli${uniqueSuffix()}`, '--expires-in', '1'));
+    ctx.now = () => new Date(Date.now() + 5000);
+    try {
+      const res = await request(ctx.app).get('/user/auth').set(authHeaders(out));
+      expect(res.status).toBe(401);
+      expect(typeof res.body.token).toBe('string');
+    } finally {
+      ctx.now = () => new Date();
+    }
+  });
+
+  it('rejects bad arguments with the usage line', () => {
+    expect(() => parseTokenArgs([])).toThrow(/usage/);
+    expect(() => parseTokenArgs(['a', 'b'])).toThrow(/usage/);
+    expect(() => parseTokenArgs(['a', '--expires-in', 'soon'])).toThrow(/--expires-in/);
+    expect(() => parseTokenArgs(['a', '--admin'])).toThrow(/unknown option/);
+    expect(parseTokenArgs(['러너', '--expires-in=60'])).toEqual({
+      nickname: '러너',
+      expiresIn: 60,
+    });
+  });
+});
