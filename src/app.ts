@@ -8,6 +8,7 @@ import { requestId } from './lib/request-id';
 import { ASSETS_DIR } from './lib/paths';
 import { healthRouter } from './health/health.router';
 import { usersRouter } from './users/users.router';
+import { localImagesRouter } from './uploads/images.router';
 
 /**
  * Assembles the Express application. Pure: it never connects or listens, so tests build it
@@ -43,6 +44,7 @@ export function createApp(ctx: AppContext): Express {
 
   // The app's own images (the default avatar), cacheable for a day.
   app.use('/assets', express.static(ASSETS_DIR, { maxAge: '1d', index: false }));
+  if (ctx.images.storageKind === 'local') app.use('/images', localImagesRouter(ctx));
   app.use('/health', healthRouter(ctx));
   app.use('/user', usersRouter(ctx));
 

@@ -5,6 +5,7 @@ import { createSequelize } from './db/sequelize';
 import { initModels } from './db/models';
 import { migrate } from './db/migrator';
 import { createKeyStore } from './store';
+import { createImageService } from './uploads';
 
 export interface Runtime extends AppContext {
   close(): Promise<void>;
@@ -43,6 +44,7 @@ export async function bootstrap(
     logger,
     sequelize,
     store,
+    images: createImageService(config, logger),
     now: () => new Date(),
     async close() {
       await Promise.allSettled([sequelize.close(), store.close()]);

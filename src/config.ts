@@ -45,6 +45,22 @@ export interface Config {
     level: LogLevel;
     format: LogFormat;
   };
+  images: {
+    /** Public base of every image URL (the CDN in production). */
+    baseUrl: string;
+    /** Local folder used when no S3 bucket is configured. */
+    localDir: string;
+    s3: {
+      bucket: string;
+      region: string;
+      endpoint: string | null;
+      forcePathStyle: boolean;
+      accessKeyId: string | null;
+      secretAccessKey: string | null;
+    } | null;
+    maxFileBytes: number;
+    maxPixels: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -116,6 +132,39 @@ class Reader {
 }
 
 const MIN_SECRET_LENGTH = 32;
+
+function readImages(r: Reader, dataDir: string, publicUrl: string): Config['images'] {
+  const bucket = r.raw('S3_BUCKET');
+  const region = r.string('S3_REGION', 'ap-northeast-2');
+  const endpoint = r.url('S3_ENDPOINT', ['http:', 'https:']);
+  const accessKeyId = r.raw('S3_ACCESS_KEY_ID') ?? null;
+  const secretAccessKey = r.raw('S3_SECRET_ACCESS_KEY') ?? null;
+  if ((accessKeyId === null) !== (secretAccessKey === null)) {
+    r.problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
+  }
+  const s3 = bucket
+    ? {
+        bucket,
+        region,
+        endpoint,
+        forcePathStyle: r.bool('S3_FORCE_PATH_STYLE', endpoint !== null),
+        accessKeyId,
+        secretAccessKey,
+      }
+    : null;
+  const defaultBase = s3
+    ? endpoint
+      ? `${endpoint.replace(/\/+$/, '')}/${bucket}`
+      : `https://${bucket}.s3.${region}.amazonaws.com`
+    : `${publicUrl}/images`;
+  return {
+    baseUrl: (r.url('IMAGE_BASE_URL', ['http:', 'https:']) ?? defaultBase).replace(/\/+$/, ''),
+    localDir: path.join(dataDir, 'images'),
+    s3,
+    maxFileBytes: r.int('IMAGE_MAX_MB', 15, 1, 100) * 1024 * 1024,
+    maxPixels: r.int('IMAGE_MAX_PIXELS', 40_000_000, 1_000_000, 268_402_689),
+  };
+}
 
 /** Embedded mode keeps a generated signing secret beside its data so restarts keep sessions valid. */
 function embeddedSecret(dataDir: string): string {
@@ -212,6 +261,7 @@ export function loadConfig(env: Env = process.env): Config {
       level: r.oneOf('LOG_LEVEL', ['silent', 'error', 'warn', 'info', 'http', 'debug'], 'info'),
       format: r.oneOf('LOG_FORMAT', ['json', 'pretty'], 'json'),
     },
+    images: readImages(r, dataDir, publicUrl),
   };
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);

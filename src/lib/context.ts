@@ -1,6 +1,7 @@
 import type { Sequelize } from 'sequelize';
 import type { Config } from '../config';
 import type { KeyStore } from '../store/keystore';
+import type { ImageService } from '../uploads/images.service';
 import type { Logger } from './logger';
 
 /** What the app and its services run on; built once per process (or per test file). */
@@ -9,6 +10,8 @@ export interface AppContext {
   logger: Logger;
   sequelize: Sequelize;
   store: KeyStore;
+  /** Image storage (S3 or a local folder) with the originals' and variants' layout. */
+  images: ImageService;
   /** The current instant; tests pass a fixed clock. */
   now: () => Date;
 }

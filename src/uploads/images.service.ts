@@ -1,0 +1,112 @@
+import crypto from 'node:crypto';
+import type { Config } from '../config';
+import { badRequest, UnavailableError } from '../lib/errors';
+import type { Logger } from '../lib/logger';
+import type { PreparedImage } from './processing';
+import type { ObjectStorage } from './storage';
+import { keyFromImageUrl, objectPaths, type ImageKind } from './urls';
+
+export const MAX_IMAGES_PER_POST = 3;
+export const SLOT_MESSAGES = {
+  tooMany: `이미지는 최대 ${MAX_IMAGES_PER_POST}개까지 등록할 수 있습니다.`,
+  storeFailed: '이미지를 저장하지 못했습니다. 잠시 후 다시 시도해주세요.',
+} as const;
+
+/** A new key: time first (sortable, like the original's), then randomness. */
+function newKey(): string {
+  return `${Date.now()}${crypto.randomBytes(5).toString('hex')}.webp`;
+}
+
+/**
+ * Stores prepared images (original + variants, all written before the call returns) and deletes
+ * them again. Deletion never fails a user's request: problems are logged.
+ */
+export class ImageService {
+  constructor(
+    private readonly storage: ObjectStorage,
+    private readonly config: Pick<Config, 'images'>,
+    private readonly logger: Logger,
+  ) {}
+
+  get storageKind() {
+    return this.storage.kind;
+  }
+
+  /** Stores every image or none: on a failure the ones already written are removed. */
+  async store(images: PreparedImage[], kind: ImageKind): Promise<string[]> {
+    const keys = images.map(() => newKey());
+    try {
+      await Promise.all(
+        images.map((image, i) => {
+          const [originalPath, ...variantPaths] = objectPaths(kind, keys[i]);
+          const variants = Object.values(image.variants);
+          return Promise.all([
+            this.storage.put({
+              path: originalPath,
+              body: image.original,
+              contentType: image.contentType,
+            }),
+            ...variantPaths.map((p, v) =>
+              this.storage.put({ path: p, body: variants[v], contentType: image.contentType }),
+            ),
+          ]);
+        }),
+      );
+    } catch (err) {
+      this.logger.error('storing images failed', { error: (err as Error).message });
+      await this.remove(kind, keys);
+      throw new UnavailableError(SLOT_MESSAGES.storeFailed);
+    }
+    return keys;
+  }
+
+  /** Deletes the originals and variants of the keys (nulls ignored). */
+  async remove(kind: ImageKind, keys: Array<string | null | undefined>): Promise<void> {
+    const paths = keys.filter((k): k is string => Boolean(k)).flatMap((k) => objectPaths(kind, k));
+    if (paths.length === 0) return;
+    try {
+      await this.storage.delete(paths);
+    } catch (err) {
+      this.logger.warn('deleting images failed', { error: (err as Error).message, paths });
+    }
+  }
+
+  /** Deletes a profile picture given its URL, if it is one of ours (not a Kakao/Naver avatar). */
+  async removeProfileByUrl(url: string | null | undefined): Promise<void> {
+    if (!url || !url.startsWith(`${this.config.images.baseUrl}/`)) return;
+    const key = keyFromImageUrl(this.config, url);
+    if (key) await this.remove('profile', [key]);
+  }
+}
+
+export interface SlotPlan {
+  /** The final keys in slot order (kept first, then the new ones), padded with nulls. */
+  slots: [string | null, string | null, string | null];
+  /** Keys no longer used, to delete once the edit is saved. */
+  removed: string[];
+}
+
+/**
+ * Edit semantics for a post's three image slots. `keep` holds what the SPA sent back for the
+ * images to keep: the URLs it was given (or bare keys). Only images the post really has can be
+ * kept; default thumbnails and foreign URLs are ignored. Kept images stay in their order, new
+ * ones fill the following slots, and whatever is not kept is reported for deletion.
+ */
+export function planImageSlots(
+  config: Pick<Config, 'images'>,
+  current: Array<string | null>,
+  keep: unknown,
+  newKeys: string[],
+): SlotPlan {
+  const requested = (Array.isArray(keep) ? keep : keep === undefined || keep === null ? [] : [keep])
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => keyFromImageUrl(config, v));
+  const owned = current.filter((k): k is string => Boolean(k));
+  const kept = [...new Set(requested.filter((k): k is string => k !== null && owned.includes(k)))];
+  const final = [...kept, ...newKeys];
+  if (final.length > MAX_IMAGES_PER_POST) throw badRequest(SLOT_MESSAGES.tooMany);
+  return {
+    slots: [final[0] ?? null, final[1] ?? null, final[2] ?? null],
+    removed: owned.filter((k) => !kept.includes(k)),
+  };
+}

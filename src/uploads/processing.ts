@@ -1,0 +1,107 @@
+import path from 'node:path';
+import sharp, { type Metadata } from 'sharp';
+import { AppError, badRequest } from '../lib/errors';
+import { VARIANTS, type Variant } from './urls';
+
+export const UPLOAD_MESSAGES = {
+  unsupported: '지원되는 이미지파일 형식이 아닙니다.',
+  tooManyPixels: '이미지 해상도가 너무 큽니다.',
+} as const;
+
+/** The client's accepted extensions (the original's list); the bytes decide in the end. */
+const ACCEPTED_EXTENSIONS = new Set([
+  'jpg',
+  'jpeg',
+  'png',
+  'gif',
+  'svg',
+  'bmp',
+  'webp',
+  'heic',
+  'heif',
+  'jfif',
+]);
+
+/**
+ * Formats we can decode and resize. SVG is refused (scriptable, and served from our origin);
+ * BMP and HEIC cannot be decoded by sharp's bundled libvips (HEIF support covers AVIF only).
+ */
+const DECODABLE_FORMATS = new Set(['jpeg', 'png', 'gif', 'webp', 'heif']);
+
+/** Stored originals are bounded too: the SPA compresses to 1920 px before uploading anyway. */
+const ORIGINAL_MAX_SIDE = 1920;
+
+export interface PreparedImage {
+  original: Buffer;
+  variants: Record<Variant, Buffer>;
+  contentType: 'image/webp';
+  width: number;
+  height: number;
+}
+
+export interface IncomingFile {
+  originalname: string;
+  buffer: Buffer;
+}
+
+function hasAcceptedExtension(name: string): boolean {
+  const ext = path.extname(name).slice(1).toLowerCase();
+  return ext === '' || ACCEPTED_EXTENSIONS.has(ext);
+}
+
+/**
+ * Checks that the bytes are a real image we can handle and makes the stored forms: the original
+ * (bounded) and the two display variants, EXIF orientation applied, metadata stripped (no GPS
+ * positions of runners' homes), re-encoded as WebP. Animated images keep their first frame.
+ * Nothing is stored here.
+ */
+export async function prepareImage(file: IncomingFile, maxPixels: number): Promise<PreparedImage> {
+  if (!hasAcceptedExtension(file.originalname)) throw badRequest(UPLOAD_MESSAGES.unsupported);
+  const open = () => sharp(file.buffer, { limitInputPixels: maxPixels, failOn: 'error' });
+
+  let meta: Metadata;
+  try {
+    meta = await sharp(file.buffer, { limitInputPixels: false }).metadata();
+  } catch {
+    throw badRequest(UPLOAD_MESSAGES.unsupported);
+  }
+  if (!meta.format || !DECODABLE_FORMATS.has(meta.format) || !meta.width || !meta.height) {
+    throw badRequest(UPLOAD_MESSAGES.unsupported);
+  }
+  if (meta.width * meta.height > maxPixels) throw new AppError(413, UPLOAD_MESSAGES.tooManyPixels);
+
+  try {
+    const [original, ...variants] = await Promise.all([
+      open()
+        .rotate()
+        .resize({
+          width: ORIGINAL_MAX_SIDE,
+          height: ORIGINAL_MAX_SIDE,
+          fit: 'inside',
+          withoutEnlargement: true,
+        })
+        .webp({ quality: 85 })
+        .toBuffer({ resolveWithObject: true }),
+      ...VARIANTS.map((v) =>
+        open()
+          .rotate()
+          .resize({ width: v.width, withoutEnlargement: true })
+          .webp({ quality: 80 })
+          .toBuffer(),
+      ),
+    ]);
+    return {
+      original: original.data,
+      variants: Object.fromEntries(VARIANTS.map((v, i) => [v.name, variants[i]])) as Record<
+        Variant,
+        Buffer
+      >,
+      contentType: 'image/webp',
+      width: original.info.width,
+      height: original.info.height,
+    };
+  } catch {
+    // Truncated or corrupt data that the header check let through.
+    throw badRequest(UPLOAD_MESSAGES.unsupported);
+  }
+}

@@ -1,0 +1,93 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { DeleteObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../config';
+
+export interface StoredObject {
+  path: string;
+  body: Buffer;
+  contentType: string;
+}
+
+/** Where image bytes live: an S3 bucket, or a local folder the app serves itself. */
+export interface ObjectStorage {
+  readonly kind: 's3' | 'local';
+  put(object: StoredObject): Promise<void>;
+  /** Deletes what exists among the paths; missing ones are not an error. */
+  delete(paths: string[]): Promise<void>;
+}
+
+/** Keys never change content, so caches may keep them for a year. */
+const CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
+export class S3Storage implements ObjectStorage {
+  readonly kind = 's3' as const;
+  private readonly client: S3Client;
+
+  constructor(private readonly s3: NonNullable<Config['images']['s3']>) {
+    this.client = new S3Client({
+      region: s3.region,
+      endpoint: s3.endpoint ?? undefined,
+      forcePathStyle: s3.forcePathStyle,
+      credentials:
+        s3.accessKeyId && s3.secretAccessKey
+          ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }
+          : undefined,
+      maxAttempts: 3,
+    });
+  }
+
+  async put(object: StoredObject): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.s3.bucket,
+        Key: object.path,
+        Body: object.body,
+        ContentType: object.contentType,
+        CacheControl: CACHE_CONTROL,
+      }),
+    );
+  }
+
+  async delete(paths: string[]): Promise<void> {
+    if (paths.length === 0) return;
+    await this.client.send(
+      new DeleteObjectsCommand({
+        Bucket: this.s3.bucket,
+        Delete: { Objects: paths.map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+  }
+}
+
+export class LocalStorage implements ObjectStorage {
+  readonly kind = 'local' as const;
+
+  constructor(readonly root: string) {}
+
+  private resolve(objectPath: string): string {
+    const full = path.resolve(this.root, objectPath);
+    if (!full.startsWith(path.resolve(this.root) + path.sep)) {
+      throw new Error(`object path escapes the storage folder: ${objectPath}`);
+    }
+    return full;
+  }
+
+  async put(object: StoredObject): Promise<void> {
+    const target = this.resolve(object.path);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    // Write then rename, so a reader never sees half a file.
+    const temp = `${target}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+    await fs.writeFile(temp, object.body);
+    await fs.rename(temp, target);
+  }
+
+  async delete(paths: string[]): Promise<void> {
+    await Promise.all(paths.map((p) => fs.rm(this.resolve(p), { force: true })));
+  }
+}
+
+export function createStorage(config: Config['images']): ObjectStorage {
+  return config.s3 ? new S3Storage(config.s3) : new LocalStorage(config.localDir);
+}
