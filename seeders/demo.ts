@@ -36,7 +36,8 @@ import {
 } from './content';
 import { PLACES, type Place, type Theme } from './places';
 import { Random, seedId } from './random';
-import { courseTotalTime, regionFromAddress, timecodeFromTime } from './rules';
+import { regionFromAddress, timeSlotFromTime } from '../src/lib/codes';
+import { courseTotalTime } from './rules';
 
 /** `Users.social` of every demo account; how a database that already has the demo is recognised. */
 export const SEED_SOCIAL = 'seed';
@@ -275,7 +276,7 @@ export function buildDemo(
       baggage: place.baggage,
       content: groupContent(place.name, speed, km, (items) => rand.pick(items)),
       region: regionFromAddress(place.address),
-      timecode: timecodeFromTime(standbyTime),
+      timecode: timeSlotFromTime(standbyTime),
       thema: theme,
       chattingRoom: rand.chance(0.6) ? openChatLink(rand) : '',
       createdAt,

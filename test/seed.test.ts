@@ -24,7 +24,8 @@ import {
   type DemoCounts,
 } from '../seeders/demo';
 import { seedId } from '../seeders/random';
-import { courseTotalTime, regionFromAddress, timecodeFromTime } from '../seeders/rules';
+import { regionFromAddress, timeSlotFromTime } from '../src/lib/codes';
+import { courseTotalTime } from '../seeders/rules';
 
 /**
  * Half past midnight in Korea while it is still the previous afternoon in UTC: a date computed
@@ -145,49 +146,10 @@ afterAll(async () => {
   await runtime.close();
 });
 
-describe('Region and time codes', () => {
-  test('The region comes from the first word of a short-province address', () => {
-    expect(regionFromAddress('서울 마포구 망원동 123-4')).toBe(1);
-    expect(regionFromAddress('경기 수원시 팔달구 매향동 6-2')).toBe(2);
-    expect(regionFromAddress('인천 연수구 송도동 24-5')).toBe(3);
-    expect(regionFromAddress('강원 강릉시 강문동 294-2')).toBe(4);
-    expect(regionFromAddress('충남 보령시 신흑동 1029-1')).toBe(5);
-    expect(regionFromAddress('충북 청주시 상당구 남주동 9-1')).toBe(5);
-    expect(regionFromAddress('세종특별자치시 세종동 1282')).toBe(5);
-    expect(regionFromAddress('대구 수성구 두산동 512')).toBe(6);
-    expect(regionFromAddress('경북 포항시 북구 두호동 685-1')).toBe(6);
-    expect(regionFromAddress('부산 해운대구 우동 1394-65')).toBe(7);
-    expect(regionFromAddress('울산 중구 태화동 107')).toBe(7);
-    expect(regionFromAddress('경남 창원시 성산구 용호동 1-1')).toBe(7);
-    expect(regionFromAddress('광주 북구 운암동 160')).toBe(8);
-    expect(regionFromAddress('전북 전주시 완산구 교동 65-5')).toBe(8);
-    expect(regionFromAddress('전남 여수시 중앙동 650')).toBe(8);
-    expect(regionFromAddress('제주특별자치도 제주시 용담삼동 2580')).toBe(9);
-  });
-
-  test('Addresses outside the table, 대전 included, get region 0 as in the original', () => {
-    expect(regionFromAddress('대전 유성구 궁동 220')).toBe(0);
-    expect(regionFromAddress('서울특별시 중구 세종대로 110')).toBe(0);
-    expect(regionFromAddress('')).toBe(0);
-  });
-
-  test('The time code is ceil(hour / 4) of the meeting time', () => {
-    expect(timecodeFromTime('00:30:00')).toBe(0);
-    expect(timecodeFromTime('01:00:00')).toBe(1);
-    expect(timecodeFromTime('04:59:00')).toBe(1);
-    expect(timecodeFromTime('05:00:00')).toBe(2);
-    expect(timecodeFromTime('12:45:00')).toBe(3);
-    expect(timecodeFromTime('13:00:00')).toBe(4);
-    expect(timecodeFromTime('20:15:00')).toBe(5);
-    expect(timecodeFromTime('21:00:00')).toBe(6);
-    expect(timecodeFromTime('23:45:00')).toBe(6);
-  });
-
-  test('The course running time follows the course form formula', () => {
-    expect(courseTotalTime(15)).toBe('1h 30min');
-    expect(courseTotalTime(5.37)).toBe('0h 30min');
-    expect(courseTotalTime(21)).toBe('2h 6min');
-  });
+test('The course running time follows the course form formula', () => {
+  expect(courseTotalTime(15)).toBe('1h 30min');
+  expect(courseTotalTime(5.37)).toBe('0h 30min');
+  expect(courseTotalTime(21)).toBe('2h 6min');
 });
 
 describe('The demo data set', () => {
@@ -352,7 +314,7 @@ describe('npm run db:seed on a database without the demo', () => {
     for (const g of demo.groups) {
       expect(g.region).toBe(regionFromAddress(g.location));
       expect(g.region).toBeGreaterThanOrEqual(1);
-      expect(g.timecode).toBe(timecodeFromTime(g.standbyTime));
+      expect(g.timecode).toBe(timeSlotFromTime(g.standbyTime));
       expect(THEMES).toContain(g.thema);
       expect(SPEEDS).toContain(g.speed);
       expect(g.distance).toBeGreaterThanOrEqual(3);
