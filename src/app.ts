@@ -8,6 +8,9 @@ import { requestId } from './lib/request-id';
 import { ASSETS_DIR } from './lib/paths';
 import { healthRouter } from './health/health.router';
 import { usersRouter } from './users/users.router';
+import { commentsRouter } from './comments/comments.router';
+import { recommentsRouter } from './comments/recomments.router';
+import { alarmsRouter } from './alarms/alarms.router';
 import { localImagesRouter } from './uploads/images.router';
 
 /**
@@ -47,6 +50,9 @@ export function createApp(ctx: AppContext): Express {
   if (ctx.images.storageKind === 'local') app.use('/images', localImagesRouter(ctx));
   app.use('/health', healthRouter(ctx));
   app.use('/user', usersRouter(ctx));
+  app.use('/comment', commentsRouter(ctx));
+  app.use('/recomment', recommentsRouter(ctx));
+  app.use('/alarm', alarmsRouter(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -4,8 +4,10 @@ import {
   type CreationOptional,
   type InferAttributes,
   type InferCreationAttributes,
+  type NonAttribute,
   type Sequelize,
 } from 'sequelize';
+import type { User } from '../users/user.model';
 
 /** A comment on a group run (`groupId`) or on a course (`courseId`); exactly one is set. */
 export class Comment extends Model<InferAttributes<Comment>, InferCreationAttributes<Comment>> {
@@ -16,6 +18,8 @@ export class Comment extends Model<InferAttributes<Comment>, InferCreationAttrib
   declare content: string | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** The author, when loaded with the `user` association. */
+  declare user?: NonAttribute<User>;
 
   static initModel(sequelize: Sequelize) {
     Comment.init(

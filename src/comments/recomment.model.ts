@@ -4,8 +4,11 @@ import {
   type CreationOptional,
   type InferAttributes,
   type InferCreationAttributes,
+  type NonAttribute,
   type Sequelize,
 } from 'sequelize';
+import type { User } from '../users/user.model';
+import type { Comment } from './comment.model';
 
 export class Recomment extends Model<
   InferAttributes<Recomment>,
@@ -17,6 +20,10 @@ export class Recomment extends Model<
   declare content: string | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** The author, when loaded with the `user` association. */
+  declare user?: NonAttribute<User>;
+  /** The parent comment, when loaded with the `comment` association. */
+  declare comment?: NonAttribute<Comment>;
 
   static initModel(sequelize: Sequelize) {
     Recomment.init(

@@ -1,0 +1,122 @@
+import { Op, literal, type Transaction } from 'sequelize';
+import { Alarm } from './alarm.model';
+
+/** How many notifications a user keeps: the newest ones; older ones are deleted on write. */
+export const ALARM_CAP = 100;
+
+/** The categories the SPA renders (`start`/`Dday`/`end` come from the worker, with a role). */
+export type AlarmCategory =
+  'comment' | 'recomment' | 'update' | 'delete' | 'Dday' | 'start' | 'end';
+
+/** One notification to write. Ids and titles are snapshots: an alarm outlives its post. */
+export interface NewAlarm {
+  /** The recipient. */
+  userId: string;
+  category: AlarmCategory;
+  groupId?: string | null;
+  groupTitle?: string | null;
+  courseId?: string | null;
+  courseTitle?: string | null;
+  /** Who caused it (the commenter, the replier); the recipient's own nickname for worker alarms. */
+  nickname?: string | null;
+  /** `host` or `attendance` for the worker's alarms. */
+  role?: string | null;
+  /** The parent comment of a `recomment` alarm (its content is shown with the alarm). */
+  commentId?: string | null;
+  /** 0 nothing sent, 1 SMS, 2 LMS. */
+  sendPhone?: number;
+}
+
+/** The newest first; the same order decides which alarms the cap keeps. */
+const NEWEST_FIRST: [string, string][] = [
+  ['createdAt', 'DESC'],
+  ['alarmId', 'DESC'],
+];
+
+/**
+ * Writes alarms and keeps each recipient's newest {@link ALARM_CAP}. Called by every domain that
+ * notifies (comments, group edits and deletes, the notification worker) inside its own
+ * transaction, so the alarms commit or roll back with the change they announce:
+ *
+ *   await createAlarms(rows, { transaction, now });
+ *
+ * `now` is the creation time (the caller's clock, so tests and the worker's catch-up runs date
+ * alarms consistently). Rows are written as given: choosing recipients (once each, not the
+ * actor) is the caller's business, see {@link recipientsExcept}.
+ */
+export async function createAlarms(
+  rows: NewAlarm[],
+  options: { transaction?: Transaction; now: Date },
+): Promise<Alarm[]> {
+  if (rows.length === 0) return [];
+  const { transaction, now } = options;
+  const created = await Alarm.bulkCreate(
+    rows.map((row) => ({ ...row, createdAt: now })),
+    { transaction },
+  );
+  for (const userId of new Set(rows.map((r) => r.userId))) {
+    await trimAlarms(userId, transaction);
+  }
+  return created;
+}
+
+/**
+ * Deletes what lies beyond the user's newest ALARM_CAP alarms: finds the first alarm past the
+ * cap, then deletes it and everything older. Two indexed statements that MySQL 5.7+, MariaDB
+ * and SQLite all run (MySQL refuses LIMIT inside an IN subquery, and window functions would
+ * exclude MySQL 5.7).
+ */
+export async function trimAlarms(userId: string, transaction?: Transaction): Promise<void> {
+  const firstDropped = await Alarm.findOne({
+    attributes: ['alarmId', 'createdAt'],
+    where: { userId },
+    order: NEWEST_FIRST,
+    offset: ALARM_CAP,
+    transaction,
+  });
+  if (!firstDropped) return;
+  await Alarm.destroy({
+    where: {
+      userId,
+      [Op.or]: [
+        { createdAt: { [Op.lt]: firstDropped.createdAt } },
+        { createdAt: firstDropped.createdAt, alarmId: { [Op.lte]: firstDropped.alarmId } },
+      ],
+    },
+    transaction,
+  });
+}
+
+/** The distinct candidates other than the actor: nobody is notified twice or of their own act. */
+export function recipientsExcept(actorId: string, ...candidates: string[]): string[] {
+  return [...new Set(candidates)].filter((userId) => userId !== actorId);
+}
+
+/**
+ * The user's newest alarms (at most the cap, even if older rows are still waiting to be
+ * trimmed), in one query. A reply alarm also carries its parent comment's content as
+ * `commentContent` (null once the comment is gone), read by a subquery on the comment's
+ * primary key rather than one query per alarm.
+ */
+export async function listAlarms(userId: string): Promise<Alarm[]> {
+  return Alarm.findAll({
+    where: { userId },
+    attributes: {
+      include: [
+        [
+          literal(
+            "(CASE WHEN `Alarm`.`category` = 'recomment' THEN (SELECT `c`.`content` FROM `Comments` AS `c` WHERE `c`.`commentId` = `Alarm`.`commentId`) END)",
+          ),
+          'commentContent',
+        ],
+      ],
+    },
+    order: NEWEST_FIRST,
+    limit: ALARM_CAP,
+  });
+}
+
+/** Marks all of the user's alarms read. */
+export async function markAllRead(userId: string): Promise<void> {
+  await Alarm.update({ check: true }, { where: { userId, check: false } });
+}

@@ -1,0 +1,106 @@
+import { literal, type Transaction } from 'sequelize';
+import { createAlarms, recipientsExcept } from '../alarms/alarms.service';
+import type { AppContext } from '../lib/context';
+import { notFound } from '../lib/errors';
+import { User } from '../users/user.model';
+import { Comment } from './comment.model';
+import { toCommentItem } from './comments.mapper';
+import { COMMENT } from './messages';
+import {
+  AUTHOR_ATTRIBUTES,
+  assertAuthor,
+  commentKeys,
+  findPost,
+  postOf,
+  type Actor,
+  type PostRef,
+} from './posts';
+
+export type CommentItem = ReturnType<typeof toCommentItem>;
+
+/**
+ * Replies per comment, counted in the list query itself: a subquery on the indexed
+ * `Recomments.commentId`, evaluated only for the post's comments.
+ */
+const RECOMMENT_COUNT = literal(
+  '(SELECT COUNT(*) FROM `Recomments` AS `r` WHERE `r`.`commentId` = `Comment`.`commentId`)',
+);
+
+/** A post's comments, oldest first, with author and reply count, in a single query. */
+async function commentList(ctx: AppContext, ref: PostRef): Promise<CommentItem[]> {
+  const comments = await Comment.findAll({
+    where: commentKeys(ref),
+    attributes: { include: [[RECOMMENT_COUNT, 'recommentCount']] },
+    include: [{ model: User, as: 'user', attributes: AUTHOR_ATTRIBUTES, required: true }],
+    order: [
+      ['createdAt', 'ASC'],
+      ['commentId', 'ASC'],
+    ],
+  });
+  const now = ctx.now();
+  return comments.map((comment) => toCommentItem(comment, now));
+}
+
+/** `GET /comment/:category/:categoryId`. */
+export async function listComments(ctx: AppContext, ref: PostRef): Promise<CommentItem[]> {
+  await findPost(ref);
+  return commentList(ctx, ref);
+}
+
+/**
+ * `POST /comment/:category/:categoryId`: the comment and the post author's alarm (unless the
+ * author comments on their own post) commit together; answers the post's refreshed list.
+ */
+export async function createComment(
+  ctx: AppContext,
+  actor: Actor,
+  ref: PostRef,
+  content: string,
+): Promise<CommentItem[]> {
+  await ctx.sequelize.transaction(async (transaction) => {
+    const post = await findPost(ref, transaction);
+    const now = ctx.now();
+    const comment = await Comment.create(
+      { ...commentKeys(ref), userId: actor.userId, content, createdAt: now },
+      { transaction },
+    );
+    const alarms = recipientsExcept(actor.userId, post.authorId).map((userId) => ({
+      userId,
+      category: 'comment' as const,
+      nickname: actor.nickname,
+      ...(ref.category === 'group'
+        ? { groupId: post.postId, groupTitle: post.title }
+        : { courseId: post.postId, courseTitle: post.title }),
+      commentId: comment.commentId,
+    }));
+    await createAlarms(alarms, { transaction, now });
+  });
+  return commentList(ctx, ref);
+}
+
+/** The comment, or 404. */
+export async function findComment(commentId: string, transaction?: Transaction): Promise<Comment> {
+  const comment = await Comment.findByPk(commentId, { transaction });
+  if (!comment) throw notFound(COMMENT.notFound);
+  return comment;
+}
+
+/** `PATCH /comment/:commentId`: the author's edit; answers the post's list. */
+export async function updateComment(
+  ctx: AppContext,
+  actor: Actor,
+  commentId: string,
+  content: string,
+): Promise<CommentItem[]> {
+  const comment = await findComment(commentId);
+  assertAuthor(comment, actor.userId, COMMENT.notAuthorUpdate);
+  await comment.update({ content });
+  return commentList(ctx, postOf(comment));
+}
+
+/** `DELETE /comment/:commentId`: the author's delete; the replies go with it (FK cascade). */
+export async function deleteComment(actor: Actor, commentId: string): Promise<void> {
+  const comment = await findComment(commentId);
+  assertAuthor(comment, actor.userId, COMMENT.notAuthorDelete);
+  await comment.destroy();
+}

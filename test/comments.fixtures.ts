@@ -1,0 +1,82 @@
+import type { Sequelize } from 'sequelize';
+import { Course, Group, type User } from '../src/db/models';
+import { uniqueSuffix, type TestContext } from './support/context';
+
+/**
+ * Posts for the comment and alarm tests, written with the models directly (the group and
+ * course endpoints belong to other domains).
+ */
+export async function createGroup(host: User, attrs: Partial<Group> = {}): Promise<Group> {
+  return Group.create({
+    userId: host.userId,
+    mapLatLng: '[]',
+    thumbnailUrl1: null,
+    thumbnailUrl2: null,
+    thumbnailUrl3: null,
+    title: `한강 러닝 ${uniqueSuffix()}`,
+    maxPeople: 10,
+    date: '2026-12-01',
+    standbyTime: '07:00:00',
+    finishTime: null,
+    distance: 5,
+    speed: '6',
+    location: '서울 영등포구',
+    parking: null,
+    baggage: null,
+    content: null,
+    region: 1,
+    timecode: 1,
+    thema: '강변',
+    ...attrs,
+  });
+}
+
+export async function createCourse(author: User, attrs: Partial<Course> = {}): Promise<Course> {
+  return Course.create({
+    userId: author.userId,
+    title: `남산 코스 ${uniqueSuffix()}`,
+    content: '좋은 코스',
+    location: '서울 중구',
+    mapLatLng: '[]',
+    distance: 7,
+    totalTime: '1h 0min',
+    courseImageUrl1: 'a.jpg',
+    courseImageUrl2: null,
+    courseImageUrl3: null,
+    starPoint: null,
+    baggage: null,
+    parking: null,
+    region: 1,
+    thema: '산',
+    ...attrs,
+  });
+}
+
+/** A clock that stands still until moved: every write is dated by it, so order is exact. */
+export function fixedClock(ctx: TestContext, start: string) {
+  let current = new Date(start).getTime();
+  ctx.now = () => new Date(current);
+  return {
+    set(iso: string) {
+      current = new Date(iso).getTime();
+    },
+    advance(seconds: number) {
+      current += seconds * 1000;
+    },
+  };
+}
+
+/** Counts the SQL statements run while `work` runs (to show a list is not one query per row). */
+export async function countQueries(sequelize: Sequelize, work: () => Promise<unknown>) {
+  let count = 0;
+  const name = `count-${uniqueSuffix()}`;
+  sequelize.addHook('beforeQuery', name, () => {
+    count += 1;
+  });
+  try {
+    await work();
+  } finally {
+    sequelize.removeHook('beforeQuery', name);
+  }
+  return count;
+}
