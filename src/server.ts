@@ -3,6 +3,7 @@ import { loadConfigFromEnvironment, ConfigError } from './config';
 import { createApp } from './app';
 import { bootstrap, type Runtime } from './bootstrap';
 import { createLogger } from './lib/logger';
+import { attachChat } from './chat/chat.gateway';
 
 async function main() {
   let config;
@@ -25,6 +26,7 @@ async function main() {
   }
 
   const server = http.createServer(createApp(runtime));
+  const closeChat = await attachChat(server, runtime);
   let stopping = false;
 
   const shutdown = async (reason: string, exitCode: number) => {
@@ -37,10 +39,13 @@ async function main() {
     }, config.http.shutdownTimeoutMs);
     force.unref();
     // Stop accepting, let in-flight requests finish, drop idle keep-alive sockets.
-    await new Promise<void>((resolve) => {
+    const closed = new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    // Chat connections never finish by themselves: end them so the server can close.
+    await closeChat();
+    await closed;
     clearTimeout(force);
     await runtime.close();
     logger.info('stopped');

@@ -1,0 +1,623 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import jwt from 'jsonwebtoken';
+import { ConnectionError } from 'sequelize';
+import {
+  io as ioClient,
+  type ManagerOptions,
+  type Socket,
+  type SocketOptions,
+} from 'socket.io-client';
+import { createApp } from '../src/app';
+import { AUTH } from '../src/auth/messages';
+import { attachChat, type ErrorPayload } from '../src/chat/chat.gateway';
+import type { ChatMessage } from '../src/chat/chat.mapper';
+import type { HistoryPage } from '../src/chat/chat.service';
+import { CHAT } from '../src/chat/messages';
+import { Applier, Chat, Group, User } from '../src/db/models';
+import type { AppContext } from '../src/lib/context';
+import { MESSAGES } from '../src/lib/error-handler';
+import { createLogger } from '../src/lib/logger';
+import { RedisKeyStore } from '../src/store/redis-store';
+import { createTestContext, createUser, signIn, type TestContext } from './support/context';
+import { PrivateRedis } from './support/redis-server';
+
+interface Served {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The API and its chat on an ephemeral loopback port, as `src/server.ts` runs them. */
+async function serve(context: AppContext): Promise<Served> {
+  const server = http.createServer(createApp(context));
+  const closeChat = await attachChat(server, context);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      const closed = new Promise((resolve) => server.close(resolve));
+      await closeChat();
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+let ctx: TestContext;
+let main: Served;
+const clients: Socket[] = [];
+const realNow = () => new Date();
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  main = await serve(ctx);
+});
+afterEach(() => {
+  ctx.now = realNow;
+  jest.restoreAllMocks();
+  for (const client of clients.splice(0)) client.disconnect();
+});
+afterAll(async () => {
+  await main.close();
+  await ctx.close();
+});
+
+/** Freezes the server's clock (`offsetMs` from the real one), for token expiry and rate limits. */
+const setClock = (offsetMs: number, from = Date.now()) => {
+  ctx.now = () => new Date(from + offsetMs);
+};
+
+type ClientOptions = Partial<ManagerOptions & SocketOptions>;
+
+function open(options: ClientOptions, url = main.url): Socket {
+  const client = ioClient(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    ...options,
+  });
+  clients.push(client);
+  return client;
+}
+
+/** The next `event` on the client, or a failure after `ms`. */
+function next<T>(client: Socket, event: string, ms = 5000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off(event, listener);
+      reject(new Error(`no ${event} within ${ms} ms`));
+    }, ms);
+    const listener = (payload: T) => {
+      clearTimeout(timer);
+      resolve(payload);
+    };
+    client.once(event, listener);
+  });
+}
+
+/** The texts of the next `count` broadcast messages, in the order they arrive. */
+function collect(client: Socket, count: number): Promise<string[]> {
+  const texts: string[] = [];
+  return new Promise((resolve) => {
+    const listener = (message: ChatMessage) => {
+      texts.push(message.message);
+      if (texts.length < count) return;
+      client.off('chatMessage', listener);
+      resolve(texts);
+    };
+    client.on('chatMessage', listener);
+  });
+}
+
+async function connect(user: User, url = main.url): Promise<Socket> {
+  const { token } = await signIn(ctx, user);
+  const client = open({ auth: { token } }, url);
+  await next(client, 'connect');
+  return client;
+}
+
+/** The refusal of a handshake: `connect_error` with the message and the API's body. */
+async function refusedHandshake(options: ClientOptions) {
+  const err = await next<Error & { data?: unknown }>(open(options), 'connect_error');
+  return { message: err.message, data: err.data };
+}
+
+async function createGroup(host: User, members: User[] = []): Promise<Group> {
+  const group = await Group.create({
+    userId: host.userId,
+    mapLatLng: '[{"lat":37.52,"lng":126.93}]',
+    title: '한강 아침 러닝',
+    maxPeople: 10,
+    date: '2030-05-01',
+    standbyTime: '07:00:00',
+    distance: 5,
+    speed: '6',
+    location: '서울 영등포구 여의도 한강공원',
+    region: 1,
+    timecode: 1,
+    thema: '강변',
+  });
+  // The host is an applicant of their own group, as group creation records it.
+  await Applier.bulkCreate(
+    [host, ...members].map((user) => ({ groupId: group.groupId, userId: user.userId })),
+  );
+  return group;
+}
+
+async function join(client: Socket, groupId: string, userId?: string): Promise<ChatMessage[]> {
+  const list = next<ChatMessage[]>(client, 'chatList');
+  client.emit('chatRoom', groupId, userId);
+  return list;
+}
+
+/** A new group whose host is connected and in its room. */
+async function hostInRoom() {
+  const host = await createUser();
+  const group = await createGroup(host);
+  const client = await connect(host);
+  await join(client, group.groupId);
+  return { host, group, client };
+}
+
+async function send(client: Socket, user: User, groupId: string, message: string) {
+  const received = next<ChatMessage>(client, 'chatMessage');
+  client.emit('reqMessage', groupId, user.userId, message);
+  return received;
+}
+
+async function refusal(client: Socket, event: string, ...args: unknown[]): Promise<ErrorPayload> {
+  const error = next<ErrorPayload>(client, 'error');
+  client.emit(event, ...args);
+  return error;
+}
+
+const storedMessages = (groupId: string) =>
+  Chat.findAll({ where: { groupId }, order: [['chatId', 'ASC']] }).then((rows) =>
+    rows.map((row) => row.message),
+  );
+
+async function seedMessages(group: Group, author: User, count: number) {
+  await Chat.bulkCreate(
+    Array.from({ length: count }, (_, i) => ({
+      groupId: group.groupId,
+      userId: author.userId,
+      nickname: author.nickname,
+      profileUrl: author.profileUrl,
+      message: `기록 ${i + 1}`,
+      createdAt: new Date(Date.UTC(2030, 0, 1, 0, 0, i)),
+    })),
+  );
+}
+
+describe('group chat for members', () => {
+  it('Members join, get the history, and everyone in the room receives a stored message', async () => {
+    const host = await createUser();
+    const member = await createUser({ profileUrl: 'https://example.com/member.png' });
+    const group = await createGroup(host, [member]);
+    const hostSocket = await connect(host);
+    const memberSocket = await connect(member);
+    expect(await join(hostSocket, group.groupId, host.userId)).toEqual([]);
+    expect(await join(memberSocket, group.groupId, member.userId)).toEqual([]);
+
+    const toHost = next<ChatMessage>(hostSocket, 'chatMessage');
+    const echoed = await send(memberSocket, member, group.groupId, '  내일 7시에 봬요!  ');
+    const stored = await Chat.findOne({ where: { groupId: group.groupId } });
+    expect(stored).not.toBeNull();
+    const expected = {
+      chatId: String(stored!.chatId),
+      groupId: group.groupId,
+      userId: member.userId,
+      nickname: member.nickname,
+      profileUrl: 'https://example.com/member.png',
+      message: '내일 7시에 봬요!',
+      createdAt: stored!.createdAt!.toISOString(),
+    };
+    expect(echoed).toEqual(expected);
+    expect(await toHost).toEqual(expected);
+    // Whole seconds, so the live message and the history carry the same time on both databases.
+    expect(Date.now() - Date.parse(expected.createdAt)).toBeLessThan(60_000);
+    expect(expected.createdAt).toMatch(/\.000Z$/);
+
+    // Someone joining later reads it in the history, identical to the broadcast.
+    const late = await connect(member);
+    expect(await join(late, group.groupId)).toEqual([expected]);
+  });
+
+  it('A non-browser client may authenticate with an Authorization header over long polling', async () => {
+    const host = await createUser();
+    const group = await createGroup(host);
+    const { token } = await signIn(ctx, host);
+    const client = open({
+      transports: ['polling'],
+      extraHeaders: { Authorization: `Bearer ${token}` },
+    });
+    await next(client, 'connect');
+    await join(client, group.groupId, host.userId);
+    expect((await send(client, host, group.groupId, '폴링으로 보냄')).message).toBe(
+      '폴링으로 보냄',
+    );
+  });
+
+  it('A message is shown only to its own group', async () => {
+    const host = await createUser();
+    const other = await createUser();
+    const group = await createGroup(host);
+    const otherGroup = await createGroup(other);
+    const hostSocket = await connect(host);
+    const otherSocket = await connect(other);
+    await join(hostSocket, group.groupId);
+    await join(otherSocket, otherGroup.groupId);
+    const seenByOther = next<ChatMessage>(otherSocket, 'chatMessage');
+    await send(hostSocket, host, group.groupId, '우리 그룹만');
+    await send(otherSocket, other, otherGroup.groupId, '다른 그룹');
+    expect((await seenByOther).message).toBe('다른 그룹');
+  });
+
+  it('One sender’s messages are stored and broadcast in the order they were sent', async () => {
+    const { host, group, client } = await hostInRoom();
+    const sent = ['하나', '둘', '셋', '넷', '다섯'];
+    const received = collect(client, sent.length);
+    for (const text of sent) client.emit('reqMessage', group.groupId, host.userId, text);
+    expect(await received).toEqual(sent);
+    expect(await storedMessages(group.groupId)).toEqual(sent);
+  });
+});
+
+describe('who may connect', () => {
+  it.each([
+    ['no token at all (the SPA as published)', {}, AUTH.headerMissing],
+    ['a token that is not a JWT', { auth: { token: 'tatata' } }, AUTH.tokenInvalid],
+    ['a token that is not a string', { auth: { token: 42 } }, AUTH.tokenInvalid],
+    ['the guest marker', { auth: { token: 'undefined' } }, AUTH.tokenInvalid],
+    ['a Basic header', { extraHeaders: { Authorization: 'Basic abc' } }, AUTH.notBearer],
+    ['a one-part header', { extraHeaders: { Authorization: 'Bearer' } }, AUTH.headerMalformed],
+  ])('With %s, the handshake is refused with the SPA message', async (_name, options, message) => {
+    const transport = 'extraHeaders' in options ? { transports: ['polling'] } : {};
+    expect(await refusedHandshake({ ...transport, ...options })).toEqual({
+      message,
+      data: { success: false, message },
+    });
+  });
+
+  it('Refuses a refresh token, a token signed with another secret and a deleted user', async () => {
+    const user = await createUser();
+    const { refreshToken } = await signIn(ctx, user);
+    const forged = jwt.sign(
+      { userId: user.userId, sid: 'x', typ: 'access' },
+      'another-secret-another-secret-123',
+      { issuer: 'erunjrun', expiresIn: 600 },
+    );
+    const gone = await createUser();
+    const { token: goneToken } = await signIn(ctx, gone);
+    await User.destroy({ where: { userId: gone.userId } });
+    for (const token of [refreshToken, forged, goneToken]) {
+      expect((await refusedHandshake({ auth: { token } })).message).toBe(AUTH.tokenInvalid);
+    }
+  });
+
+  it('Refuses an expired access token with the expiry message', async () => {
+    const user = await createUser();
+    const { token } = await signIn(ctx, user, 60);
+    setClock(120_000);
+    expect(await refusedHandshake({ auth: { token } })).toEqual({
+      message: AUTH.accessRenewed,
+      data: { success: false, message: AUTH.accessRenewed },
+    });
+  });
+
+  it('Once the token expires during a connection, the next event is refused and the connection closed', async () => {
+    const host = await createUser();
+    const group = await createGroup(host);
+    const { token } = await signIn(ctx, host, 60);
+    const client = open({ auth: { token } });
+    await next(client, 'connect');
+    await join(client, group.groupId);
+    setClock(120_000);
+    const closed = next<string>(client, 'disconnect');
+    expect(await refusal(client, 'reqMessage', group.groupId, host.userId, '늦었다')).toEqual({
+      success: false,
+      message: AUTH.accessRenewed,
+      event: 'reqMessage',
+    });
+    expect(await closed).toBe('io server disconnect');
+    expect(await storedMessages(group.groupId)).toEqual([]);
+  });
+});
+
+describe('who may use a room', () => {
+  it('A non-member cannot join, read the history or post, and the room sees nothing', async () => {
+    const host = await createUser();
+    const outsider = await createUser();
+    const group = await createGroup(host);
+    await seedMessages(group, host, 3);
+    const hostSocket = await connect(host);
+    await join(hostSocket, group.groupId);
+    const outsiderSocket = await connect(outsider);
+    const notMember = { success: false, message: CHAT.notMember };
+
+    const noList = jest.fn();
+    outsiderSocket.on('chatList', noList);
+    expect(await refusal(outsiderSocket, 'chatRoom', group.groupId, outsider.userId)).toEqual({
+      ...notMember,
+      event: 'chatRoom',
+    });
+    const [first] = await Chat.findAll({ where: { groupId: group.groupId }, limit: 1 });
+    expect(await refusal(outsiderSocket, 'chatHistory', group.groupId, first.chatId)).toEqual({
+      ...notMember,
+      event: 'chatHistory',
+    });
+    expect(
+      await refusal(outsiderSocket, 'reqMessage', group.groupId, outsider.userId, '끼워줘'),
+    ).toEqual({ ...notMember, event: 'reqMessage' });
+
+    // The host's next message is the first one the room sees: the outsider's was never broadcast.
+    expect((await send(hostSocket, host, group.groupId, '호스트')).message).toBe('호스트');
+    expect(noList).not.toHaveBeenCalled();
+    expect(await storedMessages(group.groupId)).toEqual(['기록 1', '기록 2', '기록 3', '호스트']);
+  });
+
+  it('A forged userId is refused: nobody can post or join as someone else', async () => {
+    const host = await createUser();
+    const member = await createUser();
+    const group = await createGroup(host, [member]);
+    const memberSocket = await connect(member);
+    const hostSocket = await connect(host);
+    await join(hostSocket, group.groupId);
+
+    expect(await refusal(memberSocket, 'chatRoom', group.groupId, host.userId)).toEqual({
+      success: false,
+      message: CHAT.wrongUser,
+      event: 'chatRoom',
+    });
+    expect(
+      await refusal(memberSocket, 'reqMessage', group.groupId, host.userId, '나는 호스트다'),
+    ).toEqual({ success: false, message: CHAT.wrongUser, event: 'reqMessage' });
+    expect((await send(hostSocket, host, group.groupId, '진짜 호스트')).userId).toBe(host.userId);
+    expect(await storedMessages(group.groupId)).toEqual(['진짜 호스트']);
+  });
+
+  it('A member who left the group can no longer post', async () => {
+    const host = await createUser();
+    const member = await createUser();
+    const group = await createGroup(host, [member]);
+    const client = await connect(member);
+    await join(client, group.groupId);
+    await Applier.destroy({ where: { groupId: group.groupId, userId: member.userId } });
+    expect(
+      (await refusal(client, 'reqMessage', group.groupId, member.userId, '안녕')).message,
+    ).toBe(CHAT.notMember);
+  });
+
+  it.each([
+    ['no group id', undefined, CHAT.badGroup],
+    ['an object as group id', { groupId: 'x' }, CHAT.badGroup],
+    ['an unknown group', 'no-such-group', CHAT.notMember],
+  ])('Joining with %s is refused', async (_name, groupId, message) => {
+    const user = await createUser();
+    const client = await connect(user);
+    expect((await refusal(client, 'chatRoom', groupId)).message).toBe(message);
+  });
+});
+
+describe('history', () => {
+  it('Joining gives the latest 100 messages oldest first; older pages follow the cursor', async () => {
+    const host = await createUser();
+    const group = await createGroup(host);
+    await seedMessages(group, host, 230);
+    const client = await connect(host);
+
+    const latest = await join(client, group.groupId, host.userId);
+    expect(latest.map((m) => m.message)).toEqual(
+      Array.from({ length: 100 }, (_, i) => `기록 ${131 + i}`),
+    );
+    expect(latest[0]).toEqual({
+      chatId: expect.stringMatching(/^\d+$/),
+      groupId: group.groupId,
+      userId: host.userId,
+      nickname: host.nickname,
+      profileUrl: host.profileUrl,
+      message: '기록 131',
+      createdAt: '2030-01-01T00:02:10.000Z',
+    });
+
+    const page = async (cursor: string | number) => {
+      const answer = next<HistoryPage & { groupId: string }>(client, 'chatHistory');
+      client.emit('chatHistory', group.groupId, cursor);
+      return answer;
+    };
+    const second = await page(latest[0].chatId);
+    expect(second.groupId).toBe(group.groupId);
+    expect(second.messages.map((m) => m.message)).toEqual(
+      Array.from({ length: 100 }, (_, i) => `기록 ${31 + i}`),
+    );
+    expect(second.nextCursor).toBe(second.messages[0].chatId);
+    // A numeric cursor works as well as the string id.
+    const third = await page(Number(second.nextCursor));
+    expect(third.messages.map((m) => m.message)).toEqual(
+      Array.from({ length: 30 }, (_, i) => `기록 ${i + 1}`),
+    );
+    expect(third.nextCursor).toBeNull();
+    expect(await page(third.messages[0].chatId)).toEqual({
+      groupId: group.groupId,
+      messages: [],
+      nextCursor: null,
+    });
+  });
+
+  it('Messages stored by the original server (no time) have a null createdAt', async () => {
+    const host = await createUser();
+    const group = await createGroup(host);
+    await Chat.create({
+      groupId: group.groupId,
+      userId: host.userId,
+      nickname: host.nickname,
+      profileUrl: host.profileUrl,
+      message: '옛날 메시지',
+    });
+    await Chat.update({ createdAt: null }, { where: { groupId: group.groupId } });
+    const client = await connect(host);
+    expect((await join(client, group.groupId))[0]).toMatchObject({
+      message: '옛날 메시지',
+      createdAt: null,
+    });
+  });
+
+  it.each([['abc'], [0], [-5], ['12x'], [null], [1.5]])(
+    'A bad cursor (%p) is refused',
+    async (cursor) => {
+      const host = await createUser();
+      const group = await createGroup(host);
+      const client = await connect(host);
+      expect((await refusal(client, 'chatHistory', group.groupId, cursor)).message).toBe(
+        CHAT.badCursor,
+      );
+    },
+  );
+});
+
+describe('message rules', () => {
+  it('Accepts 500 characters (an emoji counts as one), refuses 501 and blank messages', async () => {
+    const { host, group, client } = await hostInRoom();
+    const korean = '가'.repeat(500);
+    const emoji = '🏃'.repeat(500);
+    expect((await send(client, host, group.groupId, korean)).message).toBe(korean);
+    expect((await send(client, host, group.groupId, emoji)).message).toBe(emoji);
+    for (const [message, expected] of [
+      ['가'.repeat(501), CHAT.messageTooLong],
+      ['🏃'.repeat(501), CHAT.messageTooLong],
+      ['', CHAT.messageMissing],
+      [' \n\t ', CHAT.messageMissing],
+      [42, CHAT.messageMissing],
+      [undefined, CHAT.messageMissing],
+    ] as const) {
+      expect(
+        (await refusal(client, 'reqMessage', group.groupId, host.userId, message)).message,
+      ).toBe(expected);
+    }
+    expect(await storedMessages(group.groupId)).toEqual([korean, emoji]);
+  });
+
+  it('Allows 10 messages in a burst, refuses the 11th, and refills at one a second', async () => {
+    const { host, group, client } = await hostInRoom();
+    const start = Date.now();
+    setClock(0, start);
+
+    const burst = Array.from({ length: 10 }, (_, i) => `${i + 1}`);
+    const received = collect(client, burst.length);
+    const refused = next<ErrorPayload>(client, 'error');
+    for (const text of [...burst, '11'])
+      client.emit('reqMessage', group.groupId, host.userId, text);
+    // The refusal is immediate; the accepted ones are stored and broadcast in order.
+    expect(await refused).toEqual({ success: false, message: CHAT.tooFast, event: 'reqMessage' });
+    expect(await received).toEqual(burst);
+
+    setClock(1000, start);
+    expect((await send(client, host, group.groupId, 'again')).message).toBe('again');
+    expect((await refusal(client, 'reqMessage', group.groupId, host.userId, 'more')).message).toBe(
+      CHAT.tooFast,
+    );
+    expect(await storedMessages(group.groupId)).toEqual([...burst, 'again']);
+  });
+
+  it('The limit is per connection: another connection of the same user is not held back', async () => {
+    const { host, group, client: first } = await hostInRoom();
+    setClock(0);
+    for (let i = 0; i < 10; i += 1) await send(first, host, group.groupId, `${i}`);
+    expect((await refusal(first, 'reqMessage', group.groupId, host.userId, 'x')).message).toBe(
+      CHAT.tooFast,
+    );
+    const second = await connect(host);
+    await join(second, group.groupId);
+    expect((await send(second, host, group.groupId, '다른 탭')).message).toBe('다른 탭');
+  });
+
+  it('Joins and history pages are limited too', async () => {
+    const host = await createUser();
+    const group = await createGroup(host);
+    const client = await connect(host);
+    setClock(0);
+    for (let i = 0; i < 20; i += 1) await join(client, group.groupId);
+    expect((await refusal(client, 'chatRoom', group.groupId)).message).toBe(CHAT.tooManyRequests);
+  });
+});
+
+describe('failures', () => {
+  it('A database failure is an error event, nothing is broadcast, and the chat keeps working', async () => {
+    const { host, group, client } = await hostInRoom();
+
+    jest.spyOn(Chat, 'create').mockRejectedValueOnce(new Error('disk full'));
+    expect(await refusal(client, 'reqMessage', group.groupId, host.userId, '실패')).toEqual({
+      success: false,
+      message: MESSAGES.internal,
+      event: 'reqMessage',
+    });
+    jest
+      .spyOn(Chat, 'findAll')
+      .mockRejectedValueOnce(new ConnectionError(new Error('connection lost')));
+    expect((await refusal(client, 'chatRoom', group.groupId)).message).toBe(MESSAGES.unavailable);
+
+    expect((await send(client, host, group.groupId, '복구')).message).toBe('복구');
+    expect(await storedMessages(group.groupId)).toEqual(['복구']);
+  });
+
+  it('Closing the chat ends its connections', async () => {
+    const served = await serve(ctx);
+    const host = await createUser();
+    const client = await connect(host, served.url);
+    const closed = next<string>(client, 'disconnect');
+    await served.close();
+    expect(await closed).toBe('transport close');
+  });
+});
+
+describe('scale-out with Redis', () => {
+  let redis: PrivateRedis;
+  const stores: RedisKeyStore[] = [];
+  const instances: Served[] = [];
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+  });
+  afterAll(async () => {
+    await Promise.all(instances.map((instance) => instance.close()));
+    await Promise.all(stores.map((store) => store.close()));
+    await redis.stop();
+  });
+
+  /** Another API process: same database, its own Redis connections and socket.io server. */
+  async function instanceOnRedis(): Promise<Served> {
+    const store = await RedisKeyStore.connect(
+      redis.url,
+      ctx.config.store.keyPrefix,
+      createLogger({ level: 'silent', format: 'json' }),
+    );
+    stores.push(store);
+    const served = await serve({
+      ...ctx,
+      config: { ...ctx.config, store: { ...ctx.config.store, redisUrl: redis.url } },
+      store,
+    });
+    instances.push(served);
+    return served;
+  }
+
+  it('A message posted on one process reaches a member connected to the other', async () => {
+    const [one, two] = [await instanceOnRedis(), await instanceOnRedis()];
+    const host = await createUser();
+    const member = await createUser();
+    const group = await createGroup(host, [member]);
+    const hostSocket = await connect(host, one.url);
+    const memberSocket = await connect(member, two.url);
+    await join(hostSocket, group.groupId);
+    await join(memberSocket, group.groupId);
+
+    const onTwo = next<ChatMessage>(memberSocket, 'chatMessage');
+    const onOne = await send(hostSocket, host, group.groupId, '다른 서버에도 보여요');
+    expect(await onTwo).toEqual(onOne);
+
+    const backOnOne = next<ChatMessage>(hostSocket, 'chatMessage');
+    await send(memberSocket, member, group.groupId, '잘 보여요');
+    expect((await backOnOne).message).toBe('잘 보여요');
+  });
+});
