@@ -110,3 +110,27 @@ describe('redis key store when Redis goes away', () => {
     await own.stop();
   });
 });
+
+describe('redis key store when Redis is down at start', () => {
+  it('starts after a bounded wait, answers 503 meanwhile, and connects once Redis is up', async () => {
+    const own = await PrivateRedis.start();
+    await own.stop();
+    const started = Date.now();
+    const store = await RedisKeyStore.connect(own.url, 'kv-late:', logger, { startWaitMs: 500 });
+    expect(Date.now() - started).toBeLessThan(3000);
+    await expect(store.get('a')).rejects.toMatchObject({ status: 503 });
+    await own.restart();
+    const deadline = Date.now() + 10_000;
+    let ready = false;
+    while (!ready && Date.now() < deadline) {
+      ready = await store.ping().then(
+        () => true,
+        () => false,
+      );
+      if (!ready) await sleep(100);
+    }
+    expect(ready).toBe(true);
+    await store.close();
+    await own.stop();
+  });
+});

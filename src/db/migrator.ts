@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Umzug, SequelizeStorage } from 'umzug';
 import type { QueryInterface, Sequelize } from 'sequelize';
@@ -54,7 +55,11 @@ const LOCK_WAIT_SECONDS = 300;
 export async function migrate(sequelize: Sequelize, logger?: Logger): Promise<string[]> {
   const umzug = createMigrator(sequelize, logger);
   if (sequelize.getDialect() !== 'mysql') {
-    return (await umzug.up()).map((m) => m.name);
+    // The typings omit the instance's options, which hold the SQLite file path.
+    const { storage } = (sequelize as unknown as { options: { storage: string } }).options;
+    return withFileLock(`${storage}.migrate-lock`, async () =>
+      (await umzug.up()).map((m) => m.name),
+    );
   }
   return sequelize.transaction(async (transaction) => {
     const [rows] = await sequelize.query('SELECT GET_LOCK(?, ?) AS locked', {
@@ -70,4 +75,37 @@ export async function migrate(sequelize: Sequelize, logger?: Logger): Promise<st
       await sequelize.query('SELECT RELEASE_LOCK(?)', { replacements: [LOCK_NAME], transaction });
     }
   });
+}
+
+const FILE_LOCK_STALE_MS = 10 * 60 * 1000;
+
+/**
+ * The embedded mode's equivalent of the MySQL lock: the API server and the worker may start
+ * together on the same SQLite file. Creating a folder is atomic, so whoever creates it migrates
+ * and the other waits, then finds nothing left to do. A lock left by a crashed process expires.
+ */
+async function withFileLock<T>(lockPath: string, work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + LOCK_WAIT_SECONDS * 1000;
+  await fs.mkdir(path.dirname(lockPath), { recursive: true });
+  for (;;) {
+    try {
+      await fs.mkdir(lockPath);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const age = await fs.stat(lockPath).then(
+        (st) => Date.now() - st.mtimeMs,
+        () => 0,
+      );
+      if (age > FILE_LOCK_STALE_MS) await fs.rm(lockPath, { recursive: true, force: true });
+      else if (Date.now() > deadline) {
+        throw new Error(`could not take the migration lock within ${LOCK_WAIT_SECONDS} s`);
+      } else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await fs.rm(lockPath, { recursive: true, force: true });
+  }
 }

@@ -22,7 +22,7 @@ export class RedisKeyStore implements KeyStore {
     url: string,
     prefix: string,
     logger: Logger,
-    options: { connectTimeoutMs?: number } = {},
+    options: { connectTimeoutMs?: number; startWaitMs?: number } = {},
   ): Promise<RedisKeyStore> {
     const client = createClient({
       url,
@@ -42,12 +42,21 @@ export class RedisKeyStore implements KeyStore {
       }
     });
     client.on('ready', () => logger.info('redis ready'));
-    try {
-      await client.connect();
-    } catch (err) {
-      // Start anyway: the client keeps reconnecting and /health reports the store as down.
-      logger.error('redis unreachable at start', { error: (err as Error).message });
+    // node-redis keeps retrying a first connection that fails, so connect() may never settle
+    // while Redis is down: wait a bounded time, then start anyway. The client goes on
+    // reconnecting in the background, requests that need the store answer 503 meanwhile and
+    // /health reports it down.
+    const connecting = client.connect().catch((err: Error) => {
+      logger.error('redis unreachable at start', { error: err.message });
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), options.startWaitMs ?? 5000);
+    });
+    if ((await Promise.race([connecting, waited])) === 'timeout') {
+      logger.error('redis not ready at start; continuing and retrying in the background');
     }
+    clearTimeout(timer);
     return store;
   }
 
