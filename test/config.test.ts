@@ -60,6 +60,7 @@ describe('configuration', () => {
       DB_URL: 'mysql://root@127.0.0.1:3306/app',
       JWT_SECRET: 'x'.repeat(40),
       REDIS_URL: 'redis://127.0.0.1:6379',
+      PHONE_ENCRYPTION_KEY: 'ab'.repeat(32),
     });
     expect(config.embedded).toBe(false);
     expect(config.db.migrateOnStart).toBe(false);

@@ -1,7 +1,12 @@
 import type { Request, Response } from 'express';
 import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
-import { logout } from './users.service';
+import { normalizeMobile } from '../lib/phone';
+import { loginWithProvider } from './login.service';
+import { USER_MESSAGES } from './messages';
+import type { Provider, SocialLogin } from './oauth';
+import { sendVerificationCode, verifyPhone, type PhoneDeps } from './phone-verification.service';
+import { logout, withdraw } from './users.service';
 
 /** `GET /user/auth`: who am I, in the shape the SPA stores in localStorage. */
 export function me(_req: Request, res: Response) {
@@ -21,6 +26,53 @@ export function logoutHandler(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const user = currentUser(res);
     await logout(ctx, user.userId, user.sid);
-    res.json({ success: true, message: '로그아웃 되었습니다' });
+    res.json({ success: true, message: USER_MESSAGES.loggedOut });
+  };
+}
+
+/**
+ * `GET /user/<provider>/callback?code=`: the SPA hands over the provider's code and stores
+ * what comes back (the `succcss` spelling is the one it was built against).
+ */
+export function socialCallback(ctx: AppContext, social: SocialLogin, provider: Provider) {
+  return async (req: Request, res: Response) => {
+    const profile = await social.exchange(provider, req, res);
+    const { user, token, refreshToken } = await loginWithProvider(ctx, profile);
+    res.json({
+      succcss: true,
+      token,
+      refreshToken,
+      userId: user.userId,
+      nickname: user.nickname,
+      profileUrl: user.profileUrl,
+      firstLogin: !user.likeLocation,
+      agreeSMS: Boolean(user.agreeSMS),
+    });
+  };
+}
+
+/** `DELETE /user/delete`: withdraw (see `withdraw` for what goes with the account). */
+export function withdrawHandler(ctx: AppContext) {
+  return async (_req: Request, res: Response) => {
+    await withdraw(ctx, currentUser(res).userId);
+    res.json({ success: true, message: USER_MESSAGES.withdrawn });
+  };
+}
+
+/** `POST /user/message {tel}`: texts a verification code. */
+export function sendCodeHandler(ctx: AppContext, deps: PhoneDeps) {
+  return async (req: Request, res: Response) => {
+    const tel = normalizeMobile(String(req.body.tel)) as string;
+    await sendVerificationCode(ctx, deps, currentUser(res).userId, tel);
+    res.json({ success: true, message: USER_MESSAGES.codeSent });
+  };
+}
+
+/** `POST /user/verify {tel, code}`: stores the number once the code matches. */
+export function verifyHandler(ctx: AppContext, deps: PhoneDeps) {
+  return async (req: Request, res: Response) => {
+    const tel = normalizeMobile(String(req.body.tel)) as string;
+    await verifyPhone(ctx, deps, currentUser(res).userId, tel, String(req.body.code));
+    res.json({ success: true, message: USER_MESSAGES.phoneVerified });
   };
 }

@@ -1,12 +1,37 @@
 import { Router } from 'express';
 import { requireUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
-import { logoutHandler, me } from './users.controller';
+import { createPhoneCipher } from '../lib/phone-cipher';
+import { createSmsSender } from '../sms';
+import { createSocialLogin } from './oauth';
+import {
+  logoutHandler,
+  me,
+  sendCodeHandler,
+  socialCallback,
+  verifyHandler,
+  withdrawHandler,
+} from './users.controller';
+import { validateTel, validateVerification } from './users.validators';
 
-/** `/user`: identity and sessions. */
+/** `/user`: social login, identity, sessions, withdrawal and phone verification. */
 export function usersRouter(ctx: AppContext): Router {
   const router = Router();
+  const social = createSocialLogin(ctx.config, ctx.logger);
+  const phone = {
+    sms: createSmsSender(ctx.config, ctx.logger),
+    phones: createPhoneCipher(ctx.config.phone),
+  };
+
+  router.get('/kakao', social.start('kakao'));
+  router.get('/kakao/callback', socialCallback(ctx, social, 'kakao'));
+  router.get('/naver', social.start('naver'));
+  router.get('/naver/callback', socialCallback(ctx, social, 'naver'));
+
   router.get('/auth', requireUser(ctx), me);
   router.delete('/logout', requireUser(ctx), logoutHandler(ctx));
+  router.delete('/delete', requireUser(ctx), withdrawHandler(ctx));
+  router.post('/message', requireUser(ctx), validateTel, sendCodeHandler(ctx, phone));
+  router.post('/verify', requireUser(ctx), validateVerification, verifyHandler(ctx, phone));
   return router;
 }

@@ -1,6 +1,9 @@
 import { User } from './user.model';
+import { Course, Group } from '../db/models';
 import { endSession } from '../auth/tokens';
 import type { AppContext } from '../lib/context';
+import { revokeAllSessions } from './sessions';
+import { forgetMarksOf } from '../courses/stats';
 
 export async function logout(ctx: AppContext, userId: string, sid: string): Promise<void> {
   await endSession(ctx, userId, sid);
@@ -26,4 +29,65 @@ export async function findOrCreateLocalUser(ctx: AppContext, nickname: string): 
     socialId: null,
     phone: null,
   });
+}
+
+/**
+ * An original database may still hold the never-used Badges table, whose key to Users has no
+ * cascade and would refuse the delete. Looked up once per database.
+ */
+const badgesTables = new WeakMap<AppContext['sequelize'], Promise<boolean>>();
+function hasBadgesTable(ctx: AppContext): Promise<boolean> {
+  let known = badgesTables.get(ctx.sequelize);
+  if (!known) {
+    known = ctx.sequelize.getQueryInterface().tableExists('Badges');
+    badgesTables.set(ctx.sequelize, known);
+  }
+  return known;
+}
+
+/**
+ * Withdrawal: the user row goes, and the schema's cascades take everything that was theirs —
+ * their group runs (with the applications, comments and chat on them), applications, courses
+ * (with their bookmarks, ratings and comments), comments, replies, bookmarks, ratings and
+ * notifications. Chat messages stay as the snapshots they are. Every session is revoked and
+ * every image they uploaded is deleted once the rows are gone.
+ */
+export async function withdraw(ctx: AppContext, userId: string): Promise<void> {
+  const badges = await hasBadgesTable(ctx);
+  const images = await ctx.sequelize.transaction(async (transaction) => {
+    const user = await User.findByPk(userId, { attributes: ['profileUrl'], transaction });
+    if (!user) return null;
+    const [groups, courses] = await Promise.all([
+      Group.findAll({
+        where: { userId },
+        attributes: ['thumbnailUrl1', 'thumbnailUrl2', 'thumbnailUrl3'],
+        transaction,
+      }),
+      Course.findAll({
+        where: { userId },
+        attributes: ['courseImageUrl1', 'courseImageUrl2', 'courseImageUrl3'],
+        transaction,
+      }),
+    ]);
+    if (badges) {
+      await ctx.sequelize.query('DELETE FROM `Badges` WHERE `userId` = ?', {
+        replacements: [userId],
+        transaction,
+      });
+    }
+    // The cascade would drop their bookmarks and ratings without recounting the courses.
+    await forgetMarksOf(userId, transaction);
+    await User.destroy({ where: { userId }, transaction });
+    return {
+      profileUrl: user.profileUrl,
+      group: groups.flatMap((g) => [g.thumbnailUrl1, g.thumbnailUrl2, g.thumbnailUrl3]),
+      course: courses.flatMap((c) => [c.courseImageUrl1, c.courseImageUrl2, c.courseImageUrl3]),
+    };
+  });
+  await revokeAllSessions(ctx, userId);
+  if (images) {
+    await ctx.images.removeProfileByUrl(images.profileUrl);
+    await ctx.images.remove('group', images.group);
+    await ctx.images.remove('course', images.course);
+  }
 }

@@ -18,4 +18,10 @@ export function applyTestEnv(env: NodeJS.ProcessEnv = process.env): void {
   env.JWT_SECRET = 'test-signing-secret-that-is-long-enough-0123456789';
   env.KEY_PREFIX = 'erunjrun-test:';
   env.DB_MIGRATE_ON_START = 'false';
+  // Required with DB_URL; a fixed key keeps both backends alike.
+  env.PHONE_ENCRYPTION_KEY = '0123456789abcdef'.repeat(4);
+  // Outside services are faked per test (nock, a loopback SENS): never the shell's real ones.
+  for (const key of Object.keys(env)) {
+    if (/^(KAKAO|NAVER|SENS)_|^LEGACY_PHONE_KEY$/.test(key)) delete env[key];
+  }
 }

@@ -1,0 +1,234 @@
+import { literal, Op, QueryTypes } from 'sequelize';
+import { Applier, Group } from '../db/models';
+import { shortLocation } from '../lib/codes';
+import type { AppContext } from '../lib/context';
+import { notFound } from '../lib/errors';
+import { likeDistanceLabel, likeLocationLabel, userLevelCode, type UserLevel } from '../lib/labels';
+import { formatMobile } from '../lib/phone';
+import type { PhoneCipher } from '../lib/phone-cipher';
+import { formatListDate, kstDate, kstDaysUntil, kstTime } from '../lib/time';
+import {
+  defaultGroupThumbnailUrl,
+  listImageUrl,
+  profileImageUrl,
+  type PreparedImage,
+} from '../uploads';
+import { USER_MESSAGES } from './messages';
+import { claimNickname, type NicknameClaim } from './nickname';
+import { User } from './user.model';
+
+const EVALUATION_CATEGORIES = 10;
+
+/** One of the user's coming runs in the public profile (`waiting[]`). */
+export interface WaitingRun {
+  dDay: number;
+  date: string;
+  title: string;
+  location: string;
+  /** Rendered as-is by the SPA, so it carries its unit. */
+  distance: string;
+  thema: string;
+  groupId: string;
+  thumbnailUrl: string | null;
+  standbyTime: string;
+  appliedPeople: number;
+}
+
+export interface PublicProfile {
+  totalEvaluationCount: number;
+  evaluation: Record<string, number>;
+  userInfo: {
+    userId: string;
+    nickname: string;
+    profileUrl: string;
+    bio: string | null;
+    likeLocation: string | null;
+    likeDistance: string | null;
+    userLevel: string | null;
+    mannerPoint: number;
+  };
+  waiting: WaitingRun[];
+}
+
+/** How the user's runs were rated by their participants: category 1..10 → count. */
+async function evaluationHistogram(ctx: AppContext, hostId: string) {
+  const rows = await ctx.sequelize.query<{ evaluation: number; count: number | string }>(
+    'SELECT a.`evaluation` AS evaluation, COUNT(*) AS count FROM `Appliers` a ' +
+      'JOIN `Groups` g ON g.`groupId` = a.`groupId` ' +
+      'WHERE g.`userId` = ? AND a.`evaluation` BETWEEN 1 AND ? GROUP BY a.`evaluation`',
+    { replacements: [hostId, EVALUATION_CATEGORIES], type: QueryTypes.SELECT },
+  );
+  const evaluation: Record<string, number> = {};
+  for (let n = 1; n <= EVALUATION_CATEGORIES; n += 1) evaluation[`evaluationCategory${n}`] = 0;
+  let total = 0;
+  for (const row of rows) {
+    evaluation[`evaluationCategory${row.evaluation}`] = Number(row.count);
+    total += Number(row.count);
+  }
+  return { evaluation, total };
+}
+
+/** Runs the user applied to (hosts apply to their own) that have not started yet, soonest first. */
+async function upcomingRuns(ctx: AppContext, userId: string): Promise<WaitingRun[]> {
+  const now = ctx.now();
+  const today = kstDate(now);
+  const groups = await Group.findAll({
+    attributes: [
+      'groupId',
+      'title',
+      'date',
+      'standbyTime',
+      'location',
+      'distance',
+      'thema',
+      'thumbnailUrl1',
+      [
+        literal('(SELECT COUNT(*) FROM `Appliers` AS `c` WHERE `c`.`groupId` = `Group`.`groupId`)'),
+        'appliedPeople',
+      ],
+    ],
+    include: [
+      { model: Applier, as: 'Appliers', attributes: [], where: { userId }, required: true },
+    ],
+    where: {
+      [Op.or]: [
+        { date: { [Op.gt]: today } },
+        { date: today, standbyTime: { [Op.gt]: kstTime(now) } },
+      ],
+    },
+    order: [
+      ['date', 'ASC'],
+      ['standbyTime', 'ASC'],
+    ],
+  });
+  return groups.map((g) => ({
+    dDay: kstDaysUntil(g.date, now),
+    date: formatListDate(g.date, g.standbyTime),
+    title: g.title,
+    location: shortLocation(g.location),
+    distance: `${g.distance}km`,
+    thema: g.thema,
+    groupId: g.groupId,
+    thumbnailUrl:
+      listImageUrl(ctx.config, g.thumbnailUrl1) ?? defaultGroupThumbnailUrl(ctx.config, g.thema),
+    standbyTime: g.standbyTime,
+    appliedPeople: Number(g.get('appliedPeople')),
+  }));
+}
+
+/** `GET /auth/info/:userId`: anyone's profile page. */
+export async function getPublicProfile(ctx: AppContext, userId: string): Promise<PublicProfile> {
+  const user = await User.findByPk(userId);
+  if (!user) throw notFound(USER_MESSAGES.profileNotFound);
+  const [{ evaluation, total }, waiting] = await Promise.all([
+    evaluationHistogram(ctx, userId),
+    upcomingRuns(ctx, userId),
+  ]);
+  return {
+    totalEvaluationCount: total,
+    evaluation,
+    userInfo: {
+      userId: user.userId,
+      nickname: user.nickname,
+      profileUrl: user.profileUrl,
+      bio: user.bio,
+      likeLocation: likeLocationLabel(user.likeLocation),
+      likeDistance: likeDistanceLabel(user.likeDistance),
+      userLevel: user.userLevel,
+      mannerPoint: user.mannerPoint,
+    },
+    waiting,
+  };
+}
+
+/** The verified number for the settings form, or null (never verified, or unreadable). */
+function readPhone(ctx: AppContext, phones: PhoneCipher, user: User): string | null {
+  // The original's test data wrote the string 'null'.
+  if (user.phone === null || user.phone === 'null') return null;
+  try {
+    return formatMobile(phones.decrypt(user.phone));
+  } catch (err) {
+    // A wrong key must be noticed, but the user can still verify again.
+    ctx.logger.error('stored phone number cannot be read', {
+      userId: user.userId,
+      error: (err as Error).message,
+    });
+    return null;
+  }
+}
+
+/** `GET /auth/updateUser`: the settings form, with codes where the form uses codes. */
+export async function getSettings(ctx: AppContext, phones: PhoneCipher, userId: string) {
+  const user = await User.findByPk(userId);
+  if (!user) throw notFound(USER_MESSAGES.profileNotFound);
+  const phone = readPhone(ctx, phones, user);
+  return {
+    userId: user.userId,
+    nickname: user.nickname,
+    profileUrl: user.profileUrl,
+    bio: user.bio,
+    likeLocation: user.likeLocation,
+    likeDistance: user.likeDistance,
+    userLevel: userLevelCode(user.userLevel),
+    mannerPoint: user.mannerPoint,
+    phone,
+    agreeSMS: Boolean(user.agreeSMS),
+    certPhone: phone !== null,
+  };
+}
+
+export interface Preferences {
+  likeLocation: string;
+  likeDistance: string;
+  userLevel: UserLevel;
+}
+
+/** `PATCH /auth/userLike`: the first-login survey (afterwards `firstLogin` is false). */
+export async function savePreferences(userId: string, input: Preferences): Promise<void> {
+  await User.update(input, { where: { userId } });
+}
+
+/** Fields of the profile form; an absent field is left as it is. */
+export interface ProfileChanges {
+  nickname?: string;
+  bio?: string | null;
+  likeLocation?: string;
+  likeDistance?: string;
+  userLevel?: UserLevel;
+  agreeSMS?: boolean;
+}
+
+/**
+ * `PATCH /auth/updateUser`. A new picture is stored only once the rest is known to be valid
+ * and the old one (if it was ours) is deleted only once the new one is saved. The phone number
+ * is not changed here: only a verification sets it.
+ */
+export async function updateProfile(
+  ctx: AppContext,
+  userId: string,
+  changes: ProfileChanges,
+  image: PreparedImage | null,
+): Promise<void> {
+  const user = await User.findByPk(userId);
+  if (!user) throw notFound(USER_MESSAGES.profileNotFound);
+  let claim: NicknameClaim | null = null;
+  if (changes.nickname !== undefined && changes.nickname !== user.nickname) {
+    claim = await claimNickname(ctx, changes.nickname, userId);
+  }
+  try {
+    const [key] = image ? await ctx.images.store([image], 'profile') : [];
+    const profileUrl = key ? profileImageUrl(ctx.config, key) : undefined;
+    const values = Object.fromEntries(
+      Object.entries({ ...changes, profileUrl }).filter(([, v]) => v !== undefined),
+    );
+    try {
+      if (Object.keys(values).length > 0) await User.update(values, { where: { userId } });
+    } catch (err) {
+      if (key) await ctx.images.remove('profile', [key]);
+      throw err;
+    }
+    if (profileUrl) await ctx.images.removeProfileByUrl(user.profileUrl);
+  } finally {
+    await claim?.release();
+  }
+}

@@ -1,0 +1,70 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { endSession } from '../auth/tokens';
+import type { AppContext } from '../lib/context';
+import { UnavailableError } from '../lib/errors';
+
+/**
+ * Which login sessions a user has, so withdrawal can revoke every one of them. The key store has
+ * no key listing (and Redis KEYS/SCAN is no tool for a request path), so each user's session ids
+ * are kept in one value beside the sessions, with their expiry: entries past it are dropped on
+ * the next write, which keeps the list as short as the number of live sessions.
+ *
+ * The read-modify-write runs under a short per-user lock so two logins at the same moment both
+ * land in the list.
+ */
+type Ctx = Pick<AppContext, 'store' | 'config' | 'now'>;
+interface Entry {
+  sid: string;
+  /** Epoch ms. */
+  exp: number;
+}
+
+const indexKey = (userId: string) => `sessions:${userId}`;
+const lockKey = (userId: string) => `sessions-lock:${userId}`;
+const LOCK_TTL_SECONDS = 5;
+const LOCK_TRIES = 100;
+const LOCK_WAIT_MS = 20;
+
+async function withUserLock<T>(ctx: Ctx, userId: string, work: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; attempt < LOCK_TRIES; attempt += 1) {
+    if (await ctx.store.setIfAbsent(lockKey(userId), '1', LOCK_TTL_SECONDS)) {
+      try {
+        return await work();
+      } finally {
+        await ctx.store.del(lockKey(userId));
+      }
+    }
+    await sleep(LOCK_WAIT_MS);
+  }
+  throw new UnavailableError();
+}
+
+async function readIndex(ctx: Ctx, userId: string): Promise<Entry[]> {
+  const raw = await ctx.store.get(indexKey(userId));
+  if (!raw) return [];
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return Array.isArray(parsed) ? (parsed as Entry[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Adds a session just started by `startSession` to the user's list. */
+export async function recordSession(ctx: Ctx, userId: string, sid: string): Promise<void> {
+  const ttl = ctx.config.jwt.refreshTtlSeconds;
+  const now = ctx.now().getTime();
+  await withUserLock(ctx, userId, async () => {
+    const live = (await readIndex(ctx, userId)).filter((e) => e.exp > now);
+    live.push({ sid, exp: now + ttl * 1000 });
+    await ctx.store.set(indexKey(userId), JSON.stringify(live), ttl);
+  });
+}
+
+/** Ends every recorded session of the user (their refresh tokens stop working at once). */
+export async function revokeAllSessions(ctx: Ctx, userId: string): Promise<void> {
+  await withUserLock(ctx, userId, async () => {
+    for (const { sid } of await readIndex(ctx, userId)) await endSession(ctx, userId, sid);
+    await ctx.store.del(indexKey(userId));
+  });
+}
