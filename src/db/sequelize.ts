@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import sqlite3 from 'sqlite3';
 import { Sequelize, Transaction, type Options } from 'sequelize';
 import type { Config } from '../config';
@@ -34,7 +35,7 @@ export function createSequelize(config: Config['db'], logger: Logger): Sequelize
     };
     return new Sequelize(url, options);
   }
-  return new Sequelize({
+  const sequelize = new Sequelize({
     dialect: 'sqlite',
     storage: config.sqliteFile,
     dialectModule: sqliteWithTimeout,
@@ -42,6 +43,30 @@ export function createSequelize(config: Config['db'], logger: Logger): Sequelize
     // Take the write lock at BEGIN so concurrent transactions queue instead of deadlocking.
     transactionType: Transaction.TYPES.IMMEDIATE,
   });
+  takeTurns(sequelize);
+  return sequelize;
+}
+
+/**
+ * SQLite has one writer at a time, and a writer waiting for the lock sleeps in its busy
+ * handler on one of libuv's four worker threads. With more transactions waiting than threads
+ * (a burst of applications to one run), the transaction holding the lock gets no thread to
+ * commit on, and everyone waits out the busy timeout. So within a process, managed
+ * transactions (`transaction(callback)`, the only kind used) take turns in JavaScript instead;
+ * between processes the busy timeout still applies. A transaction opened inside another one
+ * is not queued (it would wait for itself); SQLite refuses it as before.
+ */
+function takeTurns(sequelize: Sequelize): void {
+  const begin = sequelize.transaction.bind(sequelize) as (...args: unknown[]) => Promise<unknown>;
+  const inTurn = new AsyncLocalStorage<true>();
+  let previous: Promise<unknown> = Promise.resolve();
+  const queued = (...args: unknown[]) => {
+    if (inTurn.getStore()) return begin(...args);
+    const turn = previous.then(() => inTurn.run(true, () => begin(...args)));
+    previous = turn.catch(() => undefined);
+    return turn;
+  };
+  sequelize.transaction = queued as typeof sequelize.transaction;
 }
 
 export function dialectOf(sequelize: Sequelize): Dialect {

@@ -1,0 +1,155 @@
+import type { Config } from '../config';
+import { shortLocation } from '../lib/codes';
+import { formatDetailDate, formatListDate, kstDateTime } from '../lib/time';
+import { defaultGroupThumbnailUrl, detailImageUrl, listImageUrl } from '../uploads';
+import type { Group } from './group.model';
+import { applyEndTime } from './schedule';
+
+type ImageConfig = Pick<Config, 'images'>;
+
+/** The public fields of a person shown next to a run (host, applicant). */
+export interface Person {
+  userId: string;
+  nickname: string;
+  profileUrl: string;
+}
+
+export interface Host extends Person {
+  userLevel: string | null;
+  mannerPoint: number;
+}
+
+/** A list row: the run, its host and the counts read for the whole page at once. */
+export interface ListRow {
+  group: Group;
+  host: Pick<Person, 'nickname' | 'profileUrl'>;
+  applyPeople: number;
+  applyState: boolean;
+}
+
+/** The card of every group list (`all`, `main`, `prefer`, `mypage`, `complete`). */
+export function toListItem(config: ImageConfig, row: ListRow, now: Date) {
+  const { group } = row;
+  return {
+    groupId: group.groupId,
+    title: group.title,
+    location: shortLocation(group.location),
+    distance: group.distance,
+    date: formatListDate(group.date, group.standbyTime),
+    standbyTime: group.standbyTime,
+    maxPeople: group.maxPeople,
+    thumbnailUrl:
+      listImageUrl(config, group.thumbnailUrl1) ?? defaultGroupThumbnailUrl(config, group.thema),
+    applyPeople: row.applyPeople,
+    userId: group.userId,
+    applyEndTime: applyEndTime(group, now),
+    thema: group.thema,
+    nickname: row.host.nickname,
+    profileUrl: row.host.profileUrl,
+    applyState: row.applyState,
+  };
+}
+
+export type ListItem = ReturnType<typeof toListItem>;
+
+/** The route as stored (JSON text); a legacy value that is not an array reads as no route. */
+function parseRoute(text: string): unknown[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value : [];
+  } catch {
+    return [];
+  }
+}
+
+export interface DetailInput {
+  group: Group;
+  host: Host;
+  /** Every applicant, the host first. */
+  appliers: Person[];
+  viewerId: string | null;
+}
+
+/**
+ * `GET /group/detail/:groupId` (contract §2.2). The open-chat link is given to the run's
+ * applicants only: it lets anyone into the chat, and the SPA shows it to applicants only.
+ */
+export function toDetail(config: ImageConfig, input: DetailInput, now: Date) {
+  const { group, host, appliers, viewerId } = input;
+  const applyState = viewerId !== null && appliers.some((a) => a.userId === viewerId);
+  return {
+    groupId: group.groupId,
+    userId: group.userId,
+    mapLatLng: parseRoute(group.mapLatLng),
+    thumbnailUrl1:
+      detailImageUrl(config, group.thumbnailUrl1) ?? defaultGroupThumbnailUrl(config, group.thema),
+    thumbnailUrl2: detailImageUrl(config, group.thumbnailUrl2),
+    thumbnailUrl3: detailImageUrl(config, group.thumbnailUrl3),
+    title: group.title,
+    maxPeople: group.maxPeople,
+    date: group.date,
+    standbyTime: group.standbyTime,
+    finishTime: group.finishTime,
+    distance: group.distance,
+    speed: group.speed,
+    location: group.location,
+    parking: group.parking,
+    baggage: group.baggage,
+    content: group.content,
+    region: group.region,
+    timecode: group.timecode,
+    thema: group.thema,
+    chattingRoom: applyState ? group.chattingRoom : '',
+    createdAt: kstDateTime(group.createdAt),
+    applyState,
+    applyEndTime: applyEndTime(group, now),
+    Appliers: appliers.map(({ userId, nickname, profileUrl }) => ({
+      userId,
+      nickname,
+      profileUrl,
+    })),
+    nickname: host.nickname,
+    profileUrl: host.profileUrl,
+    userLevel: host.userLevel,
+    mannerPoint: host.mannerPoint,
+    datetime: formatDetailDate(group.date, group.standbyTime),
+  };
+}
+
+/** `GET /group/attendance/:groupId`: the run and its runners (the host is not on the sheet). */
+export function toAttendanceSheet(
+  group: Group,
+  host: Person,
+  applicants: number,
+  runners: Array<Person & { applyId: string; attendance: boolean }>,
+) {
+  return {
+    groupInfo: {
+      title: group.title,
+      date: formatListDate(group.date, group.standbyTime),
+      maxPeople: group.maxPeople,
+      user: { userId: host.userId, nickname: host.nickname, profileUrl: host.profileUrl },
+      attendanceCount: `${applicants}/${group.maxPeople}`,
+    },
+    applyUser: runners.map((runner) => ({
+      applyId: runner.applyId,
+      groupId: group.groupId,
+      userId: runner.userId,
+      attendance: runner.attendance,
+      user: { nickname: runner.nickname, profileUrl: runner.profileUrl },
+    })),
+  };
+}
+
+/**
+ * `GET /group/evaluation/:groupId`. The SPA prints `standbyTime` after `date`; the date already
+ * holds the time, so it is left out (as the original did).
+ */
+export function toHostUser(group: Group, host: Person) {
+  return {
+    groupId: group.groupId,
+    title: group.title,
+    date: formatDetailDate(group.date, group.standbyTime),
+    user: { userId: host.userId, nickname: host.nickname, profileUrl: host.profileUrl },
+  };
+}

@@ -1,0 +1,138 @@
+import { Op, type WhereOptions } from 'sequelize';
+import { badRequest } from '../lib/errors';
+import { isCalendarDate } from '../lib/time';
+import { THEMES } from '../uploads/urls';
+import { GROUP } from './messages';
+
+/**
+ * The query strings of the group lists, exactly as the SPA builds them (contract §2.1):
+ *
+ *   /group/all?date=2022-06-01/2022-06-30&region=1&time=1/3/&distance=2/3/&finish=0&thema=도시/공원/&page=1&size=6
+ *
+ * Lists are `/`-separated with a trailing slash; an empty value means "no filter"; `0` (and
+ * `전체` for themes) means "all". A start date without an end arrives as `<start>/1970-01-01`
+ * (a client bug), which reads as an open-ended range. Anything else is refused with 400.
+ */
+export interface SearchFilters {
+  dateFrom: string | null;
+  dateTo: string | null;
+  regions: number[] | null;
+  timeSlots: number[] | null;
+  distanceBands: number[] | null;
+  themes: string[] | null;
+  /** `finish=1`: runs that have started are listed too. */
+  includeStarted: boolean;
+}
+
+export interface PageRequest {
+  limit: number;
+  offset: number;
+}
+
+/** The largest page a client may ask for (the SPA asks for 6, or 100 when searching). */
+export const MAX_PAGE_SIZE = 100;
+
+const ALL_THEMES = '전체';
+
+type Query = Record<string, unknown>;
+
+const refuse = () => badRequest(GROUP.badSearch);
+
+/** A query value as one string ('' when absent); repeated keys or objects are refused. */
+function text(query: Query, name: string): string {
+  const value = query[name];
+  if (value === undefined) return '';
+  if (typeof value !== 'string') throw refuse();
+  return value.trim();
+}
+
+const parts = (value: string) =>
+  value
+    .split('/')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+
+/** Codes `0..max`, where 0 means "every code": null (no filter) then. */
+function codes(query: Query, name: string, max: number): number[] | null {
+  const values = parts(text(query, name));
+  if (values.length === 0) return null;
+  const numbers = values.map((v) => {
+    if (!/^\d{1,2}$/.test(v) || Number(v) > max) throw refuse();
+    return Number(v);
+  });
+  return numbers.includes(0) ? null : [...new Set(numbers)];
+}
+
+function dateRange(query: Query): Pick<SearchFilters, 'dateFrom' | 'dateTo'> {
+  const values = parts(text(query, 'date'));
+  if (values.length === 0) return { dateFrom: null, dateTo: null };
+  if (values.length > 2 || !values.every(isCalendarDate)) throw refuse();
+  const [from, to] = values;
+  return { dateFrom: from, dateTo: to !== undefined && to >= from ? to : null };
+}
+
+function themes(query: Query): string[] | null {
+  const values = parts(text(query, 'thema'));
+  if (values.length === 0 || values.includes(ALL_THEMES)) return null;
+  if (!values.every((v) => (THEMES as readonly string[]).includes(v))) throw refuse();
+  return [...new Set(values)];
+}
+
+function includeStarted(query: Query): boolean {
+  const values = parts(text(query, 'finish'));
+  if (values.length > 1 || (values.length === 1 && !['0', '1'].includes(values[0]))) {
+    throw refuse();
+  }
+  return values[0] === '1';
+}
+
+export function parseSearch(query: Query): SearchFilters {
+  return {
+    ...dateRange(query),
+    regions: codes(query, 'region', 9),
+    timeSlots: codes(query, 'time', 6),
+    distanceBands: codes(query, 'distance', 4),
+    themes: themes(query),
+    includeStarted: includeStarted(query),
+  };
+}
+
+function positive(query: Query, name: string, fallback: number, max: number): number {
+  const value = text(query, name);
+  if (value === '') return fallback;
+  if (!/^\d{1,6}$/.test(value) || Number(value) < 1 || Number(value) > max) throw refuse();
+  return Number(value);
+}
+
+/** `page` (1-based) and `size`; without them, the first {@link MAX_PAGE_SIZE} runs. */
+export function parsePage(query: Query): PageRequest {
+  const size = positive(query, 'size', MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+  const page = positive(query, 'page', 1, 100_000);
+  return { limit: size, offset: (page - 1) * size };
+}
+
+/**
+ * Distance bands of the filter and of users' preferences, in km: 1 under 5, 2 from 5 to under
+ * 10, 3 from 10 to under 15, 4 from 15. Half-open, so a 5.0 km run is in band 2 only (the
+ * original's BETWEEN put it in both, and missed 9–10 km for preferences).
+ */
+export function distanceBandWhere(band: number): WhereOptions {
+  const from = (band - 1) * 5;
+  return band >= 4
+    ? { distance: { [Op.gte]: from } }
+    : { distance: { [Op.gte]: from, [Op.lt]: from + 5 } };
+}
+
+/** The filters as conditions on `Groups` (the time window is added by the caller). */
+export function searchWhere(filters: SearchFilters): WhereOptions[] {
+  const where: WhereOptions[] = [];
+  if (filters.dateFrom) where.push({ date: { [Op.gte]: filters.dateFrom } });
+  if (filters.dateTo) where.push({ date: { [Op.lte]: filters.dateTo } });
+  if (filters.regions) where.push({ region: filters.regions });
+  if (filters.timeSlots) where.push({ timecode: filters.timeSlots });
+  if (filters.themes) where.push({ thema: filters.themes });
+  if (filters.distanceBands) {
+    where.push({ [Op.or]: filters.distanceBands.map(distanceBandWhere) });
+  }
+  return where;
+}
