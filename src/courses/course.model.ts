@@ -4,8 +4,10 @@ import {
   type CreationOptional,
   type InferAttributes,
   type InferCreationAttributes,
+  type NonAttribute,
   type Sequelize,
 } from 'sequelize';
+import type { User } from '../users/user.model';
 
 export class Course extends Model<InferAttributes<Course>, InferCreationAttributes<Course>> {
   declare courseId: CreationOptional<string>;
@@ -20,14 +22,22 @@ export class Course extends Model<InferAttributes<Course>, InferCreationAttribut
   declare courseImageUrl1: string;
   declare courseImageUrl2: string | null;
   declare courseImageUrl3: string | null;
+  /**
+   * The average rating rounded to one decimal, 0 without ratings: a copy kept up to date by
+   * every rating change, so the feed can sort by it through an index (see ratings.ts).
+   */
   declare starPoint: number | null;
   declare baggage: string | null;
   declare parking: string | null;
   declare clickCnt: CreationOptional<number>;
+  /** Number of bookmarks, kept up to date like `starPoint` (the `bookmark` sort key). */
+  declare bookmarkCnt: CreationOptional<number>;
   declare region: number;
   declare thema: string;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** The author, when loaded with the `user` association. */
+  declare user?: NonAttribute<User>;
 
   static initModel(sequelize: Sequelize) {
     Course.init(
@@ -47,6 +57,7 @@ export class Course extends Model<InferAttributes<Course>, InferCreationAttribut
         baggage: { type: DataTypes.STRING(255), allowNull: true },
         parking: { type: DataTypes.STRING(255), allowNull: true },
         clickCnt: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        bookmarkCnt: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         region: { type: DataTypes.INTEGER, allowNull: false },
         thema: { type: DataTypes.STRING(20), allowNull: false },
         createdAt: DataTypes.DATE,

@@ -19,6 +19,14 @@ export const MESSAGES = {
   internal: '서버에 오류가 발생했습니다. 잠시 후 다시 시도해주세요.',
 } as const;
 
+/** Names the message a route's unexpected failures answer with (see `errorHandler`). */
+export const failureMessage =
+  (message: string): RequestHandler =>
+  (_req, res, next) => {
+    res.locals.failureMessage = message;
+    next();
+  };
+
 export const notFoundHandler: RequestHandler = (_req, res) => {
   res.status(404).json({ success: false, message: MESSAGES.notFound });
 };
@@ -76,7 +84,14 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       next(err);
       return;
     }
-    const { status, body, log } = describe(err);
+    const { status, body: described, log } = describe(err);
+    // A route may name the message its unexpected failures answer with (the original's own
+    // per-endpoint text, which the SPA shows); nothing else about the error is exposed.
+    const failure: unknown = res.locals.failureMessage;
+    const body =
+      status === 500 && typeof failure === 'string'
+        ? { success: false, message: failure }
+        : described;
     if (log) {
       logger.error('request failed', {
         requestId: res.locals.requestId,

@@ -1,0 +1,107 @@
+/**
+ * Sort keys for the course feed: `Courses.bookmarkCnt` (new) and `Courses.starPoint` (a column
+ * the original declared but never wrote), with indexes so that sorting by stars or bookmarks
+ * reads a page from an index instead of aggregating every rating and bookmark per request.
+ *
+ * The application rewrites both from the rows on every bookmark and rating change; here they are
+ * filled once from what is already stored. `starPoint` is the average of the non-NULL ratings
+ * rounded half up to one decimal, 0 without ratings (the original stored NULL ratings when the
+ * SPA cleared a star; they count as no rating). Safe to run again: every step checks or
+ * recomputes.
+ */
+import { QueryTypes, type Sequelize } from 'sequelize';
+import type { MigrationContext } from '../src/db/migrator';
+import { dialectOf, type Dialect } from '../src/db/sequelize';
+
+const INDEXES: Array<{ name: string; columns: string[] }> = [
+  ['starPoint'],
+  ['region', 'starPoint'],
+  ['bookmarkCnt'],
+  ['region', 'bookmarkCnt'],
+].map((keys) => {
+  // createdAt and courseId break ties, so pages never overlap or skip a course.
+  const columns = [...keys, 'createdAt', 'courseId'];
+  return { name: `idx_Courses_${columns.join('_')}`, columns };
+});
+
+const q = (identifier: string) => `\`${identifier}\``;
+
+async function select<T extends object>(
+  sequelize: Sequelize,
+  sql: string,
+  replacements: unknown[] = [],
+): Promise<T[]> {
+  return sequelize.query<T>(sql, { type: QueryTypes.SELECT, replacements });
+}
+
+/** Whether `Courses` has the column or index of that name (read from the catalogue). */
+async function exists(
+  sequelize: Sequelize,
+  dialect: Dialect,
+  kind: 'column' | 'index',
+  name: string,
+): Promise<boolean> {
+  const sql = {
+    column: {
+      mysql:
+        "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'Courses' AND COLUMN_NAME = ?",
+      sqlite: "SELECT name FROM pragma_table_info('Courses') WHERE name = ?",
+    },
+    index: {
+      mysql:
+        "SELECT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'Courses' AND INDEX_NAME = ?",
+      sqlite:
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Courses' AND name = ?",
+    },
+  }[kind][dialect];
+  return (await select(sequelize, sql, [name])).length > 0;
+}
+
+/** Rounded half up to one decimal with integer arithmetic, so both databases agree. */
+const roundedAverage = (total: number, people: number) => Math.round((total * 10) / people) / 10;
+
+export async function up({ sequelize }: MigrationContext): Promise<void> {
+  const dialect = dialectOf(sequelize);
+  if (!(await exists(sequelize, dialect, 'column', 'bookmarkCnt'))) {
+    await sequelize.query(
+      'ALTER TABLE `Courses` ADD COLUMN `bookmarkCnt` INTEGER NOT NULL DEFAULT 0',
+    );
+  }
+  await sequelize.query(
+    'UPDATE `Courses` SET `bookmarkCnt` = ' +
+      '(SELECT COUNT(*) FROM `Bookmarks` WHERE `Bookmarks`.`courseId` = `Courses`.`courseId`)',
+  );
+  await sequelize.query('UPDATE `Courses` SET `starPoint` = 0');
+  const rated = await select<{ courseId: string; total: number | string; people: number }>(
+    sequelize,
+    'SELECT `courseId`, SUM(`myStarPoint`) AS total, COUNT(`myStarPoint`) AS people ' +
+      'FROM `starpoint` WHERE `myStarPoint` IS NOT NULL GROUP BY `courseId`',
+  );
+  for (const row of rated) {
+    await sequelize.query('UPDATE `Courses` SET `starPoint` = ? WHERE `courseId` = ?', {
+      replacements: [roundedAverage(Number(row.total), Number(row.people)), row.courseId],
+    });
+  }
+  for (const index of INDEXES) {
+    if (await exists(sequelize, dialect, 'index', index.name)) continue;
+    await sequelize.query(
+      `CREATE INDEX ${q(index.name)} ON \`Courses\` (${index.columns.map(q).join(', ')})`,
+    );
+  }
+}
+
+export async function down({ sequelize }: MigrationContext): Promise<void> {
+  const dialect = dialectOf(sequelize);
+  for (const index of INDEXES) {
+    if (!(await exists(sequelize, dialect, 'index', index.name))) continue;
+    await sequelize.query(
+      dialect === 'mysql'
+        ? `DROP INDEX ${q(index.name)} ON \`Courses\``
+        : `DROP INDEX ${q(index.name)}`,
+    );
+  }
+  if (await exists(sequelize, dialect, 'column', 'bookmarkCnt')) {
+    await sequelize.query('ALTER TABLE `Courses` DROP COLUMN `bookmarkCnt`');
+  }
+  await sequelize.query('UPDATE `Courses` SET `starPoint` = NULL');
+}

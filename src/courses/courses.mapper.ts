@@ -1,0 +1,73 @@
+import type { Config } from '../config';
+import { shortLocation } from '../lib/codes';
+import { kstDateTime } from '../lib/time';
+import { detailImageUrl, listImageUrl } from '../uploads';
+import type { User } from '../users/user.model';
+import type { Course } from './course.model';
+import { parseRoute } from './route';
+import { storedStarPoint } from './stats';
+
+type ImageConfig = Pick<Config, 'images'>;
+
+/** A feed row as the list queries select it (aggregates come back as numbers or strings). */
+export interface FeedRow {
+  courseId: string;
+  title: string;
+  location: string;
+  distance: number;
+  courseImageUrl1: string | null;
+  starPoint: number | string | null;
+  commentCnt: number | string;
+  bookmark: number | string | boolean;
+}
+
+/** A card in every course list (#20, #21, #31, #32): exactly the fields the SPA reads. */
+export function toFeedItem(config: ImageConfig, row: FeedRow) {
+  return {
+    courseId: row.courseId,
+    courseImageUrl1: listImageUrl(config, row.courseImageUrl1),
+    bookmark: Boolean(Number(row.bookmark)),
+    title: row.title,
+    starPoint: storedStarPoint(row.starPoint),
+    commentCnt: Number(row.commentCnt),
+    location: shortLocation(row.location),
+    distance: Number(row.distance),
+  };
+}
+
+export type FeedItem = ReturnType<typeof toFeedItem>;
+
+/** `GET /course/detail/:courseId` (§2.2): the author under `user`, slides at 758 px. */
+export function toCourseDetail(
+  config: ImageConfig,
+  course: Course,
+  author: User,
+  bookmark: boolean,
+) {
+  return {
+    courseId: course.courseId,
+    title: course.title,
+    content: course.content,
+    location: course.location,
+    distance: Number(course.distance),
+    totalTime: course.totalTime,
+    courseImageUrl1: detailImageUrl(config, course.courseImageUrl1),
+    courseImageUrl2: detailImageUrl(config, course.courseImageUrl2),
+    courseImageUrl3: detailImageUrl(config, course.courseImageUrl3),
+    // The SPA reads mapLatLng[0] unguarded; a route the original stored broken reads as empty.
+    mapLatLng: parseRoute(course.mapLatLng) ?? [],
+    parking: course.parking,
+    baggage: course.baggage,
+    createdAt: kstDateTime(course.createdAt),
+    clickCnt: course.clickCnt,
+    thema: course.thema,
+    user: {
+      userId: author.userId,
+      nickname: author.nickname,
+      profileUrl: author.profileUrl,
+      userLevel: author.userLevel,
+      mannerPoint: author.mannerPoint,
+    },
+    bookmark,
+  };
+}

@@ -1,0 +1,186 @@
+import { literal } from 'sequelize';
+import { regionFromAddress } from '../lib/codes';
+import type { AppContext } from '../lib/context';
+import { badRequest, forbidden, notFound } from '../lib/errors';
+import { planImageSlots, type PreparedImage } from '../uploads';
+import { User } from '../users/user.model';
+import { Course } from './course.model';
+import { toCourseDetail } from './courses.mapper';
+import { forgetRanking } from './feed';
+import { COURSE } from './messages';
+import type { LatLng } from './route';
+import { bookmarkedBy } from './stats';
+
+/** What the SPA's course form sends (#37), validated. */
+export interface CourseInput {
+  title: string;
+  content: string;
+  location: string;
+  mapLatLng: LatLng[];
+  distance: number;
+  totalTime: string;
+  thema: string;
+  parking?: string;
+  baggage?: string;
+}
+
+/** An edit: any field left out stays as it is. */
+export interface CourseEdit {
+  fields: Partial<CourseInput>;
+  /**
+   * The images to keep, as the URLs (or keys) the API handed out; undefined when the request
+   * says nothing about them. New files fill the slots after the kept ones.
+   */
+  keep: unknown;
+  images: PreparedImage[];
+}
+
+const AUTHOR_ATTRIBUTES = ['userId', 'nickname', 'profileUrl', 'userLevel', 'mannerPoint'];
+
+/** The stored form of the fields sent: the route as JSON text, the region from the address. */
+function columnsOf(fields: Partial<CourseInput>): Partial<Course> {
+  const { mapLatLng, ...rest } = fields;
+  return {
+    ...rest,
+    ...(mapLatLng !== undefined && { mapLatLng: JSON.stringify(mapLatLng) }),
+    ...(fields.location !== undefined && { region: regionFromAddress(fields.location) }),
+  };
+}
+
+const imageKeys = (course: Course) => [
+  course.courseImageUrl1,
+  course.courseImageUrl2,
+  course.courseImageUrl3,
+];
+
+/** The edit's image columns and the keys it frees; a course keeps at least one image. */
+function planImages(ctx: AppContext, course: Course, keep: unknown, newKeys: string[]) {
+  const { slots, removed } = planImageSlots(ctx.config, imageKeys(course), keep, newKeys);
+  const [first, second, third] = slots;
+  if (first === null) throw badRequest(COURSE.imageMissing);
+  return {
+    columns: { courseImageUrl1: first, courseImageUrl2: second, courseImageUrl3: third },
+    removed,
+  };
+}
+
+/**
+ * `POST /course`: stores the images (the request is valid by now), then the course. If the row
+ * cannot be written, the images just stored are removed again.
+ */
+export async function createCourse(
+  ctx: AppContext,
+  authorId: string,
+  input: CourseInput,
+  images: PreparedImage[],
+): Promise<string> {
+  const keys = await ctx.images.store(images, 'course');
+  try {
+    const course = await Course.create({
+      ...input,
+      mapLatLng: JSON.stringify(input.mapLatLng),
+      region: regionFromAddress(input.location),
+      userId: authorId,
+      parking: input.parking ?? null,
+      baggage: input.baggage ?? null,
+      courseImageUrl1: keys[0],
+      courseImageUrl2: keys[1] ?? null,
+      courseImageUrl3: keys[2] ?? null,
+      starPoint: 0,
+      createdAt: ctx.now(),
+    });
+    return course.courseId;
+  } catch (err) {
+    await ctx.images.remove('course', keys);
+    throw err;
+  }
+}
+
+/**
+ * `PATCH /course/:courseId` (author only). Every check that can refuse the edit runs before a
+ * new image is stored; the row is then changed under its lock, and the images it no longer uses
+ * are deleted once that is committed (or the new ones, if it is not).
+ */
+export async function updateCourse(
+  ctx: AppContext,
+  userId: string,
+  courseId: string,
+  edit: CourseEdit,
+): Promise<void> {
+  const changesImages = edit.keep !== undefined || edit.images.length > 0;
+  const ownCourse = (course: Course | null): Course => {
+    if (!course) throw notFound(COURSE.notFound);
+    if (course.userId !== userId) throw forbidden(COURSE.notAuthorUpdate);
+    return course;
+  };
+  const before = ownCourse(await Course.findByPk(courseId));
+  if (changesImages) {
+    // A dry run with stand-in keys: too many photos, or none left, is refused before any is stored.
+    planImages(
+      ctx,
+      before,
+      edit.keep,
+      edit.images.map((_, i) => `new-${i}`),
+    );
+  }
+
+  const newKeys = await ctx.images.store(edit.images, 'course');
+  let outcome: { removed: string[]; regions: number[] };
+  try {
+    outcome = await ctx.sequelize.transaction(async (transaction) => {
+      const course = ownCourse(
+        await Course.findByPk(courseId, { lock: transaction.LOCK.UPDATE, transaction }),
+      );
+      const values = columnsOf(edit.fields);
+      const images = changesImages ? planImages(ctx, course, edit.keep, newKeys) : null;
+      const regions = [course.region, values.region ?? course.region];
+      await course.update({ ...values, ...images?.columns }, { transaction });
+      // A course that changes region leaves the cached rankings of its old one.
+      return { removed: images?.removed ?? [], regions: regions[0] === regions[1] ? [] : regions };
+    });
+  } catch (err) {
+    await ctx.images.remove('course', newKeys);
+    throw err;
+  }
+  await ctx.images.remove('course', outcome.removed);
+  if (outcome.regions.length > 0) await forgetRanking(ctx, outcome.regions);
+}
+
+/**
+ * `DELETE /course/:courseId` (author only): bookmarks, ratings and comments go with the row
+ * (foreign keys cascade), the images once it is gone.
+ */
+export async function deleteCourse(
+  ctx: AppContext,
+  userId: string,
+  courseId: string,
+): Promise<void> {
+  const course = await ctx.sequelize.transaction(async (transaction) => {
+    const row = await Course.findByPk(courseId, { lock: transaction.LOCK.UPDATE, transaction });
+    if (!row) throw notFound(COURSE.notFound);
+    if (row.userId !== userId) throw forbidden(COURSE.notAuthorDelete);
+    await row.destroy({ transaction });
+    return row;
+  });
+  await ctx.images.remove('course', imageKeys(course));
+  await forgetRanking(ctx, [course.region]);
+}
+
+/**
+ * `GET /course/detail/:courseId`: counts the view (one atomic increment per request, without
+ * touching updatedAt) and answers the detail with the new count.
+ */
+export async function getCourseDetail(ctx: AppContext, courseId: string, viewerId: string | null) {
+  const [counted] = await Course.update(
+    { clickCnt: literal('`clickCnt` + 1') },
+    { where: { courseId }, silent: true },
+  );
+  if (counted === 0) throw notFound(COURSE.detailFailed);
+  const course = await Course.findByPk(courseId, {
+    attributes: { include: [[bookmarkedBy(ctx.sequelize, viewerId), 'bookmark']] },
+    include: [{ model: User, as: 'user', attributes: AUTHOR_ATTRIBUTES, required: true }],
+  });
+  if (!course?.user) throw notFound(COURSE.detailFailed);
+  const bookmark = Boolean(Number(course.get('bookmark')));
+  return toCourseDetail(ctx.config, course, course.user, bookmark);
+}

@@ -1,0 +1,140 @@
+import type { RequestHandler } from 'express';
+import { body, query, type ValidationChain } from 'express-validator';
+import { badRequest } from '../lib/errors';
+import { validate } from '../lib/validation';
+import { uploadedImages } from '../uploads';
+import { THEMES } from '../uploads/urls';
+import {
+  CONTENT_MAX_LENGTH,
+  COURSE,
+  TEXT_MAX_LENGTH,
+  TITLE_MAX_LENGTH,
+  TITLE_MIN_LENGTH,
+  TOTAL_TIME_MAX_LENGTH,
+} from './messages';
+import { parseRoute } from './route';
+
+export const FEED_SORTS = ['new', 'starPoint', 'comment', 'bookmark'] as const;
+export type FeedSort = (typeof FEED_SORTS)[number];
+export const MAX_PAGE_SIZE = 100;
+
+const isScalar = (value: unknown) => typeof value === 'string' || typeof value === 'number';
+
+/**
+ * A body field holding one value (a field repeated in a multipart form arrives as an array and
+ * is refused with the field's message). On an edit every field may be left out (it stays as it
+ * is); on a create all but `parking` and `baggage` are needed.
+ */
+const bodyField = (name: string, optional: boolean) =>
+  optional ? body(name).optional() : body(name);
+const field = (name: string, optional: boolean, message: string) =>
+  bodyField(name, optional).custom(isScalar).withMessage(message).bail();
+
+/** A text that is not blank once trimmed, stored trimmed, at most `max` characters. */
+const text = (
+  chain: ValidationChain,
+  missing: string,
+  max: number,
+  tooLong: string,
+): ValidationChain =>
+  chain
+    .isString()
+    .withMessage(missing)
+    .bail()
+    .trim()
+    .notEmpty()
+    .withMessage(missing)
+    .bail()
+    .isLength({ max })
+    .withMessage(tooLong);
+
+/** Fields in the original's order, so the same first message wins; ours come after. */
+function courseFields(optional: boolean): ValidationChain[] {
+  return [
+    text(
+      field('title', optional, COURSE.titleMissing),
+      COURSE.titleMissing,
+      TITLE_MAX_LENGTH,
+      COURSE.titleTooLong,
+    )
+      .bail()
+      .isLength({ min: TITLE_MIN_LENGTH })
+      .withMessage(COURSE.titleTooShort),
+    field('distance', optional, COURSE.distanceMissing)
+      .trim()
+      .notEmpty()
+      .withMessage(COURSE.distanceMissing)
+      .bail()
+      .isFloat({ min: 0, max: 100_000 })
+      .withMessage(COURSE.distanceInvalid)
+      .toFloat(),
+    text(
+      field('location', optional, COURSE.locationMissing),
+      COURSE.locationMissing,
+      TEXT_MAX_LENGTH,
+      COURSE.locationTooLong,
+    ),
+    // A JSON string in a form, or the array itself in a JSON body.
+    bodyField('mapLatLng', optional)
+      .custom((value) => parseRoute(value) !== null)
+      .withMessage(COURSE.routeMissing)
+      .bail()
+      .customSanitizer(parseRoute),
+    text(
+      field('content', optional, COURSE.contentMissing),
+      COURSE.contentMissing,
+      CONTENT_MAX_LENGTH,
+      COURSE.contentTooLong,
+    ),
+    text(
+      field('totalTime', optional, COURSE.totalTimeMissing),
+      COURSE.totalTimeMissing,
+      TOTAL_TIME_MAX_LENGTH,
+      COURSE.totalTimeTooLong,
+    ),
+    field('thema', optional, COURSE.themeMissing).isIn(THEMES).withMessage(COURSE.themeMissing),
+    ...['parking', 'baggage'].map((name) =>
+      field(name, true, COURSE.extraTooLong)
+        .isString()
+        .withMessage(COURSE.extraTooLong)
+        .bail()
+        .trim()
+        .isLength({ max: TEXT_MAX_LENGTH })
+        .withMessage(COURSE.extraTooLong),
+    ),
+  ];
+}
+
+/** After the fields, as in the original: a course needs at least one photo. */
+const requireImages: RequestHandler = (_req, res, next) => {
+  if (uploadedImages(res).length === 0) throw badRequest(COURSE.imageMissing);
+  next();
+};
+
+export const createCourseRules: RequestHandler[] = [validate(courseFields(false)), requireImages];
+export const updateCourseRules = validate(courseFields(true));
+
+/** `null` clears the rating (what the SPA sends when the selected star is clicked again). */
+export const rateRules = validate([
+  body('myStarPoint')
+    .custom((value) => value === null || (isScalar(value) && /^[1-5]$/.test(String(value))))
+    .withMessage(COURSE.rateFailed)
+    .customSanitizer((value) => (value === null ? null : Number(value))),
+]);
+
+/** One value per parameter (`?page=1&page=2` is refused). */
+const listQuery = (name: string) =>
+  query(name)
+    .optional({ values: 'falsy' })
+    .custom((value) => typeof value === 'string')
+    .withMessage(COURSE.listFailed)
+    .bail();
+
+/** `region` 0 (all) to 9, `sort`, 1-based `page` and `size`; bad values answer 400. */
+export const listRules = validate([
+  listQuery('region').isInt({ min: 0, max: 9 }).withMessage(COURSE.listFailed).toInt(),
+  listQuery('sort').isIn(FEED_SORTS).withMessage(COURSE.listFailed),
+  listQuery('page').isInt({ min: 1, max: 1_000_000 }).withMessage(COURSE.listFailed).toInt(),
+  listQuery('size').isInt({ min: 1, max: MAX_PAGE_SIZE }).withMessage(COURSE.listFailed).toInt(),
+  listQuery('userId'),
+]);

@@ -1,0 +1,216 @@
+import { literal, Op, type Order, type OrderItem, type WhereOptions } from 'sequelize';
+import type { AppContext } from '../lib/context';
+import { badRequest, notFound } from '../lib/errors';
+import { LIKE_LOCATION_LABELS } from '../lib/labels';
+import { User } from '../users/user.model';
+import { Course } from './course.model';
+import { toFeedItem, type FeedItem, type FeedRow } from './courses.mapper';
+import type { FeedSort } from './courses.validators';
+import { COURSE } from './messages';
+import { COMMENT_COUNT, COMMENT_COUNT_SQL, bookmarkedBy } from './stats';
+
+export interface Page {
+  page: number;
+  size: number;
+}
+
+export interface AllFeedQuery extends Page {
+  /** 0 = every region. */
+  region: number;
+  sort: FeedSort;
+}
+
+/** Newest first; the course id breaks ties so that pages never overlap or skip a course. */
+const NEWEST: OrderItem[] = [
+  ['createdAt', 'DESC'],
+  ['courseId', 'DESC'],
+];
+
+/**
+ * Every sort runs in SQL before LIMIT/OFFSET (the original cut the page first and sorted only
+ * inside it). Stars and bookmarks sort by the copies kept on the course row (indexed, see
+ * stats.ts); comments by the per-course count.
+ */
+const FEED_ORDER: Record<FeedSort, Order> = {
+  new: NEWEST,
+  starPoint: [['starPoint', 'DESC'], ...NEWEST],
+  comment: [[literal('`commentCnt`'), 'DESC'], ...NEWEST],
+  bookmark: [['bookmarkCnt', 'DESC'], ...NEWEST],
+};
+
+const MAIN_SIZE = 6;
+const RANKING_SIZE = 3;
+/** How long a ranking is reused before it is computed again. */
+const RANKING_TTL_SECONDS = 60;
+
+/**
+ * The "best courses" ranking score: comments + average stars + views, as numbers (the original
+ * concatenated strings when the average was one). `starPoint` is the one-decimal average.
+ */
+const RANKING_SCORE = literal(
+  `(${COMMENT_COUNT_SQL} + COALESCE(\`Course\`.\`starPoint\`, 0) + \`Course\`.\`clickCnt\`)`,
+);
+
+/**
+ * One statement per list: the page of cards with the comment count and the viewer's bookmark
+ * flag computed per row in SQL (no query per course).
+ */
+async function feedItems(
+  ctx: AppContext,
+  viewerId: string | null,
+  options: { where?: WhereOptions<Course>; order?: Order; limit?: number; offset?: number },
+): Promise<FeedItem[]> {
+  const rows = await Course.findAll({
+    attributes: [
+      'courseId',
+      'title',
+      'location',
+      'distance',
+      'courseImageUrl1',
+      'starPoint',
+      [COMMENT_COUNT, 'commentCnt'],
+      [bookmarkedBy(ctx.sequelize, viewerId), 'bookmark'],
+    ],
+    ...options,
+    raw: true,
+  });
+  return (rows as unknown as FeedRow[]).map((row) => toFeedItem(ctx.config, row));
+}
+
+const pageOf = (page?: Page) =>
+  page ? { limit: page.size, offset: (page.page - 1) * page.size } : {};
+
+const rankingKey = (region: number | null) => `course:ranking:${region ?? 'all'}`;
+
+/**
+ * The ids of the top courses of a region (or of all), reused for RANKING_TTL_SECONDS: scoring
+ * reads every course of the scope, which the feed should not pay on every request. A key-store
+ * failure only costs the cache.
+ */
+async function rankingIds(ctx: AppContext, region: number | null): Promise<string[]> {
+  const key = rankingKey(region);
+  try {
+    const cached = await ctx.store.get(key);
+    if (cached !== null) return JSON.parse(cached) as string[];
+  } catch (err) {
+    ctx.logger.warn('reading the course ranking cache failed', { error: (err as Error).message });
+  }
+  const rows = await Course.findAll({
+    attributes: ['courseId'],
+    where: region === null ? {} : { region },
+    order: [[RANKING_SCORE, 'DESC'], ...NEWEST],
+    limit: RANKING_SIZE,
+    raw: true,
+  });
+  const ids = rows.map((row) => row.courseId);
+  try {
+    await ctx.store.set(key, JSON.stringify(ids), RANKING_TTL_SECONDS);
+  } catch (err) {
+    ctx.logger.warn('writing the course ranking cache failed', { error: (err as Error).message });
+  }
+  return ids;
+}
+
+/** Drops the cached rankings of these regions and of all regions (a course left them). */
+export async function forgetRanking(ctx: AppContext, regions: number[]): Promise<void> {
+  for (const region of [null, ...new Set(regions)]) {
+    try {
+      await ctx.store.del(rankingKey(region));
+    } catch (err) {
+      ctx.logger.warn('clearing the course ranking cache failed', {
+        error: (err as Error).message,
+      });
+    }
+  }
+}
+
+async function rankingFeed(
+  ctx: AppContext,
+  viewerId: string | null,
+  region: number | null,
+): Promise<FeedItem[]> {
+  const ids = await rankingIds(ctx, region);
+  if (ids.length === 0) return [];
+  const items = await feedItems(ctx, viewerId, { where: { courseId: ids } });
+  const byId = new Map(items.map((item) => [item.courseId, item]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** The viewer's preferred region (`likeLocation` '1'..'9'), or null. */
+async function preferredRegion(viewerId: string | null): Promise<string | null> {
+  if (!viewerId) return null;
+  const user = await User.findByPk(viewerId, { attributes: ['likeLocation'] });
+  const code = user?.likeLocation ?? null;
+  return code !== null && LIKE_LOCATION_LABELS[code] ? code : null;
+}
+
+/**
+ * `GET /course/all`: the page of the feed, the top 3 of the viewer's preferred region (of all
+ * regions for guests and users without one, the original showed signed-in users without one
+ * nothing), and that region's label as `preferData` ('' when none; the SPA then shows #전국).
+ */
+export async function allFeed(ctx: AppContext, viewerId: string | null, query: AllFeedQuery) {
+  const prefer = await preferredRegion(viewerId);
+  const [feed, ranking] = await Promise.all([
+    feedItems(ctx, viewerId, {
+      where: query.region === 0 ? {} : { region: query.region },
+      order: FEED_ORDER[query.sort],
+      ...pageOf(query),
+    }),
+    rankingFeed(ctx, viewerId, prefer === null ? null : Number(prefer)),
+  ]);
+  return {
+    feed,
+    rankingFeed: ranking,
+    preferData: prefer === null ? '' : LIKE_LOCATION_LABELS[prefer],
+  };
+}
+
+/** `GET /course/main`: the six newest courses. */
+export async function mainFeed(ctx: AppContext, viewerId: string | null) {
+  return feedItems(ctx, viewerId, { order: NEWEST, limit: MAIN_SIZE });
+}
+
+/** The profile owner of a `mypage`/`bookmark` list: `?userId`, else the viewer. */
+function ownerOf(queryUserId: string | undefined, viewerId: string | null): string {
+  const owner = queryUserId || viewerId;
+  if (!owner) throw badRequest(COURSE.listFailed);
+  return owner;
+}
+
+/** `GET /course/mypage?userId=`: a user's courses, newest first (all, or one page if asked). */
+export async function userFeed(
+  ctx: AppContext,
+  viewerId: string | null,
+  queryUserId: string | undefined,
+  page?: Page,
+) {
+  const ownerId = ownerOf(queryUserId, viewerId);
+  if ((await User.count({ where: { userId: ownerId } })) === 0) {
+    throw notFound(COURSE.listFailed);
+  }
+  return feedItems(ctx, viewerId, { where: { userId: ownerId }, order: NEWEST, ...pageOf(page) });
+}
+
+/**
+ * `GET /course/bookmark?userId=`: a user's bookmarked courses, newest first. Bookmarks are
+ * private: anyone but their owner (guests included) gets an empty list, not an error, because
+ * the SPA loads this list on every profile page and would show an alert otherwise.
+ */
+export async function bookmarkFeed(
+  ctx: AppContext,
+  viewerId: string | null,
+  queryUserId: string | undefined,
+  page?: Page,
+) {
+  const ownerId = ownerOf(queryUserId, viewerId);
+  if (ownerId !== viewerId) return [];
+  const bookmarked = literal(
+    `(SELECT \`courseId\` FROM \`Bookmarks\` WHERE \`userId\` = ${ctx.sequelize.escape(ownerId)})`,
+  );
+  return feedItems(ctx, viewerId, {
+    where: { courseId: { [Op.in]: bookmarked } },
+    order: NEWEST,
+    ...pageOf(page),
+  });
+}

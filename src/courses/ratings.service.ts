@@ -1,0 +1,61 @@
+import type { AppContext } from '../lib/context';
+import { forbidden, notFound } from '../lib/errors';
+import { Course } from './course.model';
+import { COURSE } from './messages';
+import { StarPoint } from './starpoint.model';
+import { STAR_PEOPLE, STAR_TOTAL, lockCourse, ratingBy, refreshStats, starPointOf } from './stats';
+
+export interface StarPointSummary {
+  starPoint: number;
+  starPeople: number;
+  /** The viewer's own rating, 0 when they have none (or are a guest). */
+  myStarPoint: number;
+}
+
+/**
+ * `PATCH /course/:courseId/starPoint`: 1-5 sets or changes the user's rating, `null` removes it
+ * (the SPA sends null when the selected star is clicked again). Authors cannot rate their own
+ * course: it would let them lift it in the ranking. Changes to one course take turns on its row
+ * lock, and the unique (courseId, userId) key keeps one rating per user whatever happens.
+ */
+export async function rateCourse(
+  ctx: AppContext,
+  userId: string,
+  courseId: string,
+  value: number | null,
+): Promise<StarPointSummary> {
+  return ctx.sequelize.transaction(async (transaction) => {
+    const course = await lockCourse(courseId, transaction);
+    if (course.userId === userId) throw forbidden(COURSE.ownCourseRating);
+    const where = { courseId, userId };
+    const existing = await StarPoint.findOne({ where, lock: transaction.LOCK.UPDATE, transaction });
+    if (value === null) await existing?.destroy({ transaction });
+    else if (existing) await existing.update({ myStarPoint: value }, { transaction });
+    else await StarPoint.create({ ...where, myStarPoint: value }, { transaction });
+    const stats = await refreshStats(courseId, transaction);
+    return { starPoint: stats.starPoint, starPeople: stats.starPeople, myStarPoint: value ?? 0 };
+  });
+}
+
+/** `GET /course/:courseId/starPoint`: the average, how many rated, and the viewer's rating. */
+export async function getStarPoint(
+  ctx: AppContext,
+  courseId: string,
+  viewerId: string | null,
+): Promise<StarPointSummary> {
+  const row = (await Course.findByPk(courseId, {
+    attributes: [
+      [STAR_TOTAL, 'total'],
+      [STAR_PEOPLE, 'people'],
+      [ratingBy(ctx.sequelize, viewerId), 'mine'],
+    ],
+    raw: true,
+  })) as unknown as { total: unknown; people: unknown; mine: unknown } | null;
+  if (!row) throw notFound(COURSE.notFound);
+  const people = Number(row.people);
+  return {
+    starPoint: starPointOf(Number(row.total ?? 0), people),
+    starPeople: people,
+    myStarPoint: Number(row.mine ?? 0),
+  };
+}
