@@ -1,0 +1,40 @@
+import type { Sequelize } from 'sequelize';
+import type { Config } from '../config';
+import type { Logger } from '../lib/logger';
+import { createPhoneCipher, type PhoneCipher } from '../lib/phone-cipher';
+import { createSmsSender, type SmsSender } from '../sms';
+import { WorkerScan } from './scan-state';
+
+/** What the worker's jobs run on. Tests build it with a fake sender and their own settings. */
+export interface WorkerDeps {
+  sequelize: Sequelize;
+  logger: Logger;
+  settings: Config['worker'];
+  sms: SmsSender;
+  /** How long one SENS call may take: a `sending` row older than this was interrupted. */
+  smsTimeoutMs: number;
+  phones: PhoneCipher;
+}
+
+/** Where a job stops early when the process is asked to: between batches, never inside one. */
+export interface JobOptions {
+  now: Date;
+  signal?: AbortSignal;
+}
+
+export function createWorkerDeps(
+  runtime: { config: Config; logger: Logger; sequelize: Sequelize },
+  overrides: Partial<WorkerDeps> = {},
+): WorkerDeps {
+  // The worker's own table; the API never reads it, so it is not among the shared models.
+  WorkerScan.initModel(runtime.sequelize);
+  return {
+    sequelize: runtime.sequelize,
+    logger: runtime.logger,
+    settings: runtime.config.worker,
+    sms: createSmsSender(runtime.config, runtime.logger),
+    smsTimeoutMs: runtime.config.sms.timeoutMs,
+    phones: createPhoneCipher(runtime.config.phone),
+    ...overrides,
+  };
+}

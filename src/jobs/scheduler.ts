@@ -1,0 +1,107 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runDdayReminders } from './dday';
+import type { JobOptions, WorkerDeps } from './deps';
+import { runEndReminders } from './end';
+import { runPrune } from './prune';
+import type { ReminderResult, WindowOptions } from './reminders';
+import { lastScan, recordScan } from './scan-state';
+import { runSmsOutbox } from './sms-outbox';
+import { runStartReminders } from './start';
+
+type ReminderJob = (deps: WorkerDeps, options: WindowOptions) => Promise<ReminderResult>;
+
+/** In the order a tick runs them; the names key their scan marks in `WorkerScans`. */
+export const REMINDER_JOBS: Array<[name: string, job: ReminderJob]> = [
+  ['dday', runDdayReminders],
+  ['start', runStartReminders],
+  ['end', runEndReminders],
+];
+
+/** The alarm cap is kept by a grouped scan of the whole table: hourly is plenty. */
+export const PRUNE_EVERY_MS = 60 * 60_000;
+
+/**
+ * Runs a reminder job over "since its last successful scan, up to now" and moves its mark on
+ * only when the scan finished, so a failed or interrupted one is simply scanned again (the
+ * unique keys make that harmless).
+ */
+export async function runReminderScan(
+  deps: WorkerDeps,
+  name: string,
+  job: ReminderJob,
+  { now, signal }: JobOptions,
+): Promise<ReminderResult | null> {
+  const since = await lastScan(name);
+  // Another worker, or this one before a clock step back, has already scanned up to here.
+  if (since && since >= now) return null;
+  const result = await job(deps, { now, since, signal });
+  if (!result.interrupted) await recordScan(name, now);
+  return result;
+}
+
+/**
+ * One tick: the three reminder scans, then the texts they queued, then (hourly) the alarm cap.
+ * A job that fails is logged and the next one runs; the process never goes down for it.
+ */
+export async function runTick(deps: WorkerDeps, { now, signal }: JobOptions): Promise<void> {
+  const guarded = async (name: string, work: () => Promise<unknown>) => {
+    if (signal?.aborted) return;
+    try {
+      await work();
+    } catch (err) {
+      deps.logger.error('worker job failed', { job: name, error: (err as Error).message });
+    }
+  };
+  for (const [name, job] of REMINDER_JOBS) {
+    await guarded(name, () => runReminderScan(deps, name, job, { now, signal }));
+  }
+  // A burst of texts yields after one tick period, so the next tick's reminders are not held
+  // up behind it; the next tick goes on with the rest.
+  await guarded('sms', () => runSmsOutbox(deps, { now, signal, budgetMs: deps.settings.tickMs }));
+  await guarded('prune', async () => {
+    const last = await lastScan('prune');
+    if (last && now.getTime() - last.getTime() < PRUNE_EVERY_MS) return;
+    const result = await runPrune(deps, { now, signal });
+    if (!result.interrupted) await recordScan('prune', now);
+  });
+}
+
+export interface Scheduler {
+  /** When the last tick finished; null before the first. */
+  lastTickAt(): Date | null;
+  /** Lets the running batch finish, then resolves; no tick starts after it is called. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Ticks every WORKER_TICK_SECONDS, on the boundaries of that period (so :00 and :30 with the
+ * default), with no cron library: the jobs scan windows, so the loop only has to come round
+ * regularly, and the Korea-time rules live in the jobs rather than in a schedule's time zone.
+ */
+export function startScheduler(deps: WorkerDeps, clock: () => Date = () => new Date()): Scheduler {
+  const controller = new AbortController();
+  const { signal } = controller;
+  let finished: Date | null = null;
+
+  const loop = async () => {
+    while (!signal.aborted) {
+      await runTick(deps, { now: clock(), signal });
+      finished = clock();
+      const wait = deps.settings.tickMs - (clock().getTime() % deps.settings.tickMs);
+      await sleep(wait, undefined, { signal }).catch(() => undefined);
+    }
+  };
+  const running = loop().catch((err: Error) => {
+    // runTick guards each job; this is a bug in the loop itself, so make it loud.
+    deps.logger.error('worker loop stopped', { error: err.message, stack: err.stack });
+    throw err;
+  });
+
+  return {
+    lastTickAt: () => finished,
+    async stop() {
+      controller.abort();
+      await running;
+    },
+  };
+}

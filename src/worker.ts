@@ -1,0 +1,100 @@
+import http from 'node:http';
+import { loadConfigFromEnvironment, ConfigError } from './config';
+import { bootstrap, type Runtime } from './bootstrap';
+import { createLogger } from './lib/logger';
+import { createWorkerDeps } from './jobs/deps';
+import { startScheduler, type Scheduler } from './jobs/scheduler';
+
+/**
+ * `GET /health` of the worker: 200 while ticks keep finishing, 503 once the last one is more
+ * than three periods old (a wedged loop or a database that stopped answering).
+ */
+function healthServer(scheduler: Scheduler, tickMs: number, startedAt: Date): http.Server {
+  return http.createServer((req, res) => {
+    const last = scheduler.lastTickAt();
+    const staleAfter = Math.max(3 * tickMs, 60_000);
+    const healthy = Date.now() - (last ?? startedAt).getTime() < staleAfter;
+    const known = req.url === '/health' || req.url === '/';
+    res.writeHead(known ? (healthy ? 200 : 503) : 404, { 'Content-Type': 'application/json' });
+    res.end(
+      JSON.stringify(
+        known
+          ? { success: healthy, status: healthy ? 'ok' : 'stalled', lastTickAt: last }
+          : { success: false },
+      ),
+    );
+  });
+}
+
+async function main() {
+  let config;
+  try {
+    config = loadConfigFromEnvironment();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.log);
+  let runtime: Runtime;
+  try {
+    runtime = await bootstrap(config, { logger });
+  } catch (err) {
+    logger.error('could not start', { error: (err as Error).message });
+    process.exit(1);
+  }
+
+  const deps = createWorkerDeps(runtime);
+  const scheduler = startScheduler(deps, runtime.now);
+  const health =
+    config.worker.healthPort === null
+      ? null
+      : healthServer(scheduler, config.worker.tickMs, runtime.now());
+  let stopping = false;
+
+  const shutdown = async (reason: string, exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('worker stopping', { reason });
+    const force = setTimeout(() => {
+      logger.error('the current batch did not finish in time; exiting');
+      process.exit(1);
+    }, config.http.shutdownTimeoutMs);
+    force.unref();
+    // The running job sees the stop between two batches; nothing is cut off mid-batch.
+    await scheduler.stop().catch(() => undefined);
+    await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
+    await runtime.close();
+    clearTimeout(force);
+    logger.info('worker stopped');
+    process.exit(exitCode);
+  };
+
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  process.on('unhandledRejection', (reason) => {
+    logger.error('unhandled rejection', { error: String(reason) });
+    void shutdown('unhandledRejection', 1);
+  });
+  process.on('uncaughtException', (err) => {
+    logger.error('uncaught exception', { error: err.message, stack: err.stack });
+    void shutdown('uncaughtException', 1);
+  });
+
+  health?.listen(config.worker.healthPort ?? 0, () => {
+    const address = health.address();
+    logger.info('worker health endpoint listening', {
+      port: typeof address === 'object' && address ? address.port : config.worker.healthPort,
+    });
+  });
+  logger.info('worker started', {
+    database: config.embedded ? 'sqlite' : 'mysql',
+    sms: deps.sms.kind,
+    tickSeconds: config.worker.tickMs / 1000,
+    ddayHour: config.worker.ddayHour,
+  });
+}
+
+void main();

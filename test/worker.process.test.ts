@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Sequelize } from 'sequelize';
+import { loadConfig } from '../src/config';
+import { createSequelize } from '../src/db/sequelize';
+import { Alarm, Applier, initModels } from '../src/db/models';
+import { createLogger } from '../src/lib/logger';
+import { kstDate, kstTime } from '../src/lib/time';
+import { REPO_ROOT } from './support/test-env';
+import { freePort } from './support/redis-server';
+import { createGroup } from './comments.fixtures';
+import { createUser, uniqueSuffix } from './support/context';
+
+/**
+ * The worker as its own process, on its own embedded database (whatever backend the suite runs
+ * on), so its real-clock ticks never touch the other tests' rows.
+ */
+jest.setTimeout(90_000);
+
+const dataDir = path.join(
+  process.env.TEST_DATA_DIR ?? path.join(REPO_ROOT, 'data', 'test'),
+  `worker-process-${uniqueSuffix()}`,
+);
+let child: ChildProcess;
+let port: number;
+let output = '';
+let sequelize: Sequelize | undefined;
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined>, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe().catch(() => null);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const exited = () =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+
+beforeAll(async () => {
+  port = await freePort();
+  child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', path.join(REPO_ROOT, 'src/worker.ts')],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        // Set empty rather than removed, so a developer's .env cannot fill them in.
+        DB_URL: '',
+        REDIS_URL: '',
+        DATA_DIR: dataDir,
+        DB_MIGRATE_ON_START: 'true',
+        WORKER_TICK_SECONDS: '1',
+        WORKER_HEALTH_PORT: String(port),
+        LOG_LEVEL: 'info',
+        LOG_FORMAT: 'json',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout?.on('data', (chunk) => (output += String(chunk)));
+  child.stderr?.on('data', (chunk) => (output += String(chunk)));
+});
+
+afterAll(async () => {
+  await sequelize?.close();
+  if (child.exitCode === null) {
+    child.kill('SIGKILL');
+    await exited();
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('The worker reports healthy once it ticks, writes a reminder that falls due, and on SIGTERM finishes and exits 0', async () => {
+  await until('the health endpoint', async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/health`);
+    return res.status === 200 ? res.json() : null;
+  });
+
+  // The worker has migrated its database: write a run that meets 30 minutes and 2 seconds from now.
+  const config = loadConfig({ ...process.env, DB_URL: '', DATA_DIR: dataDir });
+  sequelize = createSequelize(config.db, createLogger({ level: 'silent', format: 'json' }));
+  initModels(sequelize);
+  const meeting = new Date(Date.now() + 30 * 60_000 + 2000);
+  const host = await createUser();
+  const group = await createGroup(host, {
+    date: kstDate(meeting),
+    standbyTime: kstTime(meeting),
+  });
+  await Applier.create({ groupId: group.groupId, userId: host.userId } as Applier);
+
+  const alarm = await until(
+    'the start alarm',
+    () => Alarm.findOne({ where: { groupId: group.groupId, category: 'start' } }),
+    20_000,
+  );
+  expect(alarm).toMatchObject({ userId: host.userId, role: 'host' });
+
+  child.kill('SIGTERM');
+  expect(await exited()).toBe(0);
+  expect(output).toContain('worker stopped');
+  expect(output).not.toContain('"level":"error"');
+});
