@@ -8,9 +8,12 @@ import { requestId } from './lib/request-id';
 import { ASSETS_DIR } from './lib/paths';
 import { healthRouter } from './health/health.router';
 import { usersRouter } from './users/users.router';
+import { profileRouter } from './users/profile.router';
+import { groupsRouter } from './groups/groups.router';
 import { commentsRouter } from './comments/comments.router';
 import { recommentsRouter } from './comments/recomments.router';
 import { alarmsRouter } from './alarms/alarms.router';
+import { coursesRouter } from './courses/courses.router';
 import { localImagesRouter } from './uploads/images.router';
 
 /**
@@ -50,9 +53,12 @@ export function createApp(ctx: AppContext): Express {
   if (ctx.images.storageKind === 'local') app.use('/images', localImagesRouter(ctx));
   app.use('/health', healthRouter(ctx));
   app.use('/user', usersRouter(ctx));
+  app.use('/auth', profileRouter(ctx));
+  app.use('/group', groupsRouter(ctx));
   app.use('/comment', commentsRouter(ctx));
   app.use('/recomment', recommentsRouter(ctx));
   app.use('/alarm', alarmsRouter(ctx));
+  app.use('/course', coursesRouter(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -61,6 +61,53 @@ export interface Config {
     maxFileBytes: number;
     maxPixels: number;
   };
+  /** Kakao/Naver login; a provider is null until its keys are set. */
+  oauth: {
+    timeoutMs: number;
+    kakao: { clientId: string; clientSecret: string | null; redirectUri: string } | null;
+    naver: { clientId: string; clientSecret: string; redirectUri: string; state: string } | null;
+  };
+  /** Naver Cloud SENS; null = the log-only sender. */
+  sms: {
+    sens: {
+      baseUrl: string;
+      serviceId: string;
+      accessKey: string;
+      secretKey: string;
+      from: string;
+    } | null;
+    timeoutMs: number;
+  };
+  phone: {
+    /** AES-256-GCM key (32 bytes) for phone numbers at rest. */
+    encryptionKey: Buffer;
+    /** The original's CRYPTO_KEY, to read its DES-encrypted numbers. */
+    legacyKey: string | null;
+    codeTtlSeconds: number;
+    maxAttempts: number;
+    sendWindowSeconds: number;
+    sendsPerUser: number;
+    sendsPerNumber: number;
+  };
+  /** The notification worker (`npm run worker`). */
+  worker: {
+    /** Korea-time hour of the D-day reminder (0-23). */
+    ddayHour: number;
+    tickMs: number;
+    /** A reminder (or its text) later than this is skipped, not delivered late. */
+    maxLatenessMs: number;
+    /** Groups per read, alarm rows per insert, texts per round of the sender. */
+    batchSize: number;
+    /** Tries of one text in all, the first included. */
+    smsMaxAttempts: number;
+    /** Wait before the first retry; doubled for each one after. */
+    smsBackoffMs: number;
+    smsConcurrency: number;
+    /** Port of the worker's `GET /health`; null = none. */
+    healthPort: number | null;
+    /** The SPA's origin, for the links in texts. */
+    spaUrl: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -166,14 +213,142 @@ function readImages(r: Reader, dataDir: string, publicUrl: string): Config['imag
   };
 }
 
-/** Embedded mode keeps a generated signing secret beside its data so restarts keep sessions valid. */
-function embeddedSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'jwt-secret');
+/** A provider's settings are all-or-nothing: half a configuration is a mistake, not "off". */
+function together(r: Reader, keys: string[]): boolean {
+  const set = keys.filter((k) => r.raw(k) !== undefined);
+  if (set.length > 0 && set.length < keys.length) {
+    r.problems.push(
+      `${keys.join(', ')} must be set together (missing ${keys.filter((k) => !set.includes(k)).join(', ')})`,
+    );
+  }
+  return set.length === keys.length;
+}
+
+function readOAuth(r: Reader): Config['oauth'] {
+  const kakaoUri = r.url('KAKAO_REDIRECT_URI', ['http:', 'https:']);
+  const naverUri = r.url('NAVER_REDIRECT_URI', ['http:', 'https:']);
+  const kakao = together(r, ['KAKAO_CLIENT_ID', 'KAKAO_REDIRECT_URI']);
+  const naver = together(r, ['NAVER_CLIENT_ID', 'NAVER_CLIENT_SECRET', 'NAVER_REDIRECT_URI']);
+  return {
+    timeoutMs: r.int('OAUTH_TIMEOUT_MS', 5000, 100, 60000),
+    kakao:
+      kakao && kakaoUri
+        ? {
+            clientId: r.string('KAKAO_CLIENT_ID', ''),
+            clientSecret: r.raw('KAKAO_CLIENT_SECRET') ?? null,
+            redirectUri: kakaoUri,
+          }
+        : null,
+    naver:
+      naver && naverUri
+        ? {
+            clientId: r.string('NAVER_CLIENT_ID', ''),
+            clientSecret: r.string('NAVER_CLIENT_SECRET', ''),
+            redirectUri: naverUri,
+            state: r.string('NAVER_STATE', 'erunjrun'),
+          }
+        : null,
+  };
+}
+
+function readSms(r: Reader): Config['sms'] {
+  const baseUrl = r.url('SENS_BASE_URL', ['http:', 'https:']) ?? 'https://sens.apigw.ntruss.com';
+  const from = r.raw('SENS_FROM');
+  if (from !== undefined && !/^\d{8,12}$/.test(from)) {
+    r.problems.push('SENS_FROM must be the registered sender number, digits only');
+  }
+  const configured = together(r, [
+    'SENS_SERVICE_ID',
+    'SENS_ACCESS_KEY',
+    'SENS_SECRET_KEY',
+    'SENS_FROM',
+  ]);
+  return {
+    sens: configured
+      ? {
+          baseUrl: baseUrl.replace(/\/+$/, ''),
+          serviceId: r.string('SENS_SERVICE_ID', ''),
+          accessKey: r.string('SENS_ACCESS_KEY', ''),
+          secretKey: r.string('SENS_SECRET_KEY', ''),
+          from: from ?? '',
+        }
+      : null,
+    timeoutMs: r.int('SMS_TIMEOUT_MS', 5000, 100, 60000),
+  };
+}
+
+const PHONE_KEY_BYTES = 32;
+
+/** 64 hex characters or base64/base64url of 32 bytes; null when it is neither. */
+export function parsePhoneKey(value: string): Buffer | null {
+  const key = /^[0-9a-f]{64}$/i.test(value)
+    ? Buffer.from(value, 'hex')
+    : /^[A-Za-z0-9+/_-]+={0,2}$/.test(value)
+      ? Buffer.from(value, 'base64')
+      : null;
+  return key && key.length === PHONE_KEY_BYTES ? key : null;
+}
+
+function readPhone(r: Reader, embedded: boolean): Config['phone'] {
+  const raw = r.raw('PHONE_ENCRYPTION_KEY');
+  let encryptionKey: Buffer = Buffer.alloc(0);
+  if (raw !== undefined) {
+    const parsed = parsePhoneKey(raw);
+    if (parsed) encryptionKey = parsed;
+    else r.problems.push('PHONE_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64');
+  } else if (!embedded) {
+    r.problems.push('PHONE_ENCRYPTION_KEY is required when DB_URL is set');
+  }
+  return {
+    encryptionKey,
+    legacyKey: r.raw('LEGACY_PHONE_KEY') ?? null,
+    codeTtlSeconds: r.int('PHONE_CODE_TTL', 180, 30, 3600),
+    maxAttempts: r.int('PHONE_CODE_MAX_ATTEMPTS', 5, 1, 20),
+    sendWindowSeconds: r.int('SMS_SEND_WINDOW', 3600, 60, 7 * 24 * 3600),
+    sendsPerUser: r.int('SMS_SENDS_PER_USER', 5, 1, 1000),
+    sendsPerNumber: r.int('SMS_SENDS_PER_NUMBER', 5, 1, 1000),
+  };
+}
+
+function readWorker(r: Reader): Config['worker'] {
+  const tickMs = r.int('WORKER_TICK_SECONDS', 30, 1, 3600) * 1000;
+  const maxLatenessMs = r.int('WORKER_MAX_LATENESS_MINUTES', 15, 1, 720) * 60_000;
+  if (maxLatenessMs < 2 * tickMs) {
+    // Otherwise a normal tick's window would already be cut short and reminders lost.
+    r.problems.push('WORKER_MAX_LATENESS_MINUTES must cover at least two WORKER_TICK_SECONDS');
+  }
+  return {
+    ddayHour: r.int('WORKER_DDAY_HOUR', 8, 0, 23),
+    tickMs,
+    maxLatenessMs,
+    batchSize: r.int('WORKER_BATCH_SIZE', 500, 10, 5000),
+    smsMaxAttempts: r.int('WORKER_SMS_MAX_ATTEMPTS', 3, 1, 10),
+    smsBackoffMs: r.int('WORKER_SMS_BACKOFF_SECONDS', 30, 1, 3600) * 1000,
+    smsConcurrency: r.int('WORKER_SMS_CONCURRENCY', 4, 1, 50),
+    healthPort:
+      r.raw('WORKER_HEALTH_PORT') === undefined ? null : r.int('WORKER_HEALTH_PORT', 0, 0, 65535),
+    spaUrl: (r.url('SPA_URL', ['http:', 'https:']) ?? 'https://www.erunjrun.com').replace(
+      /\/+$/,
+      '',
+    ),
+  };
+}
+
+/**
+ * Embedded mode keeps generated secrets beside its data so a restart (or another process on
+ * the machine) uses the same ones: sessions stay valid, stored phone numbers stay readable.
+ */
+function embeddedSecret(
+  dataDir: string,
+  name = 'jwt-secret',
+  generate = () => crypto.randomBytes(48).toString('base64url'),
+): string {
+  const file = path.join(dataDir, name);
   fs.mkdirSync(dataDir, { recursive: true });
   try {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {
-    const secret = crypto.randomBytes(48).toString('base64url');
+    const secret = generate();
     try {
       fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
       return secret;
@@ -262,11 +437,24 @@ export function loadConfig(env: Env = process.env): Config {
       format: r.oneOf('LOG_FORMAT', ['json', 'pretty'], 'json'),
     },
     images: readImages(r, dataDir, publicUrl),
+    oauth: readOAuth(r),
+    sms: readSms(r),
+    phone: readPhone(r, embedded),
+    worker: readWorker(r),
   };
 
   if (r.problems.length > 0) throw new ConfigError(r.problems);
 
   if (secret === undefined) secret = embeddedSecret(dataDir);
+  if (config.phone.encryptionKey.length === 0) {
+    const stored = embeddedSecret(dataDir, 'phone-key', () =>
+      crypto.randomBytes(PHONE_KEY_BYTES).toString('base64'),
+    );
+    const key = parsePhoneKey(stored);
+    if (!key)
+      throw new ConfigError([`${path.join(dataDir, 'phone-key')} does not hold a 32-byte key`]);
+    config.phone.encryptionKey = key;
+  }
   config.jwt.secret = secret;
   return config;
 }
