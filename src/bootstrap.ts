@@ -24,6 +24,11 @@ export async function bootstrap(
   initModels(sequelize);
   try {
     await sequelize.authenticate();
+    if (sequelize.getDialect() === 'sqlite') {
+      // Write-ahead logging: readers (API, worker) no longer wait for a writer, and a commit is
+      // one append instead of a journal rewrite. The setting is kept in the file.
+      await sequelize.query('PRAGMA journal_mode = WAL');
+    }
     if (options.migrate ?? config.db.migrateOnStart) {
       const applied = await migrate(sequelize, logger);
       if (applied.length > 0) logger.info('migrations applied', { applied });

@@ -1,37 +1,15 @@
 import http from 'node:http';
-import { loadConfigFromEnvironment, ConfigError } from './config';
 import { createApp } from './app';
-import { bootstrap, type Runtime } from './bootstrap';
-import { createLogger } from './lib/logger';
+import { onShutdown, startRuntime } from './lib/process';
 import { attachChat } from './chat/chat.gateway';
 
 async function main() {
-  let config;
-  try {
-    config = loadConfigFromEnvironment();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-  const logger = createLogger(config.log);
-  let runtime: Runtime;
-  try {
-    runtime = await bootstrap(config, { logger });
-  } catch (err) {
-    logger.error('could not start', { error: (err as Error).message });
-    process.exit(1);
-  }
+  const runtime = await startRuntime();
+  const { config, logger } = runtime;
 
   const server = http.createServer(createApp(runtime));
   const closeChat = await attachChat(server, runtime);
-  let stopping = false;
-
-  const shutdown = async (reason: string, exitCode: number) => {
-    if (stopping) return;
-    stopping = true;
+  onShutdown(logger, async (reason) => {
     logger.info('shutting down', { reason });
     const force = setTimeout(() => {
       logger.warn('in-flight requests did not finish in time; closing connections');
@@ -49,18 +27,6 @@ async function main() {
     clearTimeout(force);
     await runtime.close();
     logger.info('stopped');
-    process.exit(exitCode);
-  };
-
-  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
-  process.on('SIGINT', () => void shutdown('SIGINT', 0));
-  process.on('unhandledRejection', (reason) => {
-    logger.error('unhandled rejection', { error: String(reason) });
-    void shutdown('unhandledRejection', 1);
-  });
-  process.on('uncaughtException', (err) => {
-    logger.error('uncaught exception', { error: err.message, stack: err.stack });
-    void shutdown('uncaughtException', 1);
   });
 
   server.listen(config.port, () => {

@@ -1,7 +1,5 @@
 import http from 'node:http';
-import { loadConfigFromEnvironment, ConfigError } from './config';
-import { bootstrap, type Runtime } from './bootstrap';
-import { createLogger } from './lib/logger';
+import { onShutdown, startRuntime } from './lib/process';
 import { createWorkerDeps } from './jobs/deps';
 import { startScheduler, type Scheduler } from './jobs/scheduler';
 
@@ -27,24 +25,8 @@ function healthServer(scheduler: Scheduler, tickMs: number, startedAt: Date): ht
 }
 
 async function main() {
-  let config;
-  try {
-    config = loadConfigFromEnvironment();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-  const logger = createLogger(config.log);
-  let runtime: Runtime;
-  try {
-    runtime = await bootstrap(config, { logger });
-  } catch (err) {
-    logger.error('could not start', { error: (err as Error).message });
-    process.exit(1);
-  }
+  const runtime = await startRuntime();
+  const { config, logger } = runtime;
 
   const deps = createWorkerDeps(runtime);
   const scheduler = startScheduler(deps, runtime.now);
@@ -52,11 +34,7 @@ async function main() {
     config.worker.healthPort === null
       ? null
       : healthServer(scheduler, config.worker.tickMs, runtime.now());
-  let stopping = false;
-
-  const shutdown = async (reason: string, exitCode: number) => {
-    if (stopping) return;
-    stopping = true;
+  onShutdown(logger, async (reason) => {
     logger.info('worker stopping', { reason });
     const force = setTimeout(() => {
       logger.error('the current batch did not finish in time; exiting');
@@ -69,18 +47,6 @@ async function main() {
     await runtime.close();
     clearTimeout(force);
     logger.info('worker stopped');
-    process.exit(exitCode);
-  };
-
-  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
-  process.on('SIGINT', () => void shutdown('SIGINT', 0));
-  process.on('unhandledRejection', (reason) => {
-    logger.error('unhandled rejection', { error: String(reason) });
-    void shutdown('unhandledRejection', 1);
-  });
-  process.on('uncaughtException', (err) => {
-    logger.error('uncaught exception', { error: err.message, stack: err.stack });
-    void shutdown('uncaughtException', 1);
   });
 
   health?.listen(config.worker.healthPort ?? 0, () => {

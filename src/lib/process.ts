@@ -1,0 +1,56 @@
+import { ConfigError, loadConfigFromEnvironment } from '../config';
+import { bootstrap, type Runtime } from '../bootstrap';
+import { createLogger, type Logger } from './logger';
+
+/**
+ * What the long-running processes (API server, worker) share: configuration checked before
+ * anything starts, and one way to stop.
+ */
+export async function startRuntime(): Promise<Runtime> {
+  let config;
+  try {
+    config = loadConfigFromEnvironment();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.log);
+  try {
+    return await bootstrap(config, { logger });
+  } catch (err) {
+    logger.error('could not start', { error: (err as Error).message });
+    process.exit(1);
+  }
+}
+
+/**
+ * Runs `stop` once on SIGTERM/SIGINT (exit 0) or after an unhandled error (exit 1, logged), then
+ * exits. A crash is never left running half-broken: it stops cleanly and the supervisor restarts.
+ */
+export function onShutdown(logger: Logger, stop: (reason: string) => Promise<void>): void {
+  let stopping = false;
+  const shutdown = async (reason: string, exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      await stop(reason);
+    } catch (err) {
+      logger.error('shutdown failed', { error: (err as Error).message });
+      exitCode = 1;
+    }
+    process.exit(exitCode);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  process.on('unhandledRejection', (reason) => {
+    logger.error('unhandled rejection', { error: String(reason) });
+    void shutdown('unhandledRejection', 1);
+  });
+  process.on('uncaughtException', (err) => {
+    logger.error('uncaught exception', { error: err.message, stack: err.stack });
+    void shutdown('uncaughtException', 1);
+  });
+}
