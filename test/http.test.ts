@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { MESSAGES } from '../src/lib/error-handler';
+import { redact } from '../src/lib/logger';
 import { createTestContext, type TestContext } from './support/context';
 import { PrivateRedis } from './support/redis-server';
 
@@ -124,5 +125,15 @@ describe('GET /health', () => {
       await own.close();
       await redis.stop();
     }
+  });
+});
+
+describe('log redaction', () => {
+  it('never lets tokens, phone numbers or codes through to a log line', () => {
+    const line = redact(
+      'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJ1c2VySWQiOiJ4In0.c2lnbmF0dXJl tel=010-1234-5678 {"code":"123456"}',
+    );
+    expect(line).not.toMatch(/eyJ|1234-5678|123456/);
+    expect(line).toContain('[REDACTED');
   });
 });
