@@ -44,7 +44,11 @@ async function resetMysqlDatabase(url: string, recreate: boolean): Promise<void>
   }
 }
 
-export async function startBenchApi(name: string): Promise<BenchApi> {
+/** `env`: extra configuration variables (for example a rate limit lifted out of the way). */
+export async function startBenchApi(
+  name: string,
+  env: Record<string, string> = {},
+): Promise<BenchApi> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `erunjrun-bench-${name}-`));
   const dbUrl = process.env.BENCH_DB_URL;
   if (dbUrl) await resetMysqlDatabase(dbUrl, true);
@@ -56,6 +60,7 @@ export async function startBenchApi(name: string): Promise<BenchApi> {
     KEY_PREFIX: `erunjrun-bench-${name}:`,
     ...(dbUrl && { DB_URL: dbUrl }),
     ...(process.env.BENCH_REDIS_URL && { REDIS_URL: process.env.BENCH_REDIS_URL }),
+    ...env,
   });
   const runtime = await bootstrap(config, { migrate: true });
   const server = createApp(runtime).listen(0);

@@ -1,0 +1,425 @@
+/**
+ * Fills a database with realistic data at scale, for load tests:
+ *
+ *   DATA_DIR=/tmp/bench-embedded npm run bench:seed -- --groups 100000 --courses 10000 --users 20000
+ *   DB_URL=mysql://root@127.0.0.1:3306/erunjrun_bench JWT_SECRET=… PHONE_ENCRYPTION_KEY=… \
+ *     npm run bench:seed -- --groups 100000
+ *
+ * It writes to the configured database (DB_URL, or the embedded one in DATA_DIR) and refuses any
+ * whose name (or DATA_DIR) does not contain "bench" or "test": it is meant for throw-away data.
+ * Rows get ids derived from their index (`bench-group-000042`), so a second run with larger
+ * numbers grows the same database instead of duplicating it; `bench/run.ts` relies on that to
+ * measure a small database and then the same one grown.
+ *
+ * Shape (per run, on average): 10 applications, 1 question with an answer every other time; per
+ * course 10 comments, 5 bookmarks, 5 ratings; one reply per three course comments; 5 alarms per
+ * user. Runs are spread over the 8 weeks before and after today, so half have started.
+ */
+import path from 'node:path';
+import { Op, type CreationAttributes, type Transaction } from 'sequelize';
+import { bootstrap, type Runtime } from '../src/bootstrap';
+import { loadConfigFromEnvironment } from '../src/config';
+import {
+  Alarm,
+  Applier,
+  Bookmark,
+  Comment,
+  Course,
+  Group,
+  Recomment,
+  StarPoint,
+  User,
+} from '../src/db/models';
+import { regionFromAddress, timeSlotFromTime } from '../src/lib/codes';
+import { kstDate } from '../src/lib/time';
+import {
+  COURSE_COMMENTS,
+  GROUP_QUESTIONS,
+  HOST_ANSWERS,
+  NICKNAMES,
+  SPEEDS,
+  USER_LEVELS,
+} from '../seeders/content';
+import { PLACES } from '../seeders/places';
+import { Random } from '../seeders/random';
+import { courseTotalTime } from '../seeders/rules';
+
+export interface SeedSizes {
+  users: number;
+  groups: number;
+  courses: number;
+}
+
+const DAY_MS = 86_400_000;
+const WEEKS = 8;
+/** Rows per INSERT: well under MySQL's placeholder limit and SQLite's variable limit per row. */
+const CHUNK = 500;
+/** Runs (or courses) generated and committed together, so memory stays bounded at any size. */
+const BATCH = 2_000;
+
+export const userIdOf = (i: number) => `bench-user-${String(i).padStart(6, '0')}`;
+export const groupIdOf = (i: number) => `bench-group-${String(i).padStart(7, '0')}`;
+export const courseIdOf = (i: number) => `bench-course-${String(i).padStart(6, '0')}`;
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+const mapOf = (lat: number, lng: number) =>
+  JSON.stringify([
+    { lat, lng },
+    { lat: lat + 0.004, lng: lng + 0.006 },
+    { lat: lat + 0.009, lng: lng + 0.002 },
+  ]);
+
+/** Inserts rows in chunks inside one transaction: one commit (one fsync) per batch, not per row. */
+async function insert<T extends object>(
+  runtime: Runtime,
+  batches: Array<[rows: T[], write: (chunk: T[], transaction: Transaction) => Promise<unknown>]>,
+): Promise<void> {
+  await runtime.sequelize.transaction(async (transaction) => {
+    for (const [rows, write] of batches) {
+      for (let i = 0; i < rows.length; i += CHUNK) {
+        await write(rows.slice(i, i + CHUNK), transaction);
+      }
+    }
+  });
+}
+
+const writer =
+  <M extends { bulkCreate: (rows: never[], o: object) => Promise<unknown> }>(model: M) =>
+  (chunk: object[], transaction: Transaction) =>
+    model.bulkCreate(chunk as never[], { transaction });
+
+class Progress {
+  private last = 0;
+  constructor(
+    private readonly label: string,
+    private readonly total: number,
+  ) {}
+  tick(done: number) {
+    const now = Date.now();
+    if (done < this.total && now - this.last < 250) return;
+    this.last = now;
+    const width = 30;
+    const filled = this.total > 0 ? Math.round((done / this.total) * width) : width;
+    process.stderr.write(
+      `\r${this.label.padEnd(8)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')}/${this.total.toLocaleString('en')}`,
+    );
+    if (done >= this.total) process.stderr.write('\n');
+  }
+}
+
+async function countOf(
+  model: { count: (o: object) => Promise<number> },
+  prefix: string,
+  key: string,
+) {
+  return model.count({ where: { [key]: { [Op.like]: `${prefix}%` } } });
+}
+
+async function seedUsers(runtime: Runtime, from: number, to: number, rand: Random) {
+  const progress = new Progress('users', to - from);
+  for (let start = from; start < to; start += BATCH) {
+    const rows: Array<CreationAttributes<User>> = [];
+    for (let i = start; i < Math.min(to, start + BATCH); i += 1) {
+      rows.push({
+        userId: userIdOf(i),
+        nickname: `${rand.pick(NICKNAMES)}${i}`,
+        bio: null,
+        profileUrl: 'https://example.com/profile.png',
+        likeLocation: String(rand.int(1, 9)),
+        likeDistance: String(rand.int(0, 4)),
+        userLevel: rand.pick(USER_LEVELS),
+        social: 'bench',
+        socialId: `bench-${i}`,
+        phone: null,
+      });
+    }
+    await insert(runtime, [[rows, writer(User)]]);
+    progress.tick(Math.min(to, start + BATCH) - from);
+  }
+}
+
+async function seedGroups(
+  runtime: Runtime,
+  from: number,
+  to: number,
+  users: number,
+  rand: Random,
+  now: Date,
+) {
+  const progress = new Progress('groups', to - from);
+  for (let start = from; start < to; start += BATCH) {
+    const groups: Array<CreationAttributes<Group>> = [];
+    const appliers: Array<CreationAttributes<Applier>> = [];
+    const comments: Array<CreationAttributes<Comment>> = [];
+    const replies: Array<CreationAttributes<Recomment>> = [];
+    for (let i = start; i < Math.min(to, start + BATCH); i += 1) {
+      const groupId = groupIdOf(i);
+      const place = rand.pick(PLACES);
+      const host = rand.int(0, users - 1);
+      const standbyTime = `${pad2(rand.int(5, 21))}:${rand.chance(0.5) ? '30' : '00'}:00`;
+      const [h, m] = standbyTime.split(':').map(Number);
+      const maxPeople = rand.int(3, 20);
+      const offsetDays = rand.int(-WEEKS * 7, WEEKS * 7);
+      groups.push({
+        groupId,
+        userId: userIdOf(host),
+        mapLatLng: mapOf(place.lat, place.lng),
+        thumbnailUrl1: null,
+        thumbnailUrl2: null,
+        thumbnailUrl3: null,
+        title: `${place.name} 같이 달려요 #${i}`,
+        maxPeople,
+        date: kstDate(new Date(now.getTime() + offsetDays * DAY_MS)),
+        standbyTime,
+        finishTime: `${pad2(Math.min(23, h + 2))}:${pad2(m)}:00`,
+        distance: Math.round(rand.float(3, 25) * 10) / 10,
+        speed: rand.pick(SPEEDS),
+        location: place.address,
+        parking: place.parking,
+        baggage: place.baggage,
+        content: '천천히 대화하면서 뛰어요. 초보도 환영합니다.',
+        region: regionFromAddress(place.address),
+        timecode: timeSlotFromTime(standbyTime),
+        thema: rand.pick(place.themes),
+        chattingRoom: '',
+      });
+      // The host is always the first applicant and a run is never above its capacity.
+      const members = new Set([host]);
+      const wanted = Math.min(maxPeople, rand.int(1, 19), users);
+      for (let tries = 0; members.size < wanted && tries < wanted * 4; tries += 1) {
+        members.add(rand.int(0, users - 1));
+      }
+      for (const member of members) {
+        appliers.push({ groupId, userId: userIdOf(member), attendance: offsetDays < 0 });
+      }
+      if (rand.chance(0.7)) {
+        const commentId = `${groupId}-c0`;
+        const author = [...members][rand.int(0, members.size - 1)];
+        comments.push({
+          commentId,
+          groupId,
+          courseId: null,
+          userId: userIdOf(author === host ? (host + 1) % users : author),
+          content: rand.pick(GROUP_QUESTIONS),
+        });
+        if (rand.chance(0.5)) {
+          replies.push({ commentId, userId: userIdOf(host), content: rand.pick(HOST_ANSWERS) });
+        }
+      }
+    }
+    await insert<object>(runtime, [
+      [groups, writer(Group)],
+      [appliers, writer(Applier)],
+      [comments, writer(Comment)],
+      [replies, writer(Recomment)],
+    ]);
+    progress.tick(Math.min(to, start + BATCH) - from);
+  }
+}
+
+async function seedCourses(
+  runtime: Runtime,
+  from: number,
+  to: number,
+  users: number,
+  rand: Random,
+) {
+  const progress = new Progress('courses', to - from);
+  for (let start = from; start < to; start += BATCH) {
+    const courses: Array<CreationAttributes<Course>> = [];
+    const comments: Array<CreationAttributes<Comment>> = [];
+    const replies: Array<CreationAttributes<Recomment>> = [];
+    const bookmarks: Array<CreationAttributes<Bookmark>> = [];
+    const ratings: Array<CreationAttributes<StarPoint>> = [];
+    for (let i = start; i < Math.min(to, start + BATCH); i += 1) {
+      const courseId = courseIdOf(i);
+      const place = rand.pick(PLACES);
+      const author = rand.int(0, users - 1);
+      const distance = Math.round(rand.float(2, 21) * 10) / 10;
+      const fans = rand.sample(
+        Array.from({ length: Math.min(users, 10) }, () => rand.int(0, users - 1)),
+        rand.int(0, 10),
+      );
+      const distinctFans = [...new Set(fans)];
+      // A user bookmarks and rates a course once at most (unique keys), so draw distinct users.
+      const bookmarkers = distinctFans.filter(() => rand.chance(0.5));
+      const raters = distinctFans.filter(() => rand.chance(0.5));
+      let total = 0;
+      for (const rater of raters) {
+        const stars = rand.int(2, 5);
+        total += stars;
+        ratings.push({ courseId, userId: userIdOf(rater), myStarPoint: stars });
+      }
+      for (const fan of bookmarkers) bookmarks.push({ courseId, userId: userIdOf(fan) });
+      const created = new Date(Date.now() - rand.int(0, 365) * DAY_MS);
+      courses.push({
+        courseId,
+        userId: userIdOf(author),
+        title: `${place.name} ${distance}km 코스 #${i}`,
+        content: `${place.name}에서 출발하는 ${distance}km 코스예요. 평탄하고 경치가 좋아요.`,
+        location: place.address,
+        mapLatLng: mapOf(place.lat, place.lng),
+        distance,
+        totalTime: courseTotalTime(distance),
+        courseImageUrl1: 'https://example.com/course.png',
+        courseImageUrl2: null,
+        courseImageUrl3: null,
+        // The feed's sort keys, computed as src/courses/stats.ts does after each change.
+        starPoint: raters.length > 0 ? Math.round((total * 10) / raters.length) / 10 : 0,
+        bookmarkCnt: bookmarkers.length,
+        baggage: place.baggage,
+        parking: place.parking,
+        region: regionFromAddress(place.address),
+        thema: rand.pick(place.themes),
+        createdAt: created,
+        updatedAt: created,
+      });
+      const commentCount = rand.int(0, 20);
+      for (let c = 0; c < commentCount; c += 1) {
+        const commentId = `${courseId}-c${c}`;
+        comments.push({
+          commentId,
+          groupId: null,
+          courseId,
+          userId: userIdOf(rand.int(0, users - 1)),
+          content: rand.pick(COURSE_COMMENTS),
+        });
+        if (c % 3 === 0) {
+          replies.push({ commentId, userId: userIdOf(author), content: '감사합니다!' });
+        }
+      }
+    }
+    await insert<object>(runtime, [
+      [courses, writer(Course)],
+      [comments, writer(Comment)],
+      [replies, writer(Recomment)],
+      [bookmarks, writer(Bookmark)],
+      [ratings, writer(StarPoint)],
+    ]);
+    progress.tick(Math.min(to, start + BATCH) - from);
+  }
+}
+
+/** Five alarms per new user, about runs (the Dday/start kind the worker writes) and comments. */
+async function seedAlarms(
+  runtime: Runtime,
+  from: number,
+  to: number,
+  groups: number,
+  rand: Random,
+) {
+  if (groups === 0) return;
+  const progress = new Progress('alarms', to - from);
+  for (let start = from; start < to; start += BATCH) {
+    const rows: Array<CreationAttributes<Alarm>> = [];
+    for (let u = start; u < Math.min(to, start + BATCH); u += 1) {
+      for (let k = 0; k < 5; k += 1) {
+        const g = rand.int(0, groups - 1);
+        rows.push({
+          userId: userIdOf(u),
+          category: rand.pick(['Dday', 'start', 'comment', 'recomment', 'end']),
+          groupId: groupIdOf(g),
+          groupTitle: `같이 달려요 #${g}`,
+          nickname: `러너${rand.int(0, 9999)}`,
+          role: 'attendance',
+          check: rand.chance(0.5),
+        });
+      }
+    }
+    await insert(runtime, [[rows, writer(Alarm)]]);
+    progress.tick(Math.min(to, start + BATCH) - from);
+  }
+}
+
+/**
+ * Grows the bench rows of the database up to the given sizes (never shrinks). Deterministic for
+ * given sizes and day, so two backends seeded alike hold the same data.
+ */
+export async function seedBench(runtime: Runtime, sizes: SeedSizes): Promise<SeedSizes> {
+  const now = new Date();
+  const have = {
+    users: await countOf(User, 'bench-user-', 'userId'),
+    groups: await countOf(Group, 'bench-group-', 'groupId'),
+    courses: await countOf(Course, 'bench-course-', 'courseId'),
+  };
+  const users = Math.max(have.users, sizes.users);
+  // Each size gets its own stream, seeded by where it starts, so growing is repeatable.
+  await seedUsers(runtime, have.users, users, new Random(1 + have.users));
+  await seedGroups(runtime, have.groups, sizes.groups, users, new Random(2 + have.groups), now);
+  await seedCourses(runtime, have.courses, sizes.courses, users, new Random(3 + have.courses));
+  await seedAlarms(
+    runtime,
+    have.users,
+    users,
+    Math.max(have.groups, sizes.groups),
+    new Random(4 + have.users),
+  );
+  if (runtime.sequelize.getDialect() === 'mysql') {
+    // Fresh statistics, or the optimiser plans for the empty tables it last looked at.
+    await runtime.sequelize.query(
+      'ANALYZE TABLE `Users`, `Groups`, `Appliers`, `Courses`, `Comments`, `Recomments`, `Bookmarks`, `starpoint`, `Alarms`',
+    );
+  } else {
+    await runtime.sequelize.query('ANALYZE');
+  }
+  return {
+    users,
+    groups: Math.max(have.groups, sizes.groups),
+    courses: Math.max(have.courses, sizes.courses),
+  };
+}
+
+/** The database's name (MySQL) or its folder (embedded), which must say it is disposable. */
+export function assertDisposable(dbUrl: string | null, sqliteFile: string): void {
+  const name = dbUrl
+    ? decodeURIComponent(new URL(dbUrl.replace(/^mariadb:/, 'mysql:')).pathname.slice(1))
+    : path.resolve(sqliteFile);
+  if (!/bench|test/i.test(name)) {
+    throw new Error(
+      `refusing to seed "${name}": its name must contain "bench" or "test" (this writes ` +
+        'hundreds of thousands of rows)',
+    );
+  }
+}
+
+export function numberArg(argv: string[], name: string, fallback: number): number {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = Number(argv[i + 1]);
+  if (!Number.isInteger(value) || value < 0 || value > 10_000_000) {
+    throw new Error(`--${name} must be a whole number up to 10,000,000`);
+  }
+  return value;
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const sizes = {
+    groups: numberArg(argv, 'groups', 100_000),
+    courses: numberArg(argv, 'courses', 10_000),
+    users: numberArg(argv, 'users', 20_000),
+  };
+  if (sizes.users < 1) throw new Error('--users must be at least 1');
+  const config = { ...loadConfigFromEnvironment() };
+  assertDisposable(config.db.url, config.db.sqliteFile);
+  const runtime = await bootstrap(
+    { ...config, log: { ...config.log, level: 'warn' } },
+    { migrate: true },
+  );
+  const started = performance.now();
+  try {
+    const seeded = await seedBench(runtime, sizes);
+    process.stderr.write(
+      `seeded ${JSON.stringify(seeded)} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+  } finally {
+    await runtime.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}
