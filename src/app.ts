@@ -5,6 +5,7 @@ import morgan from 'morgan';
 import type { AppContext } from './lib/context';
 import { errorHandler, notFoundHandler } from './lib/error-handler';
 import { requestId } from './lib/request-id';
+import { createRateLimits } from './lib/rate-limit';
 import { ASSETS_DIR } from './lib/paths';
 import { healthRouter } from './health/health.router';
 import { usersRouter } from './users/users.router';
@@ -45,8 +46,30 @@ export function createApp(ctx: AppContext): Express {
       stream: { write: (line) => logger.http(line.trim()) },
     }),
   );
+  // A NUL in the path (`%00`) is never a valid id, and the SQLite driver cuts SQL literals short
+  // at one (a 500): refuse it here for every route.
+  app.use((req, res, next) => {
+    if (/%00/.test(req.path)) {
+      res.status(400).json({ success: false, message: '잘못된 요청 주소입니다.' });
+      return;
+    }
+    next();
+  });
+
+  // Per-IP limits, before any body is read: a flood is refused without parsing it. The counts
+  // live in the shared key store (Redis, or the SQLite key store) so every process agrees.
+  const limits = createRateLimits(ctx);
+  app.use(['/user/kakao/callback', '/user/naver/callback'], limits.login);
+  app.post('/user/message', limits.sms);
+  app.use(limits.write);
   app.use(express.json({ limit: config.http.bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: config.http.bodyLimit }));
+  // Express 5 leaves req.body undefined when no parser ran (a PATCH with no body at all); the
+  // handlers read fields from it, so an empty object keeps such a request a 4xx, not a 500.
+  app.use((req, _res, next) => {
+    req.body ??= {};
+    next();
+  });
 
   // The app's own images (the default avatar), cacheable for a day.
   app.use('/assets', express.static(ASSETS_DIR, { maxAge: '1d', index: false }));

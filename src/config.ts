@@ -40,6 +40,20 @@ export interface Config {
     bodyLimit: string;
     trustProxy: string | number | boolean;
     shutdownTimeoutMs: number;
+    /** Whole request (headers + body) must arrive within this; a slow client is cut off. */
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+    /** Idle keep-alive sockets are closed after this. */
+    keepAliveTimeoutMs: number;
+  };
+  /** Per-IP request limits (express-rate-limit), counted in the shared key store. */
+  rateLimit: {
+    /** Kakao/Naver login callbacks. */
+    login: RateLimitRule;
+    /** Every POST/PATCH/PUT/DELETE. */
+    write: RateLimitRule;
+    /** Verification texts (`POST /user/message`), on top of the per-user/per-number limits. */
+    sms: RateLimitRule;
   };
   log: {
     level: LogLevel;
@@ -57,6 +71,8 @@ export interface Config {
       forcePathStyle: boolean;
       accessKeyId: string | null;
       secretAccessKey: string | null;
+      /** Bound on connecting and on each request to S3, so a hung endpoint cannot hold a post. */
+      timeoutMs?: number;
     } | null;
     maxFileBytes: number;
     maxPixels: number;
@@ -108,6 +124,11 @@ export interface Config {
     /** The SPA's origin, for the links in texts. */
     spaUrl: string;
   };
+}
+
+export interface RateLimitRule {
+  max: number;
+  windowSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -197,6 +218,7 @@ function readImages(r: Reader, dataDir: string, publicUrl: string): Config['imag
         forcePathStyle: r.bool('S3_FORCE_PATH_STYLE', endpoint !== null),
         accessKeyId,
         secretAccessKey,
+        timeoutMs: r.int('S3_TIMEOUT_MS', 10_000, 100, 120_000),
       }
     : null;
   const defaultBase = s3
@@ -310,6 +332,19 @@ function readPhone(r: Reader, embedded: boolean): Config['phone'] {
   };
 }
 
+function readRateLimits(r: Reader): Config['rateLimit'] {
+  // The ceiling is high on purpose: the test environment lifts the limits out of the way.
+  const rule = (name: string, max: number, windowSeconds: number): RateLimitRule => ({
+    max: r.int(`RATE_LIMIT_${name}_MAX`, max, 1, 1_000_000),
+    windowSeconds: r.int(`RATE_LIMIT_${name}_WINDOW_SECONDS`, windowSeconds, 1, 24 * 3600),
+  });
+  return {
+    login: rule('LOGIN', 20, 600),
+    write: rule('WRITE', 120, 60),
+    sms: rule('SMS', 10, 3600),
+  };
+}
+
 function readWorker(r: Reader): Config['worker'] {
   const tickMs = r.int('WORKER_TICK_SECONDS', 30, 1, 3600) * 1000;
   const maxLatenessMs = r.int('WORKER_MAX_LATENESS_MINUTES', 15, 1, 720) * 60_000;
@@ -399,6 +434,16 @@ export function loadConfig(env: Env = process.env): Config {
       ? trustProxyRaw === 'true'
       : trustProxyRaw;
 
+  // A slow client (slowloris, a stalled upload) is cut off after these. Node requires
+  // headersTimeout <= requestTimeout. Behind a load balancer the keep-alive timeout should be
+  // longer than the balancer's idle timeout, so the balancer closes idle sockets first.
+  const requestTimeoutMs = r.int('HTTP_REQUEST_TIMEOUT_MS', 120000, 1000, 600000);
+  const headersTimeoutMs = r.int('HTTP_HEADERS_TIMEOUT_MS', 20000, 1000, 600000);
+  const keepAliveTimeoutMs = r.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 1000, 600000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    r.problems.push('HTTP_HEADERS_TIMEOUT_MS must not be longer than HTTP_REQUEST_TIMEOUT_MS');
+  }
+
   const port = r.int('PORT', 3000, 0, 65535);
   const publicUrl = (
     r.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`
@@ -431,7 +476,11 @@ export function loadConfig(env: Env = process.env): Config {
       bodyLimit: r.string('BODY_LIMIT', '5mb'),
       trustProxy,
       shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10000, 0, 120000),
+      requestTimeoutMs,
+      headersTimeoutMs,
+      keepAliveTimeoutMs,
     },
+    rateLimit: readRateLimits(r),
     log: {
       level: r.oneOf('LOG_LEVEL', ['silent', 'error', 'warn', 'info', 'http', 'debug'], 'info'),
       format: r.oneOf('LOG_FORMAT', ['json', 'pretty'], 'json'),

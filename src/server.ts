@@ -8,6 +8,10 @@ async function main() {
   const { config, logger } = runtime;
 
   const server = http.createServer(createApp(runtime));
+  // Bounds on how long one connection may take, so slow clients cannot hold sockets open.
+  server.requestTimeout = config.http.requestTimeoutMs;
+  server.headersTimeout = config.http.headersTimeoutMs;
+  server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
   const closeChat = await attachChat(server, runtime);
   onShutdown(logger, async (reason) => {
     logger.info('shutting down', { reason });

@@ -37,6 +37,8 @@ export function createLogger(options: {
   format: LogFormat;
   /** Command-line tools keep stdout for their output and log to stderr. */
   stderr?: boolean;
+  /** Write here instead of the console (tests capture the output to search it). */
+  stream?: NodeJS.WritableStream;
 }): Logger {
   const silent = options.level === 'silent';
   const format =
@@ -56,9 +58,11 @@ export function createLogger(options: {
     silent,
     format,
     transports: [
-      new winston.transports.Console({
-        stderrLevels: options.stderr ? Object.keys(winston.config.npm.levels) : ['error'],
-      }),
+      options.stream
+        ? new winston.transports.Stream({ stream: options.stream })
+        : new winston.transports.Console({
+            stderrLevels: options.stderr ? Object.keys(winston.config.npm.levels) : ['error'],
+          }),
     ],
   });
 }

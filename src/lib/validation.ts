@@ -13,6 +13,26 @@ export function validate(chains: ValidationChain[]): RequestHandler {
     }
     const errors = validationResult(req).array({ onlyFirstError: true });
     if (errors.length > 0) throw badRequest(String(errors[0].msg));
+    if (hasNul(req.body)) throw badRequest(NUL_MESSAGE);
     next();
   };
+}
+
+const NUL_MESSAGE = '입력값에 사용할 수 없는 문자가 있습니다.';
+
+/**
+ * A NUL character is never meaningful in this app's text, and Sequelize writes SQLite batch
+ * inserts (the alarms a post's edit sends) as SQL literals, which a NUL cuts short: a title
+ * holding one was stored, then broke every later alarm about its run with a 500.
+ */
+function hasNul(body: unknown, depth = 0): boolean {
+  // No form of ours nests deeper than a few levels; a deeper body is refused the same way
+  // rather than walked (and a pathological one cannot exhaust the stack).
+  if (depth > 32) return true;
+  if (typeof body === 'string') return body.includes('\u0000');
+  if (Array.isArray(body)) return body.some((v) => hasNul(v, depth + 1));
+  if (body !== null && typeof body === 'object') {
+    return Object.values(body).some((v) => hasNul(v, depth + 1));
+  }
+  return false;
 }

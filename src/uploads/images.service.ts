@@ -35,24 +35,25 @@ export class ImageService {
   /** Stores every image or none: on a failure the ones already written are removed. */
   async store(images: PreparedImage[], kind: ImageKind): Promise<string[]> {
     const keys = images.map(() => newKey());
-    try {
-      await Promise.all(
-        images.map((image, i) => {
-          const [originalPath, ...variantPaths] = objectPaths(kind, keys[i]);
-          const variants = Object.values(image.variants);
-          return Promise.all([
-            this.storage.put({
-              path: originalPath,
-              body: image.original,
-              contentType: image.contentType,
-            }),
-            ...variantPaths.map((p, v) =>
-              this.storage.put({ path: p, body: variants[v], contentType: image.contentType }),
-            ),
-          ]);
+    const puts = images.flatMap((image, i) => {
+      const [originalPath, ...variantPaths] = objectPaths(kind, keys[i]);
+      const variants = Object.values(image.variants);
+      return [
+        this.storage.put({
+          path: originalPath,
+          body: image.original,
+          contentType: image.contentType,
         }),
-      );
-    } catch (err) {
+        ...variantPaths.map((p, v) =>
+          this.storage.put({ path: p, body: variants[v], contentType: image.contentType }),
+        ),
+      ];
+    });
+    // Every write is waited for, failed or not: cleaning up at the first failure would race
+    // the writes still in flight, which could land after the delete and stay orphaned.
+    const failure = (await Promise.allSettled(puts)).find((r) => r.status === 'rejected');
+    if (failure) {
+      const err: unknown = failure.reason;
       this.logger.error('storing images failed', { error: (err as Error).message });
       await this.remove(kind, keys);
       throw new UnavailableError(SLOT_MESSAGES.storeFailed);

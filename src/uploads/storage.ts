@@ -18,6 +18,9 @@ export interface ObjectStorage {
   delete(paths: string[]): Promise<void>;
 }
 
+/** S3_TIMEOUT_MS's default, for settings built without it. */
+const S3_DEFAULT_TIMEOUT_MS = 10_000;
+
 /** Keys never change content, so caches may keep them for a year. */
 const CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
@@ -35,6 +38,14 @@ export class S3Storage implements ObjectStorage {
           ? { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }
           : undefined,
       maxAttempts: 3,
+      // The SDK waits forever on a connection or an answer by default: a hung S3 would hold the
+      // request (and its upload) open. Bound both; each of the attempts gets the full time.
+      // Without throwOnRequestTimeout the request timeout only logs a warning and goes on waiting.
+      requestHandler: {
+        connectionTimeout: s3.timeoutMs ?? S3_DEFAULT_TIMEOUT_MS,
+        requestTimeout: s3.timeoutMs ?? S3_DEFAULT_TIMEOUT_MS,
+        throwOnRequestTimeout: true,
+      },
     });
   }
 

@@ -1,0 +1,81 @@
+import crypto from 'node:crypto';
+import { loadConfig } from '../src/config';
+import { Group } from '../src/db/models';
+import { SLOT_MESSAGES } from '../src/uploads/images.service';
+import { createGroupRequestFields, timed } from './faults.helpers';
+import { member, postGroup, testCalendar } from './groups.helpers';
+import { createTestContext, type TestContext } from './support/context';
+import { FailingS3 } from './support/failing-s3';
+import { png } from './support/images';
+
+/**
+ * The image store failing or hanging while a run is posted: the post answers 503 within the
+ * configured S3 timeout, no run is created, and no image object is left behind. (SENS slow or
+ * failing on POST /user/message is covered in users.phone.test.ts, a slow OAuth provider in
+ * users.oauth.test.ts.)
+ */
+jest.setTimeout(60_000);
+
+const S3_TIMEOUT_MS = 300;
+let s3: FailingS3;
+let ctx: TestContext;
+
+beforeAll(async () => {
+  s3 = await FailingS3.start();
+  const config = loadConfig(process.env);
+  ctx = await createTestContext({
+    images: { ...config.images, s3: s3.settings(S3_TIMEOUT_MS), baseUrl: s3.endpoint },
+  });
+});
+afterAll(async () => {
+  await ctx?.close();
+  await s3?.close();
+});
+afterEach(() => {
+  s3.behaviour = () => 'ok';
+});
+
+const storeFailed = { success: false, message: SLOT_MESSAGES.storeFailed };
+
+async function postWithImages(label: string) {
+  const day = testCalendar(ctx).window();
+  const host = await member(ctx);
+  const title = `${label} ${crypto.randomBytes(3).toString('hex')}`;
+  const files = [
+    { buffer: await png(64, 64), name: 'a.png' },
+    { buffer: await png(80, 60), name: 'b.png' },
+  ];
+  const res = await timed(() =>
+    postGroup(ctx, host.headers, createGroupRequestFields(day.at(3), { title }), files),
+  );
+  return { ...res, title };
+}
+
+it('Stores the images of a run when S3 answers (the fake is sound)', async () => {
+  const { value, title } = await postWithImages('S3 정상');
+  expect(value.status).toBe(201);
+  expect(await Group.count({ where: { title } })).toBe(1);
+  expect(s3.objects.size).toBeGreaterThan(0);
+  s3.objects.clear();
+});
+
+it.each([
+  ['answers 500 for every PUT', () => 'error' as const],
+  [
+    'fails only the detail-size variants (the originals were written)',
+    (key: string) => (key.startsWith('w_758/') ? ('error' as const) : ('ok' as const)),
+  ],
+  ['never answers', () => 'hang' as const],
+])(
+  'When S3 %s, the post answers 503 in bounded time, creates no run and leaves no object',
+  async (_name, behaviour) => {
+    s3.behaviour = behaviour;
+    const { value, ms, title } = await postWithImages('S3 장애');
+    expect(value.status).toBe(503);
+    expect(value.body).toEqual(storeFailed);
+    // Three attempts at most, each bounded by the timeout, plus the SDK's short backoff.
+    expect(ms).toBeLessThan(10_000);
+    expect(await Group.count({ where: { title } })).toBe(0);
+    expect([...s3.objects]).toEqual([]);
+  },
+);

@@ -1,0 +1,111 @@
+import request from 'supertest';
+import { loadConfig } from '../src/config';
+import { Group } from '../src/db/models';
+import { MESSAGES } from '../src/lib/error-handler';
+import { createGroupRequestFields, until } from './faults.helpers';
+import { GUEST, insertGroup, member, postGroup, testCalendar } from './groups.helpers';
+import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
+import { PrivateRedis } from './support/redis-server';
+import { randomMobile } from './users.helpers';
+
+/**
+ * Redis killed under a running app (a private redis-server, never the machine's shared one):
+ * what needs the key store answers 503 with a clear message, what does not keeps working, and
+ * the same app serves everything again once Redis is back, without being rebuilt.
+ */
+jest.setTimeout(60_000);
+
+let redis: PrivateRedis;
+let ctx: TestContext;
+
+beforeAll(async () => {
+  redis = await PrivateRedis.start();
+  const config = loadConfig(process.env);
+  ctx = await createTestContext({ store: { ...config.store, redisUrl: redis.url } });
+});
+afterAll(async () => {
+  await ctx?.close();
+  await redis?.stop();
+});
+
+const unavailable = { success: false, message: MESSAGES.unavailable };
+
+it('Answers 503 where the key store is needed while Redis is down, serves the rest, and recovers by itself', async () => {
+  const calendar = testCalendar(ctx);
+  const day = calendar.window();
+  const tel = randomMobile();
+  const host = await member(ctx);
+  const runner = await member(ctx);
+  const group = await insertGroup(host.user, { date: day.at(5) });
+  // Signed in before the fault: the access token itself is checked without the store.
+  const expiring = await signIn(ctx, runner.user, 60);
+
+  expect((await request(ctx.app).get('/health')).status).toBe(200);
+
+  await redis.stop();
+
+  // The store is needed: refreshing an expired token, texting a code, creating a run (its
+  // double-submit guard lives in the store).
+  const clock = ctx.now;
+  const later = new Date(clock().getTime() + 120_000);
+  ctx.now = () => later;
+  const refresh = await request(ctx.app).get('/user/auth').set(authHeaders(expiring));
+  ctx.now = clock;
+  expect(refresh.status).toBe(503);
+  expect(refresh.body).toEqual(unavailable);
+  expect(refresh.headers['retry-after']).toBe('5');
+
+  const message = await request(ctx.app).post('/user/message').set(runner.headers).send({ tel });
+  expect(message.status).toBe(503);
+  expect(message.body).toEqual(unavailable);
+
+  const title = `Redis 장애 중 러닝 ${Date.now()}`;
+  const create = await postGroup(ctx, host.headers, createGroupRequestFields(day.at(3), { title }));
+  expect(create.status).toBe(503);
+  expect(create.body).toEqual(unavailable);
+  expect(await Group.count({ where: { title } })).toBe(0);
+
+  // Not needed: public lists and details, and any request with a valid access token.
+  const list = await request(ctx.app).get('/group/all').set(GUEST);
+  expect(list.status).toBe(200);
+  expect(list.body.success).toBe(true);
+  const detail = await request(ctx.app).get(`/group/detail/${group.groupId}`).set(GUEST);
+  expect(detail.status).toBe(200);
+  expect(detail.body.success).toBe(true);
+  const me = await request(ctx.app).get('/user/auth').set(runner.headers);
+  expect(me.status).toBe(200);
+
+  const health = await request(ctx.app).get('/health');
+  expect(health.status).toBe(503);
+  expect(health.body).toMatchObject({
+    database: { status: 'up' },
+    store: { status: 'down', kind: 'redis' },
+  });
+
+  // Back on the same port, empty (it keeps nothing on disk): the client reconnects by itself.
+  await redis.restart();
+  await until('the app to see Redis again', async () => {
+    const res = await request(ctx.app).get('/health');
+    return res.status === 200;
+  });
+
+  // Sessions lived in the Redis that died, so the runner signs in again; then the very same
+  // requests go through on the same app.
+  const fresh = await signIn(ctx, runner.user, 60);
+  ctx.now = () => later;
+  const refreshed = await request(ctx.app).get('/user/auth').set(authHeaders(fresh));
+  ctx.now = clock;
+  expect(refreshed.status).toBe(401);
+  expect(typeof refreshed.body.token).toBe('string');
+
+  const sent = await request(ctx.app).post('/user/message').set(runner.headers).send({ tel });
+  expect(sent.status).toBe(200);
+
+  const created = await postGroup(
+    ctx,
+    host.headers,
+    createGroupRequestFields(day.at(3), { title }),
+  );
+  expect(created.status).toBe(201);
+  expect(await Group.count({ where: { title } })).toBe(1);
+});

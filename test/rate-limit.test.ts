@@ -1,0 +1,197 @@
+import crypto from 'node:crypto';
+import request from 'supertest';
+import { loadConfig } from '../src/config';
+import {
+  KeyStoreRateLimitStore,
+  RATE_LIMIT_MESSAGES,
+  createRateLimiter,
+} from '../src/lib/rate-limit';
+import type { KeyStore } from '../src/store/keystore';
+import {
+  authHeaders,
+  createTestContext,
+  createUser,
+  signIn,
+  type TestContext,
+} from './support/context';
+import express from 'express';
+
+let ctx: TestContext;
+
+beforeAll(async () => {
+  const base = loadConfig(process.env);
+  ctx = await createTestContext({
+    // The proxy is trusted only on loopback, so each test can speak from its own address.
+    http: { ...base.http, trustProxy: 'loopback' },
+    rateLimit: {
+      login: { max: 2, windowSeconds: 60 },
+      write: { max: 3, windowSeconds: 60 },
+      sms: { max: 1, windowSeconds: 60 },
+    },
+  });
+});
+afterAll(async () => {
+  await ctx.close();
+});
+
+/** An address no other test (or earlier run within the window) has used. */
+const freshIp = () =>
+  `10.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
+
+function expectLimited(res: request.Response, message: string) {
+  expect(res.status).toBe(429);
+  expect(res.body).toEqual({ success: false, message });
+  const retryAfter = Number(res.headers['retry-after']);
+  expect(retryAfter).toBeGreaterThan(0);
+  expect(retryAfter).toBeLessThanOrEqual(60);
+}
+
+describe('per-IP rate limits', () => {
+  it('limits writes per address, not reads, and not other addresses', async () => {
+    const ip = freshIp();
+    for (let i = 0; i < 3; i += 1) {
+      const res = await request(ctx.app).delete('/user/logout').set('X-Forwarded-For', ip);
+      expect(res.status).toBe(401);
+    }
+    const limited = await request(ctx.app).delete('/user/logout').set('X-Forwarded-For', ip);
+    expectLimited(limited, RATE_LIMIT_MESSAGES.write);
+    // Other methods count too: the limit is on writes as a whole.
+    expectLimited(
+      await request(ctx.app).post('/group').set('X-Forwarded-For', ip).send({}),
+      RATE_LIMIT_MESSAGES.write,
+    );
+
+    // Reads are not counted.
+    for (let i = 0; i < 5; i += 1) {
+      const res = await request(ctx.app).get('/health').set('X-Forwarded-For', ip);
+      expect(res.status).not.toBe(429);
+    }
+    // Another address has its own count.
+    const other = await request(ctx.app).delete('/user/logout').set('X-Forwarded-For', freshIp());
+    expect(other.status).toBe(401);
+  });
+
+  it('refuses before reading the body or checking the session', async () => {
+    const ip = freshIp();
+    const user = await createUser();
+    const tokens = await signIn(ctx, user);
+    for (let i = 0; i < 3; i += 1) {
+      await request(ctx.app).patch('/alarm').set('X-Forwarded-For', ip).set(authHeaders(tokens));
+    }
+    const res = await request(ctx.app)
+      .patch('/alarm')
+      .set('X-Forwarded-For', ip)
+      .set(authHeaders(tokens))
+      .set('Content-Type', 'application/json')
+      .send('{not json');
+    expectLimited(res, RATE_LIMIT_MESSAGES.write);
+  });
+
+  it('limits the login callbacks', async () => {
+    const ip = freshIp();
+    for (const provider of ['kakao', 'naver']) {
+      const res = await request(ctx.app)
+        .get(`/user/${provider}/callback?code=abc`)
+        .set('X-Forwarded-For', ip);
+      expect(res.status).not.toBe(429);
+    }
+    // Both callbacks share one count: trying the other provider does not reset it.
+    const res = await request(ctx.app)
+      .get('/user/kakao/callback?code=abc')
+      .set('X-Forwarded-For', ip);
+    expectLimited(res, RATE_LIMIT_MESSAGES.login);
+  });
+
+  it('is stricter on verification texts', async () => {
+    const ip = freshIp();
+    const first = await request(ctx.app)
+      .post('/user/message')
+      .set('X-Forwarded-For', ip)
+      .send({ phone: '01012345678' });
+    expect(first.status).toBe(401);
+    const second = await request(ctx.app)
+      .post('/user/message')
+      .set('X-Forwarded-For', ip)
+      .send({ phone: '01012345678' });
+    expectLimited(second, RATE_LIMIT_MESSAGES.sms);
+  });
+});
+
+describe('KeyStoreRateLimitStore', () => {
+  const options = { windowMs: 60_000 } as Parameters<KeyStoreRateLimitStore['init']>[0];
+
+  it('shares one count between stores on the same key store (two processes)', async () => {
+    const key = `test-${crypto.randomUUID()}`;
+    const a = new KeyStoreRateLimitStore(ctx.store, 'rl:shared-test:');
+    const b = new KeyStoreRateLimitStore(ctx.store, 'rl:shared-test:');
+    a.init(options);
+    b.init(options);
+    expect((await a.increment(key)).totalHits).toBe(1);
+    const second = await b.increment(key);
+    expect(second.totalHits).toBe(2);
+    expect(second.resetTime!.getTime()).toBeGreaterThan(Date.now());
+    expect(second.resetTime!.getTime()).toBeLessThanOrEqual(Date.now() + 61_000);
+    expect((await a.get(key))?.totalHits).toBe(2);
+    await b.resetKey(key);
+    expect(await a.get(key)).toBeUndefined();
+  });
+
+  it('lets requests through when the key store fails', async () => {
+    const failing = {
+      ...ctx.store,
+      kind: 'sqlite',
+      increment: () => Promise.reject(new Error('store down')),
+    } as unknown as KeyStore;
+    const app = express();
+    app.post(
+      '/x',
+      createRateLimiter({ ...ctx, store: failing }, 'write', { max: 1, windowSeconds: 60 }),
+      (_req, res) => {
+        res.json({ success: true });
+      },
+    );
+    for (let i = 0; i < 3; i += 1) {
+      expect((await request(app).post('/x')).status).toBe(200);
+    }
+  });
+});
+
+describe('configuration', () => {
+  const env = (extra: Record<string, string>) => ({ ...process.env, ...extra });
+
+  it('reads the limits and the HTTP timeouts', () => {
+    const config = loadConfig(
+      env({
+        RATE_LIMIT_SMS_MAX: '3',
+        RATE_LIMIT_SMS_WINDOW_SECONDS: '120',
+        HTTP_REQUEST_TIMEOUT_MS: '60000',
+        HTTP_HEADERS_TIMEOUT_MS: '15000',
+      }),
+    );
+    expect(config.rateLimit.sms).toEqual({ max: 3, windowSeconds: 120 });
+    expect(config.http).toMatchObject({ requestTimeoutMs: 60000, headersTimeoutMs: 15000 });
+  });
+
+  it('reports bad values together', () => {
+    let message = '';
+    try {
+      loadConfig(
+        env({
+          RATE_LIMIT_WRITE_MAX: '0',
+          RATE_LIMIT_LOGIN_WINDOW_SECONDS: 'soon',
+          HTTP_REQUEST_TIMEOUT_MS: '5000',
+          HTTP_HEADERS_TIMEOUT_MS: '10000',
+        }),
+      );
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    for (const key of [
+      'RATE_LIMIT_WRITE_MAX',
+      'RATE_LIMIT_LOGIN_WINDOW_SECONDS',
+      'HTTP_HEADERS_TIMEOUT_MS must not be longer',
+    ]) {
+      expect(message).toContain(key);
+    }
+  });
+});
