@@ -1,5 +1,5 @@
-import http from 'node:http';
 import { createApp } from './app';
+import { createHttpServer } from './lib/http-server';
 import { onShutdown, startRuntime } from './lib/process';
 import { attachChat } from './chat/chat.gateway';
 
@@ -7,11 +7,7 @@ async function main() {
   const runtime = await startRuntime();
   const { config, logger } = runtime;
 
-  const server = http.createServer(createApp(runtime));
-  // Bounds on how long one connection may take, so slow clients cannot hold sockets open.
-  server.requestTimeout = config.http.requestTimeoutMs;
-  server.headersTimeout = config.http.headersTimeoutMs;
-  server.keepAliveTimeout = config.http.keepAliveTimeoutMs;
+  const server = createHttpServer(createApp(runtime), config.http);
   const closeChat = await attachChat(server, runtime);
   onShutdown(logger, async (reason) => {
     logger.info('shutting down', { reason });
