@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import crypto from 'node:crypto';
 import { Op, UniqueConstraintError, type InferAttributes, type Model } from 'sequelize';
 import { loadConfig } from '../src/config';
@@ -24,6 +26,7 @@ import {
   type DemoCounts,
 } from '../seeders/demo';
 import { seedId } from '../seeders/random';
+import { storeDemoImages } from '../seeders/images';
 import { regionFromAddress, timeSlotFromTime } from '../src/lib/codes';
 import { courseTotalTime } from '../seeders/rules';
 
@@ -438,5 +441,46 @@ describe('npm run db:seed when something goes wrong', () => {
     expect(results.map((r) => r.created).sort()).toEqual([false, true]);
     expect(results[0].counts).toEqual(results[1].counts);
     expect(demoUsers).toBe(DEMO_SIZE.users);
+  });
+});
+
+describe('Demo images', () => {
+  afterAll(removeDemo);
+
+  test('Every demo course gets a stored image with its variants, and demo users a real avatar; once', async () => {
+    await removeDemo();
+    await seedDemo(seedCtx(), () => undefined);
+    const stored = await storeDemoImages(runtime, () => undefined);
+    expect(stored).toBe(DEMO_SIZE.courses);
+
+    const courses = await Course.findAll({
+      where: {
+        courseId: {
+          [Op.in]: Array.from({ length: DEMO_SIZE.courses }, (_, i) => seedId(`course:${i + 1}`)),
+        },
+      },
+    });
+    expect(courses).toHaveLength(DEMO_SIZE.courses);
+    for (const course of courses) {
+      expect(course.courseImageUrl1).toMatch(/\.webp$/);
+      for (const folder of ['courseImage', 'w_384', 'w_758']) {
+        expect(
+          fs.existsSync(path.join(runtime.config.images.localDir, folder, course.courseImageUrl1)),
+        ).toBe(true);
+      }
+    }
+    const avatars = await User.findAll({
+      where: { social: SEED_SOCIAL },
+      attributes: ['profileUrl'],
+    });
+    expect(new Set(avatars.map((u) => u.profileUrl))).toEqual(
+      new Set([`${runtime.config.publicUrl}/assets/default-profile.png`]),
+    );
+
+    expect(await storeDemoImages(runtime, () => undefined)).toBe(0);
+    await runtime.images.remove(
+      'course',
+      courses.map((c) => c.courseImageUrl1),
+    );
   });
 });

@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { Logger } from '../lib/logger';
 import { bootstrap } from '../bootstrap';
 import { seedDemo } from '../../seeders/demo';
+import { storeDemoImages } from '../../seeders/images';
 import { runCli } from './run';
 
 async function seed(config: Config, logger: Logger): Promise<void> {
@@ -23,6 +24,8 @@ async function seed(config: Config, logger: Logger): Promise<void> {
         ? `demo data created: ${summary}`
         : `demo data was already there, nothing written: ${summary}`,
     );
+    const images = await storeDemoImages(runtime, (line) => console.log(line));
+    if (images > 0) console.log(`demo images stored: ${images}`);
   } finally {
     await runtime.close();
   }
