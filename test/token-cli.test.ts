@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { parseTokenArgs } from '../src/cli/token';
+import { AUTH } from '../src/auth/messages';
 import { User } from '../src/db/models';
 import { authHeaders, createTestContext, uniqueSuffix, type TestContext } from './support/context';
 import { REPO_ROOT } from './support/test-env';
@@ -53,6 +54,20 @@ describe('token command', () => {
       const res = await request(ctx.app).get('/user/auth').set(authHeaders(out));
       expect(res.status).toBe(401);
       expect(typeof res.body.token).toBe('string');
+    } finally {
+      ctx.now = () => new Date();
+    }
+  });
+
+  it("lists its session with the user's others, so withdrawal ends it too", async () => {
+    const out = JSON.parse(await tokenCommand(`cli${uniqueSuffix()}`));
+    const withdraw = await request(ctx.app).delete('/user/delete').set(authHeaders(out));
+    expect(withdraw.status).toBe(200);
+    ctx.now = () => new Date(Date.now() + (ctx.config.jwt.accessTtlSeconds + 5) * 1000);
+    try {
+      const res = await request(ctx.app).get('/user/auth').set(authHeaders(out));
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ success: false, message: AUTH.refreshUnknown });
     } finally {
       ctx.now = () => new Date();
     }

@@ -3,7 +3,8 @@ import { AppError, unauthorized } from '../lib/errors';
 import type { AppContext } from '../lib/context';
 import { User } from '../users/user.model';
 import { AUTH } from './messages';
-import { isSessionCurrent, signAccessToken, verifyToken, type TokenClaims } from './tokens';
+import { isSessionCurrent } from './sessions';
+import { signAccessToken, verifyToken, type TokenClaims } from './tokens';
 
 /** The signed-in user, as the original exposed it to controllers. */
 export interface AuthUser {

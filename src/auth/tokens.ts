@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { AppContext } from '../lib/context';
+import { recordSession, sessionKey } from './sessions';
 
 /**
  * Our own JWTs. Access and refresh tokens carry a `typ` claim and are only accepted as their
@@ -30,8 +31,6 @@ export interface SessionTokens {
 
 const ISSUER = 'erunjrun';
 const ALGORITHM = 'HS256';
-
-const sessionKey = (userId: string, sid: string) => `refresh:${userId}:${sid}`;
 
 /** Issued-at from the context clock, so expiry follows the same clock that checks it. */
 const issuedAt = (ctx: Pick<AppContext, 'now'>) => Math.floor(ctx.now().getTime() / 1000);
@@ -102,22 +101,11 @@ export async function startSession(
   const sid = crypto.randomUUID();
   const jti = crypto.randomBytes(16).toString('base64url');
   await ctx.store.set(sessionKey(userId, sid), jti, ctx.config.jwt.refreshTtlSeconds);
+  // Listed per user, so withdrawal can end every session, whoever started it (login or CLI).
+  await recordSession(ctx, userId, sid);
   return {
     sid,
     token: signAccessToken(ctx, userId, sid, options.accessTtlSeconds),
     refreshToken: signRefreshToken(ctx, userId, sid, jti),
   };
-}
-
-/** True while the session's stored refresh token id is the one presented. */
-export async function isSessionCurrent(
-  ctx: Pick<AppContext, 'store'>,
-  claims: TokenClaims,
-): Promise<boolean> {
-  const stored = await ctx.store.get(sessionKey(claims.userId, claims.sid));
-  return stored !== null && claims.jti !== undefined && stored === claims.jti;
-}
-
-export async function endSession(ctx: Pick<AppContext, 'store'>, userId: string, sid: string) {
-  await ctx.store.del(sessionKey(userId, sid));
 }

@@ -4,7 +4,6 @@ import type { AppContext } from '../lib/context';
 import { User } from './user.model';
 import { claimFreeNickname, cutNickname } from './nickname';
 import type { ProviderProfile } from './oauth';
-import { recordSession } from './sessions';
 import { defaultProfileUrl } from './users.service';
 
 export interface LoginResult {
@@ -69,6 +68,5 @@ export async function loginWithProvider(
 ): Promise<LoginResult> {
   const user = await findOrCreateUser(ctx, profile);
   const session = await startSession(ctx, user.userId);
-  await recordSession(ctx, user.userId, session.sid);
   return { user, token: session.token, refreshToken: session.refreshToken };
 }

@@ -1,8 +1,7 @@
 import { User } from './user.model';
 import { Course, Group } from '../db/models';
-import { endSession } from '../auth/tokens';
 import type { AppContext } from '../lib/context';
-import { revokeAllSessions } from './sessions';
+import { endSession, revokeAllSessions } from '../auth/sessions';
 import { forgetMarksOf } from '../courses/stats';
 
 export async function logout(ctx: AppContext, userId: string, sid: string): Promise<void> {

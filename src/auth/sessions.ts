@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { endSession } from '../auth/tokens';
 import type { AppContext } from '../lib/context';
+import type { TokenClaims } from './tokens';
 import { UnavailableError } from '../lib/errors';
 
 /**
- * Which login sessions a user has, so withdrawal can revoke every one of them. The key store has
+ * Login sessions in the key store: each session's current refresh token id (`sessionKey`), and
+ * the list of a user's sessions, so withdrawal can revoke every one of them. The key store has
  * no key listing (and Redis KEYS/SCAN is no tool for a request path), so each user's session ids
  * are kept in one value beside the sessions, with their expiry: entries past it are dropped on
  * the next write, which keeps the list as short as the number of live sessions.
@@ -19,6 +20,8 @@ interface Entry {
   exp: number;
 }
 
+/** Where a session's current refresh token id lives, with the refresh lifetime. */
+export const sessionKey = (userId: string, sid: string) => `refresh:${userId}:${sid}`;
 const indexKey = (userId: string) => `sessions:${userId}`;
 const lockKey = (userId: string) => `sessions-lock:${userId}`;
 const LOCK_TTL_SECONDS = 5;
@@ -67,4 +70,18 @@ export async function revokeAllSessions(ctx: Ctx, userId: string): Promise<void>
     for (const { sid } of await readIndex(ctx, userId)) await endSession(ctx, userId, sid);
     await ctx.store.del(indexKey(userId));
   });
+}
+
+/** True while the session's stored refresh token id is the one presented. */
+export async function isSessionCurrent(
+  ctx: Pick<AppContext, 'store'>,
+  claims: TokenClaims,
+): Promise<boolean> {
+  const stored = await ctx.store.get(sessionKey(claims.userId, claims.sid));
+  return stored !== null && claims.jti !== undefined && stored === claims.jti;
+}
+
+/** Ends one session (logout): its refresh token stops working. */
+export async function endSession(ctx: Pick<AppContext, 'store'>, userId: string, sid: string) {
+  await ctx.store.del(sessionKey(userId, sid));
 }
