@@ -13,6 +13,7 @@
  */
 import type { Transaction } from 'sequelize';
 import { up as refreshSortKeys } from '../migrations/20261123000600-course-sort-keys';
+import { up as refreshCommentCounts } from '../migrations/20261124000900-course-comment-count';
 import { startSession } from '../src/auth/tokens';
 import type { Runtime } from '../src/bootstrap';
 import { forgetRanking } from '../src/courses/feed';
@@ -120,11 +121,13 @@ async function seedCourses(runtime: Runtime, from: number, to: number): Promise<
   await bulk(runtime, ratings, (chunk, transaction) =>
     StarPoint.bulkCreate(chunk, { transaction }),
   );
-  // The rows went in behind the API's back: recount the sort keys as the migration does.
-  await refreshSortKeys({
+  // The rows went in behind the API's back: recount the sort keys as the migrations do.
+  const context = {
     queryInterface: runtime.sequelize.getQueryInterface(),
     sequelize: runtime.sequelize,
-  });
+  };
+  await refreshSortKeys(context);
+  await refreshCommentCounts(context);
   if (runtime.sequelize.getDialect() === 'mysql') {
     await runtime.sequelize.query('ANALYZE TABLE `Courses`, `Comments`, `Bookmarks`, `starpoint`');
   }

@@ -252,6 +252,8 @@ async function seedCourses(
       }
       for (const fan of bookmarkers) bookmarks.push({ courseId, userId: userIdOf(fan) });
       const created = new Date(Date.now() - rand.int(0, 365) * DAY_MS);
+      const thema = rand.pick(place.themes);
+      const commentCount = rand.int(0, 20);
       courses.push({
         courseId,
         userId: userIdOf(author),
@@ -267,14 +269,14 @@ async function seedCourses(
         // The feed's sort keys, computed as src/courses/stats.ts does after each change.
         starPoint: raters.length > 0 ? Math.round((total * 10) / raters.length) / 10 : 0,
         bookmarkCnt: bookmarkers.length,
+        commentCnt: commentCount,
         baggage: place.baggage,
         parking: place.parking,
         region: regionFromAddress(place.address),
-        thema: rand.pick(place.themes),
+        thema,
         createdAt: created,
         updatedAt: created,
       });
-      const commentCount = rand.int(0, 20);
       for (let c = 0; c < commentCount; c += 1) {
         const commentId = `${courseId}-c${c}`;
         comments.push({

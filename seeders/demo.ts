@@ -17,7 +17,7 @@ import {
   StarPoint,
   User,
 } from '../src/db/models';
-import { refreshStats } from '../src/courses/stats';
+import { refreshCommentCnt, refreshStats } from '../src/courses/stats';
 import { fromKst, kstDate, kstParts } from '../src/lib/time';
 import {
   AFTER_RUN_COMMENTS,
@@ -520,10 +520,13 @@ export async function seedDemo(
       await insertRows('courses', Course, data.courses, transaction, log);
       await insertRows('bookmarks', Bookmark, data.bookmarks, transaction, log);
       await insertRows('starpoints', StarPoint, data.starpoints, transaction, log);
-      // The course feed sorts by copies of these counts kept on each course.
-      for (const { courseId } of data.courses) await refreshStats(courseId as string, transaction);
       await insertRows('comments', Comment, data.comments, transaction, log);
       await insertRows('recomments', Recomment, data.recomments, transaction, log);
+      // The course feed sorts by copies of these counts kept on each course.
+      for (const { courseId } of data.courses) {
+        await refreshStats(courseId as string, transaction);
+        await refreshCommentCnt(courseId as string, transaction);
+      }
 
       const counts = Object.fromEntries(
         Object.entries(data).map(([table, rows]) => [table, rows.length]),

@@ -3,7 +3,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { loadConfig } from '../src/config';
 import { Bookmark, Comment, Course, StarPoint, type User } from '../src/db/models';
-import { refreshStats } from '../src/courses/stats';
+import { refreshCommentCnt, refreshStats } from '../src/courses/stats';
 import {
   authHeaders,
   createTestContext,
@@ -102,7 +102,7 @@ export async function insertCourse(author: User, attrs: Partial<Course> = {}): P
   });
 }
 
-/** Ratings, bookmarks and comments written with the models, then the course's stats recounted. */
+/** Ratings, bookmarks and comments written with the models, then the course's counts recounted. */
 export async function mark(
   ctx: TestContext,
   course: Course,
@@ -127,5 +127,8 @@ export async function mark(
       content: '굿',
     })),
   );
-  await ctx.sequelize.transaction((transaction) => refreshStats(courseId, transaction));
+  await ctx.sequelize.transaction(async (transaction) => {
+    await refreshStats(courseId, transaction);
+    await refreshCommentCnt(courseId, transaction);
+  });
 }

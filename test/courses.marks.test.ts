@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { Bookmark, Course, StarPoint, type User } from '../src/db/models';
-import { forgetMarksOf, starPointOf, storedStarPoint } from '../src/courses/stats';
+import { forgetCourseActivityOf, starPointOf, storedStarPoint } from '../src/courses/stats';
 import { createTestContext, createUser, type TestContext } from './support/context';
 import { GUEST, headersFor, insertCourse, mark } from './courses.fixtures';
 
@@ -224,7 +224,7 @@ describe('Star ratings', () => {
 });
 
 describe('A user leaving', () => {
-  it('takes their bookmarks and ratings out of the courses’ counts (forgetMarksOf)', async () => {
+  it('takes their bookmarks and ratings out of the courses’ counts (forgetCourseActivityOf)', async () => {
     const course = await newCourse();
     const [leaving, staying] = [await createUser(), await createUser()];
     await mark(ctx, course, {
@@ -237,7 +237,7 @@ describe('A user leaving', () => {
     expect(await stored(course.courseId)).toEqual({ starPoint: 2.5, bookmarkCnt: 2 });
 
     await ctx.sequelize.transaction(async (transaction) => {
-      await forgetMarksOf(leaving.userId, transaction);
+      await forgetCourseActivityOf(leaving.userId, transaction);
       await leaving.destroy({ transaction });
     });
     expect(await stored(course.courseId)).toEqual({ starPoint: 4, bookmarkCnt: 1 });

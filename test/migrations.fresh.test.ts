@@ -74,6 +74,8 @@ const EXPECTED_INDEXES: Record<string, Array<[string[], boolean]>> = {
     [['region', 'starPoint', 'createdAt', 'courseId'], false],
     [['bookmarkCnt', 'createdAt', 'courseId'], false],
     [['region', 'bookmarkCnt', 'createdAt', 'courseId'], false],
+    [['commentCnt', 'createdAt', 'courseId'], false],
+    [['region', 'commentCnt', 'createdAt', 'courseId'], false],
   ],
   Comments: [
     [['groupId', 'createdAt'], false],

@@ -447,6 +447,11 @@ describe('Migrations on a database written by the original backend', () => {
     expect(await agree('u-runner')).toBe(false);
   });
 
+  test('Each course counts the comments it kept in commentCnt, once the orphans are gone', () => {
+    const counts = Object.fromEntries(after.Courses.map((r) => [r.courseId, Number(r.commentCnt)]));
+    expect(counts).toEqual({ 'c-1': 1, 'c-2': 0, 'c-quiet': 1 });
+  });
+
   test('The original totalTime dates become NULL and the column stores the text the SPA sends', async () => {
     for (const row of after.Courses) expect(row.totalTime).toBeNull();
     await Course.update({ totalTime: '1h 30min' }, { where: { courseId: 'c-2' } });

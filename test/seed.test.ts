@@ -350,6 +350,23 @@ describe('npm run db:seed on a database without the demo', () => {
     }
   });
 
+  test('Each course stores the number of its comments and bookmarks, as the feed sorts by them', () => {
+    const countOf = (rows: Array<{ courseId: string | null }>, courseId: string) =>
+      rows.filter((row) => row.courseId === courseId).length;
+    for (const c of demo.courses) {
+      expect({
+        courseId: c.courseId,
+        commentCnt: c.commentCnt,
+        bookmarkCnt: c.bookmarkCnt,
+      }).toEqual({
+        courseId: c.courseId,
+        commentCnt: countOf(demo.comments, c.courseId),
+        bookmarkCnt: countOf(demo.bookmarks, c.courseId),
+      });
+    }
+    expect(demo.courses.some((c) => c.commentCnt > 0)).toBe(true);
+  });
+
   test('Bookmarks and ratings are one per user and course, never by the author', () => {
     const authorOf = new Map(demo.courses.map((c) => [c.courseId, c.userId]));
     const bookmarkPairs = demo.bookmarks.map((b) => `${b.courseId}/${b.userId}`);

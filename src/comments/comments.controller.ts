@@ -37,7 +37,9 @@ export function patchComment(ctx: AppContext) {
   };
 }
 
-export async function removeComment(req: Request, res: Response) {
-  await deleteComment(currentUser(res), String(req.params.commentId));
-  res.json({ success: true, message: COMMENT.deleted });
+export function removeComment(ctx: AppContext) {
+  return async (req: Request, res: Response) => {
+    await deleteComment(ctx, currentUser(res), String(req.params.commentId));
+    res.json({ success: true, message: COMMENT.deleted });
+  };
 }

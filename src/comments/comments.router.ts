@@ -10,6 +10,6 @@ export function commentsRouter(ctx: AppContext): Router {
   router.get('/:category/:categoryId', optionalUser(ctx), listCommentsRules, getComments(ctx));
   router.post('/:category/:categoryId', requireUser(ctx), createCommentRules, postComment(ctx));
   router.patch('/:commentId', requireUser(ctx), updateCommentRules, patchComment(ctx));
-  router.delete('/:commentId', requireUser(ctx), removeComment);
+  router.delete('/:commentId', requireUser(ctx), removeComment(ctx));
   return router;
 }

@@ -1,5 +1,6 @@
 import { literal, type Transaction } from 'sequelize';
 import { createAlarms, recipientsExcept } from '../alarms/alarms.service';
+import { refreshCommentCnt } from '../courses/stats';
 import type { AppContext } from '../lib/context';
 import { notFound } from '../lib/errors';
 import { User } from '../users/user.model';
@@ -13,6 +14,7 @@ import {
   findPost,
   postOf,
   type Actor,
+  type Post,
   type PostRef,
 } from './posts';
 
@@ -48,6 +50,25 @@ export async function listComments(ctx: AppContext, ref: PostRef): Promise<Comme
 }
 
 /**
+ * A write that adds or removes comments of a post, in one transaction. On a course, the course
+ * row is locked before the write and its `commentCnt` recounted after it, so the count commits
+ * with the comments and two writes on one course take turns (see `refreshCommentCnt`).
+ */
+async function writeOnPost<T>(
+  ctx: AppContext,
+  ref: PostRef,
+  write: (transaction: Transaction, post: Post) => Promise<T>,
+): Promise<T> {
+  return ctx.sequelize.transaction(async (transaction) => {
+    const onCourse = ref.category === 'course';
+    const post = await findPost(ref, transaction, { lock: onCourse });
+    const result = await write(transaction, post);
+    if (onCourse) await refreshCommentCnt(ref.postId, transaction);
+    return result;
+  });
+}
+
+/**
  * `POST /comment/:category/:categoryId`: the comment and the post author's alarm (unless the
  * author comments on their own post) commit together; answers the post's refreshed list.
  */
@@ -57,8 +78,7 @@ export async function createComment(
   ref: PostRef,
   content: string,
 ): Promise<CommentItem[]> {
-  await ctx.sequelize.transaction(async (transaction) => {
-    const post = await findPost(ref, transaction);
+  await writeOnPost(ctx, ref, async (transaction, post) => {
     const now = ctx.now();
     const comment = await Comment.create(
       { ...commentKeys(ref), userId: actor.userId, content, createdAt: now },
@@ -99,8 +119,14 @@ export async function updateComment(
 }
 
 /** `DELETE /comment/:commentId`: the author's delete; the replies go with it (FK cascade). */
-export async function deleteComment(actor: Actor, commentId: string): Promise<void> {
+export async function deleteComment(
+  ctx: AppContext,
+  actor: Actor,
+  commentId: string,
+): Promise<void> {
   const comment = await findComment(commentId);
   assertAuthor(comment, actor.userId, COMMENT.notAuthorDelete);
-  await comment.destroy();
+  await writeOnPost(ctx, postOf(comment), (transaction) =>
+    Comment.destroy({ where: { commentId }, transaction }),
+  );
 }

@@ -17,9 +17,20 @@ export interface Post extends PostRef {
   title: string;
 }
 
-/** The post's author and title (for alarms), or 404. */
-export async function findPost(ref: PostRef, transaction?: Transaction): Promise<Post> {
-  const options = { attributes: ['userId', 'title'], transaction };
+/**
+ * The post's author and title (for alarms), or 404. With `lock` (in a transaction), the post's row
+ * stays locked until the transaction ends.
+ */
+export async function findPost(
+  ref: PostRef,
+  transaction?: Transaction,
+  { lock = false } = {},
+): Promise<Post> {
+  const options = {
+    attributes: ['userId', 'title'],
+    transaction,
+    ...(lock && transaction && { lock: transaction.LOCK.UPDATE }),
+  };
   const row =
     ref.category === 'group'
       ? await Group.findByPk(ref.postId, options)

@@ -32,6 +32,11 @@ export class Course extends Model<InferAttributes<Course>, InferCreationAttribut
   declare clickCnt: CreationOptional<number>;
   /** Number of bookmarks, kept up to date like `starPoint` (the `bookmark` sort key). */
   declare bookmarkCnt: CreationOptional<number>;
+  /**
+   * Number of comments (replies not counted), kept up to date like `bookmarkCnt` by every comment
+   * written or removed on the course (the `comment` sort key and part of the ranking score).
+   */
+  declare commentCnt: CreationOptional<number>;
   declare region: number;
   declare thema: string;
   declare createdAt: CreationOptional<Date>;
@@ -58,6 +63,7 @@ export class Course extends Model<InferAttributes<Course>, InferCreationAttribut
         parking: { type: DataTypes.STRING(255), allowNull: true },
         clickCnt: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         bookmarkCnt: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        commentCnt: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         region: { type: DataTypes.INTEGER, allowNull: false },
         thema: { type: DataTypes.STRING(20), allowNull: false },
         createdAt: DataTypes.DATE,

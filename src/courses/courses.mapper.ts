@@ -17,7 +17,7 @@ export interface FeedRow {
   distance: number;
   courseImageUrl1: string | null;
   starPoint: number | string | null;
-  commentCnt: number | string;
+  commentCnt: number;
   bookmark: number | string | boolean;
 }
 
@@ -29,7 +29,7 @@ export function toFeedItem(config: ImageConfig, row: FeedRow) {
     bookmark: Boolean(Number(row.bookmark)),
     title: row.title,
     starPoint: storedStarPoint(row.starPoint),
-    commentCnt: Number(row.commentCnt),
+    commentCnt: row.commentCnt,
     location: shortLocation(row.location),
     distance: Number(row.distance),
   };

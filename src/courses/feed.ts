@@ -7,7 +7,7 @@ import { Course } from './course.model';
 import { toFeedItem, type FeedItem, type FeedRow } from './courses.mapper';
 import type { FeedSort } from './courses.validators';
 import { COURSE } from './messages';
-import { COMMENT_COUNT, COMMENT_COUNT_SQL, bookmarkedBy } from './stats';
+import { bookmarkedBy } from './stats';
 
 export interface Page {
   page: number;
@@ -28,13 +28,13 @@ const NEWEST: OrderItem[] = [
 
 /**
  * Every sort runs in SQL before LIMIT/OFFSET (the original cut the page first and sorted only
- * inside it). Stars and bookmarks sort by the copies kept on the course row (indexed, see
- * stats.ts); comments by the per-course count.
+ * inside it). Stars, comments and bookmarks sort by the copies kept on the course row (indexed
+ * with createdAt and courseId, see stats.ts), so a page is read from an index.
  */
 const FEED_ORDER: Record<FeedSort, Order> = {
   new: NEWEST,
   starPoint: [['starPoint', 'DESC'], ...NEWEST],
-  comment: [[literal('`commentCnt`'), 'DESC'], ...NEWEST],
+  comment: [['commentCnt', 'DESC'], ...NEWEST],
   bookmark: [['bookmarkCnt', 'DESC'], ...NEWEST],
 };
 
@@ -48,12 +48,12 @@ const RANKING_TTL_SECONDS = 60;
  * concatenated strings when the average was one). `starPoint` is the one-decimal average.
  */
 const RANKING_SCORE = literal(
-  `(${COMMENT_COUNT_SQL} + COALESCE(\`Course\`.\`starPoint\`, 0) + \`Course\`.\`clickCnt\`)`,
+  '(`Course`.`commentCnt` + COALESCE(`Course`.`starPoint`, 0) + `Course`.`clickCnt`)',
 );
 
 /**
- * One statement per list: the page of cards with the comment count and the viewer's bookmark
- * flag computed per row in SQL (no query per course).
+ * One statement per list: the page of cards with the viewer's bookmark flag computed per row in
+ * SQL (no query per course); the comment count is the course's own column.
  */
 async function feedItems(
   ctx: AppContext,
@@ -68,7 +68,7 @@ async function feedItems(
       'distance',
       'courseImageUrl1',
       'starPoint',
-      [COMMENT_COUNT, 'commentCnt'],
+      'commentCnt',
       [bookmarkedBy(ctx.sequelize, viewerId), 'bookmark'],
     ],
     ...options,

@@ -1,4 +1,5 @@
-import { col, fn, literal, type Sequelize, type Transaction } from 'sequelize';
+import { col, fn, literal, Op, type Sequelize, type Transaction } from 'sequelize';
+import { Comment } from '../comments/comment.model';
 import { notFound } from '../lib/errors';
 import { Bookmark } from './bookmark.model';
 import { Course } from './course.model';
@@ -53,9 +54,6 @@ const ofUser = (sequelize: Sequelize, userId: string) =>
 
 export const STAR_TOTAL = literal(perCourse('SUM(`x`.`myStarPoint`)', 'starpoint'));
 export const STAR_PEOPLE = literal(perCourse('COUNT(`x`.`myStarPoint`)', 'starpoint'));
-/** Kept as SQL too: the ranking score adds it to the course's own columns. */
-export const COMMENT_COUNT_SQL = perCourse('COUNT(*)', 'Comments');
-export const COMMENT_COUNT = literal(COMMENT_COUNT_SQL);
 
 /** Whether the viewer bookmarked the course (always false for a guest). */
 export function bookmarkedBy(sequelize: Sequelize, viewerId: string | null) {
@@ -106,18 +104,56 @@ export async function refreshStats(
 }
 
 /**
- * For deleting a user: their bookmarks and ratings are removed (the database would cascade them
- * without recounting) and the courses they marked are recounted. Call it in the deleting
- * transaction, before the user row goes.
+ * Recounts a course's comments (its `Comments` rows; replies do not count) into `commentCnt`, the
+ * feed's `comment` sort key, without touching `updatedAt`. Run in the transaction that added or
+ * removed the comment, after locking the course row.
+ *
+ * Every comment write on a course locks the course row first, so two comments posted at once take
+ * turns and the second recount sees the first comment. An atomic `commentCnt = commentCnt ± 1`
+ * would be as safe (MySQL's UPDATE works on the latest row version, SQLite has one writer); the
+ * recount is chosen because it is the rule `refreshStats` follows, fits withdrawal's bulk deletes
+ * as well as a single comment, and corrects any drift at the course's next comment, at the cost
+ * of one indexed COUNT over that course's comments. The count is a locking read: under
+ * MySQL's REPEATABLE READ a plain COUNT reads the transaction's snapshot, which can predate a
+ * comment committed while this transaction waited for the lock, and would store a count short of
+ * it.
  */
-export async function forgetMarksOf(userId: string, transaction: Transaction): Promise<void> {
-  // Locking reads here too: the latest rows, and no new mark of theirs slips in meanwhile.
+export async function refreshCommentCnt(courseId: string, transaction: Transaction): Promise<void> {
+  const [comments] = (await Comment.findAll({
+    attributes: [[fn('COUNT', col('commentId')), 'count']],
+    where: { courseId },
+    raw: true,
+    lock: transaction.LOCK.SHARE,
+    transaction,
+  })) as unknown as Array<{ count: unknown }>;
+  await Course.update(
+    { commentCnt: Number(comments.count) },
+    { where: { courseId }, silent: true, transaction },
+  );
+}
+
+/**
+ * For deleting a user: their bookmarks, ratings and course comments are removed (the database
+ * would cascade them without recounting) and the courses they touched are recounted. Call it in
+ * the deleting transaction, before the user row goes.
+ */
+export async function forgetCourseActivityOf(
+  userId: string,
+  transaction: Transaction,
+): Promise<void> {
+  // Locking reads here too: the latest rows, and nothing new of theirs slips in meanwhile.
   const mine = { where: { userId }, attributes: ['courseId'], lock: transaction.LOCK.SHARE };
   const rows = [
     ...(await Bookmark.findAll({ ...mine, transaction })),
     ...(await StarPoint.findAll({ ...mine, transaction })),
+    ...(await Comment.findAll({
+      ...mine,
+      where: { userId, courseId: { [Op.ne]: null } },
+      transaction,
+    })),
   ];
-  const courseIds = [...new Set(rows.map((r) => r.courseId))].sort();
+  const courseIds = [...new Set(rows.map((r) => r.courseId as string))].sort();
+  // One pass in id order: every course this user touched is locked once, in a fixed order.
   for (const courseId of courseIds) {
     const course = await Course.findByPk(courseId, {
       attributes: ['courseId'],
@@ -127,6 +163,8 @@ export async function forgetMarksOf(userId: string, transaction: Transaction): P
     if (!course) continue;
     await Bookmark.destroy({ where: { courseId, userId }, transaction });
     await StarPoint.destroy({ where: { courseId, userId }, transaction });
+    await Comment.destroy({ where: { courseId, userId }, transaction });
     await refreshStats(courseId, transaction);
+    await refreshCommentCnt(courseId, transaction);
   }
 }

@@ -2,7 +2,7 @@ import { User } from './user.model';
 import { Course, Group } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { endSession, revokeAllSessions } from '../auth/sessions';
-import { forgetMarksOf } from '../courses/stats';
+import { forgetCourseActivityOf } from '../courses/stats';
 
 export async function logout(ctx: AppContext, userId: string, sid: string): Promise<void> {
   await endSession(ctx, userId, sid);
@@ -74,8 +74,8 @@ export async function withdraw(ctx: AppContext, userId: string): Promise<void> {
         transaction,
       });
     }
-    // The cascade would drop their bookmarks and ratings without recounting the courses.
-    await forgetMarksOf(userId, transaction);
+    // The cascade would drop their bookmarks, ratings and comments without recounting the courses.
+    await forgetCourseActivityOf(userId, transaction);
     await User.destroy({ where: { userId }, transaction });
     return {
       profileUrl: user.profileUrl,
