@@ -38,14 +38,18 @@ export function createApp(ctx: AppContext): Express {
       maxAge: 600,
     }),
   );
-  // Access log through winston. The URL is logged without its query string (codes, states).
-  morgan.token('path', (req) => (req as express.Request).path);
-  morgan.token('id', (_req, res) => String((res as express.Response).locals.requestId));
-  app.use(
-    morgan(':id :method :path :status :res[content-length] - :response-time ms', {
-      stream: { write: (line) => logger.http(line.trim()) },
-    }),
-  );
+  // Access log through winston, when its level is on (`LOG_LEVEL=http` or `debug`); at the
+  // default level the lines would be formatted for every request and then dropped. The URL is
+  // logged without its query string (codes, states).
+  if (logger.isLevelEnabled('http')) {
+    morgan.token('path', (req) => (req as express.Request).path);
+    morgan.token('id', (_req, res) => String((res as express.Response).locals.requestId));
+    app.use(
+      morgan(':id :method :path :status :res[content-length] - :response-time ms', {
+        stream: { write: (line) => logger.http(line.trim()) },
+      }),
+    );
+  }
   // A NUL in the path (`%00`) is never a valid id, and the SQLite driver cuts SQL literals short
   // at one (a 500): refuse it here for every route.
   app.use((req, res, next) => {

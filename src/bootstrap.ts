@@ -6,6 +6,7 @@ import { initModels } from './db/models';
 import { migrate } from './db/migrator';
 import { createKeyStore } from './store';
 import { createImageService } from './uploads';
+import { watchGroupLists } from './groups/list-cache';
 
 export interface Runtime extends AppContext {
   close(): Promise<void>;
@@ -44,6 +45,7 @@ export async function bootstrap(
     await sequelize.close();
     throw err;
   }
+  watchGroupLists(sequelize, store, logger, config.cache.groupLists);
   return {
     config,
     logger,

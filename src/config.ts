@@ -30,6 +30,10 @@ export interface Config {
     sqliteFile: string;
     keyPrefix: string;
   };
+  /** In-process caches that stay correct after writes (see src/groups/list-cache.ts). */
+  cache: {
+    groupLists: boolean;
+  };
   jwt: {
     secret: string;
     accessTtlSeconds: number;
@@ -465,6 +469,9 @@ export function loadConfig(env: Env = process.env): Config {
       redisUrl,
       sqliteFile: path.join(dataDir, 'keystore.sqlite'),
       keyPrefix: r.string('KEY_PREFIX', 'erunjrun:'),
+    },
+    cache: {
+      groupLists: r.bool('GROUP_LIST_CACHE', true),
     },
     jwt: {
       secret: '',

@@ -76,6 +76,7 @@ async function authenticate(
 
   const user = await User.findByPk(result.claims.userId, {
     attributes: ['userId', 'nickname', 'profileUrl', 'agreeSMS', 'likeLocation'],
+    raw: true,
   });
   if (!user) throw unauthorized(AUTH.tokenInvalid);
   return {

@@ -19,9 +19,24 @@ export interface Host extends Person {
   mannerPoint: number;
 }
 
-/** A list row: the run, its host and the counts read for the whole page at once. */
+/** The run's columns a list card shows (read as plain rows, not model instances). */
+export type ListGroup = Pick<
+  Group,
+  | 'groupId'
+  | 'userId'
+  | 'title'
+  | 'location'
+  | 'distance'
+  | 'date'
+  | 'standbyTime'
+  | 'maxPeople'
+  | 'thumbnailUrl1'
+  | 'thema'
+>;
+
+/** A list row: the run, its host and the counts read with it. */
 export interface ListRow {
-  group: Group;
+  group: ListGroup;
   host: Pick<Person, 'nickname' | 'profileUrl'>;
   applyPeople: number;
   applyState: boolean;

@@ -1,0 +1,270 @@
+import request from 'supertest';
+import { Group } from '../src/db/models';
+import { GroupListCache } from '../src/groups/list-cache';
+import { fromKst } from '../src/lib/time';
+import type { KeyStore } from '../src/store/keystore';
+import { createTestContext, type TestContext } from './support/context';
+import {
+  createFields,
+  GUEST,
+  insertGroup,
+  member,
+  postGroup,
+  testCalendar,
+  type Member,
+} from './groups.helpers';
+
+/**
+ * The public lists (`/group/all`, `/group/main`) are cached per second and per generation
+ * (src/groups/list-cache.ts). Each test first shows the cache is in use — a change written
+ * behind the app's back is not seen within the second — and then that a change made through
+ * the app is seen by the very next read, in the same second.
+ */
+let ctx: TestContext;
+let calendar: ReturnType<typeof testCalendar>;
+
+beforeAll(async () => {
+  ctx = await createTestContext();
+  calendar = testCalendar(ctx);
+});
+afterAll(async () => {
+  await ctx.close();
+});
+
+interface Card {
+  groupId: string;
+  title: string;
+  applyPeople: number;
+  applyState: boolean;
+  nickname: string;
+}
+
+/** The first page of runs to come on the test's stretch of the calendar (region 8 only). */
+async function page(headers: Record<string, string> = GUEST): Promise<Card[]> {
+  const res = await request(ctx.app)
+    .get('/group/all?date=&region=8&time=&distance=&finish=0&thema=&page=1&size=6')
+    .set(headers);
+  expect(res.status).toBe(200);
+  return res.body.data as Card[];
+}
+
+const card = (cards: Card[], groupId: string) => cards.find((c) => c.groupId === groupId);
+
+/** A write the hooks do not see, as another tool editing the database would make. */
+const behindTheApp = (sql: string, replacements: unknown[]) =>
+  ctx.sequelize.query(sql, { replacements });
+
+describe('group list cache', () => {
+  let host: Member;
+  let day: { today: string; at: (days: number) => string };
+  let run: Group;
+
+  beforeEach(async () => {
+    day = calendar.window();
+    host = await member(ctx);
+    run = await insertGroup(host.user, { date: day.at(1), region: 8, title: '처음 제목' });
+  });
+
+  it('keeps a page for the rest of its second, and reads it again in the next one', async () => {
+    expect(card(await page(), run.groupId)?.title).toBe('처음 제목');
+    await behindTheApp('UPDATE `Groups` SET `title` = ? WHERE `groupId` = ?', [
+      '몰래 바꾼 제목',
+      run.groupId,
+    ]);
+    expect(card(await page(), run.groupId)?.title).toBe('처음 제목');
+
+    const now = ctx.now();
+    ctx.now = () => new Date(now.getTime() + 1000);
+    expect(card(await page(), run.groupId)?.title).toBe('몰래 바꾼 제목');
+  });
+
+  it('shows a run created through the API at once', async () => {
+    await page();
+    const res = await postGroup(
+      ctx,
+      host.headers,
+      createFields(day.at(2), { location: '광주 서구 치평동' }),
+    );
+    expect(res.status).toBe(201);
+    expect((await page()).map((c) => c.groupId)).toContain(res.body.groupId);
+  });
+
+  it('shows an edit and a deletion at once', async () => {
+    await page();
+    const edited = await request(ctx.app)
+      .patch(`/group/${run.groupId}`)
+      .set(host.headers)
+      .field('title', '고친 제목');
+    expect(edited.status).toBe(200);
+    expect(card(await page(), run.groupId)?.title).toBe('고친 제목');
+
+    const deleted = await request(ctx.app).delete(`/group/${run.groupId}`).set(host.headers);
+    expect(deleted.status).toBe(200);
+    expect(card(await page(), run.groupId)).toBeUndefined();
+  });
+
+  it('counts an application and its cancellation at once, applyState per viewer', async () => {
+    const runner = await member(ctx);
+    const other = await member(ctx);
+    expect(card(await page(runner.headers), run.groupId)).toMatchObject({
+      applyPeople: 1,
+      applyState: false,
+    });
+
+    const applied = await request(ctx.app).post(`/group/${run.groupId}/apply`).set(runner.headers);
+    expect(applied.status).toBe(200);
+    expect(card(await page(runner.headers), run.groupId)).toMatchObject({
+      applyPeople: 2,
+      applyState: true,
+    });
+    // The cached rows are the guest's: nobody else sees the runner's application as theirs.
+    expect(card(await page(other.headers), run.groupId)).toMatchObject({
+      applyPeople: 2,
+      applyState: false,
+    });
+    expect(card(await page(), run.groupId)?.applyState).toBe(false);
+
+    const cancelled = await request(ctx.app)
+      .post(`/group/${run.groupId}/apply`)
+      .set(runner.headers);
+    expect(cancelled.status).toBe(200);
+    expect(card(await page(runner.headers), run.groupId)).toMatchObject({
+      applyPeople: 1,
+      applyState: false,
+    });
+  });
+
+  it("shows the host's new nickname at once", async () => {
+    await page();
+    const res = await request(ctx.app)
+      .patch('/auth/updateUser')
+      .set(host.headers)
+      .field('nickname', '새닉네임')
+      .field('image', host.user.profileUrl)
+      .field('bio', '')
+      .field('likeLocation', '1')
+      .field('likeDistance', '2')
+      .field('userLevel', '오렌지')
+      .field('phone', 'null')
+      .field('agreeSMS', 'false');
+    expect(res.status).toBe(200);
+    expect(card(await page(), run.groupId)?.nickname).toBe('새닉네임');
+  });
+
+  it("drops a withdrawn host's runs at once", async () => {
+    expect(card(await page(), run.groupId)).toBeDefined();
+    const res = await request(ctx.app).delete('/user/delete').set(host.headers);
+    expect(res.status).toBe(200);
+    expect(card(await page(), run.groupId)).toBeUndefined();
+  });
+
+  it('drops a run at the second it starts, without any write', async () => {
+    const start = fromKst(run.date, run.standbyTime).getTime();
+    ctx.now = () => new Date(start - 1000);
+    expect(card(await page(), run.groupId)).toBeDefined();
+    ctx.now = () => new Date(start);
+    expect(card(await page(), run.groupId)).toBeUndefined();
+  });
+
+  it('applies to /group/main too', async () => {
+    // The main page lists the three runs starting soonest anywhere: the test's run is first on
+    // its own stretch of the calendar.
+    const main = async () =>
+      (await request(ctx.app).get('/group/main').set(GUEST)).body.data as Card[];
+    expect((await main())[0]).toMatchObject({ groupId: run.groupId, title: '처음 제목' });
+    await behindTheApp('UPDATE `Groups` SET `title` = ? WHERE `groupId` = ?', [
+      '몰래 바꾼 제목',
+      run.groupId,
+    ]);
+    expect((await main())[0].title).toBe('처음 제목');
+    await Group.update({ title: '앱이 바꾼 제목' }, { where: { groupId: run.groupId } });
+    expect((await main())[0].title).toBe('앱이 바꾼 제목');
+  });
+
+  it('waits for the commit: a change inside a transaction is seen once it is committed', async () => {
+    const transaction = await ctx.sequelize.transaction();
+    await Group.update({ title: '커밋 전' }, { where: { groupId: run.groupId }, transaction });
+    // Read while the write is not committed (SQLite lets this connection wait; MySQL reads
+    // the committed row): the page holds the old title, as it should.
+    if (ctx.sequelize.getDialect() === 'mysql') {
+      expect(card(await page(), run.groupId)?.title).toBe('처음 제목');
+    }
+    await transaction.commit();
+    expect(card(await page(), run.groupId)?.title).toBe('커밋 전');
+  });
+});
+
+describe('GroupListCache', () => {
+  const now = new Date('2030-01-01T00:00:00Z');
+
+  it("drops this process's pages when another process writes (the generation is shared)", async () => {
+    const here = new GroupListCache(ctx.store, ctx.logger);
+    const elsewhere = new GroupListCache(ctx.store, ctx.logger);
+    const load = jest.fn(async () => ['rows']);
+    await here.get('k', now, load);
+    await here.get('k', now, load);
+    expect(load).toHaveBeenCalledTimes(1);
+    await elsewhere.invalidate();
+    await here.get('k', now, load);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('shares one read between concurrent misses and does not keep a failed one', async () => {
+    const cache = new GroupListCache(ctx.store, ctx.logger);
+    let calls = 0;
+    const slow = () =>
+      new Promise<string[]>((resolve) => {
+        calls += 1;
+        setTimeout(() => resolve(['rows']), 20);
+      });
+    const results = await Promise.all([1, 2, 3].map(() => cache.get('shared', now, slow)));
+    expect(results).toEqual([['rows'], ['rows'], ['rows']]);
+    expect(calls).toBe(1);
+
+    const failing = jest.fn(async (): Promise<string[]> => {
+      throw new Error('database down');
+    });
+    await expect(cache.get('failing', now, failing)).rejects.toThrow('database down');
+    await expect(cache.get('failing', now, failing)).rejects.toThrow('database down');
+    expect(failing).toHaveBeenCalledTimes(2);
+  });
+
+  it('reads the database every time while the key store is down, and writes still succeed', async () => {
+    const down = {
+      ...ctx.store,
+      get: () => Promise.reject(new Error('store down')),
+      set: () => Promise.reject(new Error('store down')),
+    } as unknown as KeyStore;
+    const cache = new GroupListCache(down, ctx.logger);
+    const load = jest.fn(async () => ['rows']);
+    await cache.get('k', now, load);
+    await cache.get('k', now, load);
+    expect(load).toHaveBeenCalledTimes(2);
+    await expect(cache.invalidate()).resolves.toBeUndefined();
+  });
+});
+
+describe('GROUP_LIST_CACHE=false', () => {
+  it('reads every page from the database', async () => {
+    const uncached = await createTestContext({ cache: { groupLists: false } });
+    try {
+      const own = testCalendar(uncached);
+      const { at } = own.window();
+      const host = await member(uncached);
+      const run = await insertGroup(host.user, { date: at(1), region: 8, title: '처음 제목' });
+      const list = async () =>
+        (
+          await request(uncached.app)
+            .get('/group/all?date=&region=8&time=&distance=&finish=0&thema=&page=1&size=6')
+            .set(GUEST)
+        ).body.data as Card[];
+      expect(card(await list(), run.groupId)?.title).toBe('처음 제목');
+      await uncached.sequelize.query('UPDATE `Groups` SET `title` = ? WHERE `groupId` = ?', {
+        replacements: ['몰래 바꾼 제목', run.groupId],
+      });
+      expect(card(await list(), run.groupId)?.title).toBe('몰래 바꾼 제목');
+    } finally {
+      await uncached.close();
+    }
+  });
+});
