@@ -1,9 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import { Group } from '../src/db/models';
 import { GroupListCache } from '../src/groups/list-cache';
 import { fromKst } from '../src/lib/time';
 import type { KeyStore } from '../src/store/keystore';
-import { createTestContext, type TestContext } from './support/context';
+import { loadConfig } from '../src/config';
+import { createTestContext, uniqueSuffix, type TestContext } from './support/context';
 import {
   createFields,
   GUEST,
@@ -24,11 +27,24 @@ let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  // A key store of its own (a Redis key prefix, or a SQLite key store file): other test files
+  // write to the database at the same time, and their generation bumps would make "the page
+  // is still cached" below a race.
+  const base = loadConfig(process.env);
+  const own = `list-cache-${uniqueSuffix()}`;
+  ctx = await createTestContext({
+    store: {
+      ...base.store,
+      keyPrefix: `${base.store.keyPrefix}${own}:`,
+      sqliteFile: path.join(base.dataDir, `${own}.sqlite`),
+    },
+  });
   calendar = testCalendar(ctx);
 });
 afterAll(async () => {
   await ctx.close();
+  for (const suffix of ['', '-wal', '-shm'])
+    fs.rmSync(`${ctx.config.store.sqliteFile}${suffix}`, { force: true });
 });
 
 interface Card {

@@ -1,3 +1,4 @@
+import { col, fn, where } from 'sequelize';
 import type { AppContext } from '../lib/context';
 import { badRequest, conflict } from '../lib/errors';
 import { Applier } from './applier.model';
@@ -24,11 +25,20 @@ export async function toggleApplication(
   return ctx.sequelize.transaction(async (transaction) => {
     const group = await lockGroup(groupId, transaction);
     if (hasStarted(group, ctx.now())) throw badRequest(GROUP.applyClosed);
-    const mine = await Applier.findOne({ where: { groupId, userId }, transaction });
-    const applyPeople = await Applier.count({ where: { groupId }, transaction });
-    if (mine) {
+    // The applicants and whether the user is one of them, in one read.
+    const [seats] = (await Applier.findAll({
+      attributes: [
+        [fn('COUNT', col('applyId')), 'applyPeople'],
+        [fn('SUM', where(col('userId'), userId)), 'mine'],
+      ],
+      where: { groupId },
+      raw: true,
+      transaction,
+    })) as unknown as Array<{ applyPeople: number | string; mine: number | string | null }>;
+    const applyPeople = Number(seats.applyPeople);
+    if (Number(seats.mine ?? 0) > 0) {
       if (group.userId === userId) throw badRequest(GROUP.hostCannotCancel);
-      await mine.destroy({ transaction });
+      await Applier.destroy({ where: { groupId, userId }, transaction });
       return {
         message: GROUP.cancelled,
         data: { applyPeople: applyPeople - 1, applyState: false },

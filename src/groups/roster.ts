@@ -3,6 +3,8 @@ import { User } from '../users/user.model';
 import { Applier } from './applier.model';
 import type { Group } from './group.model';
 
+type Person = { nickname: string; profileUrl: string };
+
 /** An application with the applicant's public fields. */
 export interface Applicant {
   applyId: string;
@@ -19,7 +21,8 @@ export interface Applicant {
  * host) and of the attendance sheet, so a host ticks runners off alphabetically.
  */
 export async function rosterOf(groupId: string, transaction?: Transaction): Promise<Applicant[]> {
-  const rows = await Applier.findAll({
+  // Plain rows: no model instances to build for what is only read.
+  const rows = (await Applier.findAll({
     attributes: ['applyId', 'userId', 'attendance', 'evaluation'],
     where: { groupId },
     include: [{ model: User, as: 'user', attributes: ['nickname', 'profileUrl'], required: true }],
@@ -27,19 +30,18 @@ export async function rosterOf(groupId: string, transaction?: Transaction): Prom
       [{ model: User, as: 'user' }, 'nickname', 'ASC'],
       ['userId', 'ASC'],
     ],
+    raw: true,
+    nest: true,
     transaction,
-  });
-  return rows.map((row) => {
-    const user = row.get('user') as User;
-    return {
-      applyId: row.applyId,
-      userId: row.userId,
-      attendance: Boolean(row.attendance),
-      evaluation: row.evaluation,
-      nickname: user.nickname,
-      profileUrl: user.profileUrl,
-    };
-  });
+  })) as unknown as Array<Omit<Applicant, 'nickname' | 'profileUrl'> & { user: Person }>;
+  return rows.map((row) => ({
+    applyId: row.applyId,
+    userId: row.userId,
+    attendance: Boolean(row.attendance),
+    evaluation: row.evaluation,
+    nickname: row.user.nickname,
+    profileUrl: row.user.profileUrl,
+  }));
 }
 
 /** The roster with the host first (the detail page's participant avatars). */
