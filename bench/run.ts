@@ -4,20 +4,29 @@
  *
  *   npm run bench                       # 1,000 then 100,000 runs (10,000 courses), 10 s each
  *   npm run bench -- --quick            # 200 then 5,000 runs, 3 s each: a quick try
- *   npm run bench -- --small 500 --large 20000 --duration 5 --connections 8
+ *   npm run bench -- --small 500 --large 20000 --duration 5 --connections 8 --only group/all
  *   DB_URL=mysql://root@127.0.0.1:3306/erunjrun_bench REDIS_URL=redis://127.0.0.1:6379/5 npm run bench
  *
- * The API runs in this process (bench/support.ts: a throw-away database — embedded SQLite in a
- * temporary folder, or the MySQL database named by DB_URL/BENCH_DB_URL, which is dropped and
- * re-created and must be named "…bench…"). The load comes from autocannon in a child process,
- * so the client does not compete with the server for this process's event loop; on a 2-core
- * machine they still share the CPUs, which is why the ceiling is measured the same way.
+ * Three processes besides this one, so that what is measured is what runs in production:
+ * - the API: the built server (`node dist/src/server.js`, `npm run build` runs first) with
+ *   NODE_ENV=production and the default log level, started after each size is seeded, on a
+ *   throw-away database (bench/support.ts: embedded SQLite in a temporary folder, or the MySQL
+ *   database named by DB_URL/BENCH_DB_URL, dropped and re-created, named "…bench…");
+ * - the ceiling: a trivial Express app answering `res.json`, in a fresh process of its own;
+ * - the load: autocannon in a child process.
+ * This process seeds the data and mints the tokens, and is idle while the load runs. On a
+ * 2-core machine the load generator and the server share the CPUs, which is why the ceiling is
+ * measured the same way.
  *
- * Server RSS is this process's resident memory (API + seeded rows it no longer holds), sampled
- * every 100 ms while each endpoint is loaded; the peak is reported.
+ * Server RSS is the API process's resident memory (`/proc/<pid>/status`), sampled every 100 ms
+ * while each endpoint is loaded; the phase's line also gives the kernel's peak (VmHWM) from start
+ * to end. `--cpu-prof` writes a V8 CPU profile of the API per phase into bench/profiles/.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { QueryTypes } from 'sequelize';
@@ -25,7 +34,7 @@ import { startSession } from '../src/auth/tokens';
 import { Comment, User } from '../src/db/models';
 import { kstDate } from '../src/lib/time';
 import { courseIdOf, numberArg, seedBench, type SeedSizes } from './seed';
-import { startBenchApi } from './support';
+import { openBenchDatabase } from './support';
 
 interface Job {
   name: string;
@@ -95,32 +104,106 @@ async function runClient(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Parent: the server, the data and the table.
 
-function measure(client: ChildProcess, job: Job): Promise<Outcome> {
-  let peak = process.memoryUsage().rss;
+/** A process's resident memory in MB (`VmRSS`) or its peak so far (`VmHWM`); 0 off Linux. */
+function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function measure(client: ChildProcess, job: Job, serverPid: number): Promise<Outcome> {
+  let peak = memoryOf(serverPid, 'VmRSS');
   const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, memoryOf(serverPid, 'VmRSS'));
   }, 100);
   return new Promise<Outcome>((resolve) => {
     client.once('message', (outcome: Outcome) => {
       clearInterval(sampler);
-      resolve({ ...outcome, rssMb: peak / 1024 / 1024 });
+      resolve({ ...outcome, rssMb: peak });
     });
     client.send(job);
   });
 }
 
+interface Server {
+  base: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Waits for a child's port and wraps it as a server. */
+function served(child: ChildProcess, port: Promise<number>): Promise<Server> {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return port.then((p) => ({
+    base: `http://127.0.0.1:${p}`,
+    pid: child.pid ?? 0,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  }));
+}
+
 /** The ceiling: the cheapest JSON answer Express gives on this machine, without middleware. */
-async function startTrivial(): Promise<{ base: string; close: () => Promise<void> }> {
+function runCeiling(): void {
   const app = express();
   app.get('/ping', (_req, res) => {
     res.json({ ok: true });
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  const server = app.listen(0, '127.0.0.1', () => {
+    process.send?.((server.address() as AddressInfo).port);
+  });
+}
+
+function startCeiling(): Promise<Server> {
+  const child = fork(__filename, ['--ceiling'], {
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
+  });
+  return served(child, new Promise((resolve) => child.once('message', (p) => resolve(Number(p)))));
+}
+
+const ROOT = path.resolve(__dirname, '..');
+
+/**
+ * The built API server on the benchmark's database, as production runs it. The port is read
+ * from its "listening" log line (PORT=0 lets the system choose).
+ */
+function startServer(env: Record<string, string>, profileDir: string | null): Promise<Server> {
+  const child = spawn(
+    process.execPath,
+    [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/src/server.js'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...(process.env.TZ && { TZ: process.env.TZ }),
+        ...env,
+        NODE_ENV: 'production',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        LOG_FORMAT: 'json',
+        DB_MIGRATE_ON_START: 'false',
+      },
+    },
+  );
+  const port = new Promise<number>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the API exited (${code}) before listening`)));
+    // Keep reading stdout after the port is known, so the server never blocks on a full pipe.
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { message?: string; port?: number };
+        if (entry.message === 'listening' && entry.port) resolve(entry.port);
+      } catch {
+        // not a log line
+      }
+    });
+  });
+  return served(child, port);
 }
 
 const RUNNERS = 64;
@@ -132,10 +215,15 @@ async function main() {
   const small = numberArg(argv, 'small', quick ? 200 : 1_000);
   const large = numberArg(argv, 'large', quick ? 5_000 : 100_000);
   const duration = numberArg(argv, 'duration', quick ? 3 : 10);
-  const connections = numberArg(argv, 'connections', 4);
+  const connections = numberArg(argv, 'connections', 32);
+  const onlyAt = argv.indexOf('--only');
+  const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+  const profileDir = argv.includes('--cpu-prof') ? path.join(ROOT, 'bench', 'profiles') : null;
   if (duration < 1 || duration > 120) throw new Error('--duration must be 1–120 seconds');
   if (connections < 1 || connections > RUNNERS)
     throw new Error(`--connections must be 1–${RUNNERS}`);
+  if (!fs.existsSync(path.join(ROOT, 'dist/src/server.js')))
+    throw new Error('the API is not built: run `npm run build` (`npm run bench` does)');
   // "The configured backend": DB_URL/REDIS_URL as the app reads them, unless BENCH_* are set.
   // (Assigning undefined to process.env would store the string "undefined".)
   if (!process.env.BENCH_DB_URL && process.env.DB_URL)
@@ -146,14 +234,19 @@ async function main() {
 
   // The write limit (120 a minute per client by default) guards production from floods; here
   // every request comes from one address, and the limiter is not what is being measured.
-  const api = await startBenchApi('run', { RATE_LIMIT_WRITE_MAX: '1000000' });
-  const trivial = await startTrivial();
+  const database = await openBenchDatabase('run', { RATE_LIMIT_WRITE_MAX: '1000000' });
+  const { runtime } = database;
   const client = fork(__filename, ['--load-client'], {
     execArgv: ['-r', 'ts-node/register/transpile-only'],
   });
-  const { runtime } = api;
+  const ceiling = await startCeiling();
   const dialect = runtime.sequelize.getDialect() === 'mysql' ? 'MySQL/MariaDB' : 'SQLite';
-  const phases: Array<{ sizes: SeedSizes; rows: Array<{ name: string; outcome: Outcome }> }> = [];
+  const phases: Array<{
+    sizes: SeedSizes;
+    rows: Array<{ name: string; outcome: Outcome }>;
+    peakRssMb: number;
+  }> = [];
+  let api: Server | null = null;
 
   try {
     // Runners that apply and cancel: fresh users, never hosts or applicants in the seed.
@@ -206,8 +299,9 @@ async function main() {
       });
       const groupId = questioned?.groupId ?? open[0].groupId;
       const courseId = courseIdOf(0);
+      const filtered = `/group/all?date=&region=1&time=&distance=2/3/&finish=0&thema=${thema}&page=1&size=6`;
 
-      const endpoints: Array<{ name: string; requests: Job['requests'] }> = [
+      const all: Array<{ name: string; requests: Job['requests'] }> = [
         {
           name: 'GET /group/all (no filter)',
           requests: [
@@ -217,14 +311,10 @@ async function main() {
             },
           ],
         },
+        { name: 'GET /group/all (filtered)', requests: [{ method: 'GET', path: filtered }] },
         {
-          name: 'GET /group/all (filtered)',
-          requests: [
-            {
-              method: 'GET',
-              path: `/group/all?date=&region=1&time=&distance=2/3/&finish=0&thema=${thema}&page=1&size=6`,
-            },
-          ],
+          name: 'GET /group/all (filtered, signed in)',
+          requests: [{ method: 'GET', path: filtered, token: viewerToken }],
         },
         { name: 'GET /group/main', requests: [{ method: 'GET', path: '/group/main' }] },
         {
@@ -258,20 +348,30 @@ async function main() {
           })),
         },
       ];
+      const endpoints = all.filter((endpoint) => !only || endpoint.name.includes(only));
 
-      if (phases.length === 0) {
-        // One unmeasured second per endpoint first: the JIT, the connection pool and the
-        // database's caches warm up here, not during the small phase it would flatter the large.
-        for (const endpoint of endpoints) {
-          await measure(client, { ...endpoint, base: api.base, duration: 1, connections });
-        }
-      }
+      api = await startServer(database.env, profileDir);
+      const server = api;
+      const job = (name: string, base: string, requests: Job['requests'], seconds = duration) =>
+        measure(client, { name, base, requests, duration: seconds, connections }, server.pid);
+      // One unmeasured second per endpoint first: the JIT, the connection pool and the
+      // database's caches warm up here, in each phase, on a freshly started server.
+      for (const endpoint of endpoints) await job(endpoint.name, api.base, endpoint.requests, 1);
+
       const rows: Array<{ name: string; outcome: Outcome }> = [];
-      const job = (name: string, base: string, requests: Job['requests']) =>
-        measure(client, { name, base, requests, duration, connections });
       rows.push({
         name: 'ceiling: trivial Express JSON',
-        outcome: await job('ceiling', trivial.base, [{ method: 'GET', path: '/ping' }]),
+        outcome: await measure(
+          client,
+          {
+            name: 'ceiling',
+            base: ceiling.base,
+            requests: [{ method: 'GET', path: '/ping' }],
+            duration,
+            connections,
+          },
+          ceiling.pid,
+        ),
       });
       for (const endpoint of endpoints) {
         process.stderr.write(`  ${endpoint.name}…\n`);
@@ -280,14 +380,18 @@ async function main() {
           outcome: await job(endpoint.name, api.base, endpoint.requests),
         });
       }
-      phases.push({ sizes: seeded, rows });
+      // Requests autocannon gave up on at the end of a duration may still be running here.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const peakRssMb = memoryOf(api.pid, 'VmHWM');
+      await api.stop();
+      api = null;
+      phases.push({ sizes: seeded, rows, peakRssMb });
     }
-    // Requests autocannon gave up on at the end of a duration may still be running here.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
   } finally {
     client.kill();
-    await trivial.close();
-    await api.close();
+    await api?.stop();
+    await ceiling.stop();
+    await database.close();
   }
 
   const fixed = (n: number, d = 0) => n.toFixed(d);
@@ -297,17 +401,17 @@ async function main() {
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
-  for (const { sizes, rows } of phases) {
-    const ceiling = rows[0].outcome.rps;
+  for (const { sizes, rows, peakRssMb } of phases) {
+    const ceilingRps = rows[0].outcome.rps;
     console.log(
-      `\n${sizes.groups.toLocaleString('en')} runs, ${sizes.courses.toLocaleString('en')} courses, ${sizes.users.toLocaleString('en')} users`,
+      `\n${sizes.groups.toLocaleString('en')} runs, ${sizes.courses.toLocaleString('en')} courses, ${sizes.users.toLocaleString('en')} users; API peak RSS ${fixed(peakRssMb)} MB`,
     );
     console.log(
-      `${'endpoint'.padEnd(34)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'RSS MB'.padStart(7)} ${'×ceil'.padStart(6)}`,
+      `${'endpoint'.padEnd(38)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'RSS MB'.padStart(7)} ${'×ceil'.padStart(6)}`,
     );
     for (const { name, outcome: o } of rows) {
       console.log(
-        `${name.padEnd(34)} ${fixed(o.rps).padStart(7)} ${fixed(o.p50).padStart(7)} ${fixed(o.p99).padStart(7)} ${String(o.errors).padStart(6)} ${fixed(o.rssMb ?? 0).padStart(7)} ${fixed(o.rps / ceiling, 2).padStart(6)}${o.statuses ? `  (HTTP ${o.statuses})` : ''}`,
+        `${name.padEnd(38)} ${fixed(o.rps).padStart(7)} ${fixed(o.p50).padStart(7)} ${fixed(o.p99).padStart(7)} ${String(o.errors).padStart(6)} ${fixed(o.rssMb ?? 0).padStart(7)} ${fixed(o.rps / ceilingRps, 2).padStart(6)}${o.statuses ? `  (HTTP ${o.statuses})` : ''}`,
       );
     }
   }
@@ -320,7 +424,7 @@ async function main() {
       const p99 = b.rows[i].outcome.p99 / Math.max(1, a.rows[i].outcome.p99);
       const raw = b.rows[i].outcome.rps / a.rows[i].outcome.rps;
       console.log(
-        `${row.name.padEnd(34)} throughput ${(share(b, i) / share(a, i)).toFixed(2)}× (raw ${raw.toFixed(2)}×)  p99 ${p99.toFixed(2)}×`,
+        `${row.name.padEnd(38)} throughput ${(share(b, i) / share(a, i)).toFixed(2)}× (raw ${raw.toFixed(2)}×)  p99 ${p99.toFixed(2)}×`,
       );
     });
   }
@@ -328,6 +432,8 @@ async function main() {
 
 if (process.argv.includes('--load-client')) {
   void runClient();
+} else if (process.argv.includes('--ceiling')) {
+  runCeiling();
 } else {
   main().catch((err: unknown) => {
     process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -44,15 +44,28 @@ async function resetMysqlDatabase(url: string, recreate: boolean): Promise<void>
   }
 }
 
-/** `env`: extra configuration variables (for example a rate limit lifted out of the way). */
-export async function startBenchApi(
+export interface BenchDatabase {
+  runtime: Runtime;
+  /**
+   * The configuration variables the runtime was built from, for a server started in another
+   * process on the same database and key store (`npm run bench`).
+   */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * A throw-away database, migrated, and a runtime on it (not listening). `env`: extra
+ * configuration variables (for example a rate limit lifted out of the way).
+ */
+export async function openBenchDatabase(
   name: string,
-  env: Record<string, string> = {},
-): Promise<BenchApi> {
+  extra: Record<string, string> = {},
+): Promise<BenchDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `erunjrun-bench-${name}-`));
   const dbUrl = process.env.BENCH_DB_URL;
   if (dbUrl) await resetMysqlDatabase(dbUrl, true);
-  const config = loadConfig({
+  const env: Record<string, string> = {
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     JWT_SECRET: 'bench-signing-secret-that-is-long-enough-0123456789',
@@ -60,19 +73,34 @@ export async function startBenchApi(
     KEY_PREFIX: `erunjrun-bench-${name}:`,
     ...(dbUrl && { DB_URL: dbUrl }),
     ...(process.env.BENCH_REDIS_URL && { REDIS_URL: process.env.BENCH_REDIS_URL }),
-    ...env,
-  });
-  const runtime = await bootstrap(config, { migrate: true });
-  const server = createApp(runtime).listen(0);
-  await new Promise((resolve) => server.once('listening', resolve));
+    ...extra,
+  };
+  const runtime = await bootstrap(loadConfig(env), { migrate: true });
   return {
     runtime,
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    env,
     async close() {
-      await new Promise((resolve) => server.close(resolve));
       await runtime.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
       if (dbUrl) await resetMysqlDatabase(dbUrl, false);
+    },
+  };
+}
+
+/** A throw-away database and the API on it, in this process, on an ephemeral port. */
+export async function startBenchApi(
+  name: string,
+  extra: Record<string, string> = {},
+): Promise<BenchApi> {
+  const database = await openBenchDatabase(name, extra);
+  const server = createApp(database.runtime).listen(0);
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    runtime: database.runtime,
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await database.close();
     },
   };
 }
