@@ -167,6 +167,7 @@ function startCeiling(): Promise<Server> {
 }
 
 const ROOT = path.resolve(__dirname, '..');
+const TUNING = ['TZ', 'NODE_OPTIONS', 'DB_POOL_MAX', 'GROUP_LIST_CACHE'];
 
 /**
  * The built API server on the benchmark's database, as production runs it. The port is read
@@ -181,7 +182,10 @@ function startServer(env: Record<string, string>, profileDir: string | null): Pr
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         PATH: process.env.PATH ?? '',
-        ...(process.env.TZ && { TZ: process.env.TZ }),
+        // The settings worth comparing runs with, when set (for example GROUP_LIST_CACHE=false).
+        ...Object.fromEntries(
+          TUNING.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+        ),
         ...env,
         NODE_ENV: 'production',
         PORT: '0',

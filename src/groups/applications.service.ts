@@ -23,7 +23,13 @@ export async function toggleApplication(
   groupId: string,
 ): Promise<ApplyResult> {
   return ctx.sequelize.transaction(async (transaction) => {
-    const group = await lockGroup(groupId, transaction);
+    const group = await lockGroup(groupId, transaction, [
+      'groupId',
+      'userId',
+      'maxPeople',
+      'date',
+      'standbyTime',
+    ]);
     if (hasStarted(group, ctx.now())) throw badRequest(GROUP.applyClosed);
     // The applicants and whether the user is one of them, in one read.
     const [seats] = (await Applier.findAll({

@@ -132,9 +132,15 @@ export async function findGroup(
   return group;
 }
 
-/** The run's row, locked until the transaction ends (MySQL; SQLite writers are serial). */
-export const lockGroup = (groupId: string, transaction: Transaction) =>
-  findGroup(groupId, { transaction, lock: transaction.LOCK.UPDATE });
+/**
+ * The run's row, locked until the transaction ends (MySQL; SQLite writers are serial). Only
+ * `attributes` are read when given (an application needs four columns, not the route and text).
+ */
+export const lockGroup = (
+  groupId: string,
+  transaction: Transaction,
+  attributes?: Array<keyof Group & string>,
+) => findGroup(groupId, { transaction, lock: transaction.LOCK.UPDATE, attributes });
 
 /** Alarms to everyone who applied, the host included, with the title as it was. */
 async function notifyApplicants(

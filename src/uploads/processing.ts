@@ -1,5 +1,5 @@
 import path from 'node:path';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata, Sharp, SharpOptions } from 'sharp';
 import { AppError, badRequest } from '../lib/errors';
 import { VARIANTS, type Variant } from './urls';
 
@@ -49,6 +49,18 @@ function hasAcceptedExtension(name: string): boolean {
   return ext === '' || ACCEPTED_EXTENSIONS.has(ext);
 }
 
+type SharpFactory = (input: Buffer, options?: SharpOptions) => Sharp;
+let sharpFactory: Promise<SharpFactory> | undefined;
+
+/**
+ * sharp (libvips) is loaded at the first image, not at start: it adds about 20 MB to the
+ * resident memory of a process, which an API answering reads (or the worker) never needs.
+ */
+function loadSharp(): Promise<SharpFactory> {
+  sharpFactory ??= import('sharp').then((module) => module.default);
+  return sharpFactory;
+}
+
 /**
  * Checks that the bytes are a real image we can handle and makes the stored forms: the original
  * (bounded) and the two display variants, EXIF orientation applied, metadata stripped (no GPS
@@ -57,6 +69,7 @@ function hasAcceptedExtension(name: string): boolean {
  */
 export async function prepareImage(file: IncomingFile, maxPixels: number): Promise<PreparedImage> {
   if (!hasAcceptedExtension(file.originalname)) throw badRequest(UPLOAD_MESSAGES.unsupported);
+  const sharp = await loadSharp();
   const open = () => sharp(file.buffer, { limitInputPixels: maxPixels, failOn: 'error' });
 
   let meta: Metadata;
