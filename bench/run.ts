@@ -8,7 +8,7 @@
  *   DB_URL=mysql://root@127.0.0.1:3306/erunjrun_bench REDIS_URL=redis://127.0.0.1:6379/5 npm run bench
  *
  * Three processes besides this one, so that what is measured is what runs in production:
- * - the API: the built server (`node dist/src/server.js`, `npm run build` runs first) with
+ * - the API: the built server as `npm start` runs it (`npm run build` runs first) with
  *   NODE_ENV=production and the default log level, started after each size is seeded, on a
  *   throw-away database (bench/support.ts: embedded SQLite in a temporary folder, or the MySQL
  *   database named by DB_URL/BENCH_DB_URL, dropped and re-created, named "…bench…");
@@ -174,9 +174,17 @@ const TUNING = ['TZ', 'NODE_OPTIONS', 'DB_POOL_MAX', 'GROUP_LIST_CACHE'];
  * from its "listening" log line (PORT=0 lets the system choose).
  */
 function startServer(env: Record<string, string>, profileDir: string | null): Promise<Server> {
+  // `npm start`'s command (its Node flags and script), run directly: npm's own process would
+  // add its memory and the build step.
+  const start = (
+    JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: { start: string };
+    }
+  ).scripts.start.split(/\s+/);
+  if (start[0] !== 'node') throw new Error('`npm start` is expected to run node directly');
   const child = spawn(
     process.execPath,
-    [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/src/server.js'],
+    [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...start.slice(1)],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
