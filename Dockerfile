@@ -27,6 +27,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# A young generation of 3 × 8 MB instead of V8's 3 × 16 MB: about 70 MB less resident memory
+# A young generation of 3 × 8 MB instead of V8's 3 × 16 MB: tens of MB less resident memory
 # under load for the same throughput (bench/README.md). Keep in step with `npm start`.
 CMD ["node", "--max-semi-space-size=8", "dist/src/server.js"]
