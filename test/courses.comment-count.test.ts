@@ -1,11 +1,11 @@
-import fs from 'node:fs';
 import request from 'supertest';
 import { Comment, Course, type User } from '../src/db/models';
 import { forgetRanking } from '../src/courses/feed';
-import { createUser, type TestContext } from './support/context';
+import { createUser } from './support/context';
 import {
   courseForm,
-  courseTestContext,
+  useCourseTestContext,
+  type CourseTestContext,
   headersFor,
   insertCourse,
   multipart,
@@ -16,16 +16,11 @@ import {
  * `comment` sort, its cards and the ranking. These tests write their courses in region 4 (강원),
  * where only the seed tests' demo comes and goes, and read the lists filtered to their own ids.
  */
-let ctx: TestContext & { imageDir: string };
+let ctx: CourseTestContext;
 let as: ReturnType<typeof headersFor>;
-
-beforeAll(async () => {
-  ctx = await courseTestContext();
-  as = headersFor(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
-  fs.rmSync(ctx.imageDir, { recursive: true, force: true });
+useCourseTestContext((c, h) => {
+  ctx = c;
+  as = h;
 });
 
 const api = () => request(ctx.app);

@@ -1,13 +1,13 @@
-import fs from 'node:fs';
 import request from 'supertest';
 import { AUTH } from '../src/auth/messages';
 import { Bookmark, Comment, Course, StarPoint, type User } from '../src/db/models';
 import { COURSE } from '../src/courses/messages';
-import { createUser, type TestContext } from './support/context';
+import { createUser } from './support/context';
 import {
   GUEST,
   courseForm,
-  courseTestContext,
+  useCourseTestContext,
+  type CourseTestContext,
   headersFor,
   mark,
   multipart,
@@ -15,16 +15,11 @@ import {
   storedFiles,
 } from './courses.fixtures';
 
-let ctx: TestContext & { imageDir: string };
+let ctx: CourseTestContext;
 let as: ReturnType<typeof headersFor>;
-
-beforeAll(async () => {
-  ctx = await courseTestContext();
-  as = headersFor(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
-  fs.rmSync(ctx.imageDir, { recursive: true, force: true });
+useCourseTestContext((c, h) => {
+  ctx = c;
+  as = h;
 });
 
 const api = () => request(ctx.app);

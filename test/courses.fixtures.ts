@@ -19,11 +19,32 @@ export const GUEST = authHeaders({});
  * The app with images in a folder of its own (under the test data dir), so a test can tell
  * exactly which files a request stored or deleted.
  */
-export async function courseTestContext(): Promise<TestContext & { imageDir: string }> {
+export type CourseTestContext = TestContext & { imageDir: string };
+
+export async function courseTestContext(): Promise<CourseTestContext> {
   const config = loadConfig(process.env);
   const imageDir = path.join(config.dataDir, `course-images-${uniqueSuffix()}`);
   const ctx = await createTestContext({ images: { ...config.images, localDir: imageDir } });
   return Object.assign(ctx, { imageDir });
+}
+
+/**
+ * A test file's course context: built before its tests (`use` receives it and the file's
+ * sign-in helper), closed after them, its image folder removed.
+ */
+export function useCourseTestContext(
+  use: (ctx: CourseTestContext, as: ReturnType<typeof headersFor>) => void,
+): void {
+  let ctx: CourseTestContext | undefined;
+  beforeAll(async () => {
+    ctx = await courseTestContext();
+    use(ctx, headersFor(ctx));
+  });
+  afterAll(async () => {
+    if (!ctx) return;
+    await ctx.close();
+    fs.rmSync(ctx.imageDir, { recursive: true, force: true });
+  });
 }
 
 /** Every stored object path (`courseImage/<key>`, `w_384/<key>`, …), sorted. */
