@@ -1,4 +1,4 @@
-import { col, fn, where } from 'sequelize';
+import { col, fn, literal } from 'sequelize';
 import type { AppContext } from '../lib/context';
 import { badRequest, conflict } from '../lib/errors';
 import { Applier } from './applier.model';
@@ -31,20 +31,23 @@ export async function toggleApplication(
       'standbyTime',
     ]);
     if (hasStarted(group, ctx.now())) throw badRequest(GROUP.applyClosed);
-    // The applicants and whether the user is one of them, in one read.
+    // The applicants and the user's own application (its id), in one read.
+    const mineSql = `CASE WHEN \`userId\` = ${ctx.sequelize.escape(userId)} THEN \`applyId\` END`;
     const [seats] = (await Applier.findAll({
       attributes: [
         [fn('COUNT', col('applyId')), 'applyPeople'],
-        [fn('SUM', where(col('userId'), userId)), 'mine'],
+        [fn('MAX', literal(mineSql)), 'mineId'],
       ],
       where: { groupId },
       raw: true,
       transaction,
-    })) as unknown as Array<{ applyPeople: number | string; mine: number | string | null }>;
+    })) as unknown as Array<{ applyPeople: number | string; mineId: string | null }>;
     const applyPeople = Number(seats.applyPeople);
-    if (Number(seats.mine ?? 0) > 0) {
+    if (seats.mineId !== null) {
       if (group.userId === userId) throw badRequest(GROUP.hostCannotCancel);
-      await Applier.destroy({ where: { groupId, userId }, transaction });
+      // By primary key: a record lock only. Deleting by (groupId, userId) let MariaDB pick the
+      // userId index and lock the gaps around it, which blocks other users' applications.
+      await Applier.destroy({ where: { applyId: seats.mineId }, transaction });
       return {
         message: GROUP.cancelled,
         data: { applyPeople: applyPeople - 1, applyState: false },
