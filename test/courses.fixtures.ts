@@ -21,7 +21,7 @@ export const GUEST = authHeaders({});
  */
 export type CourseTestContext = TestContext & { imageDir: string };
 
-export async function courseTestContext(): Promise<CourseTestContext> {
+async function courseTestContext(): Promise<CourseTestContext> {
   const config = loadConfig(process.env);
   const imageDir = path.join(config.dataDir, `course-images-${uniqueSuffix()}`);
   const ctx = await createTestContext({ images: { ...config.images, localDir: imageDir } });

@@ -109,8 +109,8 @@ function cardAttributes(ctx: AppContext, viewerId: string | null): FindAttribute
  * first) rather than as a range over (region, date); the hint makes it read from today on.
  * A page costs then the same at 100,000 runs as at 1,000. SQLite ignores index hints.
  */
-function regionHint(where: WhereOptions[], regions: number[] | null) {
-  if (where.length === 0 || regions?.length !== 1) return {};
+function regionHint(regions: number[] | null | undefined) {
+  if (regions?.length !== 1) return {};
   return {
     indexHints: [{ type: IndexHints.FORCE, values: ['idx_Groups_region_date_standbyTime'] }],
   };
@@ -141,7 +141,7 @@ async function findPage(
     subQuery: false,
     raw: true,
     nest: true,
-    ...regionHint(query.where, query.regions ?? null),
+    ...regionHint(query.regions),
   });
   return rows as unknown as PageRow[];
 }
@@ -225,9 +225,16 @@ function toItems(ctx: AppContext, rows: PageRow[]): ListItem[] {
   );
 }
 
-/** The profile owner's own applications to these runs (their attendance and evaluation). */
-async function ownerRows(rows: PageRow[], ownerId: string): Promise<Map<string, Applier>> {
-  if (rows.length === 0) return new Map();
+/**
+ * The profile owner's own applications to these runs (their attendance and evaluation), by run:
+ * private, so read only when the viewer is the owner (anyone else gets none).
+ */
+async function ownerRows(
+  rows: PageRow[],
+  ownerId: string,
+  viewerId: string | null,
+): Promise<Map<string, Applier>> {
+  if (viewerId !== ownerId || rows.length === 0) return new Map();
   const own = await Applier.findAll({
     attributes: ['groupId', 'attendance', 'evaluation'],
     where: { groupId: rows.map((r) => r.groupId), userId: ownerId },
@@ -318,7 +325,7 @@ async function listHosted(ctx: AppContext, viewer: AuthUser | null, query: Query
     { where: [{ userId: ownerId }], page: parsePage(query), viewerId },
     ctx.now(),
   );
-  const own = viewerId === ownerId ? await ownerRows(rows, ownerId) : new Map<string, Applier>();
+  const own = await ownerRows(rows, ownerId, viewerId);
   return {
     data: toItems(ctx, rows).map((item) => ({
       ...item,
@@ -355,7 +362,7 @@ async function listCompleted(ctx: AppContext, viewer: AuthUser | null, query: Qu
       ],
     },
   );
-  const own = viewerId === ownerId ? await ownerRows(rows, ownerId) : new Map<string, Applier>();
+  const own = await ownerRows(rows, ownerId, viewerId);
   return {
     data: toItems(ctx, rows).map((item) => ({
       ...item,
