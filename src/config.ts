@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import dotenv from 'dotenv';
+import { readOrCreateSecret } from './lib/private-files';
 
 /**
  * The only reader of process.env. Every setting is parsed and checked once, and all
@@ -376,27 +376,39 @@ function readWorker(r: Reader): Config['worker'] {
 /**
  * Embedded mode keeps generated secrets beside its data so a restart (or another process on
  * the machine) uses the same ones: sessions stay valid, stored phone numbers stay readable.
+ * A file that is there but holds no usable secret (empty, cut short, edited by hand) is
+ * refused, never used: a blank signing secret would let anyone sign a token.
  */
-function embeddedSecret(
-  dataDir: string,
-  name = 'jwt-secret',
-  generate = () => crypto.randomBytes(48).toString('base64url'),
-): string {
-  const file = path.join(dataDir, name);
-  fs.mkdirSync(dataDir, { recursive: true });
+function storedSecret<T>(
+  r: Reader,
+  file: string,
+  stored: { generate: () => string; parse: (text: string) => T | null; problem: string },
+): T | null {
   try {
-    return fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    const secret = generate();
-    try {
-      fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
-      return secret;
-    } catch {
-      // Another process created it first: use theirs.
-      return fs.readFileSync(file, 'utf8').trim();
-    }
+    const value = stored.parse(readOrCreateSecret(file, stored.generate));
+    if (value === null) r.problems.push(`${file} ${stored.problem}`);
+    return value;
+  } catch (err) {
+    r.problems.push(`${file} cannot be read or created: ${(err as Error).message}`);
+    return null;
   }
 }
+
+const STORED_JWT_SECRET = {
+  generate: () => crypto.randomBytes(48).toString('base64url'),
+  parse: (text: string) => (text.length >= MIN_SECRET_LENGTH ? text : null),
+  problem:
+    `must hold a signing secret of at least ${MIN_SECRET_LENGTH} characters: restore it, ` +
+    'or delete it to have a new one generated (which signs everyone out)',
+};
+
+const STORED_PHONE_KEY = {
+  generate: () => crypto.randomBytes(PHONE_KEY_BYTES).toString('base64'),
+  parse: parsePhoneKey,
+  problem:
+    `must hold a ${PHONE_KEY_BYTES}-byte key (64 hex characters or base64): restore it, as ` +
+    'the stored phone numbers are encrypted with it (delete it only if none was ever stored)',
+};
 
 export function loadConfig(env: Env = process.env): Config {
   const r = new Reader(env);
@@ -499,19 +511,17 @@ export function loadConfig(env: Env = process.env): Config {
     worker: readWorker(r),
   };
 
-  if (r.problems.length > 0) throw new ConfigError(r.problems);
-
-  if (secret === undefined) secret = embeddedSecret(dataDir);
-  if (config.phone.encryptionKey.length === 0) {
-    const stored = embeddedSecret(dataDir, 'phone-key', () =>
-      crypto.randomBytes(PHONE_KEY_BYTES).toString('base64'),
-    );
-    const key = parsePhoneKey(stored);
-    if (!key)
-      throw new ConfigError([`${path.join(dataDir, 'phone-key')} does not hold a 32-byte key`]);
-    config.phone.encryptionKey = key;
+  // Only on an otherwise valid configuration: a mistyped setting creates no files.
+  if (embedded && r.problems.length === 0) {
+    const dir = (name: string) => path.join(dataDir, name);
+    secret ??= storedSecret(r, dir('jwt-secret'), STORED_JWT_SECRET) ?? undefined;
+    if (config.phone.encryptionKey.length === 0) {
+      config.phone.encryptionKey =
+        storedSecret(r, dir('phone-key'), STORED_PHONE_KEY) ?? config.phone.encryptionKey;
+    }
   }
-  config.jwt.secret = secret;
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  config.jwt.secret = secret ?? '';
   return config;
 }
 

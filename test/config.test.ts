@@ -1,7 +1,12 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
+import { createSequelize } from '../src/db/sequelize';
+import { createLogger } from '../src/lib/logger';
+import { SqliteKeyStore } from '../src/store/sqlite-store';
+import { REPO_ROOT } from './support/test-env';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-config-'));
 
@@ -72,4 +77,147 @@ describe('configuration', () => {
       loadConfig({ DATA_DIR: tempDir(), JWT_ACCESS_TTL: '3600', JWT_REFRESH_TTL: '600' }),
     ).toThrow(/JWT_REFRESH_TTL/);
   });
+});
+
+/** The problems a configuration is refused with (fails the test when it is accepted). */
+function problemsOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems.join('\n');
+  }
+  throw new Error('the configuration was accepted');
+}
+
+describe('embedded secrets', () => {
+  it.each([
+    ['an empty', ''],
+    ['a blank', ' \n'],
+    ['a short', 'x'.repeat(31)],
+  ])('Refuses to start on %s jwt-secret file, naming the file', (_label, content) => {
+    const dataDir = tempDir();
+    fs.writeFileSync(path.join(dataDir, 'jwt-secret'), content, { mode: 0o600 });
+    expect(problemsOf({ DATA_DIR: dataDir })).toMatch(
+      new RegExp(`${path.join(dataDir, 'jwt-secret')} must hold a signing secret of at least 32`),
+    );
+    // Nothing was written over it: the operator decides.
+    expect(fs.readFileSync(path.join(dataDir, 'jwt-secret'), 'utf8')).toBe(content);
+  });
+
+  it.each([
+    ['an empty', ''],
+    ['a short', 'ab'.repeat(16)],
+  ])('Refuses to start on %s phone-key file, naming the file', (_label, content) => {
+    const dataDir = tempDir();
+    fs.writeFileSync(path.join(dataDir, 'phone-key'), content, { mode: 0o600 });
+    expect(problemsOf({ DATA_DIR: dataDir })).toMatch(
+      new RegExp(`${path.join(dataDir, 'phone-key')} must hold a 32-byte key`),
+    );
+  });
+
+  it('Processes starting together on a fresh data folder all get the same full secrets', async () => {
+    // Each child loads the configuration on a fresh folder per round, all at the same moment.
+    const base = tempDir();
+    const processes = 4;
+    const rounds = 25;
+    const child = path.join(REPO_ROOT, 'test/support/config-race-child.ts');
+    const outputs = await Promise.all(
+      Array.from(
+        { length: processes },
+        (_, id) =>
+          new Promise<string>((resolve, reject) => {
+            const args = [base, String(id), String(processes), String(rounds)];
+            const proc = spawn(
+              process.execPath,
+              ['-r', 'ts-node/register/transpile-only', child, ...args],
+              { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+            );
+            let output = '';
+            proc.stdout.on('data', (chunk) => (output += String(chunk)));
+            proc.on('error', reject);
+            proc.on('exit', (code) =>
+              code === 0 ? resolve(output) : reject(new Error(`child exited with ${code}`)),
+            );
+          }),
+      ),
+    );
+    const lines = outputs.map((output) =>
+      output
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    );
+    for (let round = 0; round < rounds; round += 1) {
+      const results = lines.map((ofChild) => ofChild[round]);
+      const stored = {
+        round,
+        jwt: fs.readFileSync(path.join(base, `round-${round}`, 'jwt-secret'), 'utf8'),
+        phone: Buffer.from(
+          fs.readFileSync(path.join(base, `round-${round}`, 'phone-key'), 'utf8'),
+          'base64',
+        ).toString('hex'),
+      };
+      expect(stored.jwt.length).toBeGreaterThanOrEqual(32);
+      expect(results).toEqual(Array(processes).fill(stored));
+    }
+    fs.rmSync(base, { recursive: true, force: true });
+  });
+
+  /** A fresh folder, and one from before where the folder and a secret are readable by all. */
+  const folders: Array<[string, () => string]> = [
+    ['a new data folder', () => path.join(tempDir(), 'data')],
+    [
+      'a loosened data folder from before',
+      () => {
+        const dataDir = tempDir();
+        fs.chmodSync(dataDir, 0o755);
+        fs.writeFileSync(path.join(dataDir, 'phone-key'), 'ab'.repeat(32), { mode: 0o644 });
+        return dataDir;
+      },
+    ],
+  ];
+
+  it.each(folders)(
+    'Keeps %s and its files private to the account running the app',
+    async (_label, makeDir) => {
+      const previous = process.umask(0o022);
+      try {
+        const dataDir = makeDir();
+        const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+        const sequelize = createSequelize(config.db, createLogger(config.log));
+        const store = await SqliteKeyStore.open(config.store.sqliteFile);
+        try {
+          await sequelize.query('PRAGMA journal_mode = WAL');
+          await sequelize.query('CREATE TABLE t (x TEXT)');
+          await store.set('k', 'v');
+          const files = [
+            'jwt-secret',
+            'phone-key',
+            'erunjrun.sqlite',
+            'erunjrun.sqlite-wal',
+            'erunjrun.sqlite-shm',
+            'keystore.sqlite',
+            'keystore.sqlite-wal',
+            'keystore.sqlite-shm',
+          ];
+          const modes = Object.fromEntries(
+            ['', ...files].map((name) => [
+              name || 'DATA_DIR',
+              (fs.statSync(path.join(dataDir, name)).mode & 0o777).toString(8),
+            ]),
+          );
+          expect(modes).toEqual({
+            DATA_DIR: '700',
+            ...Object.fromEntries(files.map((name) => [name, '600'])),
+          });
+        } finally {
+          await sequelize.close();
+          await store.close();
+        }
+      } finally {
+        process.umask(previous);
+      }
+    },
+  );
 });
