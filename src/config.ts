@@ -1,5 +1,6 @@
 import path from 'node:path';
 import crypto from 'node:crypto';
+import net from 'node:net';
 import dotenv from 'dotenv';
 import { readOrCreateSecret } from './lib/private-files';
 
@@ -42,7 +43,11 @@ export interface Config {
   http: {
     corsOrigins: string[];
     bodyLimit: string;
-    trustProxy: string | number | boolean;
+    /**
+     * Express's `trust proxy`: false (clients connect directly), the number of proxies in
+     * front, or the proxies' addresses and subnets. Never `true`.
+     */
+    trustProxy: false | number | string[];
     shutdownTimeoutMs: number;
     /** Whole request (headers + body) must arrive within this; a slow client is cut off. */
     requestTimeoutMs: number;
@@ -303,6 +308,54 @@ function readSms(r: Reader): Config['sms'] {
   };
 }
 
+/** Express's names for address ranges (loopback, 169.254/16 and fe80::/10, private ranges). */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const MAX_PROXY_HOPS = 10;
+
+/** An IP address, or a subnet as `address/prefix-length`. */
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = net.isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Which connecting addresses are proxies whose `X-Forwarded-For` is believed. `true` (every
+ * one) is refused: any client could then name its own address in the header and escape every
+ * per-IP limit.
+ */
+function readTrustProxy(r: Reader): Config['http']['trustProxy'] {
+  const value = r.raw('TRUST_PROXY');
+  if (value === undefined || /^false$/i.test(value)) return false;
+  if (/^true$/i.test(value)) {
+    r.problems.push(
+      'TRUST_PROXY=true would believe any X-Forwarded-For, so clients could choose their own ' +
+        'address and escape every per-IP limit: set the number of proxies in front of the app ' +
+        '(e.g. 1), or their addresses or subnets (e.g. loopback or 10.0.0.0/8)',
+    );
+    return false;
+  }
+  if (/^\d+$/.test(value)) return r.int('TRUST_PROXY', 0, 0, MAX_PROXY_HOPS);
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const invalid = entries.filter(
+    (entry) => !PROXY_RANGE_NAMES.includes(entry) && !isAddressOrSubnet(entry),
+  );
+  if (invalid.length > 0) {
+    r.problems.push(
+      `TRUST_PROXY must be false, a number of proxies from 0 to ${MAX_PROXY_HOPS}, or a ` +
+        `comma-separated list of addresses, subnets (10.0.0.0/8) and ${PROXY_RANGE_NAMES.join(', ')} ` +
+        `(got "${invalid.join('", "')}")`,
+    );
+    return false;
+  }
+  return entries;
+}
+
 const PHONE_KEY_BYTES = 32;
 
 /** 64 hex characters or base64/base64url of 32 bytes; null when it is neither. */
@@ -443,13 +496,6 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
-  const trustProxyRaw = r.string('TRUST_PROXY', 'false');
-  const trustProxy = /^\d+$/.test(trustProxyRaw)
-    ? Number(trustProxyRaw)
-    : /^(true|false)$/.test(trustProxyRaw)
-      ? trustProxyRaw === 'true'
-      : trustProxyRaw;
-
   // A slow client (slowloris, a stalled upload) is cut off after these. Node requires
   // headersTimeout <= requestTimeout. Behind a load balancer the keep-alive timeout should be
   // longer than the balancer's idle timeout, so the balancer closes idle sockets first.
@@ -493,7 +539,7 @@ export function loadConfig(env: Env = process.env): Config {
     http: {
       corsOrigins,
       bodyLimit: r.string('BODY_LIMIT', '5mb'),
-      trustProxy,
+      trustProxy: readTrustProxy(r),
       shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10000, 0, 120000),
       requestTimeoutMs,
       headersTimeoutMs,

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../src/config';
+import express from 'express';
+import { ConfigError, loadConfig, type Config } from '../src/config';
 import { createSequelize } from '../src/db/sequelize';
 import { createLogger } from '../src/lib/logger';
 import { SqliteKeyStore } from '../src/store/sqlite-store';
@@ -220,4 +221,61 @@ describe('embedded secrets', () => {
       }
     },
   );
+});
+
+describe('TRUST_PROXY', () => {
+  /** Whether the app believes X-Forwarded-For from `address`, once the setting is applied. */
+  function trusts(trustProxy: Config['http']['trustProxy'], address: string): boolean {
+    const app = express();
+    app.set('trust proxy', trustProxy);
+    const trust = app.get('trust proxy fn') as (address: string, hop: number) => boolean;
+    return trust(address, 0);
+  }
+
+  it('Refuses true, which would let any client choose its own address', () => {
+    for (const value of ['true', 'TRUE']) {
+      expect(problemsOf({ DATA_DIR: tempDir(), TRUST_PROXY: value })).toMatch(
+        /TRUST_PROXY=true .*number of proxies .*addresses or subnets/,
+      );
+    }
+  });
+
+  it.each([
+    ['nothing', undefined, false],
+    ['false', 'false', false],
+    ['a hop count', '1', 1],
+    ['no hops', '0', 0],
+    ['named ranges', 'loopback, uniquelocal', ['loopback', 'uniquelocal']],
+    [
+      'addresses and subnets',
+      '10.0.0.0/8,192.168.1.7, fd00::/8,::1',
+      ['10.0.0.0/8', '192.168.1.7', 'fd00::/8', '::1'],
+    ],
+  ])('Accepts %s', (_label, value, expected) => {
+    const env: Record<string, string> = { DATA_DIR: tempDir() };
+    if (value !== undefined) env.TRUST_PROXY = value;
+    expect(loadConfig(env).http.trustProxy).toEqual(expected);
+  });
+
+  it('Believes the header only from the configured proxies', () => {
+    const { trustProxy } = loadConfig({
+      DATA_DIR: tempDir(),
+      TRUST_PROXY: '10.0.0.0/8,loopback',
+    }).http;
+    expect(trusts(trustProxy, '10.20.30.40')).toBe(true);
+    expect(trusts(trustProxy, '127.0.0.1')).toBe(true);
+    expect(trusts(trustProxy, '192.168.0.1')).toBe(false);
+    expect(trusts(trustProxy, '203.0.113.9')).toBe(false);
+  });
+
+  it.each([
+    ['a word', 'yes'],
+    ['a hostname', 'proxy.internal'],
+    ['a bad subnet', '10.0.0.0/33'],
+    ['a bad address', '10.0.0.256'],
+    ['too many hops', '11'],
+    ['a negative count', '-1'],
+  ])('Refuses %s, naming the setting', (_label, value) => {
+    expect(problemsOf({ DATA_DIR: tempDir(), TRUST_PROXY: value })).toMatch(/TRUST_PROXY/);
+  });
 });
