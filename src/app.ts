@@ -6,6 +6,7 @@ import type { AppContext } from './lib/context';
 import { errorHandler, notFoundHandler } from './lib/error-handler';
 import { requestId } from './lib/request-id';
 import { createRateLimits } from './lib/rate-limit';
+import { refuseControlCharactersInUrl } from './lib/validation';
 import { ASSETS_DIR } from './lib/paths';
 import { healthRouter } from './health/health.router';
 import { usersRouter } from './users/users.router';
@@ -50,15 +51,7 @@ export function createApp(ctx: AppContext): Express {
       }),
     );
   }
-  // A NUL in the path (`%00`) is never a valid id, and the SQLite driver cuts SQL literals short
-  // at one (a 500): refuse it here for every route.
-  app.use((req, res, next) => {
-    if (/%00/.test(req.path)) {
-      res.status(400).json({ success: false, message: '잘못된 요청 주소입니다.' });
-      return;
-    }
-    next();
-  });
+  app.use(refuseControlCharactersInUrl);
 
   // Per-IP limits, before any body is read: a flood is refused without parsing it. The counts
   // live in the shared key store (Redis, or the SQLite key store) so every process agrees.

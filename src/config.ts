@@ -1,7 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import net from 'node:net';
 import dotenv from 'dotenv';
+import { readOrCreateSecret } from './lib/private-files';
 
 /**
  * The only reader of process.env. Every setting is parsed and checked once, and all
@@ -42,7 +43,11 @@ export interface Config {
   http: {
     corsOrigins: string[];
     bodyLimit: string;
-    trustProxy: string | number | boolean;
+    /**
+     * Express's `trust proxy`: false (clients connect directly), the number of proxies in
+     * front, or the proxies' addresses and subnets. Never `true`.
+     */
+    trustProxy: false | number | string[];
     shutdownTimeoutMs: number;
     /** Whole request (headers + body) must arrive within this; a slow client is cut off. */
     requestTimeoutMs: number;
@@ -303,6 +308,54 @@ function readSms(r: Reader): Config['sms'] {
   };
 }
 
+/** Express's names for address ranges (loopback, 169.254/16 and fe80::/10, private ranges). */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const MAX_PROXY_HOPS = 10;
+
+/** An IP address, or a subnet as `address/prefix-length`. */
+function isAddressOrSubnet(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = net.isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * Which connecting addresses are proxies whose `X-Forwarded-For` is believed. `true` (every
+ * one) is refused: any client could then name its own address in the header and escape every
+ * per-IP limit.
+ */
+function readTrustProxy(r: Reader): Config['http']['trustProxy'] {
+  const value = r.raw('TRUST_PROXY');
+  if (value === undefined || /^false$/i.test(value)) return false;
+  if (/^true$/i.test(value)) {
+    r.problems.push(
+      'TRUST_PROXY=true would believe any X-Forwarded-For, so clients could choose their own ' +
+        'address and escape every per-IP limit: set the number of proxies in front of the app ' +
+        '(e.g. 1), or their addresses or subnets (e.g. loopback or 10.0.0.0/8)',
+    );
+    return false;
+  }
+  if (/^\d+$/.test(value)) return r.int('TRUST_PROXY', 0, 0, MAX_PROXY_HOPS);
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const invalid = entries.filter(
+    (entry) => !PROXY_RANGE_NAMES.includes(entry) && !isAddressOrSubnet(entry),
+  );
+  if (invalid.length > 0) {
+    r.problems.push(
+      `TRUST_PROXY must be false, a number of proxies from 0 to ${MAX_PROXY_HOPS}, or a ` +
+        `comma-separated list of addresses, subnets (10.0.0.0/8) and ${PROXY_RANGE_NAMES.join(', ')} ` +
+        `(got "${invalid.join('", "')}")`,
+    );
+    return false;
+  }
+  return entries;
+}
+
 const PHONE_KEY_BYTES = 32;
 
 /** 64 hex characters or base64/base64url of 32 bytes; null when it is neither. */
@@ -376,27 +429,39 @@ function readWorker(r: Reader): Config['worker'] {
 /**
  * Embedded mode keeps generated secrets beside its data so a restart (or another process on
  * the machine) uses the same ones: sessions stay valid, stored phone numbers stay readable.
+ * A file that is there but holds no usable secret (empty, cut short, edited by hand) is
+ * refused, never used: a blank signing secret would let anyone sign a token.
  */
-function embeddedSecret(
-  dataDir: string,
-  name = 'jwt-secret',
-  generate = () => crypto.randomBytes(48).toString('base64url'),
-): string {
-  const file = path.join(dataDir, name);
-  fs.mkdirSync(dataDir, { recursive: true });
+function storedSecret<T>(
+  r: Reader,
+  file: string,
+  stored: { generate: () => string; parse: (text: string) => T | null; problem: string },
+): T | null {
   try {
-    return fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    const secret = generate();
-    try {
-      fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
-      return secret;
-    } catch {
-      // Another process created it first: use theirs.
-      return fs.readFileSync(file, 'utf8').trim();
-    }
+    const value = stored.parse(readOrCreateSecret(file, stored.generate));
+    if (value === null) r.problems.push(`${file} ${stored.problem}`);
+    return value;
+  } catch (err) {
+    r.problems.push(`${file} cannot be read or created: ${(err as Error).message}`);
+    return null;
   }
 }
+
+const STORED_JWT_SECRET = {
+  generate: () => crypto.randomBytes(48).toString('base64url'),
+  parse: (text: string) => (text.length >= MIN_SECRET_LENGTH ? text : null),
+  problem:
+    `must hold a signing secret of at least ${MIN_SECRET_LENGTH} characters: restore it, ` +
+    'or delete it to have a new one generated (which signs everyone out)',
+};
+
+const STORED_PHONE_KEY = {
+  generate: () => crypto.randomBytes(PHONE_KEY_BYTES).toString('base64'),
+  parse: parsePhoneKey,
+  problem:
+    `must hold a ${PHONE_KEY_BYTES}-byte key (64 hex characters or base64): restore it, as ` +
+    'the stored phone numbers are encrypted with it (delete it only if none was ever stored)',
+};
 
 export function loadConfig(env: Env = process.env): Config {
   const r = new Reader(env);
@@ -430,13 +495,6 @@ export function loadConfig(env: Env = process.env): Config {
       r.problems.push(`CORS_ORIGINS entry "${origin}" must be an origin like https://example.com`);
     }
   }
-
-  const trustProxyRaw = r.string('TRUST_PROXY', 'false');
-  const trustProxy = /^\d+$/.test(trustProxyRaw)
-    ? Number(trustProxyRaw)
-    : /^(true|false)$/.test(trustProxyRaw)
-      ? trustProxyRaw === 'true'
-      : trustProxyRaw;
 
   // A slow client (slowloris, a stalled upload) is cut off after these. Node requires
   // headersTimeout <= requestTimeout. Behind a load balancer the keep-alive timeout should be
@@ -481,7 +539,7 @@ export function loadConfig(env: Env = process.env): Config {
     http: {
       corsOrigins,
       bodyLimit: r.string('BODY_LIMIT', '5mb'),
-      trustProxy,
+      trustProxy: readTrustProxy(r),
       shutdownTimeoutMs: r.int('SHUTDOWN_TIMEOUT_MS', 10000, 0, 120000),
       requestTimeoutMs,
       headersTimeoutMs,
@@ -499,19 +557,17 @@ export function loadConfig(env: Env = process.env): Config {
     worker: readWorker(r),
   };
 
-  if (r.problems.length > 0) throw new ConfigError(r.problems);
-
-  if (secret === undefined) secret = embeddedSecret(dataDir);
-  if (config.phone.encryptionKey.length === 0) {
-    const stored = embeddedSecret(dataDir, 'phone-key', () =>
-      crypto.randomBytes(PHONE_KEY_BYTES).toString('base64'),
-    );
-    const key = parsePhoneKey(stored);
-    if (!key)
-      throw new ConfigError([`${path.join(dataDir, 'phone-key')} does not hold a 32-byte key`]);
-    config.phone.encryptionKey = key;
+  // Only on an otherwise valid configuration: a mistyped setting creates no files.
+  if (embedded && r.problems.length === 0) {
+    const dir = (name: string) => path.join(dataDir, name);
+    secret ??= storedSecret(r, dir('jwt-secret'), STORED_JWT_SECRET) ?? undefined;
+    if (config.phone.encryptionKey.length === 0) {
+      config.phone.encryptionKey =
+        storedSecret(r, dir('phone-key'), STORED_PHONE_KEY) ?? config.phone.encryptionKey;
+    }
   }
-  config.jwt.secret = secret;
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  config.jwt.secret = secret ?? '';
   return config;
 }
 

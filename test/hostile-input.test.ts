@@ -425,3 +425,70 @@ describe('lists cap their page size', () => {
     expectRefused(await request(ctx.app).get(path));
   });
 });
+
+/**
+ * Every query parameter of every list, each carrying a NUL or another control character in
+ * turn (the others valid): refused with 400, whatever the backend (SQLite's driver cut SQL
+ * literals short at a NUL and answered 500).
+ */
+describe('control characters in query parameters', () => {
+  /** Valid parameters of each list; `OWNER` stands for the caller's id. */
+  const LISTS: Array<[string, Record<string, string>]> = [
+    [
+      '/group/all',
+      {
+        date: '2022-06-01/2022-06-30',
+        region: '1/',
+        time: '1/3/',
+        distance: '2/3/',
+        finish: '0',
+        thema: '도시/공원/',
+        page: '1',
+        size: '6',
+      },
+    ],
+    ['/group/main', { page: '1' }],
+    ['/group/prefer', { finish: '0', page: '1', size: '6' }],
+    ['/group/mypage', { userId: 'OWNER', page: '1', size: '6' }],
+    ['/group/complete', { userId: 'OWNER', page: '1', size: '6' }],
+    ['/course/all', { region: '1', sort: 'new', page: '1', size: '6' }],
+    ['/course/main', { page: '1' }],
+    ['/course/mypage', { userId: 'OWNER', page: '1', size: '6' }],
+    ['/course/bookmark', { userId: 'OWNER', page: '1', size: '6' }],
+  ];
+  const CONTROLS: Array<[string, string]> = [
+    ['a NUL', '%00'],
+    ['a NUL alone', '%00'],
+    ['a newline', '%0A'],
+    ['an escape', '%1B'],
+    ['a DEL', '%7F'],
+  ];
+  const rows = LISTS.flatMap(([list, params]) =>
+    Object.keys(params).flatMap((name) =>
+      CONTROLS.map(([label, control]): [string, string, () => string] => [
+        `${list} ${name} with ${label}`,
+        list,
+        () => {
+          const values = { ...params };
+          if (values.userId) values.userId = owner.user.userId;
+          const hostile = label.endsWith('alone') ? control : `${values[name]}${control}x`;
+          const encoded = Object.entries(values).map(([key, value]) =>
+            key === name ? `${key}=${hostile}` : `${key}=${encodeURIComponent(value)}`,
+          );
+          return `${list}?${encoded.join('&')}`;
+        },
+      ]),
+    ),
+  );
+
+  it.each(rows)('%s', async (_name, _list, url) => {
+    const res = await request(ctx.app).get(url()).set(owner.headers);
+    expectRefused(res);
+    expect(res.status).toBe(400);
+  });
+
+  it('refuses a control character in a parameter name too', async () => {
+    const res = await request(ctx.app).get('/course/mypage?user%00Id=x').set(owner.headers);
+    expectRefused(res);
+  });
+});

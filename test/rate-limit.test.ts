@@ -15,6 +15,7 @@ import {
   type TestContext,
 } from './support/context';
 import express from 'express';
+import { createApp } from '../src/app';
 
 let ctx: TestContext;
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
   const base = loadConfig(process.env);
   ctx = await createTestContext({
     // The proxy is trusted only on loopback, so each test can speak from its own address.
-    http: { ...base.http, trustProxy: 'loopback' },
+    http: { ...base.http, trustProxy: ['loopback'] },
     rateLimit: {
       login: { max: 2, windowSeconds: 60 },
       write: { max: 3, windowSeconds: 60 },
@@ -114,6 +115,24 @@ describe('per-IP rate limits', () => {
       .set('X-Forwarded-For', ip)
       .send({ phone: '01012345678' });
     expectLimited(second, RATE_LIMIT_MESSAGES.sms);
+  });
+});
+
+describe('behind one proxy (TRUST_PROXY=1)', () => {
+  it('counts the address the proxy saw, however the client fills X-Forwarded-For', async () => {
+    const { trustProxy } = loadConfig({ ...process.env, TRUST_PROXY: '1' }).http;
+    const app = createApp({
+      ...ctx,
+      config: { ...ctx.config, http: { ...ctx.config.http, trustProxy } },
+    });
+    // The proxy appends the address it saw to whatever the client sent.
+    const client = freshIp();
+    const through = (spoofed: string) =>
+      request(app).delete('/user/logout').set('X-Forwarded-For', `${spoofed}, ${client}`);
+    for (let i = 0; i < 3; i += 1) {
+      expect((await through(freshIp())).status).toBe(401);
+    }
+    expectLimited(await through(freshIp()), RATE_LIMIT_MESSAGES.write);
   });
 });
 

@@ -3,6 +3,7 @@ import sqlite3 from 'sqlite3';
 import { Sequelize, Transaction, type Options } from 'sequelize';
 import type { Config } from '../config';
 import type { Logger } from '../lib/logger';
+import { ensurePrivateDbFile } from '../lib/private-files';
 
 /**
  * sqlite3 with a busy timeout on every connection. Sequelize opens one connection per
@@ -35,6 +36,8 @@ export function createSequelize(config: Config['db'], logger: Logger): Sequelize
     };
     return new Sequelize(url, options);
   }
+  // Every user's data: readable by the app's account only.
+  ensurePrivateDbFile(config.sqliteFile);
   const sequelize = new Sequelize({
     dialect: 'sqlite',
     storage: config.sqliteFile,

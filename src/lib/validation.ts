@@ -36,3 +36,19 @@ function hasNul(body: unknown, depth = 0): boolean {
   }
   return false;
 }
+
+/**
+ * A control character (`%00`-`%1F`, `%7F`) in the path or the query string is never part of a
+ * valid id, list filter or page number, and the SQLite driver cuts SQL literals short at a
+ * NUL (a 500). Every route refuses them here, before any handler reads `req.params` or
+ * `req.query`. Only a percent escape can carry one: the HTTP parser refuses raw ones.
+ */
+const ENCODED_CONTROL = /%(?:[01][0-9a-f]|7f)/i;
+
+export const refuseControlCharactersInUrl: RequestHandler = (req, res, next) => {
+  if (ENCODED_CONTROL.test(req.originalUrl)) {
+    res.status(400).json({ success: false, message: '잘못된 요청 주소입니다.' });
+    return;
+  }
+  next();
+};

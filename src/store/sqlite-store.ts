@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import sqlite3 from 'sqlite3';
+import { ensurePrivateDbFile } from '../lib/private-files';
 import type { KeyStore } from './keystore';
 
 /**
@@ -15,7 +14,8 @@ export class SqliteKeyStore implements KeyStore {
   private constructor(private readonly db: sqlite3.Database) {}
 
   static async open(file: string): Promise<SqliteKeyStore> {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Sessions and rate-limit counts: readable by the app's account only.
+    ensurePrivateDbFile(file);
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
       const handle = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(handle)));
     });
