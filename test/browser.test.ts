@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
-import { loadConfig } from '../src/config';
+import { loadConfig, type Config } from '../src/config';
 import { attachChat } from '../src/chat/chat.gateway';
 import { createHttpServer } from '../src/lib/http-server';
 import { defaultGroupThumbnailUrl } from '../src/uploads';
@@ -16,7 +16,6 @@ import {
   signIn,
   type TestContext,
 } from './support/context';
-import { REPO_ROOT } from './support/test-env';
 import { png } from './support/images';
 
 /**
@@ -107,16 +106,9 @@ async function stop(server: http.Server): Promise<void> {
 
 /** The page's own origin: a tiny static server, as a CDN or `npm start` of the SPA would be. */
 function pageServer(): http.Server {
-  const files: Record<string, { type: string; body: string | Buffer }> = {
+  const files: Record<string, { type: string; body: string }> = {
     '/': { type: 'text/html; charset=utf-8', body: PAGE_HTML },
     '/spa.js': { type: 'text/javascript; charset=utf-8', body: PAGE_SCRIPT },
-    // The SPA's chat client (socket.io-client 4), for pages that talk to the chat.
-    '/socket.io.min.js': {
-      type: 'text/javascript; charset=utf-8',
-      body: fs.readFileSync(
-        path.join(REPO_ROOT, 'node_modules/socket.io-client/dist/socket.io.min.js'),
-      ),
-    },
   };
   return http.createServer((req, res) => {
     const file = files[new URL(req.url ?? '/', 'http://page').pathname];
@@ -128,15 +120,59 @@ function pageServer(): http.Server {
   });
 }
 
+interface Api {
+  url: string;
+  ctx: TestContext;
+  /** Every request it received, as `METHOD path`, preflights included. */
+  received: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The API and its chat on an ephemeral loopback port, as `src/server.ts` runs them, allowing the
+ * page's origin and storing images in a folder of its own. It listens before its context exists:
+ * the context needs the public URL (image URLs), which holds the port.
+ */
+async function startApi(settings: (base: Config) => Partial<Config> = () => ({})): Promise<Api> {
+  const base = loadConfig(process.env);
+  const received: string[] = [];
+  let app: http.RequestListener = (_req, res) => res.writeHead(503).end();
+  const { server, port } = await listen(
+    createHttpServer((req, res) => {
+      received.push(`${req.method} ${new URL(req.url ?? '/', 'http://api').pathname}`);
+      app(req, res);
+    }, base.http),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const imagesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-browser-images-'));
+  const ctx = await createTestContext({
+    publicUrl: url,
+    http: { ...base.http, corsOrigins: [pageOrigin] },
+    images: { ...base.images, baseUrl: `${url}/images`, localDir: imagesDir, s3: null },
+    ...settings(base),
+  });
+  app = ctx.app;
+  const closeChat = await attachChat(server, ctx);
+  return {
+    url,
+    ctx,
+    received,
+    async close() {
+      await closeChat();
+      await stop(server);
+      await ctx.close();
+      fs.rmSync(imagesDir, { recursive: true, force: true });
+    },
+  };
+}
+
 let browser: Browser;
+let pageOrigin: string;
+let closePage: (() => Promise<void>) | undefined;
+/** The API the SPA is built against, in its default settings. */
+let main: Api;
 let ctx: TestContext;
 let api: string;
-let pageOrigin: string;
-let imagesDir: string;
-const servers: http.Server[] = [];
-let closeChat: (() => Promise<void>) | undefined;
-/** Every request the API received, as `METHOD path`, preflights included. */
-const received: string[] = [];
 
 beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) {
@@ -146,28 +182,10 @@ beforeAll(async () => {
     );
   }
   const page = await listen(pageServer());
-  servers.push(page.server);
+  closePage = () => stop(page.server);
   pageOrigin = `http://localhost:${page.port}`;
-
-  // The API listens before its context exists: the context needs the public URL (image URLs),
-  // which holds the port.
-  const base = loadConfig(process.env);
-  let app: http.RequestListener = (_req, res) => res.writeHead(503).end();
-  const apiServer = createHttpServer((req, res) => {
-    received.push(`${req.method} ${new URL(req.url ?? '/', 'http://api').pathname}`);
-    app(req, res);
-  }, base.http);
-  const listening = await listen(apiServer);
-  servers.push(apiServer);
-  api = `http://127.0.0.1:${listening.port}`;
-  imagesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-browser-images-'));
-  ctx = await createTestContext({
-    publicUrl: api,
-    http: { ...base.http, corsOrigins: [pageOrigin] },
-    images: { ...base.images, baseUrl: `${api}/images`, localDir: imagesDir, s3: null },
-  });
-  app = ctx.app;
-  closeChat = await attachChat(apiServer, ctx);
+  main = await startApi();
+  ({ ctx, url: api } = main);
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -185,10 +203,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await closeChat?.();
-  for (const server of servers.splice(0)) await stop(server);
-  await ctx?.close();
-  if (imagesDir) fs.rmSync(imagesDir, { recursive: true, force: true });
+  await main?.close();
+  await closePage?.();
 });
 
 interface Visit {
@@ -269,7 +285,7 @@ describe('the SPA in a real browser, on another origin', () => {
       expect(profile.body.data.userInfo.profileUrl).toMatch(new RegExp(`^${api}/images/`));
 
       for (const path of ['/user/auth', '/auth/userLike', '/auth/updateUser']) {
-        expect(received).toContain(`OPTIONS ${path}`);
+        expect(main.received).toContain(`OPTIONS ${path}`);
       }
       expect(problems).toEqual([]);
     } finally {
