@@ -68,9 +68,15 @@ export function createApp(ctx: AppContext): Express {
     next();
   });
 
+  // Images are shown by the SPA from its own origin: helmet's default resource policy
+  // (`same-origin`) would make browsers block every one of them, so these two answer
+  // `cross-origin`. The JSON API keeps `same-origin`; browsers read it through CORS.
+  const shownAnywhere = helmet.crossOriginResourcePolicy({ policy: 'cross-origin' });
   // The app's own images (the default avatar), cacheable for a day.
-  app.use('/assets', express.static(ASSETS_DIR, { maxAge: '1d', index: false }));
-  if (ctx.images.storageKind === 'local') app.use('/images', localImagesRouter(ctx));
+  app.use('/assets', shownAnywhere, express.static(ASSETS_DIR, { maxAge: '1d', index: false }));
+  if (ctx.images.storageKind === 'local') {
+    app.use('/images', shownAnywhere, localImagesRouter(ctx));
+  }
   app.use('/health', healthRouter(ctx));
   app.use('/user', usersRouter(ctx));
   app.use('/auth', profileRouter(ctx));

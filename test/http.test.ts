@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { MESSAGES } from '../src/lib/error-handler';
 import { redact } from '../src/lib/logger';
+import { defaultGroupThumbnailUrl } from '../src/uploads';
 import { createTestContext, type TestContext } from './support/context';
 import { PrivateRedis } from './support/redis-server';
 
@@ -77,6 +78,18 @@ describe('HTTP basics', () => {
     const res = await request(ctx.app).get('/health');
     expect(res.headers['x-powered-by']).toBeUndefined();
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('Lets pages on other origins show its images, while the API stays same-origin', async () => {
+    const avatar = await request(ctx.app).get('/assets/default-profile.png');
+    expect(avatar.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    expect(ctx.images.storageKind).toBe('local');
+    const thumbnailUrl = defaultGroupThumbnailUrl(ctx.config, '산') as string;
+    const thumbnail = await request(ctx.app).get(new URL(thumbnailUrl).pathname);
+    expect(thumbnail.status).toBe(200);
+    expect(thumbnail.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    const api = await request(ctx.app).get('/health');
+    expect(api.headers['cross-origin-resource-policy']).toBe('same-origin');
   });
 
   it('Serves the default avatar', async () => {

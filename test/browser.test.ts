@@ -1,0 +1,324 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import request from 'supertest';
+import { loadConfig, type Config } from '../src/config';
+import { attachChat } from '../src/chat/chat.gateway';
+import { createHttpServer } from '../src/lib/http-server';
+import { defaultGroupThumbnailUrl } from '../src/uploads';
+import {
+  authHeaders,
+  createTestContext,
+  createUser,
+  signIn,
+  type TestContext,
+} from './support/context';
+import { png } from './support/images';
+
+/**
+ * The SPA's view of the server, in a real browser: Debian's Chromium loads a page from another
+ * origin (`http://localhost:<port>`) that talks to the API on `http://127.0.0.1:<port>` the way
+ * the SPA does (XMLHttpRequest with its two token headers, so every call is preflighted) and shows
+ * the server's images as `<img>`. Chromium enforces what supertest cannot: CORS and
+ * Cross-Origin-Resource-Policy.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * The page's script. It is plain browser JavaScript (the test project has no DOM types), and
+ * mirrors the SPA's axios instance: `Accept: application/json` always, the JSON content type on
+ * plain-object bodies, none on bodiless requests, the browser's own on FormData.
+ */
+const PAGE_SCRIPT = `
+window.spa = {
+  call(api, tokens, method, path, body) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open(method, api + path);
+      xhr.setRequestHeader('Accept', 'application/json');
+      xhr.setRequestHeader('Authorization', 'Bearer ' + tokens.token);
+      xhr.setRequestHeader('reAuthorization', 'Bearer ' + tokens.refreshToken);
+      let payload = null;
+      if (body instanceof FormData) payload = body;
+      else if (body !== undefined) {
+        xhr.setRequestHeader('content-type', 'application/json;charset=UTF-8');
+        payload = JSON.stringify(body);
+      }
+      xhr.onload = () => resolve({ status: xhr.status, body: JSON.parse(xhr.responseText) });
+      xhr.onerror = () => reject(new Error(method + ' ' + path + ': network error'));
+      xhr.send(payload);
+    });
+  },
+  photo() {
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 48;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#2a9d5a';
+    g.fillRect(0, 0, 64, 48);
+    return new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+  },
+  async editProfile(api, tokens, fields) {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    form.append('image', await spa.photo(), 'avatar.png');
+    return spa.call(api, tokens, 'PATCH', '/auth/updateUser', form);
+  },
+  show(url) {
+    return new Promise((resolve) => {
+      const img = new Image();
+      img.onload = () => resolve({ url, width: img.naturalWidth });
+      img.onerror = () => resolve({ url, width: img.naturalWidth });
+      img.src = url;
+      document.body.appendChild(img);
+    });
+  },
+};
+`;
+
+const PAGE_HTML = `<!doctype html>
+<html lang="ko"><head><meta charset="utf-8"><title>ErunJrun</title><link rel="icon" href="data:,">
+<script src="/spa.js"></script></head><body></body></html>`;
+
+interface Answer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+}
+
+interface Listening {
+  server: http.Server;
+  port: number;
+}
+
+async function listen(server: http.Server): Promise<Listening> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+async function stop(server: http.Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await closed;
+}
+
+/** The page's own origin: a tiny static server, as a CDN or `npm start` of the SPA would be. */
+function pageServer(): http.Server {
+  const files: Record<string, { type: string; body: string }> = {
+    '/': { type: 'text/html; charset=utf-8', body: PAGE_HTML },
+    '/spa.js': { type: 'text/javascript; charset=utf-8', body: PAGE_SCRIPT },
+  };
+  return http.createServer((req, res) => {
+    const file = files[new URL(req.url ?? '/', 'http://page').pathname];
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': file.type }).end(file.body);
+  });
+}
+
+interface Api {
+  url: string;
+  ctx: TestContext;
+  /** Every request it received, as `METHOD path`, preflights included. */
+  received: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The API and its chat on an ephemeral loopback port, as `src/server.ts` runs them, allowing the
+ * page's origin and storing images in a folder of its own. It listens before its context exists:
+ * the context needs the public URL (image URLs), which holds the port.
+ */
+async function startApi(settings: (base: Config) => Partial<Config> = () => ({})): Promise<Api> {
+  const base = loadConfig(process.env);
+  const received: string[] = [];
+  let app: http.RequestListener = (_req, res) => res.writeHead(503).end();
+  const { server, port } = await listen(
+    createHttpServer((req, res) => {
+      received.push(`${req.method} ${new URL(req.url ?? '/', 'http://api').pathname}`);
+      app(req, res);
+    }, base.http),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const imagesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-browser-images-'));
+  const ctx = await createTestContext({
+    publicUrl: url,
+    http: { ...base.http, corsOrigins: [pageOrigin] },
+    images: { ...base.images, baseUrl: `${url}/images`, localDir: imagesDir, s3: null },
+    ...settings(base),
+  });
+  app = ctx.app;
+  const closeChat = await attachChat(server, ctx);
+  return {
+    url,
+    ctx,
+    received,
+    async close() {
+      await closeChat();
+      await stop(server);
+      await ctx.close();
+      fs.rmSync(imagesDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let browser: Browser;
+let pageOrigin: string;
+let closePage: (() => Promise<void>) | undefined;
+/** The API the SPA is built against, in its default settings. */
+let main: Api;
+let ctx: TestContext;
+let api: string;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); ` +
+        '.ci/run installs it when it is missing',
+    );
+  }
+  const page = await listen(pageServer());
+  closePage = () => stop(page.server);
+  pageOrigin = `http://localhost:${page.port}`;
+  main = await startApi();
+  ({ ctx, url: api } = main);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await main?.close();
+  await closePage?.();
+});
+
+interface Visit {
+  page: Page;
+  /** Console errors, failed requests and error answers seen by the page so far. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+/** A fresh browser profile on the page's origin, recording everything that goes wrong. */
+async function visit(): Promise<Visit> {
+  const context: BrowserContext = await browser.newContext();
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (req) => {
+    problems.push(`failed: ${req.method()} ${req.url()} ${req.failure()?.errorText ?? ''}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`answer ${res.status()}: ${res.url()}`);
+  });
+  await page.goto(`${pageOrigin}/`);
+  return { page, problems, close: () => context.close() };
+}
+
+/** Runs `spa.<name>(...args)` in the page; the arguments travel as JSON. */
+function inPage<T>(page: Page, name: string, ...args: unknown[]): Promise<T> {
+  const list = args.map((a) => JSON.stringify(a)).join(', ');
+  return page.evaluate(`spa.${name}(${list})`) as Promise<T>;
+}
+
+describe('the SPA in a real browser, on another origin', () => {
+  it('calls the API with its token headers: preflights pass and JSON and form answers are read', async () => {
+    const user = await createUser();
+    const tokens = await signIn(ctx, user);
+    const { page, problems, close } = await visit();
+    try {
+      const me = await inPage<Answer>(page, 'call', api, tokens, 'GET', '/user/auth');
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({ userId: user.userId, nickname: user.nickname });
+
+      const survey = await inPage<Answer>(page, 'call', api, tokens, 'PATCH', '/auth/userLike', {
+        likeLocation: 3,
+        likeDistance: 1,
+        userLevel: '블루',
+      });
+      expect(survey).toEqual({ status: 200, body: expect.objectContaining({ success: true }) });
+
+      const edited = await inPage<Answer>(page, 'editProfile', api, tokens, {
+        nickname: user.nickname,
+        bio: '주말마다 한강을 달립니다',
+        likeLocation: '3',
+        likeDistance: '1',
+        userLevel: '블루',
+        phone: '',
+        agreeSMS: 'false',
+      });
+      expect(edited).toEqual({ status: 200, body: expect.objectContaining({ success: true }) });
+
+      // A guest reads the profile the way the SPA does without cookies.
+      const guest = { token: undefined, refreshToken: undefined };
+      const profile = await inPage<Answer<{ data: { userInfo: Record<string, unknown> } }>>(
+        page,
+        'call',
+        api,
+        guest,
+        'GET',
+        `/auth/info/${user.userId}`,
+      );
+      expect(profile.status).toBe(200);
+      expect(profile.body.data.userInfo).toMatchObject({
+        bio: '주말마다 한강을 달립니다',
+        userLevel: '블루',
+      });
+      expect(profile.body.data.userInfo.profileUrl).toMatch(new RegExp(`^${api}/images/`));
+
+      for (const path of ['/user/auth', '/auth/userLike', '/auth/updateUser']) {
+        expect(main.received).toContain(`OPTIONS ${path}`);
+      }
+      expect(problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('shows the images the server serves: an uploaded avatar, the default avatar, a default thumbnail', async () => {
+    const user = await createUser();
+    const tokens = await signIn(ctx, user);
+    const upload = await request(ctx.app)
+      .patch('/auth/updateUser')
+      .set(authHeaders(tokens))
+      .attach('image', await png(120, 80), 'avatar.png');
+    expect(upload.status).toBe(200);
+    await user.reload();
+    const urls = [
+      user.profileUrl,
+      `${api}/assets/default-profile.png`,
+      defaultGroupThumbnailUrl(ctx.config, '공원'),
+    ];
+    expect(urls[0]).toMatch(new RegExp(`^${api}/images/`));
+
+    const { page, problems, close } = await visit();
+    try {
+      const shown: Array<{ url: string; width: number }> = [];
+      for (const url of urls) shown.push(await inPage(page, 'show', url));
+      // The browser's reasons first (a blocked response names its cause).
+      expect(problems).toEqual([]);
+      expect(shown).toEqual(urls.map((url) => ({ url, width: expect.any(Number) })));
+      for (const image of shown) expect(image.width).toBeGreaterThan(0);
+    } finally {
+      await close();
+    }
+  });
+});
