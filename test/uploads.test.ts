@@ -4,7 +4,7 @@ import path from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import sharp from 'sharp';
-import { loadConfig } from '../src/config';
+import { ConfigError, loadConfig } from '../src/config';
 import { ConcurrencyLimit, QueueFullError } from '../src/lib/concurrency';
 import { errorHandler } from '../src/lib/error-handler';
 import * as processing from '../src/uploads/processing';
@@ -420,6 +420,28 @@ describe('preparing images, a few at a time per process', () => {
     held.open();
     expect([(await first).status, (await second).status]).toEqual([200, 200]);
     expect(held.seen.entered).toBe(2);
+  });
+});
+
+describe('image preparation settings', () => {
+  const settings = (env: Record<string, string>) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-images-config-'));
+    try {
+      return loadConfig({ DATA_DIR: dataDir, ...env }).images;
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+
+  it('prepares two images at once by default, with twelve more waiting', () => {
+    expect(settings({})).toMatchObject({ concurrency: 2, queueLimit: 12 });
+    expect(settings({ UV_THREADPOOL_SIZE: '8', IMAGE_CONCURRENCY: '6' }).concurrency).toBe(6);
+  });
+
+  it("refuses an IMAGE_CONCURRENCY that would leave fewer than two of libuv's threads free", () => {
+    expect(() => settings({ IMAGE_CONCURRENCY: '3' })).toThrow(ConfigError);
+    expect(() => settings({ IMAGE_CONCURRENCY: '3' })).toThrow(/UV_THREADPOOL_SIZE/);
+    expect(() => settings({ UV_THREADPOOL_SIZE: '2' })).toThrow(/IMAGE_CONCURRENCY \(2\)/);
   });
 });
 
