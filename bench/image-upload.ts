@@ -49,6 +49,8 @@ async function main() {
         s3: null,
         maxFileBytes: 15 << 20,
         maxPixels: 40_000_000,
+        concurrency: 2,
+        queueLimit: 12,
       },
     },
     createLogger({ level: 'silent', format: 'json' }),

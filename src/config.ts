@@ -85,6 +85,10 @@ export interface Config {
     } | null;
     maxFileBytes: number;
     maxPixels: number;
+    /** Images decoded and resized at once in this process (each holds one libuv pool thread). */
+    concurrency: number;
+    /** Images that may wait for a decoding slot; more are refused with 503 and Retry-After. */
+    queueLimit: number;
   };
   /** Kakao/Naver login; a provider is null until its keys are set. */
   oauth: {
@@ -241,7 +245,29 @@ function readImages(r: Reader, dataDir: string, publicUrl: string): Config['imag
     s3,
     maxFileBytes: r.int('IMAGE_MAX_MB', 15, 1, 100) * 1024 * 1024,
     maxPixels: r.int('IMAGE_MAX_PIXELS', 40_000_000, 1_000_000, 268_402_689),
+    concurrency: imageConcurrency(r),
+    queueLimit: r.int('IMAGE_QUEUE_LIMIT', 12, 0, 1000),
   };
+}
+
+/** libuv's pool threads that image work must leave to the database driver, files and crypto. */
+const POOL_THREADS_KEPT_FREE = 2;
+
+/**
+ * Each image being prepared holds one thread of libuv's pool, which the SQLite driver, file
+ * writes and crypto share (4 threads unless UV_THREADPOOL_SIZE says otherwise, read by Node at
+ * start): images may never take the threads those need.
+ */
+function imageConcurrency(r: Reader): number {
+  const poolSize = r.int('UV_THREADPOOL_SIZE', 4, 1, 1024);
+  const concurrency = r.int('IMAGE_CONCURRENCY', 2, 1, 64);
+  if (concurrency > poolSize - POOL_THREADS_KEPT_FREE) {
+    r.problems.push(
+      `IMAGE_CONCURRENCY (${concurrency}) must leave ${POOL_THREADS_KEPT_FREE} of libuv's ` +
+        `${poolSize} pool threads free: lower it or raise UV_THREADPOOL_SIZE`,
+    );
+  }
+  return concurrency;
 }
 
 /** A provider's settings are all-or-nothing: half a configuration is a mistake, not "off". */

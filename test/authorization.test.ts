@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
+import { loadConfig } from '../src/config';
 import {
   Alarm,
   Applier,
@@ -21,6 +25,10 @@ import {
   type Member,
 } from './groups.helpers';
 import { courseForm, insertCourse, multipart } from './courses.fixtures';
+import { GROUP } from '../src/groups/messages';
+import { COURSE } from '../src/courses/messages';
+import * as processing from '../src/uploads/processing';
+import { png } from './support/images';
 
 /**
  * Who may do what: every write endpoint against four callers. A refusal must leave the
@@ -32,13 +40,18 @@ const ROLES: Role[] = ['guest', 'other', 'owner', 'applicant'];
 
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
+/** This file's own image folder: what a request stored is all that is in it. */
+let imageDir: string;
 
 beforeAll(async () => {
-  ctx = await createTestContext();
+  imageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-authz-images-'));
+  const { images } = loadConfig(process.env);
+  ctx = await createTestContext({ images: { ...images, localDir: imageDir, s3: null } });
   calendar = testCalendar(ctx);
 });
 afterAll(async () => {
   await ctx.close();
+  fs.rmSync(imageDir, { recursive: true, force: true });
 });
 
 /**
@@ -314,4 +327,96 @@ describe.each(CASES)('$name', ({ send, expected, phase, name }) => {
       expect(await Alarm.count({ where: { userId: w.owner.user.userId, check: false } })).toBe(1);
     }
   });
+});
+
+describe('an edit with images, refused before any file is read', () => {
+  let prepared: jest.SpyInstance;
+  beforeEach(() => {
+    prepared = jest.spyOn(processing, 'prepareImage');
+  });
+  afterEach(() => {
+    prepared.mockRestore();
+  });
+
+  const storedFiles = () => fs.readdirSync(imageDir, { recursive: true, encoding: 'utf8' }).sort();
+
+  /** Three photos with the edit, as the SPA sends a post's images. */
+  async function withImages(req: request.Test, field: string): Promise<request.Test> {
+    const image = await png(640, 480);
+    for (let i = 0; i < 3; i += 1) req.attach(field, image, `photo${i}.png`);
+    return req;
+  }
+
+  const EDITS = [
+    {
+      name: 'PATCH /group/:groupId',
+      send: (id: string, h: Record<string, string>) =>
+        withImages(
+          api().patch(`/group/${id}`).set(h).field('title', '남의 글 고치기'),
+          'thumbnail',
+        ),
+      id: (w: World) => String(w.group.groupId),
+      notFound: GROUP.notFound,
+      forbidden: GROUP.notHostUpdate,
+    },
+    {
+      name: 'PATCH /course/:courseId',
+      send: (id: string, h: Record<string, string>) =>
+        withImages(api().patch(`/course/${id}`).set(h).field('title', '남의 코스'), 'courseImage'),
+      id: (w: World) => String(w.course.courseId),
+      notFound: COURSE.notFound,
+      forbidden: COURSE.notAuthorUpdate,
+    },
+  ];
+
+  it.each(EDITS)(
+    "$name: someone else's edit answers 403 without preparing or storing an image",
+    async ({ send, id, forbidden }) => {
+      const w = await world();
+      const before = await snapshot(w);
+      const files = storedFiles();
+      for (const role of ['other', 'applicant'] as const) {
+        const res = await send(id(w), w[role].headers);
+        expect({ role, status: res.status, body: res.body }).toEqual({
+          role,
+          status: 403,
+          body: { success: false, message: forbidden },
+        });
+      }
+      expect(prepared).not.toHaveBeenCalled();
+      expect(storedFiles()).toEqual(files);
+      expect(await snapshot(w)).toBe(before);
+    },
+  );
+
+  it.each(EDITS)(
+    '$name: an edit of a post that does not exist answers 404 without preparing an image',
+    async ({ send, id, notFound }) => {
+      const w = await world();
+      const missing = id(w);
+      await Group.destroy({ where: { groupId: w.group.groupId } });
+      await Course.destroy({ where: { courseId: w.course.courseId } });
+      const files = storedFiles();
+      const res = await send(missing, w.owner.headers);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ success: false, message: notFound });
+      expect(prepared).not.toHaveBeenCalled();
+      expect(storedFiles()).toEqual(files);
+    },
+  );
+
+  it.each(EDITS)(
+    "$name: the owner's edit with images still prepares and stores them",
+    async ({ send, id }) => {
+      const w = await world();
+      const files = storedFiles();
+      const res = await send(id(w), w.owner.headers);
+      expect(res.status).toBe(200);
+      expect(prepared).toHaveBeenCalledTimes(3);
+      // Three new images, each an original and two variants.
+      expect(storedFiles().filter((f) => !files.includes(f) && f.endsWith('.webp'))).toHaveLength(
+        9,
+      );
+    },
+  );
 });

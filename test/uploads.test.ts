@@ -4,7 +4,10 @@ import path from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import sharp from 'sharp';
+import { ConfigError, loadConfig } from '../src/config';
+import { ConcurrencyLimit, QueueFullError } from '../src/lib/concurrency';
 import { errorHandler } from '../src/lib/error-handler';
+import * as processing from '../src/uploads/processing';
 import {
   defaultGroupThumbnailUrl,
   detailImageUrl,
@@ -326,5 +329,144 @@ describe('image URLs', () => {
     expect(() => planImageSlots(ctx.config, ['a', 'b', null], ['a', 'b'], ['c', 'd'])).toThrow(
       '이미지는 최대 3개까지 등록할 수 있습니다.',
     );
+  });
+});
+
+/** Lets the event loop run until `done()` holds (what it waits for is started by the test). */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Holds every image preparation at a gate until the test opens it, counting how many are
+ * inside at once; the real preparation runs once the gate is open.
+ */
+function holdPreparations() {
+  const real = processing.prepareImage;
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  const seen = { entered: 0, inside: 0, most: 0 };
+  const spy = jest.spyOn(processing, 'prepareImage').mockImplementation(async (file, max) => {
+    seen.entered += 1;
+    seen.inside += 1;
+    seen.most = Math.max(seen.most, seen.inside);
+    try {
+      await gate;
+      return await real(file, max);
+    } finally {
+      seen.inside -= 1;
+    }
+  });
+  return { seen, open, restore: () => spy.mockRestore() };
+}
+
+describe('preparing images, a few at a time per process', () => {
+  let ctx: TestContext | undefined;
+  let held: ReturnType<typeof holdPreparations>;
+  afterEach(async () => {
+    held.restore();
+    await ctx?.close();
+    ctx = undefined;
+  });
+
+  async function contextWith(limits: { concurrency: number; queueLimit: number }) {
+    const { images } = loadConfig(process.env);
+    ctx = await createTestContext({ images: { ...images, ...limits } });
+    return ctx;
+  }
+
+  /** One request with one image, started at once (supertest starts on `then`). */
+  const upload = async (app: express.Express) =>
+    request(app)
+      .post('/posts')
+      .attach('thumbnail', await png(64, 48), 'p.png')
+      .then((res) => res);
+
+  it('never prepares more than IMAGE_CONCURRENCY images at once; the others wait their turn', async () => {
+    const { images } = await contextWith({ concurrency: 2, queueLimit: 10 });
+    const app = postApp(ctx as TestContext);
+    held = holdPreparations();
+    const responses = Promise.all(Array.from({ length: 6 }, () => upload(app)));
+    await until(() => images.preparation.waiting === 4);
+    expect(images.preparation).toEqual({ running: 2, waiting: 4 });
+    expect(held.seen.entered).toBe(2);
+
+    held.open();
+    const answered = await responses;
+    expect(answered.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(held.seen).toEqual({ entered: 6, inside: 0, most: 2 });
+  });
+
+  it('answers 503 with Retry-After when too many images already wait, and prepares nothing for it', async () => {
+    const { images } = await contextWith({ concurrency: 1, queueLimit: 1 });
+    const app = postApp(ctx as TestContext);
+    held = holdPreparations();
+    const first = upload(app);
+    await until(() => images.preparation.running === 1);
+    const second = upload(app);
+    await until(() => images.preparation.waiting === 1);
+
+    const third = await upload(app);
+    expect(third.status).toBe(503);
+    expect(third.headers['retry-after']).toBe('5');
+    expect(third.body).toEqual({
+      success: false,
+      message: '지금은 이미지를 처리하는 요청이 많습니다. 잠시 후 다시 시도해주세요.',
+    });
+    expect(held.seen.entered).toBe(1);
+
+    held.open();
+    expect([(await first).status, (await second).status]).toEqual([200, 200]);
+    expect(held.seen.entered).toBe(2);
+  });
+});
+
+describe('image preparation settings', () => {
+  const settings = (env: Record<string, string>) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-images-config-'));
+    try {
+      return loadConfig({ DATA_DIR: dataDir, ...env }).images;
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+
+  it('prepares two images at once by default, with twelve more waiting', () => {
+    expect(settings({})).toMatchObject({ concurrency: 2, queueLimit: 12 });
+    expect(settings({ UV_THREADPOOL_SIZE: '8', IMAGE_CONCURRENCY: '6' }).concurrency).toBe(6);
+  });
+
+  it("refuses an IMAGE_CONCURRENCY that would leave fewer than two of libuv's threads free", () => {
+    expect(() => settings({ IMAGE_CONCURRENCY: '3' })).toThrow(ConfigError);
+    expect(() => settings({ IMAGE_CONCURRENCY: '3' })).toThrow(/UV_THREADPOOL_SIZE/);
+    expect(() => settings({ UV_THREADPOOL_SIZE: '2' })).toThrow(/IMAGE_CONCURRENCY \(2\)/);
+  });
+});
+
+describe('ConcurrencyLimit', () => {
+  it('starts waiting tasks in arrival order as slots free up, and refuses past the line', async () => {
+    const limit = new ConcurrencyLimit(1, 2);
+    const started: string[] = [];
+    const finish: Record<string, () => void> = {};
+    const task = (name: string) =>
+      limit.run(async () => {
+        started.push(name);
+        await new Promise<void>((resolve) => {
+          finish[name] = resolve;
+        });
+      });
+    const runs = [task('a'), task('b'), task('c')];
+    await expect(task('d')).rejects.toBeInstanceOf(QueueFullError);
+    await until(() => started.length === 1);
+    finish.a();
+    await until(() => started.length === 2);
+    finish.b();
+    await until(() => started.length === 3);
+    finish.c();
+    await Promise.all(runs);
+    expect(started).toEqual(['a', 'b', 'c']);
+    expect([limit.running, limit.waiting]).toEqual([0, 0]);
   });
 });

@@ -1,10 +1,16 @@
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { matchedData } from 'express-validator';
 import { currentUser, viewer } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
 import { uploadedImages } from '../uploads';
 import { toggleBookmark } from './bookmarks.service';
-import { createCourse, deleteCourse, getCourseDetail, updateCourse } from './courses.service';
+import {
+  assertAuthor,
+  createCourse,
+  deleteCourse,
+  getCourseDetail,
+  updateCourse,
+} from './courses.service';
 import type { CourseInput } from './courses.service';
 import type { FeedSort } from './courses.validators';
 import { allFeed, bookmarkFeed, mainFeed, userFeed, type Page } from './feed';
@@ -38,6 +44,12 @@ export function postCourse(ctx: AppContext) {
     const id = await createCourse(ctx, currentUser(res).userId, input, uploadedImages(res));
     res.status(201).json({ success: true, message: COURSE.created, data: { courseId: id } });
   };
+}
+
+/** Lets only the course's author on to the edit's upload: a stranger's files are never read. */
+export async function authorOnly(req: Request, res: Response, next: NextFunction) {
+  await assertAuthor(currentUser(res).userId, courseId(req));
+  next();
 }
 
 export function patchCourse(ctx: AppContext) {

@@ -4,6 +4,7 @@ import type { AppContext } from '../lib/context';
 import { failureMessage } from '../lib/error-handler';
 import { MAX_IMAGES_PER_POST, uploadImages } from '../uploads';
 import {
+  authorOnly,
   getAll,
   getBookmarked,
   getDetail,
@@ -21,7 +22,8 @@ import { COURSE } from './messages';
 
 /**
  * `/course`: course recommendations, their feeds, bookmarks and star ratings. Reading is open to
- * guests. Routes name the original's failure message for their unexpected errors.
+ * guests. Routes name the original's failure message for their unexpected errors. An edit
+ * checks who may make it before its files are read.
  */
 export function coursesRouter(ctx: AppContext): Router {
   const router = Router();
@@ -71,6 +73,7 @@ export function coursesRouter(ctx: AppContext): Router {
     '/:courseId',
     failureMessage(COURSE.updateFailed),
     requireUser(ctx),
+    authorOnly,
     images,
     updateCourseRules,
     patchCourse(ctx),

@@ -96,6 +96,21 @@ export async function createCourse(
   }
 }
 
+/** The course, if it exists (404) and `userId` wrote it (403). */
+function ownCourse(course: Course | null, userId: string): Course {
+  if (!course) throw notFound(COURSE.notFound);
+  if (course.userId !== userId) throw forbidden(COURSE.notAuthorUpdate);
+  return course;
+}
+
+/**
+ * Refuses an edit of a course that does not exist (404) or is someone else's (403) with one
+ * primary key read, before the request's files are read; `updateCourse` checks again.
+ */
+export async function assertAuthor(userId: string, courseId: string): Promise<void> {
+  ownCourse(await Course.findByPk(courseId, { attributes: ['courseId', 'userId'] }), userId);
+}
+
 /**
  * `PATCH /course/:courseId` (author only). Every check that can refuse the edit runs before a
  * new image is stored; the row is then changed under its lock, and the images it no longer uses
@@ -108,12 +123,7 @@ export async function updateCourse(
   edit: CourseEdit,
 ): Promise<void> {
   const changesImages = edit.keep !== undefined || edit.images.length > 0;
-  const ownCourse = (course: Course | null): Course => {
-    if (!course) throw notFound(COURSE.notFound);
-    if (course.userId !== userId) throw forbidden(COURSE.notAuthorUpdate);
-    return course;
-  };
-  const before = ownCourse(await Course.findByPk(courseId));
+  const before = ownCourse(await Course.findByPk(courseId), userId);
   if (changesImages) {
     // A dry run with stand-in keys: too many photos, or none left, is refused before any is stored.
     planImages(
@@ -130,6 +140,7 @@ export async function updateCourse(
     outcome = await ctx.sequelize.transaction(async (transaction) => {
       const course = ownCourse(
         await Course.findByPk(courseId, { lock: transaction.LOCK.UPDATE, transaction }),
+        userId,
       );
       const values = columnsOf(edit.fields);
       const images = changesImages ? planImages(ctx, course, edit.keep, newKeys) : null;

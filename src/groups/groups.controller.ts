@@ -1,11 +1,11 @@
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { currentUser, viewer } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
 import { uploadedImages } from '../uploads';
 import { toggleApplication } from './applications.service';
 import { attendanceSheet, submitAttendance } from './attendance.service';
 import { evaluateHost, evaluationPage } from './evaluation.service';
-import { createGroup, deleteGroup, groupDetail, updateGroup } from './groups.service';
+import { assertHost, createGroup, deleteGroup, groupDetail, updateGroup } from './groups.service';
 import { attendanceIndexes, evaluationInput, groupChanges, groupFields } from './groups.validators';
 import { listGroups } from './lists.service';
 import { GROUP } from './messages';
@@ -22,6 +22,12 @@ export function postGroup(ctx: AppContext) {
     );
     res.status(201).json({ success: true, message: GROUP.created, groupId });
   };
+}
+
+/** Lets only the run's host on to the edit's upload: a stranger's files are never read. */
+export async function hostOnly(req: Request, res: Response, next: NextFunction) {
+  await assertHost(currentUser(res).userId, groupIdOf(req));
+  next();
 }
 
 export function patchGroup(ctx: AppContext) {

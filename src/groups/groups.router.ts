@@ -7,6 +7,7 @@ import {
   getEvaluation,
   getGroupDetail,
   getGroups,
+  hostOnly,
   patchAttendance,
   patchEvaluation,
   patchGroup,
@@ -34,7 +35,8 @@ const failsWith =
 
 /**
  * `/group`: group runs. Reads are open to guests (`Bearer undefined`); everything else needs a
- * signed-in user. The fixed paths come before `/:groupId` and `/:category`.
+ * signed-in user. The fixed paths come before `/:groupId` and `/:category`. An edit checks who
+ * may make it before its files are read (the per-IP limits of app.ts come before all of it).
  */
 export function groupsRouter(ctx: AppContext): Router {
   const router = Router();
@@ -88,6 +90,7 @@ export function groupsRouter(ctx: AppContext): Router {
     '/:groupId',
     failsWith(GROUP.updateFailed),
     signedIn,
+    hostOnly,
     thumbnails,
     dropUndefinedFields,
     updateRules,

@@ -166,6 +166,15 @@ async function notifyApplicants(
 }
 
 /**
+ * Refuses an edit of a run that does not exist (404) or is someone else's (403) with one primary
+ * key read, before the request's files are read; `updateGroup` checks again under the lock.
+ */
+export async function assertHost(hostId: string, groupId: string): Promise<void> {
+  const group = await findGroup(groupId, { attributes: ['groupId', 'userId'] });
+  if (group.userId !== hostId) throw forbidden(GROUP.notHostUpdate);
+}
+
+/**
  * `PATCH /group/:groupId`. `keep` is what the SPA sends back as `thumbnailUrl` (the images to
  * keep); new files fill the free slots. Images no longer used are deleted once the edit is
  * committed; the new ones are deleted if it is not.

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import type { Config } from '../config';
+import { ConcurrencyLimit, QueueFullError } from '../lib/concurrency';
 import { badRequest, UnavailableError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
-import type { PreparedImage } from './processing';
+import { prepareImage, type IncomingFile, type PreparedImage } from './processing';
 import type { ObjectStorage } from './storage';
 import { keyFromImageUrl, objectPaths, type ImageKind } from './urls';
 
@@ -10,6 +11,7 @@ export const MAX_IMAGES_PER_POST = 3;
 export const SLOT_MESSAGES = {
   tooMany: `이미지는 최대 ${MAX_IMAGES_PER_POST}개까지 등록할 수 있습니다.`,
   storeFailed: '이미지를 저장하지 못했습니다. 잠시 후 다시 시도해주세요.',
+  busy: '지금은 이미지를 처리하는 요청이 많습니다. 잠시 후 다시 시도해주세요.',
 } as const;
 
 /** A new key: time first (sortable, like the original's), then randomness. */
@@ -18,18 +20,44 @@ function newKey(): string {
 }
 
 /**
- * Stores prepared images (original + variants, all written before the call returns) and deletes
- * them again. Deletion never fails a user's request: problems are logged.
+ * Prepares uploaded images (a few at a time per process), stores them (original + variants, all
+ * written before the call returns) and deletes them again. Deletion never fails a user's
+ * request: problems are logged.
  */
 export class ImageService {
+  /**
+   * Decoding and resizing is the costliest work a request can ask for, and it runs on libuv's
+   * pool, which the SQLite driver and file writes share: only `images.concurrency` images are
+   * prepared at once, `images.queueLimit` more wait their turn, and beyond that the request is
+   * refused with 503 (and Retry-After) rather than left waiting.
+   */
+  private readonly preparing: ConcurrencyLimit;
+
   constructor(
     private readonly storage: ObjectStorage,
     private readonly config: Pick<Config, 'images'>,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.preparing = new ConcurrencyLimit(config.images.concurrency, config.images.queueLimit);
+  }
 
   get storageKind() {
     return this.storage.kind;
+  }
+
+  /** Images being prepared now, and waiting for their turn. */
+  get preparation(): { running: number; waiting: number } {
+    return { running: this.preparing.running, waiting: this.preparing.waiting };
+  }
+
+  /** Checks an uploaded file and makes its stored forms (nothing is stored yet). */
+  async prepare(file: IncomingFile): Promise<PreparedImage> {
+    try {
+      return await this.preparing.run(() => prepareImage(file, this.config.images.maxPixels));
+    } catch (err) {
+      if (err instanceof QueueFullError) throw new UnavailableError(SLOT_MESSAGES.busy);
+      throw err;
+    }
   }
 
   /** Stores every image or none: on a failure the ones already written are removed. */

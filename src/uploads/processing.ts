@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { Metadata, Sharp, SharpOptions } from 'sharp';
+import type { Metadata } from 'sharp';
+import type SharpModule from 'sharp';
 import { AppError, badRequest } from '../lib/errors';
 import { VARIANTS, type Variant } from './urls';
 
@@ -49,28 +50,35 @@ function hasAcceptedExtension(name: string): boolean {
   return ext === '' || ACCEPTED_EXTENSIONS.has(ext);
 }
 
-type SharpFactory = (input: Buffer, options?: SharpOptions) => Sharp;
-let sharpFactory: Promise<SharpFactory> | undefined;
+let sharpModule: Promise<typeof SharpModule> | undefined;
 
 /**
  * sharp (libvips) is loaded at the first image, not at start: it adds about 20 MB to the
  * resident memory of a process, which an API answering reads (or the worker) never needs.
  */
-function loadSharp(): Promise<SharpFactory> {
-  sharpFactory ??= import('sharp').then((module) => module.default);
-  return sharpFactory;
+function loadSharp(): Promise<typeof SharpModule> {
+  sharpModule ??= import('sharp').then(({ default: sharp }) => {
+    // One libvips thread per image: how many images are prepared at once is bounded by the
+    // caller (ImageService), and each must not spread over every core on its own.
+    sharp.concurrency(1);
+    // Every upload is a new image: libvips' operation cache would only hold memory.
+    sharp.cache(false);
+    return sharp;
+  });
+  return sharpModule;
 }
 
 /**
  * Checks that the bytes are a real image we can handle and makes the stored forms: the original
  * (bounded) and the two display variants, EXIF orientation applied, metadata stripped (no GPS
  * positions of runners' homes), re-encoded as WebP. Animated images keep their first frame.
- * Nothing is stored here.
+ * The size is read from the header first, so an image with too many pixels is refused before
+ * it is decoded; the image is then decoded once, and the steps run one after another (each
+ * holds one thread of libuv's pool). Nothing is stored here.
  */
 export async function prepareImage(file: IncomingFile, maxPixels: number): Promise<PreparedImage> {
   if (!hasAcceptedExtension(file.originalname)) throw badRequest(UPLOAD_MESSAGES.unsupported);
   const sharp = await loadSharp();
-  const open = () => sharp(file.buffer, { limitInputPixels: maxPixels, failOn: 'error' });
 
   let meta: Metadata;
   try {
@@ -84,35 +92,29 @@ export async function prepareImage(file: IncomingFile, maxPixels: number): Promi
   if (meta.width * meta.height > maxPixels) throw new AppError(413, UPLOAD_MESSAGES.tooManyPixels);
 
   try {
-    const [original, ...variants] = await Promise.all([
-      open()
-        .rotate()
-        .resize({
-          width: ORIGINAL_MAX_SIDE,
-          height: ORIGINAL_MAX_SIDE,
-          fit: 'inside',
-          withoutEnlargement: true,
-        })
-        .webp({ quality: 85 })
-        .toBuffer({ resolveWithObject: true }),
-      ...VARIANTS.map((v) =>
-        open()
-          .rotate()
-          .resize({ width: v.width, withoutEnlargement: true })
-          .webp({ quality: 80 })
-          .toBuffer(),
-      ),
-    ]);
-    return {
-      original: original.data,
-      variants: Object.fromEntries(VARIANTS.map((v, i) => [v.name, variants[i]])) as Record<
-        Variant,
-        Buffer
-      >,
-      contentType: 'image/webp',
-      width: original.info.width,
-      height: original.info.height,
-    };
+    // The one full decode: upright and no larger than the stored original, as raw pixels.
+    const base = await sharp(file.buffer, { limitInputPixels: maxPixels, failOn: 'error' })
+      .rotate()
+      .resize({
+        width: ORIGINAL_MAX_SIDE,
+        height: ORIGINAL_MAX_SIDE,
+        fit: 'inside',
+        withoutEnlargement: true,
+      })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const { width, height, channels } = base.info;
+    const fromBase = () => sharp(base.data, { raw: { width, height, channels } });
+
+    const original = await fromBase().webp({ quality: 85 }).toBuffer();
+    const variants = {} as Record<Variant, Buffer>;
+    for (const v of VARIANTS) {
+      variants[v.name] = await fromBase()
+        .resize({ width: v.width, withoutEnlargement: true })
+        .webp({ quality: 80 })
+        .toBuffer();
+    }
+    return { original, variants, contentType: 'image/webp', width, height };
   } catch {
     // Truncated or corrupt data that the header check let through.
     throw badRequest(UPLOAD_MESSAGES.unsupported);

@@ -2,7 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { AppError, badRequest } from '../lib/errors';
 import type { AppContext } from '../lib/context';
-import { prepareImage, type PreparedImage } from './processing';
+import type { PreparedImage } from './processing';
 import { SLOT_MESSAGES } from './images.service';
 
 const MESSAGES = {
@@ -38,12 +38,14 @@ function translate(err: unknown, field: string, maxFileBytes: number): AppError 
  * memory), checks the bytes of every file and prepares its stored forms. Nothing is stored yet:
  * the service stores the images once the rest of the request is valid, so a rejected request
  * leaves no objects behind. Requests that are not multipart pass through with no images.
+ * A route editing an existing post checks who may edit it before this runs, so a stranger's
+ * files are neither read nor decoded.
  */
 export function uploadImages(
-  ctx: Pick<AppContext, 'config'>,
+  ctx: Pick<AppContext, 'config' | 'images'>,
   options: { field: string; maxCount: number },
 ): RequestHandler {
-  const { maxFileBytes, maxPixels } = ctx.config.images;
+  const { maxFileBytes } = ctx.config.images;
   const parse = multer({
     storage: multer.memoryStorage(),
     limits: {
@@ -65,7 +67,7 @@ export function uploadImages(
     const files = (req.files as Express.Multer.File[] | undefined) ?? [];
     const prepared: PreparedImage[] = [];
     // One at a time: decoding three 15 MB images at once would triple the peak memory.
-    for (const file of files) prepared.push(await prepareImage(file, maxPixels));
+    for (const file of files) prepared.push(await ctx.images.prepare(file));
     req.files = undefined;
     res.locals.images = prepared;
     next();
