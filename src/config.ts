@@ -34,6 +34,10 @@ export interface Config {
   cache: {
     groupLists: boolean;
   };
+  courses: {
+    /** A viewer (user, or a guest's IP) raises a course's view count once per window. */
+    viewWindowSeconds: number;
+  };
   jwt: {
     secret: string;
     accessTtlSeconds: number;
@@ -472,6 +476,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     cache: {
       groupLists: r.bool('GROUP_LIST_CACHE', true),
+    },
+    courses: {
+      viewWindowSeconds: r.int('COURSE_VIEW_WINDOW_SECONDS', 3600, 60, 7 * 24 * 3600),
     },
     jwt: {
       secret: '',
