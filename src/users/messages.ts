@@ -26,6 +26,7 @@ export const USER_MESSAGES = {
   // Profile validation.
   nicknameLength: '닉네임은 1~8자로 입력해주세요.',
   nicknameTaken: '이미 사용 중인 닉네임입니다.',
+  nicknameCharacters: '닉네임에는 보이지 않는 문자나 제어 문자를 쓸 수 없습니다.',
   bioLength: '한 줄 소개는 255자 이하로 입력해주세요.',
   likeLocation: '관심 지역을 다시 선택해주세요.',
   likeDistance: '관심 거리를 다시 선택해주세요.',
