@@ -41,4 +41,6 @@ export const USER_MESSAGES = {
     `인증번호를 ${max}회 잘못 입력했습니다. 인증번호를 다시 요청해주세요.`,
   tooManySends: (minutes: number) =>
     `인증번호 요청 횟수를 초과했습니다. ${minutes}분 후에 다시 시도해주세요.`,
+  numberBusy: (minutes: number) =>
+    `이 번호로 인증번호를 요청한 계정이 너무 많습니다. ${minutes}분 후에 다시 시도해주세요.`,
 } as const;
