@@ -35,6 +35,10 @@ export interface Config {
   cache: {
     groupLists: boolean;
   };
+  courses: {
+    /** A viewer (user, or a guest's IP) raises a course's view count once per window. */
+    viewWindowSeconds: number;
+  };
   jwt: {
     secret: string;
     accessTtlSeconds: number;
@@ -116,7 +120,10 @@ export interface Config {
     maxAttempts: number;
     sendWindowSeconds: number;
     sendsPerUser: number;
+    /** Codes one user may have sent to one number within the window. */
     sendsPerNumber: number;
+    /** Different users who may have codes sent to one number within the window (SMS bombing). */
+    usersPerNumber: number;
   };
   /** The notification worker (`npm run worker`). */
   worker: {
@@ -412,6 +419,7 @@ function readPhone(r: Reader, embedded: boolean): Config['phone'] {
     sendWindowSeconds: r.int('SMS_SEND_WINDOW', 3600, 60, 7 * 24 * 3600),
     sendsPerUser: r.int('SMS_SENDS_PER_USER', 5, 1, 1000),
     sendsPerNumber: r.int('SMS_SENDS_PER_NUMBER', 5, 1, 1000),
+    usersPerNumber: r.int('SMS_USERS_PER_NUMBER', 3, 1, 1000),
   };
 }
 
@@ -556,6 +564,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     cache: {
       groupLists: r.bool('GROUP_LIST_CACHE', true),
+    },
+    courses: {
+      viewWindowSeconds: r.int('COURSE_VIEW_WINDOW_SECONDS', 3600, 60, 7 * 24 * 3600),
     },
     jwt: {
       secret: '',

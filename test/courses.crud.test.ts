@@ -2,7 +2,7 @@ import request from 'supertest';
 import { AUTH } from '../src/auth/messages';
 import { Bookmark, Comment, Course, StarPoint, type User } from '../src/db/models';
 import { COURSE } from '../src/courses/messages';
-import { createUser } from './support/context';
+import { authHeaders, createUser, signIn } from './support/context';
 import {
   GUEST,
   courseForm,
@@ -212,25 +212,80 @@ describe('GET /course/detail/:courseId', () => {
       },
     });
 
-    // The flag is the viewer's: the author did not bookmark, a guest never has.
+    // The flag is the viewer's: the author did not bookmark, a guest never has. The author's own
+    // view is not counted, the guest's is.
     const byAuthor = await api()
       .get(`/course/detail/${course.courseId}`)
       .set(await as(author));
     expect(byAuthor.body.data.bookmark).toBe(false);
     const byGuest = await api().get(`/course/detail/${course.courseId}`).set(GUEST);
     expect(byGuest.body.data.bookmark).toBe(false);
-    expect(byGuest.body.data.clickCnt).toBe(3);
+    expect(byAuthor.body.data.clickCnt).toBe(1);
+    expect(byGuest.body.data.clickCnt).toBe(2);
   });
 
-  it('counts one view per request, concurrent ones included, without touching updatedAt', async () => {
+  it('counts a guest once per window, however often and however concurrently they look, without touching updatedAt', async () => {
     const course = await createdCourse(await createUser());
     const before = (await Course.findByPk(course.courseId)) as Course;
-    await Promise.all(
-      Array.from({ length: 5 }, () => api().get(`/course/detail/${course.courseId}`).set(GUEST)),
-    );
+    const view = () => api().get(`/course/detail/${course.courseId}`).set(GUEST);
+    const concurrent = await Promise.all(Array.from({ length: 5 }, view));
+    expect(concurrent.map((res) => res.status)).toEqual([200, 200, 200, 200, 200]);
+    expect((await view()).body.data.clickCnt).toBe(1);
     const after = (await Course.findByPk(course.courseId)) as Course;
-    expect(after.clickCnt).toBe(5);
+    expect(after.clickCnt).toBe(1);
     expect(after.updatedAt.getTime()).toBe(before.updatedAt.getTime());
+  });
+
+  it('counts each signed-in viewer once, and never the author', async () => {
+    const author = await createUser();
+    const course = await createdCourse(author);
+    const [first, second] = [await createUser(), await createUser()];
+    for (const user of [first, second, first, second, author, author]) {
+      const res = await api()
+        .get(`/course/detail/${course.courseId}`)
+        .set(await as(user));
+      expect(res.status).toBe(200);
+    }
+    expect(((await Course.findByPk(course.courseId)) as Course).clickCnt).toBe(2);
+  });
+
+  it('counts the same viewer again once the window has passed', async () => {
+    const course = await createdCourse(await createUser());
+    const viewer = await createUser();
+    // Signed in at each view, so the session is valid by the moved clock too.
+    const view = async () =>
+      (
+        await api()
+          .get(`/course/detail/${course.courseId}`)
+          .set(authHeaders(await signIn(ctx, viewer)))
+      ).body.data.clickCnt;
+    const start = Date.now();
+    const windowMs = ctx.config.courses.viewWindowSeconds * 1000;
+    try {
+      ctx.now = () => new Date(start);
+      expect(await view()).toBe(1);
+      expect(await view()).toBe(1);
+      ctx.now = () => new Date(start + windowMs);
+      expect(await view()).toBe(2);
+      expect(await view()).toBe(2);
+    } finally {
+      ctx.now = () => new Date();
+    }
+  });
+
+  it('answers the detail without counting the view while the key store fails', async () => {
+    const course = await createdCourse(await createUser());
+    const failing = jest
+      .spyOn(ctx.store, 'setIfAbsent')
+      .mockRejectedValue(new Error('key store unavailable'));
+    try {
+      const res = await api().get(`/course/detail/${course.courseId}`).set(GUEST);
+      expect(res.status).toBe(200);
+      expect(res.body.data).toMatchObject({ courseId: course.courseId, clickCnt: 0 });
+    } finally {
+      failing.mockRestore();
+    }
+    expect(((await Course.findByPk(course.courseId)) as Course).clickCnt).toBe(0);
   });
 
   it('answers 404 with the original message for an unknown course', async () => {

@@ -33,6 +33,7 @@ describe('account settings', () => {
       sendWindowSeconds: 3600,
       sendsPerUser: 5,
       sendsPerNumber: 5,
+      usersPerNumber: 3,
     });
     expect(config.phone.encryptionKey).toHaveLength(32);
     const file = path.join(dataDir, 'phone-key');

@@ -210,6 +210,26 @@ describe('Kakao login (GET /user/kakao/callback)', () => {
     expect((await kakaoCallback('u3')).body.nickname).toBe(`${full.slice(0, 7)}2`);
   });
 
+  it('Drops invisible characters from a provider nickname and numbers a case variant of a taken one', async () => {
+    const taken = `Ca${uniqueSuffix().slice(0, 5)}`;
+    await User.create({
+      nickname: taken,
+      profileUrl: 'x',
+      social: 'naver',
+      socialId: taken,
+    } as User);
+    const hidden = `\u200B${taken.slice(0, 2)}\u2060${taken.slice(2).toUpperCase()}\uFEFF`;
+    kakaoSignsIn('zw1', { id: kakaoId(), properties: { nickname: hidden } });
+    kakaoSignsIn('zw2', { id: kakaoId(), properties: { nickname: '\u200B\u3164' } });
+
+    const first = await kakaoCallback('zw1');
+    expect(first.status).toBe(200);
+    expect(first.body.nickname).toBe(`${taken.slice(0, 2)}${taken.slice(2).toUpperCase()}2`);
+    const blank = await kakaoCallback('zw2');
+    expect(blank.status).toBe(200);
+    expect(blank.body.nickname).toMatch(/^러너\d*$/);
+  });
+
   it('Two first logins of the same account at once make one user', async () => {
     const id = kakaoId();
     kakaoSignsIn(

@@ -27,7 +27,12 @@ afterAll(async () => {
   await ctx.close();
   await sens.close();
 });
+let phoneSettings: TestContext['config']['phone'];
+beforeAll(() => {
+  phoneSettings = ctx.config.phone;
+});
 afterEach(() => {
+  ctx.config.phone = phoneSettings;
   ctx.now = () => new Date();
   sens.status = 202;
   sens.delayMs = 0;
@@ -128,15 +133,57 @@ describe('POST /user/message (send a code)', () => {
     expect(sens.requests.length).toBe(count);
   });
 
-  it('Limits sends per number, whoever asks', async () => {
+  it('A stranger spending their allowance on a number does not stop its owner from verifying it', async () => {
     const tel = randomMobile();
-    for (let i = 0; i < 5; i += 1) {
-      const { headers } = await signedInUser();
-      expect((await sendCode(headers, tel)).status).toBe(200);
+    const stranger = await signedInUser();
+    for (let i = 0; i < ctx.config.phone.sendsPerNumber; i += 1) {
+      expect((await sendCode(stranger.headers, tel)).status).toBe(200);
     }
+    expect((await sendCode(stranger.headers, tel)).status).toBe(429);
+
+    const owner = await signedInUser();
+    expect((await sendCode(owner.headers, tel)).status).toBe(200);
+    expect((await verify(owner.headers, tel, sens.lastCode(tel))).body).toEqual(MESSAGES.verified);
+  });
+
+  it("Limits one user's sends to one number, leaving their other numbers", async () => {
+    ctx.config.phone = { ...ctx.config.phone, sendsPerNumber: 2 };
     const { headers } = await signedInUser();
+    const tel = randomMobile();
+    expect((await sendCode(headers, tel)).status).toBe(200);
+    expect((await sendCode(headers, tel)).status).toBe(200);
+    const count = sens.requests.length;
     const res = await sendCode(headers, tel);
     expect(res.status).toBe(429);
+    expect(res.body.message).toMatch(/^인증번호 요청 횟수를 초과했습니다\. (59|60)분 후에/);
+    expect(sens.requests.length).toBe(count);
+    expect((await sendCode(headers, randomMobile())).status).toBe(200);
+  });
+
+  it('Refuses a number that too many different users asked for, and keeps serving the first ones', async () => {
+    const tel = randomMobile();
+    const users = [];
+    for (let i = 0; i < ctx.config.phone.usersPerNumber; i += 1) {
+      const user = await signedInUser();
+      expect((await sendCode(user.headers, tel)).status).toBe(200);
+      users.push(user);
+    }
+    const late = await signedInUser();
+    const count = sens.requests.length;
+    for (let i = 0; i < 2; i += 1) {
+      const res = await sendCode(late.headers, tel);
+      expect(res.status).toBe(429);
+      expect(res.body).toEqual({
+        success: false,
+        message: expect.stringMatching(
+          /^이 번호로 인증번호를 요청한 계정이 너무 많습니다\. (59|60)분 후에 다시 시도해주세요\.$/,
+        ),
+      });
+    }
+    expect(sens.requests.length).toBe(count);
+    // Those admitted keep their own allowance; the late user can still text other numbers.
+    expect((await sendCode(users[0].headers, tel)).status).toBe(200);
+    expect((await sendCode(late.headers, randomMobile())).status).toBe(200);
   });
 
   it('SENS refusing answers 502 and leaves no code to verify', async () => {

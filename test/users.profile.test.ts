@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -313,6 +314,92 @@ describe('PATCH /auth/updateUser (profile form, multipart)', () => {
     expect((await User.findByPk(user.userId))!.nickname).toBe(user.nickname);
 
     expect((await sendForm(tokens, formOf(user))).status).toBe(200);
+  });
+
+  /** A nickname of four random Hangul syllables (in NFC), which no other test uses. */
+  const hangulNickname = () =>
+    Array.from({ length: 4 }, () => String.fromCodePoint(0xac00 + crypto.randomInt(0, 11172))).join(
+      '',
+    );
+
+  it('Refuses the decomposed (NFD) form of a taken Hangul nickname with 409', async () => {
+    const taken = await createUser({ nickname: hangulNickname() });
+    const user = await createUser();
+    const lookalike = taken.nickname.normalize('NFD');
+    expect(lookalike).not.toBe(taken.nickname);
+
+    const res = await sendForm(await signIn(ctx, user), formOf(user, { nickname: lookalike }));
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({ success: false, message: '이미 사용 중인 닉네임입니다.' });
+    expect((await User.findByPk(user.userId))!.nickname).toBe(user.nickname);
+  });
+
+  it('Stores a nickname typed in NFD as NFC, with single spaces', async () => {
+    const user = await createUser();
+    const nickname = hangulNickname();
+    const typed = `${nickname.slice(0, 2)}\u3000 ${nickname.slice(2)}`.normalize('NFD');
+    const res = await sendForm(await signIn(ctx, user), formOf(user, { nickname: typed }));
+    expect(res.status).toBe(200);
+    expect((await User.findByPk(user.userId))!.nickname).toBe(
+      `${nickname.slice(0, 2)} ${nickname.slice(2)}`,
+    );
+  });
+
+  it('Refuses a case variant of a taken nickname with 409', async () => {
+    const taken = await createUser({ nickname: `Ab${uniqueSuffix().slice(0, 6)}` });
+    const user = await createUser();
+    const variant = `aB${taken.nickname.slice(2).toUpperCase()}`;
+    const res = await sendForm(await signIn(ctx, user), formOf(user, { nickname: variant }));
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({ success: false, message: '이미 사용 중인 닉네임입니다.' });
+    expect((await User.findByPk(user.userId))!.nickname).toBe(user.nickname);
+  });
+
+  it('Lets a user change the case of their own nickname', async () => {
+    const user = await createUser({ nickname: `cs${uniqueSuffix().slice(0, 6)}` });
+    const res = await sendForm(
+      await signIn(ctx, user),
+      formOf(user, { nickname: user.nickname.toUpperCase() }),
+    );
+    expect(res.status).toBe(200);
+    expect((await User.findByPk(user.userId))!.nickname).toBe(user.nickname.toUpperCase());
+  });
+
+  it.each([
+    ['a zero-width space', '\u200B'],
+    ['a zero-width non-joiner', '\u200C'],
+    ['a zero-width joiner', '\u200D'],
+    ['a word joiner', '\u2060'],
+    ['a byte order mark', '\uFEFF'],
+    ['a right-to-left mark', '\u200F'],
+    ['a soft hyphen', '\u00AD'],
+    ['a Hangul filler', '\u3164'],
+    ['a control character', '\u0007'],
+  ])('Refuses a nickname hiding %s with 400, storing nothing', async (_name, hidden) => {
+    const taken = await createUser({ nickname: hangulNickname() });
+    const user = await createUser();
+    const tokens = await signIn(ctx, user);
+    for (const nickname of [
+      `${taken.nickname.slice(0, 2)}${hidden}${taken.nickname.slice(2)}`,
+      `${hidden}${taken.nickname}`,
+      `${taken.nickname}${hidden}`,
+    ]) {
+      const res = await sendForm(tokens, formOf(user, { nickname }));
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        success: false,
+        message: '닉네임에는 보이지 않는 문자나 제어 문자를 쓸 수 없습니다.',
+      });
+    }
+    expect((await User.findByPk(user.userId))!.nickname).toBe(user.nickname);
+  });
+
+  it('Accepts emoji built with joiners and presentation selectors', async () => {
+    const user = await createUser();
+    const nickname = `👨‍👩‍👧❤️${uniqueSuffix().slice(0, 4)}`;
+    const res = await sendForm(await signIn(ctx, user), formOf(user, { nickname }));
+    expect(res.status).toBe(200);
+    expect((await User.findByPk(user.userId))!.nickname).toBe(nickname);
   });
 
   it.each([

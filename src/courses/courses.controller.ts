@@ -108,7 +108,8 @@ export function getBookmarked(ctx: AppContext) {
 
 export function getDetail(ctx: AppContext) {
   return async (req: Request, res: Response) => {
-    res.json({ success: true, data: await getCourseDetail(ctx, courseId(req), viewerId(res)) });
+    const viewer = { userId: viewerId(res), ip: req.ip ?? '' };
+    res.json({ success: true, data: await getCourseDetail(ctx, courseId(req), viewer) });
   };
 }
 

@@ -1,4 +1,3 @@
-import { literal } from 'sequelize';
 import { regionFromAddress } from '../lib/codes';
 import type { AppContext } from '../lib/context';
 import { badRequest, forbidden, notFound } from '../lib/errors';
@@ -10,6 +9,7 @@ import { forgetRanking } from './feed';
 import { COURSE } from './messages';
 import type { LatLng } from './route';
 import { bookmarkedBy } from './stats';
+import { countsAsView, type CourseViewer } from './views';
 
 /** What the SPA's course form sends (#37), validated. */
 export interface CourseInput {
@@ -178,20 +178,20 @@ export async function deleteCourse(
 }
 
 /**
- * `GET /course/detail/:courseId`: counts the view (one atomic increment per request, without
- * touching updatedAt) and answers the detail with the new count.
+ * `GET /course/detail/:courseId`: the detail, counting the view once per viewer and window (see
+ * `countsAsView`) with an atomic increment that leaves updatedAt alone; the answer carries the
+ * count with this view in it.
  */
-export async function getCourseDetail(ctx: AppContext, courseId: string, viewerId: string | null) {
-  const [counted] = await Course.update(
-    { clickCnt: literal('`clickCnt` + 1') },
-    { where: { courseId }, silent: true },
-  );
-  if (counted === 0) throw notFound(COURSE.detailFailed);
+export async function getCourseDetail(ctx: AppContext, courseId: string, viewer: CourseViewer) {
   const course = await Course.findByPk(courseId, {
-    attributes: { include: [[bookmarkedBy(ctx.sequelize, viewerId), 'bookmark']] },
+    attributes: { include: [[bookmarkedBy(ctx.sequelize, viewer.userId), 'bookmark']] },
     include: [{ model: User, as: 'user', attributes: AUTHOR_ATTRIBUTES, required: true }],
   });
   if (!course?.user) throw notFound(COURSE.detailFailed);
+  if (await countsAsView(ctx, courseId, course.userId, viewer)) {
+    await Course.increment('clickCnt', { where: { courseId }, silent: true });
+    course.clickCnt += 1;
+  }
   const bookmark = Boolean(Number(course.get('bookmark')));
   return toCourseDetail(ctx.config, course, course.user, bookmark);
 }

@@ -26,6 +26,7 @@ export const USER_MESSAGES = {
   // Profile validation.
   nicknameLength: '닉네임은 1~8자로 입력해주세요.',
   nicknameTaken: '이미 사용 중인 닉네임입니다.',
+  nicknameCharacters: '닉네임에는 보이지 않는 문자나 제어 문자를 쓸 수 없습니다.',
   bioLength: '한 줄 소개는 255자 이하로 입력해주세요.',
   likeLocation: '관심 지역을 다시 선택해주세요.',
   likeDistance: '관심 거리를 다시 선택해주세요.',
@@ -40,4 +41,6 @@ export const USER_MESSAGES = {
     `인증번호를 ${max}회 잘못 입력했습니다. 인증번호를 다시 요청해주세요.`,
   tooManySends: (minutes: number) =>
     `인증번호 요청 횟수를 초과했습니다. ${minutes}분 후에 다시 시도해주세요.`,
+  numberBusy: (minutes: number) =>
+    `이 번호로 인증번호를 요청한 계정이 너무 많습니다. ${minutes}분 후에 다시 시도해주세요.`,
 } as const;

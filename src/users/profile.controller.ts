@@ -5,6 +5,7 @@ import { userLevelFromInput, type UserLevel } from '../lib/labels';
 import type { PhoneCipher } from '../lib/phone-cipher';
 import { uploadedImages } from '../uploads';
 import { USER_MESSAGES } from './messages';
+import { normalizeNickname } from './nickname';
 import {
   getPublicProfile,
   getSettings,
@@ -46,7 +47,7 @@ export async function preferencesHandler(req: Request, res: Response) {
 /** The validated form fields as changes: blanks leave a field as it is; `phone` is ignored. */
 function profileChanges(body: Record<string, unknown>): ProfileChanges {
   const changes: ProfileChanges = {};
-  if (typeof body.nickname === 'string') changes.nickname = body.nickname.trim();
+  if (typeof body.nickname === 'string') changes.nickname = normalizeNickname(body.nickname);
   if (body.bio !== undefined) {
     const bio = typeof body.bio === 'string' ? body.bio.trim() : '';
     changes.bio = bio === '' || bio === BIO_PLACEHOLDER ? null : bio;

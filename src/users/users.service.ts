@@ -3,6 +3,8 @@ import { Course, Group } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { endSession, revokeAllSessions } from '../auth/sessions';
 import { forgetCourseActivityOf } from '../courses/stats';
+import { normalizeNickname } from './nickname';
+import { nicknameIs } from './users.queries';
 
 export async function logout(ctx: AppContext, userId: string, sid: string): Promise<void> {
   await endSession(ctx, userId, sid);
@@ -13,9 +15,16 @@ export function defaultProfileUrl(ctx: Pick<AppContext, 'config'>): string {
   return `${ctx.config.publicUrl}/assets/default-profile.png`;
 }
 
-/** A local account (no social login) for tooling: the first user with that nickname, or a new one. */
-export async function findOrCreateLocalUser(ctx: AppContext, nickname: string): Promise<User> {
-  const existing = await User.findOne({ where: { nickname }, order: [['userId', 'ASC']] });
+/**
+ * A local account (no social login) for tooling: the first user with that nickname (compared as
+ * nicknames are, ignoring case), or a new one.
+ */
+export async function findOrCreateLocalUser(ctx: AppContext, name: string): Promise<User> {
+  const nickname = normalizeNickname(name);
+  const existing = await User.findOne({
+    where: nicknameIs(ctx.sequelize, nickname),
+    order: [['userId', 'ASC']],
+  });
   if (existing) return existing;
   return User.create({
     nickname,

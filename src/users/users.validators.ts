@@ -3,7 +3,7 @@ import { userLevelFromInput } from '../lib/labels';
 import { normalizeMobile } from '../lib/phone';
 import { validate } from '../lib/validation';
 import { USER_MESSAGES } from './messages';
-import { characters, NICKNAME_MAX } from './nickname';
+import { characters, hasHiddenCharacters, NICKNAME_MAX, normalizeNickname } from './nickname';
 
 /**
  * What the SPA sends for "no value" in its multipart profile form: it appends whatever its state
@@ -32,9 +32,9 @@ const NICKNAME_MAX_UNITS = NICKNAME_MAX * 32;
 
 export function isNickname(value: unknown): value is string {
   if (typeof value !== 'string') return false;
-  const trimmed = value.trim();
-  if (trimmed.length > NICKNAME_MAX_UNITS) return false;
-  const length = characters(trimmed).length;
+  const nickname = normalizeNickname(value);
+  if (nickname.length > NICKNAME_MAX_UNITS) return false;
+  const length = characters(nickname).length;
   return length >= 1 && length <= NICKNAME_MAX;
 }
 
@@ -59,7 +59,13 @@ const unlessBlank = (check: (value: unknown) => boolean) => (value: unknown) =>
 
 /** The profile form: every field optional; present ones must be valid. */
 export const validateProfile = validate([
-  body('nickname').optional().custom(isNickname).withMessage(USER_MESSAGES.nicknameLength),
+  body('nickname')
+    .optional()
+    .custom(isNickname)
+    .withMessage(USER_MESSAGES.nicknameLength)
+    .bail()
+    .custom((v: string) => !hasHiddenCharacters(v))
+    .withMessage(USER_MESSAGES.nicknameCharacters),
   body('bio')
     .optional({ values: 'null' })
     .custom((v) => typeof v === 'string' && [...v].length <= 255)
