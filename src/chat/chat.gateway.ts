@@ -77,7 +77,8 @@ const memberRoom = (groupId: string, userId: string) =>
 const userRoom = (userId: string) => `user:${userId}`;
 const sessionRoom = (sid: string) => `session:${sid}`;
 
-let connections = 0;
+/** Handshakes seen by this process: orders connections made within the same millisecond. */
+let handshakes = 0;
 
 /**
  * `auth.token` (browsers cannot set headers on a websocket), else `Authorization: Bearer`; null
@@ -99,8 +100,8 @@ function handshakeToken(handshake: ChatSocket['handshake']): string | null {
 
 async function authenticate(ctx: AppContext, socket: ChatSocket): Promise<SocketData> {
   const token = handshakeToken(socket.handshake);
-  connections += 1;
-  const order = { connectedAt: Date.now(), seq: connections };
+  handshakes += 1;
+  const order = { connectedAt: Date.now(), seq: handshakes };
   if (token === null) {
     if (!ctx.config.chat.legacyClients) throw unauthorized(AUTH.headerMissing);
     return { token: null, ...order };
