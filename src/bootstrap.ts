@@ -1,5 +1,6 @@
 import type { Config } from './config';
 import type { AppContext } from './lib/context';
+import { DomainEventHub } from './lib/events';
 import { createLogger, type Logger } from './lib/logger';
 import { createSequelize } from './db/sequelize';
 import { initModels } from './db/models';
@@ -52,6 +53,7 @@ export async function bootstrap(
     sequelize,
     store,
     images: createImageService(config, logger),
+    events: new DomainEventHub(logger),
     now: () => new Date(),
     async close() {
       await Promise.allSettled([sequelize.close(), store.close()]);

@@ -59,6 +59,15 @@ export interface Config {
     /** Idle keep-alive sockets are closed after this. */
     keepAliveTimeoutMs: number;
   };
+  chat: {
+    /**
+     * Accept clients that connect without a token (the published SPA) and act as the userId
+     * each of their events claims; membership is still checked. Off by default.
+     */
+    legacyClients: boolean;
+    /** Token-authenticated connections per user, over every process; the oldest go first. */
+    maxSocketsPerUser: number;
+  };
   /** Per-IP request limits (express-rate-limit), counted in the shared key store. */
   rateLimit: {
     /** Kakao/Naver login callbacks. */
@@ -581,6 +590,10 @@ export function loadConfig(env: Env = process.env): Config {
       requestTimeoutMs,
       headersTimeoutMs,
       keepAliveTimeoutMs,
+    },
+    chat: {
+      legacyClients: r.bool('CHAT_LEGACY_CLIENTS', false),
+      maxSocketsPerUser: r.int('CHAT_MAX_SOCKETS_PER_USER', 5, 1, 100),
     },
     rateLimit: readRateLimits(r),
     log: {

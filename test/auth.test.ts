@@ -4,7 +4,7 @@ import request from 'supertest';
 import { optionalUser, viewer } from '../src/auth/middleware';
 import { AUTH } from '../src/auth/messages';
 import { errorHandler } from '../src/lib/error-handler';
-import { User } from '../src/db/models';
+import { Group, User } from '../src/db/models';
 import {
   authHeaders,
   createTestContext,
@@ -162,6 +162,60 @@ describe('refreshing an expired access token', () => {
   });
 });
 
+describe('a lost access token with a valid refresh token', () => {
+  const renewal = {
+    succcss: false,
+    message: AUTH.accessRenewed,
+    reason: AUTH.accessRenewedReason,
+    token: expect.any(String),
+  };
+
+  it('`Bearer undefined` is answered like an expired token, and the new token works', async () => {
+    const user = await createUser();
+    const tokens = await signIn(ctx, user);
+    const res = await me().set(authHeaders({ refreshToken: tokens.refreshToken }));
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(renewal);
+    const retry = await me().set(authHeaders({ ...tokens, token: res.body.token }));
+    expect(retry.status).toBe(200);
+    expect(retry.body.userId).toBe(user.userId);
+  });
+
+  it('So is no Authorization header at all', async () => {
+    const user = await createUser();
+    const tokens = await signIn(ctx, user);
+    const res = await me().set('reAuthorization', `Bearer ${tokens.refreshToken}`);
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(renewal);
+  });
+
+  it('Without a usable refresh token, the answers stay the old ones', async () => {
+    const user = await createUser();
+    const tokens = await signIn(ctx, user);
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ Authorization: 'Bearer undefined' }, AUTH.tokenInvalid],
+      [authHeaders({}), AUTH.tokenInvalid],
+      [{ Authorization: 'Bearer undefined', reAuthorization: 'Bearer tatata' }, AUTH.tokenInvalid],
+      [
+        { Authorization: 'Bearer undefined', reAuthorization: `Bearer ${tokens.token}` },
+        AUTH.tokenInvalid,
+      ],
+      [{ reAuthorization: 'Bearer tatata' }, AUTH.headerMissing],
+      [{}, AUTH.headerMissing],
+    ];
+    for (const [headers, message] of cases) {
+      const res = await me().set(headers);
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ success: false, message });
+    }
+    // A refresh token of a session that has ended renews nothing either.
+    await request(ctx.app).delete('/user/logout').set(authHeaders(tokens)).expect(200);
+    const ended = await me().set(authHeaders({ refreshToken: tokens.refreshToken }));
+    expect(ended.status).toBe(401);
+    expect(ended.body).toEqual({ success: false, message: AUTH.tokenInvalid });
+  });
+});
+
 describe('DELETE /user/logout', () => {
   it('ends this session only: its refresh token stops working, other devices keep theirs', async () => {
     const user = await createUser();
@@ -180,6 +234,55 @@ describe('DELETE /user/logout', () => {
     const laptopRefresh = await me().set(authHeaders(laptop));
     expect(laptopRefresh.status).toBe(401);
     expect(typeof laptopRefresh.body.token).toBe('string');
+  });
+
+  it("revokes that session's access token at once, for reads and writes", async () => {
+    const user = await createUser();
+    const phone = await signIn(ctx, user);
+    const laptop = await signIn(ctx, user);
+    const group = await Group.create({
+      userId: user.userId,
+      mapLatLng: '[{"lat":37.52,"lng":126.93}]',
+      title: '로그아웃 뒤에도 지워질까',
+      maxPeople: 10,
+      date: '2030-05-01',
+      standbyTime: '07:00:00',
+      distance: 5,
+      speed: '6',
+      location: '서울 영등포구 여의도 한강공원',
+      region: 1,
+      timecode: 1,
+      thema: '강변',
+    });
+    await request(ctx.app).delete('/user/logout').set(authHeaders(phone)).expect(200);
+
+    const read = await me().set(authHeaders(phone));
+    expect(read.status).toBe(401);
+    expect(read.body).toEqual({ success: false, message: AUTH.tokenInvalid });
+    const write = await request(ctx.app).delete(`/group/${group.groupId}`).set(authHeaders(phone));
+    expect(write.status).toBe(401);
+    expect(write.body).toEqual({ success: false, message: AUTH.tokenInvalid });
+    expect(await Group.count({ where: { groupId: group.groupId } })).toBe(1);
+
+    // The other device's session is untouched.
+    expect((await me().set(authHeaders(laptop))).status).toBe(200);
+  });
+
+  it('lets valid access tokens through while the key store is down, with one warning', async () => {
+    const user = await createUser();
+    const tokens = await signIn(ctx, user);
+    jest.spyOn(ctx.store, 'get').mockRejectedValue(new Error('connection refused'));
+    const warn = jest.spyOn(ctx.logger, 'warn');
+    try {
+      for (let i = 0; i < 3; i += 1) {
+        expect((await me().set(authHeaders(tokens))).status).toBe(200);
+      }
+    } finally {
+      jest.restoreAllMocks();
+    }
+    const warnings = warn.mock.calls.filter(([message]) => /session checks/.test(String(message)));
+    expect(warnings).toHaveLength(1);
+    expect((await me().set(authHeaders(tokens))).status).toBe(200);
   });
 
   it('needs a signed-in user', async () => {
@@ -205,6 +308,11 @@ describe('optional sign-in (public reads)', () => {
     expect((await request(app).get('/probe')).body).toEqual({ success: true, viewer: null });
     const res = await request(app).get('/probe').set(authHeaders({}));
     expect(res.body).toEqual({ success: true, viewer: null });
+    // Even with a valid refresh token beside it: a public read renews nothing.
+    const { refreshToken } = await signIn(ctx, await createUser());
+    const withRefresh = await request(app).get('/probe').set(authHeaders({ refreshToken }));
+    expect(withRefresh.status).toBe(200);
+    expect(withRefresh.body).toEqual({ success: true, viewer: null });
   });
 
   it('knows the signed-in viewer', async () => {

@@ -1,7 +1,11 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { ConnectionError } from 'sequelize';
+import request from 'supertest';
 import {
   io as ioClient,
   type ManagerOptions,
@@ -14,16 +18,28 @@ import { attachChat, type ErrorPayload } from '../src/chat/chat.gateway';
 import type { ChatMessage } from '../src/chat/chat.mapper';
 import type { HistoryPage } from '../src/chat/chat.service';
 import { CHAT } from '../src/chat/messages';
+import { ConfigError, loadConfig } from '../src/config';
 import { Applier, Chat, Group, User } from '../src/db/models';
+import { toggleApplication } from '../src/groups/applications.service';
 import type { AppContext } from '../src/lib/context';
 import { MESSAGES } from '../src/lib/error-handler';
+import { DomainEventHub } from '../src/lib/events';
 import { createLogger } from '../src/lib/logger';
 import { RedisKeyStore } from '../src/store/redis-store';
-import { createTestContext, createUser, signIn, type TestContext } from './support/context';
+import { logout } from '../src/users/users.service';
+import {
+  authHeaders,
+  createTestContext,
+  createUser,
+  signIn,
+  type TestContext,
+} from './support/context';
 import { PrivateRedis } from './support/redis-server';
 
 interface Served {
   url: string;
+  /** The process's context: its key store holds the sessions its sockets are checked against. */
+  context: AppContext;
   close(): Promise<void>;
 }
 
@@ -35,6 +51,7 @@ async function serve(context: AppContext): Promise<Served> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    context,
     async close() {
       const closed = new Promise((resolve) => server.close(resolve));
       await closeChat();
@@ -46,12 +63,19 @@ async function serve(context: AppContext): Promise<Served> {
 
 let ctx: TestContext;
 let main: Served;
+/** The same app with CHAT_LEGACY_CLIENTS=true (same database, key store, events and clock). */
+let legacy: Served;
 const clients: Socket[] = [];
 const realNow = () => new Date();
 
 beforeAll(async () => {
   ctx = await createTestContext();
   main = await serve(ctx);
+  legacy = await serve({
+    ...ctx,
+    config: { ...ctx.config, chat: { ...ctx.config.chat, legacyClients: true } },
+    now: () => ctx.now(),
+  });
 });
 afterEach(() => {
   ctx.now = realNow;
@@ -60,6 +84,7 @@ afterEach(() => {
 });
 afterAll(async () => {
   await main.close();
+  await legacy.close();
   await ctx.close();
 });
 
@@ -110,17 +135,28 @@ function collect(client: Socket, count: number): Promise<string[]> {
   });
 }
 
-async function connect(user: User, url = main.url): Promise<Socket> {
-  const { token } = await signIn(ctx, user);
-  const client = open({ auth: { token } }, url);
+async function connect(user: User, served = main): Promise<Socket> {
+  const { token } = await signIn(served.context, user);
+  return connectWith(token, served);
+}
+
+async function connectWith(token: string, served = main): Promise<Socket> {
+  const client = open({ auth: { token } }, served.url);
   await next(client, 'connect');
   return client;
 }
 
 /** The refusal of a handshake: `connect_error` with the message and the API's body. */
-async function refusedHandshake(options: ClientOptions) {
-  const err = await next<Error & { data?: unknown }>(open(options), 'connect_error');
+async function refusedHandshake(options: ClientOptions, url = main.url) {
+  const err = await next<Error & { data?: unknown }>(open(options, url), 'connect_error');
   return { message: err.message, data: err.data };
+}
+
+/** The published SPA on the legacy server: no auth, no headers, no query; polling first. */
+async function openAsSpa(): Promise<Socket> {
+  const client = open({ transports: ['polling', 'websocket'] }, legacy.url);
+  await next(client, 'connect');
+  return client;
 }
 
 async function createGroup(host: User, members: User[] = []): Promise<Group> {
@@ -400,6 +436,211 @@ describe('who may use a room', () => {
   });
 });
 
+describe('legacy clients (CHAT_LEGACY_CLIENTS=true)', () => {
+  it("The published SPA's own sequence shows the history and live messages", async () => {
+    const host = await createUser();
+    const member = await createUser({ profileUrl: 'https://example.com/member.png' });
+    const group = await createGroup(host, [member]);
+    await seedMessages(group, host, 2);
+    const hostSpa = await openAsSpa();
+    const memberSpa = await openAsSpa();
+
+    // What the SPA emits: `chatRoom(groupId, userId)` right after connecting.
+    const history = await join(hostSpa, group.groupId, host.userId);
+    expect(history.map((m) => m.message)).toEqual(['기록 1', '기록 2']);
+    expect(history[0]).toMatchObject({
+      userId: host.userId,
+      nickname: host.nickname,
+      profileUrl: host.profileUrl,
+    });
+    await join(memberSpa, group.groupId, member.userId);
+    // A client with a token on the same server shares the room.
+    const hostApp = await connect(host, legacy);
+    await join(hostApp, group.groupId);
+
+    // Then `reqMessage(groupId, userId, message)` on Enter; everyone gets `chatMessage`.
+    const toHostSpa = next<ChatMessage>(hostSpa, 'chatMessage');
+    const toHostApp = next<ChatMessage>(hostApp, 'chatMessage');
+    const echoed = await send(memberSpa, member, group.groupId, '토큰 없이도 돼요');
+    expect(echoed).toMatchObject({
+      userId: member.userId,
+      nickname: member.nickname,
+      profileUrl: 'https://example.com/member.png',
+      message: '토큰 없이도 돼요',
+    });
+    expect(await toHostSpa).toEqual(echoed);
+    expect(await toHostApp).toEqual(echoed);
+    expect(await storedMessages(group.groupId)).toEqual(['기록 1', '기록 2', '토큰 없이도 돼요']);
+  });
+
+  it('A client without a token must still name a member: others are refused, the room sees nothing', async () => {
+    const host = await createUser();
+    const outsider = await createUser();
+    const group = await createGroup(host);
+    await seedMessages(group, host, 1);
+    const hostSpa = await openAsSpa();
+    await join(hostSpa, group.groupId, host.userId);
+    const intruder = await openAsSpa();
+    const noList = jest.fn();
+    intruder.on('chatList', noList);
+
+    expect(await refusal(intruder, 'chatRoom', group.groupId, outsider.userId)).toEqual({
+      success: false,
+      message: CHAT.notMember,
+      event: 'chatRoom',
+    });
+    expect((await refusal(intruder, 'chatRoom', group.groupId, 'no-such-user')).message).toBe(
+      CHAT.notMember,
+    );
+    expect((await refusal(intruder, 'chatRoom', group.groupId)).message).toBe(CHAT.wrongUser);
+    expect((await refusal(intruder, 'chatRoom', group.groupId, { userId: 1 })).message).toBe(
+      CHAT.wrongUser,
+    );
+    expect(
+      (await refusal(intruder, 'reqMessage', group.groupId, outsider.userId, '끼워줘')).message,
+    ).toBe(CHAT.notMember);
+    const [first] = await Chat.findAll({ where: { groupId: group.groupId }, limit: 1 });
+    expect(
+      (await refusal(intruder, 'chatHistory', group.groupId, first.chatId, outsider.userId))
+        .message,
+    ).toBe(CHAT.notMember);
+
+    // The host's next message is the first one the room sees.
+    expect((await send(hostSpa, host, group.groupId, '호스트')).message).toBe('호스트');
+    expect(noList).not.toHaveBeenCalled();
+    expect(await storedMessages(group.groupId)).toEqual(['기록 1', '호스트']);
+  });
+
+  it("A client that presents a token keeps the token's identity", async () => {
+    const host = await createUser();
+    const member = await createUser();
+    const group = await createGroup(host, [member]);
+    const memberApp = await connect(member, legacy);
+    expect((await refusal(memberApp, 'chatRoom', group.groupId, host.userId)).message).toBe(
+      CHAT.wrongUser,
+    );
+    expect(
+      (await refusal(memberApp, 'reqMessage', group.groupId, host.userId, '호스트인 척')).message,
+    ).toBe(CHAT.wrongUser);
+    expect(await refusedHandshake({ auth: { token: 'undefined' } }, legacy.url)).toMatchObject({
+      message: AUTH.tokenInvalid,
+    });
+    expect(await storedMessages(group.groupId)).toEqual([]);
+  });
+});
+
+describe('who stops hearing the room', () => {
+  it('An applicant who cancels is taken out of the room at once, on every connection', async () => {
+    const host = await createUser();
+    const member = await createUser();
+    const group = await createGroup(host, [member]);
+    const other = await createGroup(host, [member]);
+    const [hostApp, memberApp] = [await connect(host), await connect(member)];
+    const [hostSpa, memberSpa] = [await openAsSpa(), await openAsSpa()];
+    for (const groupId of [group.groupId, other.groupId]) {
+      await join(hostApp, groupId);
+      await join(memberApp, groupId);
+      await join(hostSpa, groupId, host.userId);
+      await join(memberSpa, groupId, member.userId);
+    }
+
+    const res = await request(ctx.app)
+      .post(`/group/${group.groupId}/apply`)
+      .set(authHeaders(await signIn(ctx, member)));
+    expect(res.status).toBe(200);
+    expect(res.body.data.applyState).toBe(false);
+
+    // Each server sends to the cancelled group, then to the other one: a socket still in the
+    // first room would receive that message first.
+    const heard = [memberApp, memberSpa].map((client) => next<ChatMessage>(client, 'chatMessage'));
+    for (const hostSocket of [hostApp, hostSpa]) {
+      await send(hostSocket, host, group.groupId, '취소한 사람은 못 봐요');
+      await send(hostSocket, host, other.groupId, '다른 방은 보여요');
+    }
+    for (const first of await Promise.all(heard)) expect(first.message).toBe('다른 방은 보여요');
+    expect((await refusal(memberApp, 'chatRoom', group.groupId)).message).toBe(CHAT.notMember);
+  });
+
+  it('A withdrawn account is disconnected everywhere, with or without a token', async () => {
+    const host = await createUser();
+    const member = await createUser();
+    const group = await createGroup(host, [member]);
+    const phone = await signIn(ctx, member);
+    const laptop = await connect(member);
+    const phoneSocket = await connectWith(phone.token);
+    const memberSpa = await openAsSpa();
+    await join(memberSpa, group.groupId, member.userId);
+    const closed = [laptop, phoneSocket, memberSpa].map((c) => next<string>(c, 'disconnect'));
+
+    const res = await request(ctx.app).delete('/user/delete').set(authHeaders(phone));
+    expect(res.status).toBe(200);
+    expect(await Promise.all(closed)).toEqual(Array(3).fill('io server disconnect'));
+    expect(await refusedHandshake({ auth: { token: phone.token } })).toMatchObject({
+      message: AUTH.tokenInvalid,
+    });
+  });
+
+  it("Logging out closes that session's connections only, and its token no longer connects", async () => {
+    const host = await createUser();
+    const group = await createGroup(host);
+    const phone = await signIn(ctx, host);
+    const laptop = await signIn(ctx, host);
+    const phoneSocket = await connectWith(phone.token);
+    const laptopSocket = await connectWith(laptop.token);
+    await join(phoneSocket, group.groupId);
+    await join(laptopSocket, group.groupId);
+    const closed = next<string>(phoneSocket, 'disconnect');
+
+    const res = await request(ctx.app).delete('/user/logout').set(authHeaders(phone));
+    expect(res.status).toBe(200);
+    expect(await closed).toBe('io server disconnect');
+    expect(await refusedHandshake({ auth: { token: phone.token } })).toEqual({
+      message: AUTH.tokenInvalid,
+      data: { success: false, message: AUTH.tokenInvalid },
+    });
+    expect((await send(laptopSocket, host, group.groupId, '노트북은 그대로')).message).toBe(
+      '노트북은 그대로',
+    );
+  });
+
+  it('A connection is closed when its token expires, without waiting for its next event', async () => {
+    const host = await createUser();
+    const start = Date.now();
+    setClock(0, start);
+    const { token } = await signIn(ctx, host, 60);
+    const expiresAt = (jwt.decode(token) as { exp: number }).exp * 1000;
+    // Frozen 300 ms before the expiry on the server's clock.
+    setClock(expiresAt - 300 - start, start);
+    const client = await connectWith(token);
+    const told = next<ErrorPayload>(client, 'error');
+    const closed = next<string>(client, 'disconnect');
+    expect(await told).toEqual({
+      success: false,
+      message: AUTH.accessRenewed,
+      event: 'connection',
+    });
+    expect(await closed).toBe('io server disconnect');
+  });
+
+  it("A user's sixth connection ends the oldest one, which is told why", async () => {
+    const host = await createUser();
+    const group = await createGroup(host);
+    const five: Socket[] = [];
+    for (let i = 0; i < 5; i += 1) five.push(await connect(host));
+    const told = next<ErrorPayload>(five[0], 'error');
+    const closed = next<string>(five[0], 'disconnect');
+    const sixth = await connect(host);
+    expect(await told).toEqual({
+      success: false,
+      message: CHAT.tooManyConnections,
+      event: 'connection',
+    });
+    expect(await closed).toBe('io server disconnect');
+    // The others go on.
+    for (const client of [...five.slice(1), sixth]) await join(client, group.groupId);
+  });
+});
+
 describe('history', () => {
   it('Joining gives the latest 100 messages oldest first; older pages follow the cursor', async () => {
     const host = await createUser();
@@ -520,16 +761,42 @@ describe('message rules', () => {
     expect(await storedMessages(group.groupId)).toEqual([...burst, 'again']);
   });
 
-  it('The limit is per connection: another connection of the same user is not held back', async () => {
+  it('The limit is per user too: opening another connection does not reset it', async () => {
     const { host, group, client: first } = await hostInRoom();
-    setClock(0);
-    for (let i = 0; i < 10; i += 1) await send(first, host, group.groupId, `${i}`);
-    expect((await refusal(first, 'reqMessage', group.groupId, host.userId, 'x')).message).toBe(
-      CHAT.tooFast,
-    );
     const second = await connect(host);
     await join(second, group.groupId);
-    expect((await send(second, host, group.groupId, '다른 탭')).message).toBe('다른 탭');
+    const start = Date.now();
+    setClock(0, start);
+    for (let i = 0; i < 5; i += 1) await send(first, host, group.groupId, `첫 탭 ${i}`);
+    for (let i = 0; i < 5; i += 1) await send(second, host, group.groupId, `둘째 탭 ${i}`);
+    for (const client of [first, second, await connect(host)]) {
+      expect((await refusal(client, 'reqMessage', group.groupId, host.userId, 'x')).message).toBe(
+        CHAT.tooFast,
+      );
+    }
+    // Another user in the same room is not held back by it.
+    const member = await createUser();
+    await Applier.create({ groupId: group.groupId, userId: member.userId });
+    const memberSocket = await connect(member);
+    await join(memberSocket, group.groupId);
+    expect((await send(memberSocket, member, group.groupId, '나는 괜찮아')).message).toBe(
+      '나는 괜찮아',
+    );
+    setClock(1000, start);
+    expect((await send(second, host, group.groupId, '1초 뒤')).message).toBe('1초 뒤');
+    expect(await storedMessages(group.groupId)).toHaveLength(12);
+  });
+
+  it('Joins count per user as well', async () => {
+    const host = await createUser();
+    const group = await createGroup(host);
+    const [first, second] = [await connect(host), await connect(host)];
+    setClock(0);
+    for (let i = 0; i < 10; i += 1) {
+      await join(first, group.groupId);
+      await join(second, group.groupId);
+    }
+    expect((await refusal(second, 'chatRoom', group.groupId)).message).toBe(CHAT.tooManyRequests);
   });
 
   it('Joins and history pages are limited too', async () => {
@@ -564,7 +831,7 @@ describe('failures', () => {
   it('Closing the chat ends its connections', async () => {
     const served = await serve(ctx);
     const host = await createUser();
-    const client = await connect(host, served.url);
+    const client = await connect(host, served);
     const closed = next<string>(client, 'disconnect');
     await served.close();
     expect(await closed).toBe('transport close');
@@ -597,6 +864,7 @@ describe('scale-out with Redis', () => {
       ...ctx,
       config: { ...ctx.config, store: { ...ctx.config.store, redisUrl: redis.url } },
       store,
+      events: new DomainEventHub(ctx.logger),
     });
     instances.push(served);
     return served;
@@ -607,8 +875,8 @@ describe('scale-out with Redis', () => {
     const host = await createUser();
     const member = await createUser();
     const group = await createGroup(host, [member]);
-    const hostSocket = await connect(host, one.url);
-    const memberSocket = await connect(member, two.url);
+    const hostSocket = await connect(host, one);
+    const memberSocket = await connect(member, two);
     await join(hostSocket, group.groupId);
     await join(memberSocket, group.groupId);
 
@@ -619,5 +887,57 @@ describe('scale-out with Redis', () => {
     const backOnOne = next<ChatMessage>(hostSocket, 'chatMessage');
     await send(memberSocket, member, group.groupId, '잘 보여요');
     expect((await backOnOne).message).toBe('잘 보여요');
+  });
+
+  it('Leaving a run and logging out on one process reach the sockets on the other', async () => {
+    const [one, two] = [await instanceOnRedis(), await instanceOnRedis()];
+    const host = await createUser();
+    const member = await createUser();
+    const group = await createGroup(host, [member]);
+    const other = await createGroup(host, [member]);
+    const hostSocket = await connect(host, one);
+    const session = await signIn(two.context, member);
+    const memberSocket = await connectWith(session.token, two);
+    for (const groupId of [group.groupId, other.groupId]) {
+      await join(hostSocket, groupId);
+      await join(memberSocket, groupId);
+    }
+
+    // Handled by process one, whose events reach process two's sockets through Redis.
+    await toggleApplication(one.context, member.userId, group.groupId);
+    const heard = next<ChatMessage>(memberSocket, 'chatMessage');
+    await send(hostSocket, host, group.groupId, '취소한 사람은 못 봐요');
+    await send(hostSocket, host, other.groupId, '다른 방은 보여요');
+    expect((await heard).message).toBe('다른 방은 보여요');
+
+    const closed = next<string>(memberSocket, 'disconnect');
+    await logout(one.context, member.userId, session.sid);
+    expect(await closed).toBe('io server disconnect');
+  });
+});
+
+describe('chat settings', () => {
+  const load = (env: Record<string, string>) =>
+    loadConfig({ DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-chat-')), ...env });
+
+  it('Legacy clients are off unless enabled; five connections per user by default', () => {
+    expect(load({}).chat).toEqual({ legacyClients: false, maxSocketsPerUser: 5 });
+    expect(load({ CHAT_LEGACY_CLIENTS: 'true', CHAT_MAX_SOCKETS_PER_USER: '2' }).chat).toEqual({
+      legacyClients: true,
+      maxSocketsPerUser: 2,
+    });
+  });
+
+  it('Reports bad chat settings by name', () => {
+    let error: unknown;
+    try {
+      load({ CHAT_LEGACY_CLIENTS: 'maybe', CHAT_MAX_SOCKETS_PER_USER: '0' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('CHAT_LEGACY_CLIENTS');
+    expect(problems).toContain('CHAT_MAX_SOCKETS_PER_USER');
   });
 });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { AUTH } from '../src/auth/messages';
 import { loadConfig } from '../src/config';
 import { Group } from '../src/db/models';
 import { MESSAGES } from '../src/lib/error-handler';
@@ -89,8 +90,11 @@ it('Answers 503 where the key store is needed while Redis is down, serves the re
     return res.status === 200;
   });
 
-  // Sessions lived in the Redis that died, so the runner signs in again; then the very same
-  // requests go through on the same app.
+  // Sessions lived in the Redis that died: their access tokens no longer work either, so the
+  // users sign in again; then the very same requests go through on the same app.
+  const gone = await request(ctx.app).get('/user/auth').set(runner.headers);
+  expect(gone.status).toBe(401);
+  expect(gone.body).toEqual({ success: false, message: AUTH.tokenInvalid });
   const fresh = await signIn(ctx, runner.user, 60);
   ctx.now = () => later;
   const refreshed = await request(ctx.app).get('/user/auth').set(authHeaders(fresh));
@@ -98,12 +102,15 @@ it('Answers 503 where the key store is needed while Redis is down, serves the re
   expect(refreshed.status).toBe(401);
   expect(typeof refreshed.body.token).toBe('string');
 
-  const sent = await request(ctx.app).post('/user/message').set(runner.headers).send({ tel });
+  const sent = await request(ctx.app)
+    .post('/user/message')
+    .set(authHeaders(await signIn(ctx, runner.user)))
+    .send({ tel });
   expect(sent.status).toBe(200);
 
   const created = await postGroup(
     ctx,
-    host.headers,
+    authHeaders(await signIn(ctx, host.user)),
     createGroupRequestFields(day.at(3), { title }),
   );
   expect(created.status).toBe(201);

@@ -3,7 +3,7 @@ import { AppError, unauthorized } from '../lib/errors';
 import type { AppContext } from '../lib/context';
 import { User } from '../users/user.model';
 import { AUTH } from './messages';
-import { isSessionCurrent } from './sessions';
+import { isSessionCurrent, isSessionOpen } from './sessions';
 import { signAccessToken, verifyToken, type TokenClaims } from './tokens';
 
 /** The signed-in user, as the original exposed it to controllers. */
@@ -26,11 +26,15 @@ function bearer(header: string, messages: { malformed: string; notBearer: string
 }
 
 /**
- * The SPA's refresh protocol: the access token has expired, so if `reAuthorization` holds the
- * session's current refresh token, answer 401 with a new access token in `token`. The client
- * stores it and retries the request once.
+ * The refresh token in `reAuthorization`, checked: signature, kind, expiry, the session's current
+ * one, and its user still exists. With `expired` (the access token that ran out), it must also be
+ * of that token's user and session.
  */
-async function renewAccess(ctx: AppContext, req: Request, expired: TokenClaims): Promise<never> {
+async function currentRefresh(
+  ctx: AppContext,
+  req: Request,
+  expired: TokenClaims | null,
+): Promise<TokenClaims> {
   const header = req.headers.reauthorization;
   if (header === undefined) throw unauthorized(AUTH.refreshHeaderMissing);
   const refreshToken = bearer(String(header), {
@@ -41,19 +45,50 @@ async function renewAccess(ctx: AppContext, req: Request, expired: TokenClaims):
   if (result.status === 'expired') throw unauthorized(AUTH.refreshExpired);
   if (result.status === 'invalid') throw unauthorized(AUTH.refreshInvalid);
   const refresh = result.claims;
-  if (refresh.userId !== expired.userId || refresh.sid !== expired.sid) {
+  if (expired && (refresh.userId !== expired.userId || refresh.sid !== expired.sid)) {
     throw unauthorized(AUTH.refreshInvalid);
   }
   if (!(await isSessionCurrent(ctx, refresh))) throw unauthorized(AUTH.refreshUnknown);
   if ((await User.count({ where: { userId: refresh.userId } })) === 0) {
     throw unauthorized(AUTH.tokenInvalid);
   }
-  throw new AppError(401, AUTH.accessRenewed, {
+  return refresh;
+}
+
+/**
+ * The SPA's refresh protocol: 401 with a new access token in `token`. The client stores it and
+ * retries the request once.
+ */
+function renewed(ctx: AppContext, refresh: TokenClaims): AppError {
+  return new AppError(401, AUTH.accessRenewed, {
     succcss: false,
     message: AUTH.accessRenewed,
     reason: AUTH.accessRenewedReason,
     token: signAccessToken(ctx, refresh.userId, refresh.sid),
   });
+}
+
+/** The access token has expired: renewed if `reAuthorization` holds its session's refresh token. */
+async function renewAccess(ctx: AppContext, req: Request, expired: TokenClaims): Promise<never> {
+  throw renewed(ctx, await currentRefresh(ctx, req, expired));
+}
+
+/**
+ * No access token where a user is needed. After a renewal the SPA can lose the new one and send
+ * `Bearer undefined` with a valid refresh token: that is answered like an expired access token,
+ * so the client recovers instead of signing out. Without a valid refresh token the answer stays
+ * the one for a missing or bad access token (`message`).
+ */
+async function renewWithoutAccess(ctx: AppContext, req: Request, message: string): Promise<never> {
+  let refresh: TokenClaims;
+  try {
+    refresh = await currentRefresh(ctx, req, null);
+  } catch (err) {
+    // A key store or database failure stays a 503: it says nothing about the tokens.
+    if (err instanceof AppError && err.status === 401) throw unauthorized(message);
+    throw err;
+  }
+  throw renewed(ctx, refresh);
 }
 
 async function authenticate(
@@ -64,28 +99,36 @@ async function authenticate(
   const header = req.headers.authorization;
   if (header === undefined) {
     if (optional) return null;
-    throw unauthorized(AUTH.headerMissing);
+    return renewWithoutAccess(ctx, req, AUTH.headerMissing);
   }
   const token = bearer(header, { malformed: AUTH.headerMalformed, notBearer: AUTH.notBearer });
-  // What the SPA sends when it has no access token cookie.
-  if (optional && token === 'undefined') return null;
+  // `undefined` is what the SPA sends when it has no access token cookie.
+  if (token === 'undefined') {
+    if (optional) return null;
+    return renewWithoutAccess(ctx, req, AUTH.tokenInvalid);
+  }
 
   const result = verifyToken(ctx, token, 'access');
   if (result.status === 'invalid') throw unauthorized(AUTH.tokenInvalid);
   if (result.status === 'expired') return renewAccess(ctx, req, result.claims);
 
-  const user = await User.findByPk(result.claims.userId, {
-    attributes: ['userId', 'nickname', 'profileUrl', 'agreeSMS', 'likeLocation'],
-    raw: true,
-  });
-  if (!user) throw unauthorized(AUTH.tokenInvalid);
+  const { userId, sid } = result.claims;
+  // Side by side: the session check (logout and withdrawal end it) adds no latency of its own.
+  const [user, open] = await Promise.all([
+    User.findByPk(userId, {
+      attributes: ['userId', 'nickname', 'profileUrl', 'agreeSMS', 'likeLocation'],
+      raw: true,
+    }),
+    isSessionOpen(ctx, userId, sid),
+  ]);
+  if (!user || !open) throw unauthorized(AUTH.tokenInvalid);
   return {
     userId: user.userId,
     nickname: user.nickname,
     profileUrl: user.profileUrl,
     agreeSMS: Boolean(user.agreeSMS),
     firstLogin: !user.likeLocation,
-    sid: result.claims.sid,
+    sid,
   };
 }
 

@@ -81,6 +81,34 @@ export async function isSessionCurrent(
   return stored !== null && claims.jti !== undefined && stored === claims.jti;
 }
 
+/** Stores whose last session check failed: the warning is logged once per outage. */
+const unreachable = new WeakSet<object>();
+
+/**
+ * True while the login session exists (logout and withdrawal delete it, so the access tokens
+ * of that session stop working at once). While the key store does not answer, true: requests
+ * with a valid access token go on during an outage, as they did before sessions were checked.
+ */
+export async function isSessionOpen(
+  ctx: Pick<AppContext, 'store' | 'logger'>,
+  userId: string,
+  sid: string,
+): Promise<boolean> {
+  try {
+    const open = (await ctx.store.get(sessionKey(userId, sid))) !== null;
+    if (unreachable.delete(ctx.store)) ctx.logger.info('session checks: key store answers again');
+    return open;
+  } catch (err) {
+    if (!unreachable.has(ctx.store)) {
+      unreachable.add(ctx.store);
+      ctx.logger.warn('session checks skipped while the key store is unavailable', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+    return true;
+  }
+}
+
 /** Ends one session (logout): its refresh token stops working. */
 export async function endSession(ctx: Pick<AppContext, 'store'>, userId: string, sid: string) {
   await ctx.store.del(sessionKey(userId, sid));

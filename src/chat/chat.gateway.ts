@@ -2,6 +2,7 @@ import type http from 'node:http';
 import { BaseError, ConnectionError } from 'sequelize';
 import { Server, type ExtendedError, type Socket } from 'socket.io';
 import { AUTH } from '../auth/messages';
+import { isSessionOpen } from '../auth/sessions';
 import { verifyToken } from '../auth/tokens';
 import type { AppContext } from '../lib/context';
 import { AppError, forbidden, unauthorized } from '../lib/errors';
@@ -9,17 +10,23 @@ import { MESSAGES } from '../lib/error-handler';
 import { createRoomAdapter } from './chat.adapter';
 import type { ChatMessage } from './chat.mapper';
 import { assertUser, enterRoom, postMessage, readHistory, type HistoryPage } from './chat.service';
-import { parseCursor, parseGroupId, parseMessage } from './chat.validators';
+import { parseCursor, parseGroupId, parseMessage, parseUserId } from './chat.validators';
 import { CHAT } from './messages';
-import { TokenBucket } from './rate-limit';
+import { KeyedTokenBuckets, TokenBucket } from './rate-limit';
 
 /**
  * Group chat over socket.io, on the API's own HTTP server and CORS origins, with the SPA's events
  * (`chatRoom`, `reqMessage` → `chatList`, `chatMessage`) and `chatHistory` for older pages.
  *
- * Unlike the original, nothing is anonymous: the handshake must carry an access token, the user
- * it names is the only identity used, and every event checks that this user has applied to the
- * group. Every refusal or failure is an `error` event with a Korean message.
+ * The handshake carries an access token and the user it names is the only identity used. With
+ * `CHAT_LEGACY_CLIENTS` a client without a token (the published SPA) is let in too and acts as
+ * the userId each of its events names. Either way every event checks that this user has applied
+ * to the group. Every refusal or failure is an `error` event with a Korean message.
+ *
+ * A socket is in these rooms: `group:<groupId>` (the broadcasts), one per group and user it
+ * joined as (so a cancellation takes exactly those sockets out), `user:<userId>` (withdrawal,
+ * the per-user connection cap) and, with a token, `session:<sid>` (logout). Acting on rooms
+ * through the adapter reaches the sockets on every process.
  */
 
 /** Client events take whatever the client sends; the validators narrow it. */
@@ -28,7 +35,7 @@ type ClientEvents = Record<'chatRoom' | 'reqMessage' | 'chatHistory', (...args: 
 export interface ErrorPayload {
   success: false;
   message: string;
-  /** The client event that was refused. */
+  /** The client event that was refused, or `connection` when the server ends the connection. */
   event: string;
 }
 
@@ -40,17 +47,23 @@ interface ServerEvents {
 }
 
 interface SocketData {
-  userId: string;
-  /** When the handshake's access token expires (ms): later events are refused. */
-  expiresAt: number;
+  /**
+   * The access token's user and session, and when the token expires (ms). Null for a legacy
+   * client (no token), which names its user in each event.
+   */
+  token: { userId: string; sid: string; expiresAt: number } | null;
+  /** Connection order (ms, then a count within the process), to find a user's oldest. */
+  connectedAt: number;
+  seq: number;
 }
 
 type ChatSocket = Socket<ClientEvents, ServerEvents, Record<string, never>, SocketData>;
 type ChatServer = Server<ClientEvents, ServerEvents, Record<string, never>, SocketData>;
 
 /**
- * Per connection and per 10 seconds, in bursts or spread out: 10 messages, and 20 reads (joins
- * and history pages), each of which is a database query.
+ * Per 10 seconds, in bursts or spread out: 10 messages, and 20 reads (joins and history pages),
+ * each of which is a database query. Counted per connection and per user (all of the user's
+ * connections in this process together).
  */
 const RATE_WINDOW_MS = 10_000;
 const MESSAGE_RATE = 10;
@@ -58,17 +71,27 @@ const READ_RATE = 20;
 /** Socket.io's default is 1 MB; a chat packet is at most a few kilobytes. */
 const MAX_PACKET_BYTES = 64 * 1024;
 
-const roomOf = (groupId: string) => `group:${groupId}`;
+const groupRoom = (groupId: string) => `group:${groupId}`;
+const memberRoom = (groupId: string, userId: string) =>
+  `member:${JSON.stringify([groupId, userId])}`;
+const userRoom = (userId: string) => `user:${userId}`;
+const sessionRoom = (sid: string) => `session:${sid}`;
 
-/** `auth.token` (browsers cannot set headers on a websocket), else `Authorization: Bearer`. */
-function handshakeToken(handshake: ChatSocket['handshake']): string {
+/** Handshakes seen by this process: orders connections made within the same millisecond. */
+let handshakes = 0;
+
+/**
+ * `auth.token` (browsers cannot set headers on a websocket), else `Authorization: Bearer`; null
+ * when the client presents neither.
+ */
+function handshakeToken(handshake: ChatSocket['handshake']): string | null {
   const auth = handshake.auth as { token?: unknown };
   if (auth.token !== undefined) {
     if (typeof auth.token !== 'string') throw unauthorized(AUTH.tokenInvalid);
     return auth.token;
   }
   const header = handshake.headers.authorization;
-  if (header === undefined) throw unauthorized(AUTH.headerMissing);
+  if (header === undefined) return null;
   const parts = header.split(' ');
   if (parts.length !== 2) throw unauthorized(AUTH.headerMalformed);
   if (parts[0] !== 'Bearer') throw unauthorized(AUTH.notBearer);
@@ -76,12 +99,21 @@ function handshakeToken(handshake: ChatSocket['handshake']): string {
 }
 
 async function authenticate(ctx: AppContext, socket: ChatSocket): Promise<SocketData> {
-  const result = verifyToken(ctx, handshakeToken(socket.handshake), 'access');
+  const token = handshakeToken(socket.handshake);
+  handshakes += 1;
+  const order = { connectedAt: Date.now(), seq: handshakes };
+  if (token === null) {
+    if (!ctx.config.chat.legacyClients) throw unauthorized(AUTH.headerMissing);
+    return { token: null, ...order };
+  }
+  const result = verifyToken(ctx, token, 'access');
   if (result.status === 'invalid') throw unauthorized(AUTH.tokenInvalid);
   // No refresh protocol on a socket: the client renews through the API and connects again.
   if (result.status === 'expired') throw unauthorized(AUTH.accessRenewed);
-  await assertUser(result.claims.userId);
-  return { userId: result.claims.userId, expiresAt: result.claims.exp * 1000 };
+  const { userId, sid, exp } = result.claims;
+  const [, open] = await Promise.all([assertUser(userId), isSessionOpen(ctx, userId, sid)]);
+  if (!open) throw unauthorized(AUTH.tokenInvalid);
+  return { token: { userId, sid, expiresAt: exp * 1000 }, ...order };
 }
 
 /** The client-safe message of a failure; unexpected ones are logged, never sent. */
@@ -102,15 +134,26 @@ function describe(ctx: AppContext, err: unknown, event: string): string {
   return MESSAGES.internal;
 }
 
-/** The SPA sends its stored userId along; it may only name the signed-in user. */
-function checkClaimedUser(claimed: unknown, userId: string) {
-  if (claimed !== undefined && claimed !== null && claimed !== userId) {
+/**
+ * The user an event acts as. With a token, the token's: the userId the SPA sends along may only
+ * name that user. Without one (legacy mode), the userId the event names.
+ */
+function actingUser(socket: ChatSocket, claimed: unknown): string {
+  const { token } = socket.data;
+  if (token === null) return parseUserId(claimed);
+  if (claimed !== undefined && claimed !== null && claimed !== token.userId) {
     throw forbidden(CHAT.wrongUser);
   }
+  return token.userId;
 }
 
-function registerHandlers(ctx: AppContext, io: ChatServer, socket: ChatSocket) {
-  const { userId } = socket.data;
+interface UserLimits {
+  message: KeyedTokenBuckets;
+  read: KeyedTokenBuckets;
+}
+
+function registerHandlers(ctx: AppContext, io: ChatServer, socket: ChatSocket, users: UserLimits) {
+  const { token } = socket.data;
   const started = ctx.now().getTime();
   const buckets = {
     message: new TokenBucket(MESSAGE_RATE, RATE_WINDOW_MS, started),
@@ -119,46 +162,76 @@ function registerHandlers(ctx: AppContext, io: ChatServer, socket: ChatSocket) {
   const refuse = (event: string, message: string) => {
     socket.emit('error', { success: false, message, event });
   };
+  const expire = (event: string) => {
+    refuse(event, AUTH.accessRenewed);
+    socket.disconnect(true);
+  };
+  if (token) {
+    void socket.join([userRoom(token.userId), sessionRoom(token.sid)]);
+    // The connection ends when its token does, whether or not the client sends anything.
+    // (A token lives at most 7 days, well within a timer's range.)
+    const timer = setTimeout(
+      () => expire('connection'),
+      Math.max(0, token.expiresAt - ctx.now().getTime()),
+    );
+    socket.once('disconnect', () => clearTimeout(timer));
+  }
   // One event at a time per connection: a sender's messages are stored and broadcast in the
   // order they were sent, and one client holds at most one database query at a time.
   let queue = Promise.resolve();
 
-  /** Every handler runs here: a refusal, a thrown error or a database failure is an `error` event. */
+  /**
+   * Every handler runs here: a refusal, a thrown error or a database failure is an `error`
+   * event. `claimedAt` is the position of the userId the client sends along.
+   */
   const handle = (
     event: keyof ClientEvents,
-    limit: { bucket: TokenBucket; message: string },
-    handler: (...args: unknown[]) => Promise<void>,
+    limit: { bucket: TokenBucket; perUser: KeyedTokenBuckets; message: string },
+    claimedAt: number,
+    handler: (userId: string, args: unknown[]) => Promise<void>,
   ) => {
     socket.on(event, (...args: unknown[]) => {
       const now = ctx.now().getTime();
-      // The connection outlives its token: once the token has expired, the client must renew it
-      // and connect again rather than keep using the room.
-      if (now >= socket.data.expiresAt) {
-        refuse(event, AUTH.accessRenewed);
-        socket.disconnect(true);
+      // Also checked here: the timer may run late, and the test clock does not move it.
+      if (token && now >= token.expiresAt) {
+        expire(event);
+        return;
+      }
+      let userId: string;
+      try {
+        userId = actingUser(socket, args[claimedAt]);
+      } catch (err) {
+        refuse(event, describe(ctx, err, event));
         return;
       }
       // Counted on arrival, before the queue, so a slow database does not widen the limit.
-      if (!limit.bucket.take(now)) {
+      if (!limit.bucket.take(now) || !limit.perUser.take(userId, now)) {
         refuse(event, limit.message);
         return;
       }
       queue = queue
-        .then(() => handler(...args))
+        .then(() => handler(userId, args))
         .catch((err: unknown) => refuse(event, describe(ctx, err, event)));
     });
   };
-  const reads = { bucket: buckets.read, message: CHAT.tooManyRequests };
+  const reads = { bucket: buckets.read, perUser: users.read, message: CHAT.tooManyRequests };
 
-  handle('chatRoom', reads, async (groupArg, userArg) => {
+  handle('chatRoom', reads, 1, async (userId, [groupArg]) => {
     const groupId = parseGroupId(groupArg);
-    checkClaimedUser(userArg, userId);
-    const page = await enterRoom(groupId, userId, () => socket.join(roomOf(groupId)));
+    const rooms = [groupRoom(groupId), memberRoom(groupId, userId)];
+    const page = await enterRoom(groupId, userId, {
+      // A legacy client joins its user's room too, so withdrawal reaches it.
+      join: () => socket.join(token ? rooms : [...rooms, userRoom(userId)]),
+      leave: () => {
+        for (const room of rooms) void socket.leave(room);
+      },
+    });
     // To this socket only: the original sent it to the whole room, replacing everyone's list.
     socket.emit('chatList', page.messages);
   });
 
-  handle('chatHistory', reads, async (groupArg, cursorArg) => {
+  // A legacy client names its user after the cursor: `(groupId, cursor, userId)`.
+  handle('chatHistory', reads, 2, async (userId, [groupArg, cursorArg]) => {
     const groupId = parseGroupId(groupArg);
     const page = await readHistory(groupId, userId, parseCursor(cursorArg));
     socket.emit('chatHistory', { groupId, ...page });
@@ -166,14 +239,35 @@ function registerHandlers(ctx: AppContext, io: ChatServer, socket: ChatSocket) {
 
   handle(
     'reqMessage',
-    { bucket: buckets.message, message: CHAT.tooFast },
-    async (groupArg, userArg, messageArg) => {
+    { bucket: buckets.message, perUser: users.message, message: CHAT.tooFast },
+    1,
+    async (userId, [groupArg, , messageArg]) => {
       const groupId = parseGroupId(groupArg);
-      checkClaimedUser(userArg, userId);
       const saved = await postMessage(ctx, groupId, userId, parseMessage(messageArg));
-      io.to(roomOf(groupId)).emit('chatMessage', saved);
+      io.to(groupRoom(groupId)).emit('chatMessage', saved);
     },
   );
+}
+
+/**
+ * At most `CHAT_MAX_SOCKETS_PER_USER` token connections per user, over every process (the
+ * adapter asks them all): a new connection ends the oldest ones, which are told why. Legacy
+ * connections are not counted (they prove no identity, so counting them would let anyone end
+ * a member's connections).
+ */
+async function endOldestConnections(ctx: AppContext, io: ChatServer, socket: ChatSocket) {
+  const { token } = socket.data;
+  if (!token) return;
+  const sockets = (await io.in(userRoom(token.userId)).fetchSockets()).filter(
+    (other) => other.data.token?.userId === token.userId,
+  );
+  const excess = sockets.length - ctx.config.chat.maxSocketsPerUser;
+  if (excess <= 0) return;
+  sockets.sort((a, b) => a.data.connectedAt - b.data.connectedAt || a.data.seq - b.data.seq);
+  for (const old of sockets.slice(0, excess)) {
+    old.emit('error', { success: false, message: CHAT.tooManyConnections, event: 'connection' });
+    old.disconnect(true);
+  }
 }
 
 /**
@@ -214,10 +308,52 @@ export async function attachChat(
       },
     );
   });
-  io.on('connection', (socket) => registerHandlers(ctx, io, socket));
+  const started = ctx.now().getTime();
+  const users: UserLimits = {
+    message: new KeyedTokenBuckets(MESSAGE_RATE, RATE_WINDOW_MS, started),
+    read: new KeyedTokenBuckets(READ_RATE, RATE_WINDOW_MS, started),
+  };
+  // Cap checks still waiting for the other processes' answers: closing waits for them, since
+  // the adapter cannot publish on closed connections.
+  const capChecks = new Set<Promise<void>>();
+  io.on('connection', (socket) => {
+    registerHandlers(ctx, io, socket, users);
+    const check = endOldestConnections(ctx, io, socket).catch((err: unknown) => {
+      // Another process did not answer in time: the cap waits for the next connection.
+      ctx.logger.warn('chat: connection cap not applied', {
+        error: err instanceof Error ? err.message : String(err),
+      });
+    });
+    capChecks.add(check);
+    void check.finally(() => capChecks.delete(check));
+  });
+
+  /**
+   * Applied here at once, then (with Redis) on every other process: through the adapter alone
+   * it would reach this process only after a round trip through Redis, and a message sent in
+   * between would still be delivered.
+   */
+  const everywhere = (room: string, act: (target: ReturnType<ChatServer['in']>) => void) => {
+    act(io.local.in(room));
+    if (adapter.factory) act(io.in(room));
+  };
+  const unsubscribe = ctx.events.subscribe({
+    userLeftGroup(groupId, userId) {
+      const member = memberRoom(groupId, userId);
+      everywhere(member, (target) => target.socketsLeave([groupRoom(groupId), member]));
+    },
+    userWithdrawn(userId) {
+      everywhere(userRoom(userId), (target) => target.disconnectSockets(true));
+    },
+    sessionEnded(_userId, sid) {
+      everywhere(sessionRoom(sid), (target) => target.disconnectSockets(true));
+    },
+  });
 
   return async () => {
+    unsubscribe();
     io.engine.close();
+    await Promise.all(capChecks);
     await adapter.close();
   };
 }

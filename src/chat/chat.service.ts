@@ -17,9 +17,12 @@ export interface HistoryPage {
 }
 
 /** Only the group's applicants (the host applies on creating the group) may use its chat. */
+async function isMember(groupId: string, userId: string): Promise<boolean> {
+  return (await Applier.count({ where: { groupId, userId } })) > 0;
+}
+
 async function assertMember(groupId: string, userId: string): Promise<void> {
-  const count = await Applier.count({ where: { groupId, userId } });
-  if (count === 0) throw forbidden(CHAT.notMember);
+  if (!(await isMember(groupId, userId))) throw forbidden(CHAT.notMember);
 }
 
 /**
@@ -40,18 +43,29 @@ async function readPage(groupId: string, before: number | null): Promise<History
   };
 }
 
+export interface Room {
+  join(): Promise<void> | void;
+  leave(): Promise<void> | void;
+}
+
 /**
  * Lets a member into the group's room, then reads the latest page. Joining before reading means
- * a message sent in between is either in the page or arrives live: never lost.
+ * a message sent in between is either in the page or arrives live: never lost. Membership is
+ * checked again once in the room (beside the read): a cancellation committed between the first
+ * check and the join announced itself before there was anything to leave, so it is caught here.
  */
-export async function enterRoom(
-  groupId: string,
-  userId: string,
-  join: () => Promise<void> | void,
-): Promise<HistoryPage> {
+export async function enterRoom(groupId: string, userId: string, room: Room): Promise<HistoryPage> {
   await assertMember(groupId, userId);
-  await join();
-  return readPage(groupId, null);
+  await room.join();
+  const [stillMember, page] = await Promise.all([
+    isMember(groupId, userId),
+    readPage(groupId, null),
+  ]);
+  if (!stillMember) {
+    await room.leave();
+    throw forbidden(CHAT.notMember);
+  }
+  return page;
 }
 
 /** An older page for a member. */

@@ -1,4 +1,4 @@
-import { badRequest } from '../lib/errors';
+import { badRequest, forbidden } from '../lib/errors';
 import { CHAT, MESSAGE_MAX_LENGTH } from './messages';
 
 /**
@@ -7,10 +7,20 @@ import { CHAT, MESSAGE_MAX_LENGTH } from './messages';
  */
 
 const GROUP_ID_MAX_LENGTH = 150;
+/** `Users.userId` is a VARCHAR(150). */
+const USER_ID_MAX_LENGTH = 150;
 
 export function parseGroupId(value: unknown): string {
   if (typeof value !== 'string' || value === '' || value.length > GROUP_ID_MAX_LENGTH) {
     throw badRequest(CHAT.badGroup);
+  }
+  return value;
+}
+
+/** The userId a client without a token names in an event (legacy mode). */
+export function parseUserId(value: unknown): string {
+  if (typeof value !== 'string' || value === '' || value.length > USER_ID_MAX_LENGTH) {
+    throw forbidden(CHAT.wrongUser);
   }
   return value;
 }

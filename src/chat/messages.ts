@@ -9,6 +9,8 @@ export const CHAT = {
   messageTooLong: '메시지는 500자 이하로 입력해주세요.',
   tooFast: '메시지를 너무 자주 보내고 있습니다. 잠시 후 다시 시도해주세요.',
   tooManyRequests: '요청이 너무 많습니다. 잠시 후 다시 시도해주세요.',
+  /** Sent to a user's oldest connection when a new one goes over the per-user limit. */
+  tooManyConnections: '채팅 연결이 너무 많아 가장 오래된 연결을 종료합니다.',
 } as const;
 
 /** Characters (an emoji is one), as MySQL counts them for `Chats.message` VARCHAR(500). */

@@ -15,14 +15,15 @@ export interface ApplyResult {
  * `POST /group/:groupId/apply`: applies, or cancels an application (a toggle). Capacity counts
  * the host. The group's row is locked for the whole check-and-write, so concurrent applicants
  * queue and the seat count holds (MySQL: SELECT … FOR UPDATE; SQLite: writers are serial);
- * the unique (groupId, userId) key stops a double application in any case.
+ * the unique (groupId, userId) key stops a double application in any case. A cancellation
+ * takes the user out of the group's chat room.
  */
 export async function toggleApplication(
   ctx: AppContext,
   userId: string,
   groupId: string,
 ): Promise<ApplyResult> {
-  return ctx.sequelize.transaction(async (transaction) => {
+  const result = await ctx.sequelize.transaction(async (transaction) => {
     const group = await lockGroup(groupId, transaction, [
       'groupId',
       'userId',
@@ -57,4 +58,7 @@ export async function toggleApplication(
     await Applier.create({ groupId, userId }, { transaction });
     return { message: GROUP.applied, data: { applyPeople: applyPeople + 1, applyState: true } };
   });
+  // Committed: a cancelled applicant no longer hears the group's chat.
+  if (!result.data.applyState) ctx.events.userLeftGroup(groupId, userId);
+  return result;
 }

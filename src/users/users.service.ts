@@ -6,8 +6,10 @@ import { forgetCourseActivityOf } from '../courses/stats';
 import { normalizeNickname } from './nickname';
 import { nicknameIs } from './users.queries';
 
+/** Ends this session: its refresh and access tokens stop working, its chat connections close. */
 export async function logout(ctx: AppContext, userId: string, sid: string): Promise<void> {
   await endSession(ctx, userId, sid);
+  ctx.events.sessionEnded(userId, sid);
 }
 
 /** The avatar of users whose provider gave none (served from the app's own assets). */
@@ -57,8 +59,9 @@ function hasBadgesTable(ctx: AppContext): Promise<boolean> {
  * Withdrawal: the user row goes, and the schema's cascades take everything that was theirs —
  * their group runs (with the applications, comments and chat on them), applications, courses
  * (with their bookmarks, ratings and comments), comments, replies, bookmarks, ratings and
- * notifications. Chat messages stay as the snapshots they are. Every session is revoked and
- * every image they uploaded is deleted once the rows are gone.
+ * notifications. Chat messages stay as the snapshots they are. Every session is revoked (with
+ * its access tokens and chat connections) and every image they uploaded is deleted once the rows
+ * are gone.
  */
 export async function withdraw(ctx: AppContext, userId: string): Promise<void> {
   const badges = await hasBadgesTable(ctx);
@@ -92,6 +95,8 @@ export async function withdraw(ctx: AppContext, userId: string): Promise<void> {
       course: courses.flatMap((c) => [c.courseImageUrl1, c.courseImageUrl2, c.courseImageUrl3]),
     };
   });
+  // The account is gone: its chat connections close whatever happens next.
+  ctx.events.userWithdrawn(userId);
   await revokeAllSessions(ctx, userId);
   if (images) {
     await ctx.images.removeProfileByUrl(images.profileUrl);

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Express } from 'express';
 import { loadConfig, type Config } from '../../src/config';
 import { bootstrap, type Runtime } from '../../src/bootstrap';
+import type { AppContext } from '../../src/lib/context';
 import { createApp } from '../../src/app';
 import { startSession, type SessionTokens } from '../../src/auth/tokens';
 import { User } from '../../src/db/models';
@@ -33,7 +34,7 @@ export async function createUser(attrs: Partial<User> = {}): Promise<User> {
 }
 
 export async function signIn(
-  ctx: Runtime,
+  ctx: Pick<AppContext, 'config' | 'store' | 'now'>,
   user: User,
   accessTtlSeconds?: number,
 ): Promise<SessionTokens> {
