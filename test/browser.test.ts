@@ -17,6 +17,10 @@ import {
   type TestContext,
 } from './support/context';
 import { png } from './support/images';
+import type { ChatMessage } from '../src/chat/chat.mapper';
+import { Chat, type User } from '../src/db/models';
+import { apply, insertGroup } from './groups.helpers';
+import { REPO_ROOT } from './support/test-env';
 
 /**
  * The SPA's view of the server, in a real browser: Debian's Chromium loads a page from another
@@ -319,6 +323,103 @@ describe('the SPA in a real browser, on another origin', () => {
       for (const image of shown) expect(image.width).toBeGreaterThan(0);
     } finally {
       await close();
+    }
+  });
+});
+
+/**
+ * The SPA's chat page (`shared/Socket.js`, `pages/Chat.js`), as plain browser JavaScript: it
+ * connects with no credentials, names its user in `chatRoom` and `reqMessage`, and keeps the
+ * messages it is shown, as the page's state would.
+ */
+const CHAT_SCRIPT = `
+window.chat = {
+  open(api, groupId, userId) {
+    const socket = io.connect(api);
+    const state = { socket, messages: [] };
+    window.chatState = state;
+    socket.on('chatMessage', (message) => state.messages.push(message));
+    return new Promise((resolve, reject) => {
+      const refused = (error) => reject(new Error(JSON.stringify(error.message ?? error)));
+      socket.on('connect_error', refused);
+      socket.on('error', refused);
+      setTimeout(() => reject(new Error('no chatList within 5 s')), 5000);
+      socket.on('chatList', resolve);
+      socket.on('connect', () => socket.emit('chatRoom', groupId, userId));
+    });
+  },
+  send(groupId, userId, message) {
+    chatState.socket.emit('reqMessage', groupId, userId, message);
+  },
+  received(count) {
+    return new Promise((resolve, reject) => {
+      const deadline = Date.now() + 5000;
+      const check = () => {
+        if (chatState.messages.length >= count) resolve(chatState.messages);
+        else if (Date.now() > deadline) reject(new Error('no chatMessage within 5 s'));
+        else setTimeout(check, 20);
+      };
+      check();
+    });
+  },
+};
+`;
+
+describe('the SPA chat in a real browser, with CHAT_LEGACY_CLIENTS', () => {
+  let legacy: Api;
+  beforeAll(async () => {
+    legacy = await startApi((base) => ({ chat: { ...base.chat, legacyClients: true } }));
+  });
+  afterAll(async () => {
+    await legacy?.close();
+  });
+
+  /** The chat page of `user` for `groupId`, with its history shown. */
+  async function chatPage(groupId: string, user: User) {
+    const visited = await visit();
+    await visited.page.addScriptTag({
+      path: path.join(REPO_ROOT, 'node_modules/socket.io-client/dist/socket.io.min.js'),
+    });
+    await visited.page.addScriptTag({ content: CHAT_SCRIPT });
+    const list = (await visited.page.evaluate(
+      `chat.open(${JSON.stringify(legacy.url)}, ${JSON.stringify(groupId)}, ${JSON.stringify(user.userId)})`,
+    )) as ChatMessage[];
+    return { ...visited, list };
+  }
+
+  it("shows a run's history and live messages to its members", async () => {
+    const host = await createUser();
+    const runner = await createUser();
+    const group = await insertGroup(host);
+    await apply(group.groupId, runner);
+    await Chat.create({
+      groupId: group.groupId,
+      userId: host.userId,
+      nickname: host.nickname,
+      profileUrl: host.profileUrl,
+      message: '내일 7시에 봬요',
+    });
+
+    const hostPage = await chatPage(group.groupId, host);
+    const runnerPage = await chatPage(group.groupId, runner);
+    try {
+      expect(runnerPage.list.map((m) => m.message)).toEqual(['내일 7시에 봬요']);
+      await runnerPage.page.evaluate(
+        `chat.send(${JSON.stringify(group.groupId)}, ${JSON.stringify(runner.userId)}, '저도 갈게요!')`,
+      );
+      for (const { page } of [hostPage, runnerPage]) {
+        const [message] = (await page.evaluate('chat.received(1)')) as ChatMessage[];
+        expect(message).toMatchObject({
+          userId: runner.userId,
+          nickname: runner.nickname,
+          message: '저도 갈게요!',
+        });
+      }
+      expect(hostPage.problems).toEqual([]);
+      expect(runnerPage.problems).toEqual([]);
+    } finally {
+      await hostPage.close();
+      await runnerPage.close();
     }
   });
 });
