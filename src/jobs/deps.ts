@@ -16,7 +16,10 @@ export interface WorkerDeps {
   phones: PhoneCipher;
 }
 
-/** Where a job stops early when the process is asked to: between batches, never inside one. */
+/**
+ * Where a job stops early when the process is asked to: between batches (texts: between two
+ * sends), never inside one.
+ */
 export interface JobOptions {
   now: Date;
   signal?: AbortSignal;
