@@ -41,7 +41,8 @@ async function main() {
       process.exit(1);
     }, config.http.shutdownTimeoutMs);
     force.unref();
-    // The running job sees the stop between two batches; nothing is cut off mid-batch.
+    // The running job sees the stop between two batches (texts: between two sends of a lane);
+    // nothing is cut off mid-batch, and a text in flight is finished and recorded.
     await scheduler.stop().catch(() => undefined);
     await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
     await runtime.close();

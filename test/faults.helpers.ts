@@ -1,4 +1,10 @@
+import type { Config } from '../src/config';
+import type { AppContext } from '../src/lib/context';
+import { profileImageUrl } from '../src/uploads';
+import { objectPaths, type ImageKind } from '../src/uploads/urls';
+import { createCourse, createGroup } from './comments.fixtures';
 import { createFields } from './groups.helpers';
+import { createUser } from './support/context';
 
 /** Polls `probe` until it yields something truthy; fails with `what` after `ms`. */
 export async function until<T>(
@@ -23,4 +29,48 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: 
   const started = Date.now();
   const value = await work();
   return { value, ms: Date.now() - started };
+}
+
+/** A stand-in image (original and both variants) stored through the app's storage; its key. */
+export async function storedImage(ctx: Pick<AppContext, 'images'>, kind: ImageKind) {
+  const [key] = await ctx.images.store(
+    [
+      {
+        original: Buffer.from(`original ${kind}`),
+        variants: { w_384: Buffer.from('w_384'), w_758: Buffer.from('w_758') },
+        contentType: 'image/webp',
+        width: 1,
+        height: 1,
+      },
+    ],
+    kind,
+  );
+  return key;
+}
+
+/**
+ * A user who uploaded a profile picture, two thumbnails of a run and a photo of a course, with
+ * every storage path (originals and variants) of those images. `config` holds the image settings
+ * `ctx.images` was built with (the profile URL starts with their IMAGE_BASE_URL).
+ */
+export async function userWithUploads(
+  ctx: Pick<AppContext, 'images'>,
+  config: Pick<Config, 'images'>,
+) {
+  const profileKey = await storedImage(ctx, 'profile');
+  const user = await createUser({ profileUrl: profileImageUrl(config, profileKey) });
+  const [thumb1, thumb2, photo] = [
+    await storedImage(ctx, 'group'),
+    await storedImage(ctx, 'group'),
+    await storedImage(ctx, 'course'),
+  ];
+  const group = await createGroup(user, { thumbnailUrl1: thumb1, thumbnailUrl2: thumb2 });
+  const course = await createCourse(user, { courseImageUrl1: photo });
+  const paths = [
+    ...objectPaths('profile', profileKey),
+    ...objectPaths('group', thumb1),
+    ...objectPaths('group', thumb2),
+    ...objectPaths('course', photo),
+  ];
+  return { user, group, course, paths };
 }

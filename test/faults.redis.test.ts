@@ -1,9 +1,13 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { AUTH } from '../src/auth/messages';
 import { loadConfig } from '../src/config';
-import { Group } from '../src/db/models';
+import { Course, Group, User } from '../src/db/models';
 import { MESSAGES } from '../src/lib/error-handler';
-import { createGroupRequestFields, until } from './faults.helpers';
+import { ImageRemoval } from '../src/uploads/image-removal.model';
+import { createGroupRequestFields, until, userWithUploads } from './faults.helpers';
 import { GUEST, insertGroup, member, postGroup, testCalendar } from './groups.helpers';
 import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
 import { PrivateRedis } from './support/redis-server';
@@ -18,16 +22,27 @@ jest.setTimeout(60_000);
 
 let redis: PrivateRedis;
 let ctx: TestContext;
+const localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-faults-redis-'));
 
 beforeAll(async () => {
   redis = await PrivateRedis.start();
   const config = loadConfig(process.env);
-  ctx = await createTestContext({ store: { ...config.store, redisUrl: redis.url } });
+  ctx = await createTestContext({
+    store: { ...config.store, redisUrl: redis.url },
+    images: { ...config.images, localDir, s3: null },
+  });
 });
 afterAll(async () => {
   await ctx?.close();
   await redis?.stop();
+  fs.rmSync(localDir, { recursive: true, force: true });
 });
+
+const seeRedisAgain = () =>
+  until('the app to see Redis again', async () => {
+    const res = await request(ctx.app).get('/health');
+    return res.status === 200;
+  });
 
 const unavailable = { success: false, message: MESSAGES.unavailable };
 
@@ -85,10 +100,7 @@ it('Answers 503 where the key store is needed while Redis is down, serves the re
 
   // Back on the same port, empty (it keeps nothing on disk): the client reconnects by itself.
   await redis.restart();
-  await until('the app to see Redis again', async () => {
-    const res = await request(ctx.app).get('/health');
-    return res.status === 200;
-  });
+  await seeRedisAgain();
 
   // Sessions lived in the Redis that died: their access tokens no longer work either, so the
   // users sign in again; then the very same requests go through on the same app.
@@ -115,4 +127,32 @@ it('Answers 503 where the key store is needed while Redis is down, serves the re
   );
   expect(created.status).toBe(201);
   expect(await Group.count({ where: { title } })).toBe(1);
+});
+
+it('Withdrawal while Redis is down answers 503 and deletes nothing; once it is back, the account and every image file go', async () => {
+  const { user, group, course, paths } = await userWithUploads(ctx, ctx.config);
+  // Signed in before the fault: the access token itself is checked without the store.
+  const headers = authHeaders(await signIn(ctx, user, 600));
+  const onDisk = () => paths.filter((p) => fs.existsSync(path.join(localDir, p)));
+  expect(onDisk()).toEqual(paths);
+
+  await redis.stop();
+  const refused = await request(ctx.app).delete('/user/delete').set(headers);
+  expect(refused.status).toBe(503);
+  expect(refused.body).toEqual(unavailable);
+  expect(await User.findByPk(user.userId)).not.toBeNull();
+  expect(await Group.findByPk(group.groupId)).not.toBeNull();
+  expect(await Course.findByPk(course.courseId)).not.toBeNull();
+  expect(onDisk()).toEqual(paths);
+
+  await redis.restart();
+  await seeRedisAgain();
+  const res = await request(ctx.app).delete('/user/delete').set(headers);
+  expect(res.status).toBe(200);
+  expect(res.body).toEqual({ success: true, message: '회원탈퇴에 성공하였습니다.' });
+  expect(await User.findByPk(user.userId)).toBeNull();
+  expect(await Group.findByPk(group.groupId)).toBeNull();
+  expect(await Course.findByPk(course.courseId)).toBeNull();
+  expect(onDisk()).toEqual([]);
+  expect(await ImageRemoval.count({ where: { path: paths } })).toBe(0);
 });

@@ -8,7 +8,10 @@ import { loadConfig, type Config } from '../src/config';
 import { Alarm, Applier } from '../src/db/models';
 import { createPhoneCipher } from '../src/lib/phone-cipher';
 import { kstDate, kstTime } from '../src/lib/time';
+import { createWorkerDeps } from '../src/jobs/deps';
+import { runSmsOutbox, sendingLeaseMs } from '../src/jobs/sms-outbox';
 import { reminderText } from '../src/jobs/texts';
+import { createSmsSender } from '../src/sms';
 import { createGroup } from './comments.fixtures';
 import { until } from './faults.helpers';
 import { createUser } from './support/context';
@@ -20,10 +23,10 @@ import { FakeSens, randomMobile } from './users.helpers';
  * The worker killed with SIGKILL in the middle of sending a batch of texts, then started again.
  * It runs as its own process on a database of its own (a scratch MariaDB database in the
  * MariaDB run, an embedded one otherwise), texting a fake SENS on loopback that records every
- * message. What the outbox promises (src/jobs/sms-outbox.ts): every due alarm is written once;
- * a text is sent at most once per alarm, and exactly once unless the killed worker had already
- * claimed its row ('sending': SENS may or may not have taken it, so it is never sent again and
- * is marked failed once its lease has run out).
+ * message it accepts. What the outbox promises (src/jobs/sms-outbox.ts): every due alarm is
+ * written once; a row is claimed only for the SENS call in flight, and its outcome recorded as
+ * soon as SENS answers, so a text SENS accepted is never sent again, and one whose call the kill
+ * cut short goes back to pending once its lease is over and is sent then.
  */
 jest.setTimeout(120_000);
 
@@ -31,8 +34,9 @@ const RUNS = 12;
 const RUNNERS_PER_RUN = 7; // plus the host; all consenting
 const SENS_DELAY_MS = 40;
 const CONCURRENCY = 4;
-/** Rows one claim round can hold (smsConcurrency × CLAIM_PER_LANE in the outbox). */
-const ROUND = CONCURRENCY * 4;
+/** Texts the fake SENS accepts before it holds every further call open, unanswered. */
+const ACCEPTED_BEFORE_KILL = 10;
+const SMS_TIMEOUT_MS = 10_000;
 
 const suffix = crypto.randomBytes(4).toString('hex');
 const dataDir = path.join(
@@ -65,7 +69,7 @@ function startWorker(): ChildProcess {
         DB_MIGRATE_ON_START: 'false',
         WORKER_TICK_SECONDS: '1',
         WORKER_SMS_CONCURRENCY: String(CONCURRENCY),
-        SMS_TIMEOUT_MS: '2000',
+        SMS_TIMEOUT_MS: String(SMS_TIMEOUT_MS),
         SENS_BASE_URL: sens.baseUrl,
         SENS_SERVICE_ID: sens.settings().serviceId,
         SENS_ACCESS_KEY: sens.settings().accessKey,
@@ -128,7 +132,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-it('After a SIGKILL mid-batch and a restart, every alarm exists once and no one is texted twice', async () => {
+it('Killed mid-batch and started again, the worker texts every applicant exactly once and records it', async () => {
   // Runs that all met their start-reminder time a minute ago: the worker's first scan (which
   // looks back up to WORKER_MAX_LATENESS_MINUTES) finds them all however long seeding and
   // start-up take, and queues one large batch of texts.
@@ -161,38 +165,45 @@ it('After a SIGKILL mid-batch and a restart, every alarm exists once and no one 
     await Applier.create({ groupId: group.groupId, userId: refuser.userId } as Applier);
   }
   const consenting = RUNS * (RUNNERS_PER_RUN + 1);
-
-  child = startWorker();
-  // Kill it once the batch is well under way (a few rounds sent), long before it ends.
-  const deadline = Date.now() + 60_000;
-  while (sens.requests.length < ROUND + 4) {
-    if (Date.now() > deadline) throw new Error(`the batch never started\n${output}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  child.kill('SIGKILL');
-  await exited(child);
-  const sentBeforeKill = sens.requests.length;
-  expect(sentBeforeKill).toBeLessThan(consenting);
-
   const startAlarms = () =>
     Alarm.findAll({ where: { groupId: { [Op.in]: groupIds }, category: 'start' } });
-  const atKill = await startAlarms();
-  expect(atKill.some((a) => a.smsStatus === 'pending')).toBe(true);
+  const inState = async (state: string) =>
+    (await startAlarms()).filter((a) => a.smsStatus === state).length;
 
-  // Started again on the same database: it finishes what is left.
+  // SENS accepts the first texts, then leaves every lane waiting on a call it never answers:
+  // the worker is killed with texts accepted and recorded, calls in flight, and texts not
+  // started, all at known counts.
+  sens.answerLimit = ACCEPTED_BEFORE_KILL;
   child = startWorker();
   await until(
-    'the restarted worker to finish the batch',
-    async () => {
-      const alarms = await startAlarms();
-      return alarms.length > 0 && alarms.every((a) => a.smsStatus !== 'pending');
-    },
+    'every lane to wait on SENS with the accepted texts recorded',
+    async () => sens.held === CONCURRENCY && (await inState('sent')) === ACCEPTED_BEFORE_KILL,
     60_000,
   );
-  // Let any text in flight land before counting.
-  await new Promise((r) => setTimeout(r, 3 * SENS_DELAY_MS + 500));
+  // Claimed rows are exactly the calls in flight: the rest of the batch is still pending.
+  expect(await inState('sending')).toBe(CONCURRENCY);
+  child.kill('SIGKILL');
+  await exited(child);
+  sens.answerLimit = Infinity;
+
+  // Started again on the same database: it sends what was never started.
+  child = startWorker();
+  await until(
+    'the restarted worker to send every pending text',
+    async () => (await inState('pending')) === 0,
+    60_000,
+  );
   child.kill('SIGTERM');
   await exited(child);
+
+  // A tick once the killed worker's lease is over: the calls it never saw answered go again.
+  const sms = createSmsSender(
+    { sms: { sens: sens.settings(), timeoutMs: SMS_TIMEOUT_MS } },
+    runtime!.logger,
+  );
+  const deps = createWorkerDeps(runtime!, { sms, smsTimeoutMs: SMS_TIMEOUT_MS });
+  const later = new Date(Date.now() + sendingLeaseMs(deps) + 1000);
+  expect(await runSmsOutbox(deps, { now: later })).toMatchObject({ sent: CONCURRENCY, failed: 0 });
 
   // Every due alarm exists exactly once: one start alarm per applicant of each run.
   const alarms = await Alarm.findAll({ where: { groupId: { [Op.in]: groupIds } } });
@@ -205,37 +216,28 @@ it('After a SIGKILL mid-batch and a restart, every alarm exists once and no one 
   const starts = alarms.filter((a) => a.category === 'start');
   expect(starts).toHaveLength(RUNS * (RUNNERS_PER_RUN + 2));
 
-  // Texts per alarm, as SENS saw them (a recipient is in one run only).
-  const texts = new Map<string, number>();
+  // What SENS accepted, per recipient and text (a recipient is in one run only).
+  const accepted = new Map<string, string[]>();
   for (const req of sens.requests) {
     const key = `${req.body.messages[0].to}\n${req.body.content}`;
-    texts.set(key, (texts.get(key) ?? 0) + 1);
+    accepted.set(key, [...(accepted.get(key) ?? []), req.body.type]);
   }
-  // Nobody got the same text twice.
-  expect([...texts.values()].every((n) => n === 1)).toBe(true);
-
-  let leftSending = 0;
+  expect(sens.requests).toHaveLength(consenting);
   for (const alarm of starts) {
     if (refusers.has(alarm.userId)) {
       expect(alarm.smsStatus).toBe('skipped');
       continue;
     }
     const key = `${numbers.get(alarm.userId)}\n${reminderText(alarm, config.worker.spaUrl)}`;
-    const count = texts.get(key) ?? 0;
-    if (alarm.smsStatus === 'sending') {
-      // Claimed by the killed worker: SENS may or may not have it; never sent a second time.
-      leftSending += 1;
-      expect(count).toBeLessThanOrEqual(1);
-    } else {
-      expect({ alarm: alarm.alarmId, status: alarm.smsStatus, count }).toEqual({
-        alarm: alarm.alarmId,
-        status: 'sent',
-        count: 1,
-      });
-    }
+    const types = accepted.get(key) ?? [];
+    // Exactly one text, recorded as sent with what SENS accepted: 1 SMS, 2 LMS.
+    expect({ alarm: alarm.alarmId, status: alarm.smsStatus, texts: types.length }).toEqual({
+      alarm: alarm.alarmId,
+      status: 'sent',
+      texts: 1,
+    });
+    expect(alarm.sendPhone).toBe(types[0] === 'LMS' ? 2 : 1);
   }
-  // Only what the killed worker had claimed is in doubt: at most one claim round per lane set.
-  expect(leftSending).toBeLessThanOrEqual(ROUND);
   // No text went to anyone who did not agree, nor to anyone outside these runs.
   const allowed = new Set(numbers.values());
   expect(sens.requests.every((req) => allowed.has(req.body.messages[0].to))).toBe(true);

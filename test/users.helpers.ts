@@ -67,12 +67,16 @@ export interface SensRequest {
 
 /**
  * A stand-in for Naver Cloud SENS on 127.0.0.1: records every request and answers what the
- * test sets (202 by default, as SENS does).
+ * test sets (202 by default, as SENS does). Past `answerLimit` recorded requests it takes no
+ * more: later ones are held open unanswered and unrecorded (counted in `held`), as a SENS that
+ * never got to accept them.
  */
 export class FakeSens {
   readonly requests: SensRequest[] = [];
   status = 202;
   delayMs = 0;
+  answerLimit = Infinity;
+  held = 0;
 
   private constructor(
     private readonly server: http.Server,
@@ -84,6 +88,10 @@ export class FakeSens {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        if (fake.requests.length >= fake.answerLimit) {
+          fake.held += 1;
+          return;
+        }
         fake.requests.push({
           method: req.method ?? '',
           url: req.url ?? '',

@@ -16,10 +16,17 @@ import {
   StarPoint,
   User,
 } from '../src/db/models';
+import type { Config } from '../src/config';
+import { createWorkerDeps } from '../src/jobs/deps';
+import { runImageRemovals } from '../src/jobs/image-removals';
 import { objectPaths } from '../src/uploads/urls';
-import { profileImageUrl } from '../src/uploads';
+import { createImageService, profileImageUrl } from '../src/uploads';
+import { ImageRemoval } from '../src/uploads/image-removal.model';
 import { authHeaders, createUser, signIn, uniqueSuffix, type TestContext } from './support/context';
 import { createCourse, createGroup } from './comments.fixtures';
+import { userWithUploads } from './faults.helpers';
+import { FailingS3 } from './support/failing-s3';
+import { FakeS3 } from './support/fake-s3';
 import { allowOnlyLoopback, contextWithLocalImages, KAKAO, oauthConfig } from './users.helpers';
 
 let ctx: TestContext;
@@ -248,5 +255,85 @@ describe('DELETE /user/delete (withdraw)', () => {
   it('Needs a signed-in user', async () => {
     const res = await request(ctx.app).delete('/user/delete').set(authHeaders({}));
     expect(res.status).toBe(401);
+  });
+});
+
+describe('Withdrawal with the images on S3', () => {
+  /** Runs `work` with the app's images on that S3 bucket, then puts the local folder back. */
+  async function onS3(
+    s3: NonNullable<Config['images']['s3']>,
+    baseUrl: string,
+    work: (config: Config) => Promise<void>,
+  ) {
+    const local = ctx.images;
+    const config = { ...ctx.config, images: { ...ctx.config.images, baseUrl, s3 } };
+    ctx.images = createImageService(config, ctx.logger);
+    try {
+      await work(config);
+    } finally {
+      ctx.images = local;
+    }
+  }
+
+  it('Deletes every image the user uploaded from the bucket, originals and variants', async () => {
+    const fake = await FakeS3.start();
+    try {
+      const s3 = {
+        bucket: fake.bucket,
+        region: 'us-east-1',
+        endpoint: fake.endpoint,
+        forcePathStyle: true,
+        accessKeyId: 'S3RVER',
+        secretAccessKey: 'S3RVER',
+        timeoutMs: 5000,
+      };
+      await onS3(s3, fake.publicBase, async (config) => {
+        const { user, paths } = await userWithUploads(ctx, config);
+        const someoneElse = await userWithUploads(ctx, config);
+        expect(fake.objectKeys()).toEqual([...paths, ...someoneElse.paths].sort());
+
+        const res = await request(ctx.app)
+          .delete('/user/delete')
+          .set(authHeaders(await signIn(ctx, user)));
+        expect(res.status).toBe(200);
+        expect(fake.objectKeys()).toEqual([...someoneElse.paths].sort());
+        expect(await ImageRemoval.count({ where: { path: paths } })).toBe(0);
+      });
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('When S3 refuses the deletion, withdrawal still succeeds and the worker deletes the images later', async () => {
+    const s3 = await FailingS3.start();
+    try {
+      await onS3(s3.settings(5000), `${s3.endpoint}/${s3.bucket}`, async (config) => {
+        const { user, paths } = await userWithUploads(ctx, config);
+        expect([...s3.objects].sort()).toEqual([...paths].sort());
+
+        s3.refuseDeletes = true;
+        const res = await request(ctx.app)
+          .delete('/user/delete')
+          .set(authHeaders(await signIn(ctx, user)));
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ success: true, message: '회원탈퇴에 성공하였습니다.' });
+        expect(await exists(User, user.userId)).toBe(false);
+        // Nothing deleted, nothing forgotten: every path waits for another try.
+        expect([...s3.objects].sort()).toEqual([...paths].sort());
+        const queued = await ImageRemoval.findAll({ where: { path: paths } });
+        expect(queued.map((row) => row.path).sort()).toEqual([...paths].sort());
+        expect(queued.every((row) => row.attempts === 1)).toBe(true);
+
+        // S3 answers again: the worker's next sweep deletes them and empties the queue.
+        s3.refuseDeletes = false;
+        const deps = createWorkerDeps(ctx, { images: ctx.images });
+        const swept = await runImageRemovals(deps, { now: new Date() });
+        expect(swept.removed).toBeGreaterThanOrEqual(paths.length);
+        expect([...s3.objects]).toEqual([]);
+        expect(await ImageRemoval.count({ where: { path: paths } })).toBe(0);
+      });
+    } finally {
+      await s3.close();
+    }
   });
 });

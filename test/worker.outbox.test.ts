@@ -6,7 +6,7 @@ import { runDdayReminders } from '../src/jobs/dday';
 import type { WorkerDeps } from '../src/jobs/deps';
 import { runEndReminders } from '../src/jobs/end';
 import { runPrune } from '../src/jobs/prune';
-import { isRetryable, runSmsOutbox } from '../src/jobs/sms-outbox';
+import { isRetryable, runSmsOutbox, sendingLeaseMs } from '../src/jobs/sms-outbox';
 import { startScheduler } from '../src/jobs/scheduler';
 import { runStartReminders } from '../src/jobs/start';
 import { reminderText } from '../src/jobs/texts';
@@ -350,17 +350,18 @@ describe('Bursts', () => {
   it('Within a tick the sender yields after its time budget, and the next run goes on with the rest', async () => {
     const { sms, deps, now, numbers } = await slowBurst(8, 50);
 
-    // One lane claims four at a time: the first round (about 200 ms) uses up the budget.
+    // One lane, 50 ms a text: eight texts cannot all go within 100 ms.
     const first = await runSmsOutbox(deps, { now, budgetMs: 100 });
-    expect(first).toMatchObject({ sent: 4, unfinished: true });
+    expect(first).toMatchObject({ unfinished: true });
+    expect(first.sent).toBeLessThan(8);
     const rest = await runSmsOutbox(deps, { now: addMs(now, 1000) });
-    expect(rest).toMatchObject({ sent: 4, unfinished: false });
-    expect(sms.to(...numbers)).toHaveLength(8);
+    expect(rest).toMatchObject({ sent: 8 - first.sent, unfinished: false });
+    for (const number of numbers) expect(sms.to(number)).toHaveLength(1);
   });
 });
 
 describe('Stopping', () => {
-  it('Asked to stop mid-round, the scheduler lets the claimed texts finish and claims no more', async () => {
+  it('Asked to stop mid-send, the scheduler lets the text in flight finish and claims no more', async () => {
     const { sms, deps, group, now, numbers } = await slowBurst(12, 100);
 
     const scheduler = startScheduler(deps, () => now);
@@ -368,10 +369,10 @@ describe('Stopping', () => {
     await scheduler.stop();
 
     const states = (await alarmsOf(group)).map((a) => a.smsStatus);
-    // One lane, four to a claim: the round under way was sent and recorded, nothing after it.
-    expect(sms.to(...numbers)).toHaveLength(4);
-    expect(states.filter((x) => x === 'sent')).toHaveLength(4);
-    expect(states.filter((x) => x === 'pending')).toHaveLength(8);
+    // One lane: the text under way was sent and recorded, nothing after it.
+    expect(sms.to(...numbers)).toHaveLength(1);
+    expect(states.filter((x) => x === 'sent')).toHaveLength(1);
+    expect(states.filter((x) => x === 'pending')).toHaveLength(11);
     expect(states).not.toContain('sending');
   });
 });
@@ -399,7 +400,36 @@ describe('Never twice', () => {
     expect(sms.to(...runners.map((r) => r.number))).toHaveLength(8);
   });
 
-  it('A row left "sending" by a worker that died mid-call is marked failed, never sent again', async () => {
+  it('No more rows are claimed than there are texts in flight', async () => {
+    const fake = new FakeSms();
+    fake.delayMs = 20;
+    const inFlight: number[] = [];
+    const run = { groupId: '' };
+    // SENS as the outbox sees it, noting at each call how many of the run's rows are claimed.
+    const sms: WorkerDeps['sms'] = {
+      kind: 'sens',
+      send: async (message) => {
+        const where = { groupId: run.groupId, smsStatus: 'sending' };
+        inFlight.push(await Alarm.count({ where }));
+        return fake.send(message);
+      },
+    };
+    const deps = workerDeps(
+      ctx,
+      { spaUrl: SPA, maxLatenessMs: 15 * MIN, smsConcurrency: 2 },
+      { sms },
+    );
+    const runners = [];
+    for (let i = 0; i < 9; i += 1) runners.push(await textableUser(ctx));
+    const started = await startAlarms(deps, await createUser(), runners);
+    run.groupId = started.group.groupId;
+
+    expect(await runSmsOutbox(deps, { now: started.now })).toMatchObject({ sent: 9 });
+    expect(inFlight).toHaveLength(9);
+    expect(Math.max(...inFlight)).toBeLessThanOrEqual(2);
+  });
+
+  it('A row left "sending" by a worker that died mid-call is sent again once its lease is over, once', async () => {
     const sms = new FakeSms();
     const deps = depsWith(sms);
     const host = await textableUser(ctx);
@@ -408,12 +438,36 @@ describe('Never twice', () => {
       { smsStatus: 'sending', smsClaimedAt: now, smsAttempts: 1 },
       { where: { groupId: group.groupId } },
     );
-    await runSmsOutbox(deps, { now: addMs(now, 30_000) });
+    // Within the lease its worker may still be waiting for SENS: left alone.
+    await runSmsOutbox(deps, { now: addMs(now, sendingLeaseMs(deps) - 1000) });
     expect((await byUser(group)).get(host.userId)).toMatchObject({ smsStatus: 'sending' });
-    await runSmsOutbox(deps, { now: addMs(now, 5 * MIN) });
+    expect(sms.to(host.number)).toEqual([]);
+
+    const after = addMs(now, sendingLeaseMs(deps) + 1000);
+    expect(await runSmsOutbox(deps, { now: after })).toMatchObject({ sent: 1, failed: 0 });
+    expect((await byUser(group)).get(host.userId)).toMatchObject({
+      smsStatus: 'sent',
+      smsAttempts: 2,
+      sendPhone: 2,
+      smsError: null,
+    });
+    await runSmsOutbox(deps, { now: addMs(after, MIN) });
+    expect(sms.to(host.number)).toHaveLength(1);
+  });
+
+  it('A row interrupted on its last allowed attempt is given up after its lease, not sent', async () => {
+    const sms = new FakeSms();
+    const deps = depsWith(sms);
+    const host = await textableUser(ctx);
+    const { group, now } = await startAlarms(deps, host, []);
+    await Alarm.update(
+      { smsStatus: 'sending', smsClaimedAt: now, smsAttempts: 3 },
+      { where: { groupId: group.groupId } },
+    );
+    await runSmsOutbox(deps, { now: addMs(now, sendingLeaseMs(deps) + 1000) });
     expect((await byUser(group)).get(host.userId)).toMatchObject({
       smsStatus: 'failed',
-      smsError: 'interrupted while sending; not retried',
+      smsError: 'interrupted while sending; attempts used up',
     });
     expect(sms.to(host.number)).toEqual([]);
   });

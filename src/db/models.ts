@@ -9,6 +9,7 @@ import { Comment } from '../comments/comment.model';
 import { Recomment } from '../comments/recomment.model';
 import { Alarm } from '../alarms/alarm.model';
 import { Chat } from '../chat/chat.model';
+import { ImageRemoval } from '../uploads/image-removal.model';
 
 export { User, Group, Applier, Course, Bookmark, StarPoint, Comment, Recomment, Alarm, Chat };
 
@@ -29,6 +30,7 @@ export function initModels(sequelize: Sequelize): void {
     Recomment,
     Alarm,
     Chat,
+    ImageRemoval,
   ]) {
     model.initModel(sequelize);
   }

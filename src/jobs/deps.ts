@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { Logger } from '../lib/logger';
 import { createPhoneCipher, type PhoneCipher } from '../lib/phone-cipher';
 import { createSmsSender, type SmsSender } from '../sms';
+import { createImageService, type ImageService } from '../uploads';
 import { WorkerScan } from './scan-state';
 
 /** What the worker's jobs run on. Tests build it with a fake sender and their own settings. */
@@ -14,9 +15,14 @@ export interface WorkerDeps {
   /** How long one SENS call may take: a `sending` row older than this was interrupted. */
   smsTimeoutMs: number;
   phones: PhoneCipher;
+  /** For the images still queued for deletion. */
+  images: ImageService;
 }
 
-/** Where a job stops early when the process is asked to: between batches, never inside one. */
+/**
+ * Where a job stops early when the process is asked to: between batches (texts: between two
+ * sends), never inside one.
+ */
 export interface JobOptions {
   now: Date;
   signal?: AbortSignal;
@@ -35,6 +41,7 @@ export function createWorkerDeps(
     sms: createSmsSender(runtime.config, runtime.logger),
     smsTimeoutMs: runtime.config.sms.timeoutMs,
     phones: createPhoneCipher(runtime.config.phone),
+    images: createImageService(runtime.config, runtime.logger),
     ...overrides,
   };
 }

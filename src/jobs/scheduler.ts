@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runDdayReminders } from './dday';
 import type { JobOptions, WorkerDeps } from './deps';
 import { runEndReminders } from './end';
+import { runImageRemovals } from './image-removals';
 import { runPrune } from './prune';
 import type { ReminderResult, WindowOptions } from './reminders';
 import { lastScan, recordScan } from './scan-state';
@@ -19,6 +20,9 @@ export const REMINDER_JOBS: Array<[name: string, job: ReminderJob]> = [
 
 /** The alarm cap is kept by a grouped scan of the whole table: hourly is plenty. */
 export const PRUNE_EVERY_MS = 60 * 60_000;
+
+/** Images whose deletion the storage refused are tried again this often. */
+export const IMAGE_REMOVALS_EVERY_MS = 10 * 60_000;
 
 /**
  * Runs a reminder job over "since its last successful scan, up to now" and moves its mark on
@@ -40,8 +44,9 @@ export async function runReminderScan(
 }
 
 /**
- * One tick: the three reminder scans, then the texts they queued, then (hourly) the alarm cap.
- * A job that fails is logged and the next one runs; the process never goes down for it.
+ * One tick: the three reminder scans, then the texts they queued, then (every ten minutes) the
+ * queued image deletions and (hourly) the alarm cap. A job that fails is logged and the next one
+ * runs; the process never goes down for it.
  */
 export async function runTick(deps: WorkerDeps, { now, signal }: JobOptions): Promise<void> {
   const guarded = async (name: string, work: () => Promise<unknown>) => {
@@ -58,6 +63,12 @@ export async function runTick(deps: WorkerDeps, { now, signal }: JobOptions): Pr
   // A burst of texts yields after one tick period, so the next tick's reminders are not held
   // up behind it; the next tick goes on with the rest.
   await guarded('sms', () => runSmsOutbox(deps, { now, signal, budgetMs: deps.settings.tickMs }));
+  await guarded('images', async () => {
+    const last = await lastScan('images');
+    if (last && now.getTime() - last.getTime() < IMAGE_REMOVALS_EVERY_MS) return;
+    const result = await runImageRemovals(deps, { now, signal });
+    if (!result.interrupted) await recordScan('images', now);
+  });
   await guarded('prune', async () => {
     const last = await lastScan('prune');
     if (last && now.getTime() - last.getTime() < PRUNE_EVERY_MS) return;

@@ -35,17 +35,27 @@ export function isRetryable(err: unknown): boolean {
   return NOT_CONNECTED.test(err.message);
 }
 
-/** Runs `work` over the items, at most `limit` at a time. */
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
+/** Runs `work` over the items in `lanes` parallel lanes; a lane stops when `stop()` says so. */
+async function inLanes<T>(
+  items: T[],
+  lanes: number,
+  stop: () => boolean,
+  work: (item: T) => Promise<void>,
+) {
   let next = 0;
   const lane = async () => {
-    while (next < items.length) await work(items[next++]);
+    while (next < items.length && !stop()) await work(items[next++]);
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
 }
 
-/** Rows claimed at once per lane: few enough that a claim's sends end well within its lease. */
-const CLAIM_PER_LANE = 4;
+/**
+ * How long after its claim a `sending` row is taken for interrupted: one SENS call (each claim
+ * covers exactly one), plus a margin for clocks of different workers and a slow database.
+ */
+export function sendingLeaseMs(deps: Pick<WorkerDeps, 'smsTimeoutMs'>): number {
+  return deps.smsTimeoutMs + 60_000;
+}
 
 /** A due row, with what is needed to send it. */
 interface Sendable {
@@ -54,10 +64,12 @@ interface Sendable {
 }
 
 /**
- * Sends the queued texts of worker alarms. The alarm row is the outbox record: a worker claims
- * rows with one conditional UPDATE (pending and due → sending, stamped with its claim token)
- * before it calls SENS, so with any number of workers exactly one of them sends each text, and
- * records the result on the same row as soon as SENS answers (`sendPhone` 1 SMS / 2 LMS).
+ * Sends the queued texts of worker alarms. The alarm row is the outbox record: right before each
+ * SENS call a worker claims that one row with a conditional UPDATE (pending and due → sending,
+ * stamped with its claim token), so with any number of workers exactly one of them sends each
+ * text, and no row is `sending` unless its call is in flight. The result is recorded on the same
+ * row as soon as SENS answers (`sendPhone` 1 SMS / 2 LMS); a row whose worker died before that
+ * goes back to pending once its lease is over (see {@link requeueInterrupted}).
  * Failures SENS certainly did not take are retried with doubling backoff, up to
  * WORKER_SMS_MAX_ATTEMPTS tries in all; a text not out within the maximum lateness of its alarm
  * is dropped. One bad row is logged and skipped; the job goes on.
@@ -84,7 +96,7 @@ export async function runSmsOutbox(
     result[outcome] += 1;
   };
 
-  await giveUpInterrupted(deps, now);
+  await requeueInterrupted(deps, now);
   await dropLate(deps, now);
 
   const seen = new Set<string>();
@@ -116,21 +128,19 @@ export async function runSmsOutbox(
         sendable.push({ alarm, to: reason.to });
       }
     }
-    const roundSize = settings.smsConcurrency * CLAIM_PER_LANE;
-    for (let i = 0; i < sendable.length; i += roundSize) {
-      if (signal?.aborted || outOfTime()) break;
-      const claimed = await claim(sendable.slice(i, i + roundSize), now, clock);
-      await inParallel(claimed, settings.smsConcurrency, async (item) => {
-        try {
-          count(await send(deps, item, now));
-        } catch (err) {
-          logger.error('text result not recorded', {
-            alarmId: item.alarm.alarmId,
-            error: (err as Error).message,
-          });
-        }
-      });
-    }
+    // Each lane claims one row right before its SENS call and records the outcome right after
+    // it, so no more rows are `sending` than there are calls in flight.
+    const stop = () => Boolean(signal?.aborted) || outOfTime();
+    await inLanes(sendable, settings.smsConcurrency, stop, async (item) => {
+      try {
+        if (await claim(item, now, clock)) count(await send(deps, item, now));
+      } catch (err) {
+        logger.error('text result not recorded', {
+          alarmId: item.alarm.alarmId,
+          error: (err as Error).message,
+        });
+      }
+    });
     if (signal?.aborted) {
       result.interrupted = true;
       break;
@@ -175,34 +185,29 @@ async function skip(deps: WorkerDeps, alarm: Alarm, reason: string): Promise<boo
 }
 
 /**
- * Takes the rows still pending and due for this worker, in one conditional UPDATE stamped with a
- * fresh token, and returns those it got (another worker may have taken some first).
+ * Takes one row for this worker's next SENS call: a conditional UPDATE (still pending, due, and
+ * with the attempt count it was read with) stamped with a fresh token. False when another worker
+ * took or changed it first.
  */
-async function claim(items: Sendable[], now: Date, clock: () => Date): Promise<Sendable[]> {
+async function claim({ alarm }: Sendable, now: Date, clock: () => Date): Promise<boolean> {
   const token = crypto.randomUUID();
-  const ids = items.map((item) => item.alarm.alarmId);
-  await Alarm.update(
+  const attempts = alarm.smsAttempts + 1;
+  const [changed] = await Alarm.update(
+    { smsStatus: 'sending', smsClaimToken: token, smsClaimedAt: clock(), smsAttempts: attempts },
     {
-      smsStatus: 'sending',
-      smsClaimToken: token,
-      smsClaimedAt: clock(),
-      smsAttempts: literal('`smsAttempts` + 1'),
+      where: {
+        alarmId: alarm.alarmId,
+        smsStatus: 'pending',
+        smsAttempts: alarm.smsAttempts,
+        smsNextAttemptAt: { [Op.lte]: now },
+      },
     },
-    { where: { alarmId: ids, smsStatus: 'pending', smsNextAttemptAt: { [Op.lte]: now } } },
   );
-  const mine = await Alarm.findAll({
-    attributes: ['alarmId', 'smsAttempts'],
-    where: { alarmId: ids, smsClaimToken: token },
-  });
-  const attempts = new Map(mine.map((row) => [row.alarmId, row.smsAttempts]));
-  return items
-    .filter((item) => attempts.has(item.alarm.alarmId))
-    .map((item) => {
-      // Local copies of what the claim wrote, for the send and its record.
-      item.alarm.smsAttempts = attempts.get(item.alarm.alarmId) as number;
-      item.alarm.smsClaimToken = token;
-      return item;
-    });
+  if (changed !== 1) return false;
+  // Local copies of what the claim wrote, for the send and its record.
+  alarm.smsAttempts = attempts;
+  alarm.smsClaimToken = token;
+  return true;
 }
 
 /** Records the end of a claimed row's turn (only while it is still this claim's). */
@@ -253,7 +258,7 @@ async function send(deps: WorkerDeps, { alarm, to }: Sendable, now: Date): Promi
   }
   const sent = { smsStatus: 'sent' as const, smsError: null, sendPhone: type === 'LMS' ? 2 : 1 };
   if (!(await settle(alarm, sent))) {
-    // Given up as interrupted by another worker meanwhile; the text did go out, so say so.
+    // Taken back as interrupted by another worker meanwhile; the text did go out, so say so.
     await Alarm.update(sent, { where: { alarmId: alarm.alarmId } });
   }
   logger.info('text sent', { alarmId: alarm.alarmId, category: alarm.category, type, attempt });
@@ -261,22 +266,29 @@ async function send(deps: WorkerDeps, { alarm, to }: Sendable, now: Date): Promi
 }
 
 /**
- * A row left `sending` for longer than a send can take belongs to a worker that died mid-call.
- * SENS may or may not have taken it, so it is marked failed, never sent again.
+ * A row left `sending` past its lease belongs to a worker that died between its claim and
+ * recording the outcome of that one SENS call. Its outcome was never recorded, so it goes back
+ * to pending and is sent again (counting as an attempt, so a row that keeps bringing workers
+ * down is given up after WORKER_SMS_MAX_ATTEMPTS). Texts SENS answered are recorded the moment
+ * the answer comes, so the only text this can send twice is one SENS took whose answer the dead
+ * worker never got to record (see README, "Notification worker").
  */
-async function giveUpInterrupted(deps: WorkerDeps, now: Date): Promise<void> {
-  // Each lane of a claim sends its rows one after another, each call at most the SENS timeout.
-  const leaseMs = (CLAIM_PER_LANE + 1) * deps.smsTimeoutMs + 60_000;
-  const [count] = await Alarm.update(
-    { smsStatus: 'failed', smsError: 'interrupted while sending; not retried' },
-    {
-      where: {
-        smsStatus: 'sending',
-        smsClaimedAt: { [Op.lt]: new Date(now.getTime() - leaseMs) },
-      },
-    },
+async function requeueInterrupted(deps: WorkerDeps, now: Date): Promise<void> {
+  const { settings, logger } = deps;
+  const expired = {
+    smsStatus: 'sending',
+    smsClaimedAt: { [Op.lt]: new Date(now.getTime() - sendingLeaseMs(deps)) },
+  };
+  const [requeued] = await Alarm.update(
+    { smsStatus: 'pending', smsError: 'interrupted while sending', smsNextAttemptAt: now },
+    { where: { ...expired, smsAttempts: { [Op.lt]: settings.smsMaxAttempts } } },
   );
-  if (count > 0) deps.logger.warn('interrupted texts given up', { count });
+  const [givenUp] = await Alarm.update(
+    { smsStatus: 'failed', smsError: 'interrupted while sending; attempts used up' },
+    { where: { ...expired, smsAttempts: { [Op.gte]: settings.smsMaxAttempts } } },
+  );
+  if (requeued > 0) logger.warn('interrupted texts queued again', { count: requeued });
+  if (givenUp > 0) logger.warn('interrupted texts given up', { count: givenUp });
 }
 
 /** Texts still queued once their alarm is older than the maximum lateness go unsent. */

@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
+import { literal, type Transaction } from 'sequelize';
 import type { Config } from '../config';
 import { ConcurrencyLimit, QueueFullError } from '../lib/concurrency';
 import { badRequest, UnavailableError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
+import { ImageRemoval } from './image-removal.model';
 import { prepareImage, type IncomingFile, type PreparedImage } from './processing';
 import type { ObjectStorage } from './storage';
 import { keyFromImageUrl, objectPaths, type ImageKind } from './urls';
@@ -22,7 +24,8 @@ function newKey(): string {
 /**
  * Prepares uploaded images (a few at a time per process), stores them (original + variants, all
  * written before the call returns) and deletes them again. Deletion never fails a user's
- * request: problems are logged.
+ * request: problems are logged, and deletions queued with {@link ImageService.queueRemoval} are
+ * kept until the storage has done them.
  */
 export class ImageService {
   /**
@@ -91,7 +94,12 @@ export class ImageService {
 
   /** Deletes the originals and variants of the keys (nulls ignored). */
   async remove(kind: ImageKind, keys: Array<string | null | undefined>): Promise<void> {
-    const paths = keys.filter((k): k is string => Boolean(k)).flatMap((k) => objectPaths(kind, k));
+    await this.deletePaths(
+      keys.filter((k): k is string => Boolean(k)).flatMap((k) => objectPaths(kind, k)),
+    );
+  }
+
+  private async deletePaths(paths: string[]): Promise<void> {
     if (paths.length === 0) return;
     try {
       await this.storage.delete(paths);
@@ -102,9 +110,74 @@ export class ImageService {
 
   /** Deletes a profile picture given its URL, if it is one of ours (not a Kakao/Naver avatar). */
   async removeProfileByUrl(url: string | null | undefined): Promise<void> {
-    if (!url || !url.startsWith(`${this.config.images.baseUrl}/`)) return;
-    const key = keyFromImageUrl(this.config, url);
-    if (key) await this.remove('profile', [key]);
+    await this.deletePaths(this.pathsOf('profile', [url]));
+  }
+
+  /**
+   * The storage paths (original and variants) of the images behind stored values: bare keys or
+   * URLs of ours. Default thumbnails, the default avatar and provider avatars are not ours and
+   * give none; a profile picture counts only as a URL under IMAGE_BASE_URL.
+   */
+  pathsOf(kind: ImageKind, values: Array<string | null | undefined>): string[] {
+    const base = `${this.config.images.baseUrl}/`;
+    const keys = values
+      .filter((v): v is string => typeof v === 'string' && v !== '')
+      .filter((v) => kind !== 'profile' || v.startsWith(base))
+      .map((v) => keyFromImageUrl(this.config, v))
+      .filter((k): k is string => k !== null);
+    return [...new Set(keys)].flatMap((k) => objectPaths(kind, k));
+  }
+
+  /**
+   * Records paths to delete in the caller's transaction, so the record commits with the rows
+   * that used them and the deletion cannot be lost: {@link removeQueued} does it after the
+   * commit, and the notification worker tries again whatever the storage refused.
+   */
+  async queueRemoval(paths: string[], transaction: Transaction): Promise<void> {
+    if (paths.length === 0) return;
+    await ImageRemoval.bulkCreate(
+      paths.map((path) => ({ path })),
+      { transaction, ignoreDuplicates: true },
+    );
+  }
+
+  /**
+   * Deletes queued paths and forgets them; on a failure they stay queued with the error, for the
+   * next sweep. Never throws: true when the paths are gone and forgotten.
+   */
+  async removeQueued(paths: string[]): Promise<boolean> {
+    if (paths.length === 0) return true;
+    try {
+      await this.storage.delete(paths);
+    } catch (err) {
+      const error = (err as Error).message.slice(0, 255);
+      this.logger.warn('deleting images failed; queued for another try', { error, paths });
+      await ImageRemoval.update(
+        { attempts: literal('`attempts` + 1'), lastError: error },
+        { where: { path: paths } },
+      ).catch(() => undefined);
+      return false;
+    }
+    try {
+      await ImageRemoval.destroy({ where: { path: paths } });
+      return true;
+    } catch (err) {
+      // The files are gone; the next sweep deletes nothing and forgets them.
+      this.logger.warn('deleted images could not be unqueued', { error: (err as Error).message });
+      return false;
+    }
+  }
+
+  /** One sweep of the queue: the `limit` oldest paths. Returns how many were deleted. */
+  async sweepQueued(limit: number): Promise<{ removed: number; left: number }> {
+    const rows = await ImageRemoval.findAll({
+      attributes: ['path'],
+      order: [['createdAt', 'ASC']],
+      limit,
+    });
+    const paths = rows.map((row) => row.path);
+    const removed = (await this.removeQueued(paths)) ? paths.length : 0;
+    return { removed, left: paths.length - removed };
   }
 }
 

@@ -21,6 +21,9 @@ export interface ObjectStorage {
 /** S3_TIMEOUT_MS's default, for settings built without it. */
 const S3_DEFAULT_TIMEOUT_MS = 10_000;
 
+/** Keys one DeleteObjects call may name. */
+const S3_DELETE_LIMIT = 1000;
+
 /** Keys never change content, so caches may keep them for a year. */
 const CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
@@ -62,13 +65,20 @@ export class S3Storage implements ObjectStorage {
   }
 
   async delete(paths: string[]): Promise<void> {
-    if (paths.length === 0) return;
-    await this.client.send(
-      new DeleteObjectsCommand({
-        Bucket: this.s3.bucket,
-        Delete: { Objects: paths.map((Key) => ({ Key })), Quiet: true },
-      }),
-    );
+    for (let i = 0; i < paths.length; i += S3_DELETE_LIMIT) {
+      const chunk = paths.slice(i, i + S3_DELETE_LIMIT);
+      const result = await this.client.send(
+        new DeleteObjectsCommand({
+          Bucket: this.s3.bucket,
+          Delete: { Objects: chunk.map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
+      // A 200 can still list objects S3 did not delete (access denied, …).
+      const refused = result.Errors ?? [];
+      if (refused.length > 0) {
+        throw new Error(`S3 did not delete ${refused.length} object(s): ${refused[0].Code}`);
+      }
+    }
   }
 }
 

@@ -59,15 +59,22 @@ function hasBadgesTable(ctx: AppContext): Promise<boolean> {
  * Withdrawal: the user row goes, and the schema's cascades take everything that was theirs —
  * their group runs (with the applications, comments and chat on them), applications, courses
  * (with their bookmarks, ratings and comments), comments, replies, bookmarks, ratings and
- * notifications. Chat messages stay as the snapshots they are. Every session is revoked (with
- * its access tokens and chat connections) and every image they uploaded is deleted once the rows
- * are gone.
+ * notifications. Chat messages stay as the snapshots they are.
+ *
+ * In an order where a failure leaves nothing half done: every session is revoked first, in the
+ * key store, so while it is down the request fails (503) before anything is deleted (should the
+ * database part fail after it, the account stays, merely signed out). The rows go in one
+ * transaction that also queues every image they uploaded (profile picture, run thumbnails,
+ * course photos, with their variants) for deletion; the files are deleted after the commit, and
+ * what the storage refuses stays queued for the notification worker to delete later. Once the
+ * rows are gone, the account's chat connections are closed.
  */
 export async function withdraw(ctx: AppContext, userId: string): Promise<void> {
   const badges = await hasBadgesTable(ctx);
+  await revokeAllSessions(ctx, userId);
   const images = await ctx.sequelize.transaction(async (transaction) => {
     const user = await User.findByPk(userId, { attributes: ['profileUrl'], transaction });
-    if (!user) return null;
+    if (!user) return [];
     const [groups, courses] = await Promise.all([
       Group.findAll({
         where: { userId },
@@ -89,18 +96,21 @@ export async function withdraw(ctx: AppContext, userId: string): Promise<void> {
     // The cascade would drop their bookmarks, ratings and comments without recounting the courses.
     await forgetCourseActivityOf(userId, transaction);
     await User.destroy({ where: { userId }, transaction });
-    return {
-      profileUrl: user.profileUrl,
-      group: groups.flatMap((g) => [g.thumbnailUrl1, g.thumbnailUrl2, g.thumbnailUrl3]),
-      course: courses.flatMap((c) => [c.courseImageUrl1, c.courseImageUrl2, c.courseImageUrl3]),
-    };
+    const paths = [
+      ...ctx.images.pathsOf('profile', [user.profileUrl]),
+      ...ctx.images.pathsOf(
+        'group',
+        groups.flatMap((g) => [g.thumbnailUrl1, g.thumbnailUrl2, g.thumbnailUrl3]),
+      ),
+      ...ctx.images.pathsOf(
+        'course',
+        courses.flatMap((c) => [c.courseImageUrl1, c.courseImageUrl2, c.courseImageUrl3]),
+      ),
+    ];
+    await ctx.images.queueRemoval(paths, transaction);
+    return paths;
   });
   // The account is gone: its chat connections close whatever happens next.
   ctx.events.userWithdrawn(userId);
-  await revokeAllSessions(ctx, userId);
-  if (images) {
-    await ctx.images.removeProfileByUrl(images.profileUrl);
-    await ctx.images.remove('group', images.group);
-    await ctx.images.remove('course', images.course);
-  }
+  await ctx.images.removeQueued(images);
 }

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * Just enough of S3 (path-style PutObject and DeleteObjects) to misbehave on purpose: it keeps
- * what it is given, and `fails(key)` decides per PUT whether to answer 500 or to never answer.
+ * what it is given, `behaviour(key)` decides per PUT whether to answer 500 or to never answer,
+ * and `refuseDeletes` makes deletions fail.
  * s3rver cannot be made to fail, which is the point here.
  */
 export class FailingS3 {
@@ -13,6 +14,8 @@ export class FailingS3 {
   puts = 0;
   /** What a PUT of `key` meets: 'ok', 'error' (500 InternalError) or 'hang' (no answer). */
   behaviour: (key: string) => 'ok' | 'error' | 'hang' = () => 'ok';
+  /** While true, DeleteObjects answers 500 and deletes nothing. */
+  refuseDeletes = false;
 
   private constructor(
     private readonly server: http.Server,
@@ -65,6 +68,11 @@ export class FailingS3 {
       return;
     }
     if (req.method === 'POST' && url.searchParams.has('delete')) {
+      if (this.refuseDeletes) {
+        res.writeHead(500, { 'Content-Type': 'application/xml' });
+        res.end('<Error><Code>InternalError</Code><Message>injected</Message></Error>');
+        return;
+      }
       for (const match of body.matchAll(/<Key>([^<]*)<\/Key>/g)) this.objects.delete(match[1]);
       res.writeHead(200, { 'Content-Type': 'application/xml' });
       res.end(
