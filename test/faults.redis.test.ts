@@ -147,7 +147,13 @@ it('Withdrawal while Redis is down answers 503 and deletes nothing; once it is b
 
   await redis.restart();
   await seeRedisAgain();
-  const res = await request(ctx.app).delete('/user/delete').set(headers);
+  // The restarted Redis is empty: the session went with it, so the user signs in again.
+  const stale = await request(ctx.app).delete('/user/delete').set(headers);
+  expect(stale.status).toBe(401);
+  expect(await User.findByPk(user.userId)).not.toBeNull();
+  const res = await request(ctx.app)
+    .delete('/user/delete')
+    .set(authHeaders(await signIn(ctx, user, 600)));
   expect(res.status).toBe(200);
   expect(res.body).toEqual({ success: true, message: '회원탈퇴에 성공하였습니다.' });
   expect(await User.findByPk(user.userId)).toBeNull();
