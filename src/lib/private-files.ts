@@ -27,10 +27,20 @@ export function ensurePrivateDir(dir: string): void {
  * Creates an empty file 0600 if there is none (SQLite takes an empty file as a new database),
  * and tightens an existing one. SQLite gives its `-wal`/`-shm`/`-journal` files the mode of
  * the database; ones left from before are tightened here too.
+ *
+ * An existing database is never opened here: POSIX record locks belong to the process, and
+ * closing any descriptor of a file drops every lock the process holds on it, so opening and
+ * closing the file while a connection of this process uses it (a second context in the same
+ * process, say) would silently drop that connection's locks and let other processes write
+ * under it. Only a file that does not exist yet is created (exclusively) and closed.
  */
 export function ensurePrivateDbFile(file: string): void {
   ensurePrivateDir(path.dirname(file));
-  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  try {
+    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+  } catch (err) {
+    if (errnoOf(err) !== 'EEXIST') throw err;
+  }
   tighten(file, 0o600);
   for (const suffix of ['-wal', '-shm', '-journal']) {
     try {
