@@ -5,6 +5,7 @@ import { optionalUser, viewer } from '../src/auth/middleware';
 import { AUTH } from '../src/auth/messages';
 import { errorHandler } from '../src/lib/error-handler';
 import { Group, User } from '../src/db/models';
+import { insertGroup } from './groups.helpers';
 import {
   authHeaders,
   createTestContext,
@@ -240,20 +241,7 @@ describe('DELETE /user/logout', () => {
     const user = await createUser();
     const phone = await signIn(ctx, user);
     const laptop = await signIn(ctx, user);
-    const group = await Group.create({
-      userId: user.userId,
-      mapLatLng: '[{"lat":37.52,"lng":126.93}]',
-      title: '로그아웃 뒤에도 지워질까',
-      maxPeople: 10,
-      date: '2030-05-01',
-      standbyTime: '07:00:00',
-      distance: 5,
-      speed: '6',
-      location: '서울 영등포구 여의도 한강공원',
-      region: 1,
-      timecode: 1,
-      thema: '강변',
-    });
+    const group = await insertGroup(user, { title: '로그아웃 뒤에도 지워질까' });
     await request(ctx.app).delete('/user/logout').set(authHeaders(phone)).expect(200);
 
     const read = await me().set(authHeaders(phone));

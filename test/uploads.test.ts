@@ -83,14 +83,7 @@ async function s3Setup(): Promise<Setup> {
     images: {
       ...base.config.images,
       baseUrl: fake.publicBase,
-      s3: {
-        bucket: fake.bucket,
-        region: 'us-east-1',
-        endpoint: fake.endpoint,
-        forcePathStyle: true,
-        accessKeyId: 'S3RVER',
-        secretAccessKey: 'S3RVER',
-      },
+      s3: fake.settings(),
     },
   });
   return {

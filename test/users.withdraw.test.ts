@@ -278,16 +278,7 @@ describe('Withdrawal with the images on S3', () => {
   it('Deletes every image the user uploaded from the bucket, originals and variants', async () => {
     const fake = await FakeS3.start();
     try {
-      const s3 = {
-        bucket: fake.bucket,
-        region: 'us-east-1',
-        endpoint: fake.endpoint,
-        forcePathStyle: true,
-        accessKeyId: 'S3RVER',
-        secretAccessKey: 'S3RVER',
-        timeoutMs: 5000,
-      };
-      await onS3(s3, fake.publicBase, async (config) => {
+      await onS3(fake.settings(5000), fake.publicBase, async (config) => {
         const { user, paths } = await userWithUploads(ctx, config);
         const someoneElse = await userWithUploads(ctx, config);
         expect(fake.objectKeys()).toEqual([...paths, ...someoneElse.paths].sort());

@@ -43,6 +43,19 @@ export class FakeS3 {
     return `${this.endpoint}/${this.bucket}`;
   }
 
+  /** The `images.s3` settings that reach this server. */
+  settings(timeoutMs?: number) {
+    return {
+      bucket: this.bucket,
+      region: 'us-east-1',
+      endpoint: this.endpoint,
+      forcePathStyle: true,
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      ...(timeoutMs !== undefined && { timeoutMs }),
+    };
+  }
+
   /** The object keys currently in the bucket, as s3rver lays them out on disk. */
   objectKeys(): string[] {
     const root = path.join(this.directory, this.bucket);
