@@ -16,7 +16,8 @@ import { png } from './support/images';
  */
 jest.setTimeout(60_000);
 
-const S3_TIMEOUT_MS = 300;
+// Short enough that a hung S3 fails the post quickly, long enough for a sound one on a busy machine.
+const S3_TIMEOUT_MS = 1000;
 let s3: FailingS3;
 let ctx: TestContext;
 
