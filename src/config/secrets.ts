@@ -1,11 +1,18 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { readOrCreateSecret } from '../lib/private-files';
-import type { Config } from './index';
 import { PHONE_KEY_BYTES, parsePhoneKey } from './phone-key';
 import { ConfigError } from './settings';
 
 export const MIN_SECRET_LENGTH = 32;
+
+/** The part of the configuration the embedded secrets complete. */
+interface WithSecrets {
+  embedded: boolean;
+  dataDir: string;
+  jwt: { secret: string };
+  phone: { encryptionKey: Buffer };
+}
 
 interface StoredSecret<T> {
   file: string;
@@ -56,7 +63,7 @@ function stored<T>(dataDir: string, secret: StoredSecret<T>, problems: string[])
  * process starts (loadConfigFromEnvironment), never while the settings are read. Throws a
  * ConfigError naming each unusable file.
  */
-export function prepareEmbeddedSecrets(config: Config): Config {
+export function prepareEmbeddedSecrets<C extends WithSecrets>(config: C): C {
   if (!config.embedded) return config;
   const problems: string[] = [];
   const secret = config.jwt.secret || stored(config.dataDir, STORED_JWT_SECRET, problems);
