@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import express from 'express';
-import { ConfigError, loadConfig, type Config } from '../src/config';
+import { ConfigError, loadConfig, prepareEmbeddedSecrets, type Config } from '../src/config';
 import { createSequelize } from '../src/db/sequelize';
 import { createLogger } from '../src/lib/logger';
 import { SqliteKeyStore } from '../src/store/sqlite-store';
@@ -11,10 +11,13 @@ import { REPO_ROOT } from './support/test-env';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-config-'));
 
+/** What a process does at start: read the settings, then read or create the embedded secrets. */
+const start = (env: Record<string, string>) => prepareEmbeddedSecrets(loadConfig(env));
+
 describe('configuration', () => {
   it('With no settings at all, runs embedded on SQLite with a generated secret kept in the data folder', () => {
     const dataDir = tempDir();
-    const first = loadConfig({ DATA_DIR: dataDir });
+    const first = start({ DATA_DIR: dataDir });
     expect(first.embedded).toBe(true);
     expect(first.port).toBe(3000);
     expect(first.db.sqliteFile).toBe(path.join(dataDir, 'erunjrun.sqlite'));
@@ -23,7 +26,31 @@ describe('configuration', () => {
     expect(first.http.corsOrigins).toEqual(['http://localhost:3000']);
     expect(first.jwt.secret.length).toBeGreaterThanOrEqual(32);
     // A restart (or another process on the machine) signs with the same secret.
-    expect(loadConfig({ DATA_DIR: dataDir }).jwt.secret).toBe(first.jwt.secret);
+    expect(start({ DATA_DIR: dataDir }).jwt.secret).toBe(first.jwt.secret);
+  });
+
+  it('Reading the settings writes nothing: the embedded secrets are made at start-up', () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config.jwt.secret).toBe('');
+    expect(config.phone.encryptionKey).toHaveLength(0);
+    expect(fs.existsSync(dataDir)).toBe(false);
+    const started = prepareEmbeddedSecrets(config);
+    expect(started.jwt.secret).toBe(fs.readFileSync(path.join(dataDir, 'jwt-secret'), 'utf8'));
+    expect(started.phone.encryptionKey).toHaveLength(32);
+  });
+
+  it('Set secrets are used as they are, and nothing is written for them', () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const env = {
+      DATA_DIR: dataDir,
+      JWT_SECRET: 'y'.repeat(40),
+      PHONE_ENCRYPTION_KEY: 'cd'.repeat(32),
+    };
+    const started = start(env);
+    expect(started.jwt.secret).toBe('y'.repeat(40));
+    expect(started.phone.encryptionKey).toEqual(Buffer.from('cd'.repeat(32), 'hex'));
+    expect(fs.existsSync(dataDir)).toBe(false);
   });
 
   it('Reports every bad setting at once, naming each key', () => {
@@ -83,7 +110,7 @@ describe('configuration', () => {
 /** The problems a configuration is refused with (fails the test when it is accepted). */
 function problemsOf(env: Record<string, string>): string {
   try {
-    loadConfig(env);
+    start(env);
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
     return (err as ConfigError).problems.join('\n');
@@ -185,7 +212,7 @@ describe('embedded secrets', () => {
       const previous = process.umask(0o022);
       try {
         const dataDir = makeDir();
-        const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+        const config = start({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
         const sequelize = createSequelize(config.db, createLogger(config.log));
         const store = await SqliteKeyStore.open(config.store.sqliteFile);
         try {

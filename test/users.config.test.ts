@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, loadConfig, prepareEmbeddedSecrets } from '../src/config';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-accounts-config-'));
 
@@ -23,7 +23,7 @@ const MYSQL = {
 describe('account settings', () => {
   it('Embedded with nothing set: no providers, the log-only SMS, a phone key kept in the data folder', () => {
     const dataDir = tempDir();
-    const config = loadConfig({ DATA_DIR: dataDir });
+    const config = prepareEmbeddedSecrets(loadConfig({ DATA_DIR: dataDir }));
     expect(config.oauth).toEqual({ timeoutMs: 5000, kakao: null, naver: null });
     expect(config.sms).toEqual({ sens: null, timeoutMs: 5000 });
     expect(config.phone).toMatchObject({
@@ -39,7 +39,7 @@ describe('account settings', () => {
     const file = path.join(dataDir, 'phone-key');
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     // A restart reads the same key, so stored numbers stay readable.
-    expect(loadConfig({ DATA_DIR: dataDir }).phone.encryptionKey).toEqual(
+    expect(prepareEmbeddedSecrets(loadConfig({ DATA_DIR: dataDir })).phone.encryptionKey).toEqual(
       config.phone.encryptionKey,
     );
   });

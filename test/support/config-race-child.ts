@@ -1,14 +1,14 @@
 /**
- * One of several processes loading the configuration at the same moment, on fresh data folders
+ * One of several processes starting at the same moment, on fresh data folders
  * (test/config.test.ts). For each round it announces itself, waits (spinning, to start as close
- * together as possible) until every process has, then loads the configuration and prints the
- * secrets it got as one JSON line.
+ * together as possible) until every process has, then loads the configuration, reads or creates
+ * the embedded secrets and prints the secrets it got as one JSON line.
  *
  *   node -r ts-node/register/transpile-only config-race-child.ts <base> <id> <processes> <rounds>
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig } from '../../src/config';
+import { loadConfig, prepareEmbeddedSecrets } from '../../src/config';
 
 const [base, id, processes, rounds] = process.argv.slice(2);
 
@@ -22,7 +22,7 @@ for (let round = 0; round < Number(rounds); round += 1) {
   }
   let line: Record<string, unknown>;
   try {
-    const config = loadConfig({ DATA_DIR: dataDir });
+    const config = prepareEmbeddedSecrets(loadConfig({ DATA_DIR: dataDir }));
     line = { round, jwt: config.jwt.secret, phone: config.phone.encryptionKey.toString('hex') };
   } catch (err) {
     line = { round, error: String(err) };
