@@ -2,12 +2,7 @@ import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../lib/context';
 import { UnavailableError } from '../lib/errors';
-import {
-  signAccessToken,
-  signRefreshToken,
-  type SessionTokens,
-  type TokenClaims,
-} from './tokens';
+import { signAccessToken, signRefreshToken, type SessionTokens, type TokenClaims } from './tokens';
 
 /**
  * Login sessions in the key store: each session's current refresh token id (`sessionKey`), and
