@@ -141,7 +141,7 @@ export async function getPublicProfile(ctx: AppContext, userId: string): Promise
 }
 
 /** The verified number for the settings form, or null (never verified, or unreadable). */
-function readPhone(ctx: AppContext, user: User): string | null {
+function readPhone(ctx: Pick<AppContext, 'phones' | 'logger'>, user: User): string | null {
   // The original's test data wrote the string 'null'.
   if (user.phone === null || user.phone === 'null') return null;
   try {
@@ -157,7 +157,7 @@ function readPhone(ctx: AppContext, user: User): string | null {
 }
 
 /** `GET /auth/updateUser`: the settings form, with codes where the form uses codes. */
-export async function getSettings(ctx: AppContext, userId: string) {
+export async function getSettings(ctx: Pick<AppContext, 'phones' | 'logger'>, userId: string) {
   const user = await User.findByPk(userId);
   if (!user) throw notFound(USER_MESSAGES.profileNotFound);
   const phone = readPhone(ctx, user);
