@@ -14,7 +14,7 @@
 import type { Transaction } from 'sequelize';
 import { up as refreshSortKeys } from '../migrations/20261123000600-course-sort-keys';
 import { up as refreshCommentCounts } from '../migrations/20261124000900-course-comment-count';
-import { startSession } from '../src/auth/tokens';
+import { startSession } from '../src/auth/sessions';
 import type { Runtime } from '../src/bootstrap';
 import { forgetRanking } from '../src/courses/feed';
 import { Bookmark, Comment, Course, StarPoint, User } from '../src/db/models';

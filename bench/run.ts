@@ -30,7 +30,7 @@ import readline from 'node:readline';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { QueryTypes } from 'sequelize';
-import { startSession } from '../src/auth/tokens';
+import { startSession } from '../src/auth/sessions';
 import { Comment, User } from '../src/db/models';
 import { kstDate } from '../src/lib/time';
 import { courseIdOf, numberArg, seedBench, type SeedSizes } from './seed';

@@ -20,7 +20,6 @@ import { createWorkerDeps } from '../src/jobs/deps';
 import { REMINDER_JOBS, runReminderScan } from '../src/jobs/scheduler';
 import { runSmsOutbox } from '../src/jobs/sms-outbox';
 import { recordScan } from '../src/jobs/scan-state';
-import { createPhoneCipher } from '../src/lib/phone-cipher';
 import { fromKst } from '../src/lib/time';
 import { messageType, type SmsSender } from '../src/sms';
 import { startBenchApi } from './support';
@@ -62,7 +61,7 @@ async function main() {
 
   try {
     const date = '2040-06-01';
-    const cipher = createPhoneCipher(runtime.config.phone);
+    const cipher = runtime.phones;
     const people = runs * (1 + RUNNERS_PER_RUN);
     const seedStart = performance.now();
     const users = Array.from({ length: people }, (_, i) => ({

@@ -1,27 +1,41 @@
+import type { Sequelize } from 'sequelize';
 import type { Config } from './config';
 import type { AppContext } from './lib/context';
 import { DomainEventHub } from './lib/events';
 import { createLogger, type Logger } from './lib/logger';
+import { createPhoneCipher } from './lib/phone-cipher';
 import { createSequelize } from './db/sequelize';
 import { initModels } from './db/models';
 import { migrate } from './db/migrator';
+import { createSmsSender } from './sms';
 import { createKeyStore } from './store';
 import { createImageService } from './uploads';
-import { watchGroupLists } from './groups/list-cache';
+import { createSocialLogin } from './users/oauth';
+import { registerGroupListCache } from './groups/list-cache';
 
+/**
+ * The composition root: every process (API server, worker, command-line tools, tests) gets its
+ * parts from here, each built once, and hands each route, service and job the slice it uses.
+ */
 export interface Runtime extends AppContext {
   close(): Promise<void>;
 }
 
 /**
- * Connects what a process needs (database, key store) for the given configuration. Shared by
- * the API server, the worker, the command-line tools and the tests.
+ * What each domain installs on a runtime it runs in (hooks, caches), before anything writes.
+ * A domain exports its registration; this list is the only place that knows them all.
  */
-export async function bootstrap(
+const DOMAIN_REGISTRATIONS: ReadonlyArray<(root: AppContext) => void> = [registerGroupListCache];
+
+/**
+ * Connects to the configured database and checks it answers; with `migrate`, applies the
+ * pending migrations. Closed again when any of that fails.
+ */
+export async function openDatabase(
   config: Config,
-  options: { logger?: Logger; migrate?: boolean } = {},
-): Promise<Runtime> {
-  const logger = options.logger ?? createLogger(config.log);
+  logger: Logger,
+  options: { migrate?: boolean } = {},
+): Promise<Sequelize> {
   const sequelize = createSequelize(config.db, logger);
   initModels(sequelize);
   try {
@@ -31,7 +45,7 @@ export async function bootstrap(
       // one append instead of a journal rewrite. The setting is kept in the file.
       await sequelize.query('PRAGMA journal_mode = WAL');
     }
-    if (options.migrate ?? config.db.migrateOnStart) {
+    if (options.migrate) {
       const applied = await migrate(sequelize, logger);
       if (applied.length > 0) logger.info('migrations applied', { applied });
     }
@@ -39,6 +53,21 @@ export async function bootstrap(
     await sequelize.close();
     throw err;
   }
+  return sequelize;
+}
+
+/**
+ * Builds what a process runs on for the given configuration: logger, database, key store,
+ * images, SMS, phone cipher, social login, events and clock, then the domains' registrations.
+ */
+export async function bootstrap(
+  config: Config,
+  options: { logger?: Logger; migrate?: boolean } = {},
+): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.log);
+  const sequelize = await openDatabase(config, logger, {
+    migrate: options.migrate ?? config.db.migrateOnStart,
+  });
   let store;
   try {
     store = await createKeyStore(config, logger);
@@ -46,17 +75,21 @@ export async function bootstrap(
     await sequelize.close();
     throw err;
   }
-  watchGroupLists(sequelize, store, logger, config.cache.groupLists);
-  return {
+  const runtime: Runtime = {
     config,
     logger,
     sequelize,
     store,
     images: createImageService(config, logger),
+    sms: createSmsSender(config, logger),
+    phones: createPhoneCipher(config.phone),
+    oauth: createSocialLogin(config, logger),
     events: new DomainEventHub(logger),
     now: () => new Date(),
     async close() {
       await Promise.allSettled([sequelize.close(), store.close()]);
     },
   };
+  for (const register of DOMAIN_REGISTRATIONS) register(runtime);
+  return runtime;
 }

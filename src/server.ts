@@ -1,10 +1,11 @@
 import { createApp } from './app';
 import { createHttpServer } from './lib/http-server';
+import { bootstrap } from './bootstrap';
 import { onShutdown, startRuntime } from './lib/process';
 import { attachChat } from './chat/chat.gateway';
 
 async function main() {
-  const runtime = await startRuntime();
+  const runtime = await startRuntime((config, logger) => bootstrap(config, { logger }));
   const { config, logger } = runtime;
 
   const server = createHttpServer(createApp(runtime), config.http);

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { bootstrap } from './bootstrap';
 import { onShutdown, startRuntime } from './lib/process';
 import { createWorkerDeps } from './jobs/deps';
 import { startScheduler, type Scheduler } from './jobs/scheduler';
@@ -25,7 +26,7 @@ function healthServer(scheduler: Scheduler, tickMs: number, startedAt: Date): ht
 }
 
 async function main() {
-  const runtime = await startRuntime();
+  const runtime = await startRuntime((config, logger) => bootstrap(config, { logger }));
   const { config, logger } = runtime;
 
   const deps = createWorkerDeps(runtime);

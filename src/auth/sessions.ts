@@ -1,7 +1,8 @@
+import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../lib/context';
-import type { TokenClaims } from './tokens';
 import { UnavailableError } from '../lib/errors';
+import { signAccessToken, signRefreshToken, type SessionTokens, type TokenClaims } from './tokens';
 
 /**
  * Login sessions in the key store: each session's current refresh token id (`sessionKey`), and
@@ -53,8 +54,26 @@ async function readIndex(ctx: Ctx, userId: string): Promise<Entry[]> {
   }
 }
 
-/** Adds a session just started by `startSession` to the user's list. */
-export async function recordSession(ctx: Ctx, userId: string, sid: string): Promise<void> {
+/** Starts a session for the user: a refresh token stored with its lifetime, and an access token. */
+export async function startSession(
+  ctx: Ctx,
+  userId: string,
+  options: { accessTtlSeconds?: number } = {},
+): Promise<SessionTokens> {
+  const sid = crypto.randomUUID();
+  const jti = crypto.randomBytes(16).toString('base64url');
+  await ctx.store.set(sessionKey(userId, sid), jti, ctx.config.jwt.refreshTtlSeconds);
+  // Listed per user, so withdrawal can end every session, whoever started it (login or CLI).
+  await recordSession(ctx, userId, sid);
+  return {
+    sid,
+    token: signAccessToken(ctx, userId, sid, options.accessTtlSeconds),
+    refreshToken: signRefreshToken(ctx, userId, sid, jti),
+  };
+}
+
+/** Adds a session just started by {@link startSession} to the user's list. */
+async function recordSession(ctx: Ctx, userId: string, sid: string): Promise<void> {
   const ttl = ctx.config.jwt.refreshTtlSeconds;
   const now = ctx.now().getTime();
   await withUserLock(ctx, userId, async () => {

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { AppContext } from '../lib/context';
-import { recordSession, sessionKey } from './sessions';
 
 /**
  * Our own JWTs. Access and refresh tokens carry a `typ` claim and are only accepted as their
- * own kind. Each login starts a session (`sid`); the session's refresh token id lives in the
- * key store with the refresh lifetime, so logout (deleting it) ends the session.
+ * own kind. Each login starts a session (`sid`, see `startSession` in ./sessions); the
+ * session's refresh token id lives in the key store with the refresh lifetime, so logout
+ * (deleting it) ends the session.
  */
 export type TokenType = 'access' | 'refresh';
 
@@ -64,7 +64,7 @@ export function signAccessToken(
   });
 }
 
-function signRefreshToken(
+export function signRefreshToken(
   ctx: Pick<AppContext, 'config' | 'now'>,
   userId: string,
   sid: string,
@@ -106,22 +106,4 @@ export function verifyToken(
   const valid = claims as TokenClaims;
   if (valid.exp * 1000 <= ctx.now().getTime()) return { status: 'expired', claims: valid };
   return { status: 'valid', claims: valid };
-}
-
-/** Starts a session for the user: a refresh token stored with its lifetime, and an access token. */
-export async function startSession(
-  ctx: Pick<AppContext, 'config' | 'store' | 'now'>,
-  userId: string,
-  options: { accessTtlSeconds?: number } = {},
-): Promise<SessionTokens> {
-  const sid = crypto.randomUUID();
-  const jti = crypto.randomBytes(16).toString('base64url');
-  await ctx.store.set(sessionKey(userId, sid), jti, ctx.config.jwt.refreshTtlSeconds);
-  // Listed per user, so withdrawal can end every session, whoever started it (login or CLI).
-  await recordSession(ctx, userId, sid);
-  return {
-    sid,
-    token: signAccessToken(ctx, userId, sid, options.accessTtlSeconds),
-    refreshToken: signRefreshToken(ctx, userId, sid, jti),
-  };
 }

@@ -2,7 +2,7 @@ import { Op } from 'sequelize';
 import { bootstrap } from '../bootstrap';
 import { User } from '../db/models';
 import { normalizeMobile } from '../lib/phone';
-import { createPhoneCipher, CURRENT_PREFIX, type PhoneCipher } from '../lib/phone-cipher';
+import { CURRENT_PREFIX, type PhoneCipher } from '../lib/phone-cipher';
 import { runCli } from './run';
 
 export interface ReencryptReport {
@@ -76,7 +76,6 @@ if (require.main === module) {
   runCli(async (config, logger) => {
     const runtime = await bootstrap(config, { logger });
     try {
-      const phones = createPhoneCipher(config.phone);
       const pending = await User.count({
         where: { phone: { [Op.and]: [notCurrent, { [Op.ne]: 'null' }] } },
       });
@@ -85,7 +84,7 @@ if (require.main === module) {
           `${pending} phone numbers are in the original's format: set LEGACY_PHONE_KEY (its CRYPTO_KEY)`,
         );
       }
-      const report = await reencryptPhones(phones, {
+      const report = await reencryptPhones(runtime.phones, {
         onProgress: (done, total) => console.log(`processed ${done} of ${total}`),
       });
       console.log(

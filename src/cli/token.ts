@@ -1,5 +1,5 @@
 import { bootstrap } from '../bootstrap';
-import { startSession } from '../auth/tokens';
+import { startSession } from '../auth/sessions';
 import { findOrCreateLocalUser } from '../users/users.service';
 import { runCli } from './run';
 

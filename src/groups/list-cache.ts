@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
+import type { AppContext } from '../lib/context';
 import type { Logger } from '../lib/logger';
 import type { KeyStore } from '../store/keystore';
+import { Applier, Group, User } from '../db/models';
 
 /**
  * The pages of the public group lists (`/group/all`, `/group/main`), kept in this process for
@@ -11,8 +13,9 @@ import type { KeyStore } from '../store/keystore';
  * - Time: a page depends on the clock only through "runs that have not started at now", to the
  *   second (`kstDate`/`kstTime`). Entries are kept per second and all dropped when it changes, so
  *   a run leaves the lists at the second it starts, as without the cache.
- * - Writes: every process that writes (API, worker, CLI) bootstraps {@link watchGroupLists},
- *   which hooks every write to the tables a card is made from (Groups, Appliers, Users) and,
+ * - Writes: every process that writes (API, worker, CLI) is built by `bootstrap`, which runs
+ *   {@link registerGroupListCache}: it hooks every write to the models a card is made from
+ *   (Group, Applier, User) and,
  *   once it is committed, stores a new random *generation* in the shared key store (Redis, or
  *   the SQLite key store). Every read asks the key store for the generation first and only uses
  *   entries made under the same one, so a write made by any process is seen by the next read
@@ -80,8 +83,8 @@ export class GroupListCache {
 const GENERATION_KEY = 'groups:lists:generation';
 /** Distinct pages kept within one second (searches, page numbers); more start over. */
 const MAX_ENTRIES = 1_000;
-/** The tables a list card is made from: the run, its applicants, its host. */
-const WATCHED_TABLES = new Set(['Groups', 'Appliers', 'Users']);
+/** The models a list card is made from: the run, its applicants, its host. */
+const WATCHED_MODELS: ReadonlySet<unknown> = new Set([Group, Applier, User]);
 const WRITE_HOOKS = [
   'afterCreate',
   'afterUpdate',
@@ -102,24 +105,22 @@ function outermost(transaction: Transaction): Transaction {
 const caches = new WeakMap<Sequelize, GroupListCache>();
 
 /**
- * Installs the write hooks on this Sequelize instance (every model of it) and keeps the cache
- * the lists read through. Call once per process, before it writes; `enabled: false` installs
- * nothing and the lists read the database every time.
+ * The groups domain's registration (run by `bootstrap` for every process): installs the write
+ * hooks on this Sequelize instance and keeps the cache the lists read through. With
+ * `CACHE_GROUP_LISTS` off it installs nothing and the lists read the database every time.
  */
-export function watchGroupLists(
-  sequelize: Sequelize,
-  store: KeyStore,
-  logger: Logger,
-  enabled: boolean,
+export function registerGroupListCache(
+  root: Pick<AppContext, 'sequelize' | 'store' | 'logger' | 'config'>,
 ): void {
-  if (!enabled || caches.has(sequelize)) return;
+  const { sequelize, store, logger } = root;
+  if (!root.config.cache.groupLists || caches.has(sequelize)) return;
   const cache = new GroupListCache(store, logger);
   caches.set(sequelize, cache);
   for (const hook of WRITE_HOOKS) {
     // Permanent hooks run for every model, with the model as `this`; the options are the last
     // argument whatever the hook.
     sequelize.addHook(hook, async function (this: ModelStatic<Model>, ...args: unknown[]) {
-      if (!WATCHED_TABLES.has(this.getTableName() as string)) return;
+      if (!WATCHED_MODELS.has(this)) return;
       const options = args[args.length - 1] as { transaction?: Transaction | null } | undefined;
       const transaction = options?.transaction;
       if (!transaction) return cache.invalidate();

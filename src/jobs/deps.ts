@@ -1,22 +1,18 @@
-import type { Sequelize } from 'sequelize';
 import type { Config } from '../config';
-import type { Logger } from '../lib/logger';
-import { createPhoneCipher, type PhoneCipher } from '../lib/phone-cipher';
-import { createSmsSender, type SmsSender } from '../sms';
-import { createImageService, type ImageService } from '../uploads';
+import type { AppContext } from '../lib/context';
 import { WorkerScan } from './scan-state';
 
-/** What the worker's jobs run on. Tests build it with a fake sender and their own settings. */
-export interface WorkerDeps {
-  sequelize: Sequelize;
-  logger: Logger;
+/**
+ * What the worker's jobs run on: a slice of the process's runtime (built by `bootstrap`), with
+ * the worker's settings. Tests build it with a fake sender and their own settings.
+ */
+export interface WorkerDeps extends Pick<
+  AppContext,
+  'sequelize' | 'logger' | 'sms' | 'phones' | 'images'
+> {
   settings: Config['worker'];
-  sms: SmsSender;
   /** How long one SENS call may take: a `sending` row older than this was interrupted. */
   smsTimeoutMs: number;
-  phones: PhoneCipher;
-  /** For the images still queued for deletion. */
-  images: ImageService;
 }
 
 /**
@@ -29,7 +25,7 @@ export interface JobOptions {
 }
 
 export function createWorkerDeps(
-  runtime: { config: Config; logger: Logger; sequelize: Sequelize },
+  runtime: Pick<AppContext, 'config' | 'sequelize' | 'logger' | 'sms' | 'phones' | 'images'>,
   overrides: Partial<WorkerDeps> = {},
 ): WorkerDeps {
   // The worker's own table; the API never reads it, so it is not among the shared models.
@@ -38,10 +34,10 @@ export function createWorkerDeps(
     sequelize: runtime.sequelize,
     logger: runtime.logger,
     settings: runtime.config.worker,
-    sms: createSmsSender(runtime.config, runtime.logger),
+    sms: runtime.sms,
     smsTimeoutMs: runtime.config.sms.timeoutMs,
-    phones: createPhoneCipher(runtime.config.phone),
-    images: createImageService(runtime.config, runtime.logger),
+    phones: runtime.phones,
+    images: runtime.images,
     ...overrides,
   };
 }

@@ -1,12 +1,14 @@
-import { ConfigError, loadConfigFromEnvironment } from '../config';
-import { bootstrap, type Runtime } from '../bootstrap';
+import { ConfigError, loadConfigFromEnvironment, type Config } from '../config';
 import { createLogger, type Logger } from './logger';
 
 /**
  * What the long-running processes (API server, worker) share: configuration checked before
- * anything starts, and one way to stop.
+ * anything starts, and one way to stop. `build` is the composition root (`bootstrap`): this
+ * module only reports what keeps the process from starting.
  */
-export async function startRuntime(): Promise<Runtime> {
+export async function startRuntime<R>(
+  build: (config: Config, logger: Logger) => Promise<R>,
+): Promise<R> {
   let config;
   try {
     config = loadConfigFromEnvironment();
@@ -19,7 +21,7 @@ export async function startRuntime(): Promise<Runtime> {
   }
   const logger = createLogger(config.log);
   try {
-    return await bootstrap(config, { logger });
+    return await build(config, logger);
   } catch (err) {
     logger.error('could not start', { error: (err as Error).message });
     process.exit(1);

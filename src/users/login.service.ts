@@ -1,5 +1,5 @@
 import { UniqueConstraintError } from 'sequelize';
-import { startSession } from '../auth/tokens';
+import { startSession } from '../auth/sessions';
 import type { AppContext } from '../lib/context';
 import { User } from './user.model';
 import { claimFreeNickname, cutNickname } from './nickname';

@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../lib/context';
 import { AppError, badRequest } from '../lib/errors';
-import type { PhoneCipher } from '../lib/phone-cipher';
-import { SmsError, type SmsSender } from '../sms';
+import { SmsError } from '../sms';
 import { USER_MESSAGES } from './messages';
 import { User } from './user.model';
 
@@ -22,12 +21,9 @@ import { User } from './user.model';
  *
  * The key store holds only keyed fingerprints of numbers and codes, never either in clear.
  */
-export interface PhoneDeps {
-  sms: SmsSender;
-  phones: PhoneCipher;
-}
-
 type Ctx = Pick<AppContext, 'config' | 'store' | 'now'>;
+/** What sending and checking codes run on: the key store, the SMS sender, the phone cipher. */
+type PhoneCtx = Pick<AppContext, 'config' | 'store' | 'now' | 'sms' | 'phones'>;
 
 interface PendingCode {
   /** Fingerprint of the number the code went to. */
@@ -84,13 +80,12 @@ async function admitRequester(ctx: Ctx, fingerprint: string, userId: string): Pr
 
 /** Sends a new code to `tel` (digits only); it replaces any earlier code of the user. */
 export async function sendVerificationCode(
-  ctx: Ctx,
-  deps: PhoneDeps,
+  ctx: PhoneCtx,
   userId: string,
   tel: string,
 ): Promise<void> {
   const settings = ctx.config.phone;
-  const number = deps.phones.fingerprint(tel);
+  const number = ctx.phones.fingerprint(tel);
   await countSend(ctx, userSendsKey(userId), settings.sendsPerUser);
   await admitRequester(ctx, number, userId);
   await countSend(ctx, userNumberSendsKey(userId, number), settings.sendsPerNumber);
@@ -98,14 +93,14 @@ export async function sendVerificationCode(
   const code = String(crypto.randomInt(100_000, 1_000_000));
   const pending: PendingCode = {
     tel: number,
-    code: deps.phones.fingerprint(`${userId}:${code}`),
+    code: ctx.phones.fingerprint(`${userId}:${code}`),
     exp: ctx.now().getTime() + settings.codeTtlSeconds * 1000,
   };
   // Stored before sending, so the code works the moment the text arrives.
   await ctx.store.set(codeKey(userId), JSON.stringify(pending), settings.codeTtlSeconds);
   await ctx.store.del(attemptsKey(userId));
   try {
-    await deps.sms.send({ to: tel, content: smsCodeText(code) });
+    await ctx.sms.send({ to: tel, content: smsCodeText(code) });
   } catch (err) {
     await ctx.store.del(codeKey(userId));
     if (err instanceof SmsError) throw new AppError(502, USER_MESSAGES.codeNotSent);
@@ -122,8 +117,7 @@ async function pendingCode(ctx: Ctx, userId: string): Promise<PendingCode | null
 
 /** Checks the code sent to `tel` and, when it matches, stores the number as verified. */
 export async function verifyPhone(
-  ctx: Ctx,
-  deps: PhoneDeps,
+  ctx: PhoneCtx,
   userId: string,
   tel: string,
   code: string,
@@ -135,8 +129,8 @@ export async function verifyPhone(
   const attempts = await ctx.store.increment(attemptsKey(userId), codeTtlSeconds);
   const matches =
     attempts <= maxAttempts &&
-    pending.tel === deps.phones.fingerprint(tel) &&
-    pending.code === deps.phones.fingerprint(`${userId}:${code}`);
+    pending.tel === ctx.phones.fingerprint(tel) &&
+    pending.code === ctx.phones.fingerprint(`${userId}:${code}`);
   if (!matches) {
     if (attempts < maxAttempts) throw badRequest(USER_MESSAGES.wrongCode);
     // That was the last try: the code is void, a new one must be requested.
@@ -144,7 +138,7 @@ export async function verifyPhone(
     throw new AppError(429, USER_MESSAGES.tooManyAttempts(maxAttempts));
   }
 
-  await User.update({ phone: deps.phones.encrypt(tel) }, { where: { userId } });
+  await User.update({ phone: ctx.phones.encrypt(tel) }, { where: { userId } });
   await ctx.store.del(codeKey(userId));
   await ctx.store.del(attemptsKey(userId));
 }

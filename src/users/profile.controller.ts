@@ -2,7 +2,6 @@ import type { Request, Response } from 'express';
 import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
 import { userLevelFromInput, type UserLevel } from '../lib/labels';
-import type { PhoneCipher } from '../lib/phone-cipher';
 import { uploadedImages } from '../uploads';
 import { USER_MESSAGES } from './messages';
 import { normalizeNickname } from './nickname';
@@ -27,9 +26,9 @@ export function publicProfileHandler(ctx: AppContext) {
 }
 
 /** `GET /auth/updateUser`: the signed-in user's settings form. */
-export function settingsHandler(ctx: AppContext, phones: PhoneCipher) {
+export function settingsHandler(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
-    const data = await getSettings(ctx, phones, currentUser(res).userId);
+    const data = await getSettings(ctx, currentUser(res).userId);
     res.json({ success: true, data });
   };
 }

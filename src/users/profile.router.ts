@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { optionalUser, requireUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
-import { createPhoneCipher } from '../lib/phone-cipher';
 import { uploadImages } from '../uploads';
 import {
   preferencesHandler,
@@ -14,10 +13,9 @@ import { validatePreferences, validateProfile } from './users.validators';
 /** `/auth`: profiles and preferences (the original's prefix for them). */
 export function profileRouter(ctx: AppContext): Router {
   const router = Router();
-  const phones = createPhoneCipher(ctx.config.phone);
 
   router.get('/info/:userId', optionalUser(ctx), publicProfileHandler(ctx));
-  router.get('/updateUser', requireUser(ctx), settingsHandler(ctx, phones));
+  router.get('/updateUser', requireUser(ctx), settingsHandler(ctx));
   router.patch(
     '/updateUser',
     requireUser(ctx),

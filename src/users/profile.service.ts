@@ -5,7 +5,6 @@ import type { AppContext } from '../lib/context';
 import { notFound } from '../lib/errors';
 import { likeDistanceLabel, likeLocationLabel, userLevelCode, type UserLevel } from '../lib/labels';
 import { formatMobile } from '../lib/phone';
-import type { PhoneCipher } from '../lib/phone-cipher';
 import { formatListDate, kstDate, kstDaysUntil, kstTime } from '../lib/time';
 import {
   defaultGroupThumbnailUrl,
@@ -142,11 +141,11 @@ export async function getPublicProfile(ctx: AppContext, userId: string): Promise
 }
 
 /** The verified number for the settings form, or null (never verified, or unreadable). */
-function readPhone(ctx: AppContext, phones: PhoneCipher, user: User): string | null {
+function readPhone(ctx: Pick<AppContext, 'phones' | 'logger'>, user: User): string | null {
   // The original's test data wrote the string 'null'.
   if (user.phone === null || user.phone === 'null') return null;
   try {
-    return formatMobile(phones.decrypt(user.phone));
+    return formatMobile(ctx.phones.decrypt(user.phone));
   } catch (err) {
     // A wrong key must be noticed, but the user can still verify again.
     ctx.logger.error('stored phone number cannot be read', {
@@ -158,10 +157,10 @@ function readPhone(ctx: AppContext, phones: PhoneCipher, user: User): string | n
 }
 
 /** `GET /auth/updateUser`: the settings form, with codes where the form uses codes. */
-export async function getSettings(ctx: AppContext, phones: PhoneCipher, userId: string) {
+export async function getSettings(ctx: Pick<AppContext, 'phones' | 'logger'>, userId: string) {
   const user = await User.findByPk(userId);
   if (!user) throw notFound(USER_MESSAGES.profileNotFound);
-  const phone = readPhone(ctx, phones, user);
+  const phone = readPhone(ctx, user);
   return {
     userId: user.userId,
     nickname: user.nickname,

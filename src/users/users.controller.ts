@@ -5,7 +5,7 @@ import { normalizeMobile } from '../lib/phone';
 import { loginWithProvider } from './login.service';
 import { USER_MESSAGES } from './messages';
 import type { Provider, SocialLogin } from './oauth';
-import { sendVerificationCode, verifyPhone, type PhoneDeps } from './phone-verification.service';
+import { sendVerificationCode, verifyPhone } from './phone-verification.service';
 import { logout, withdraw } from './users.service';
 
 /** `GET /user/auth`: who am I, in the shape the SPA stores in localStorage. */
@@ -60,19 +60,19 @@ export function withdrawHandler(ctx: AppContext) {
 }
 
 /** `POST /user/message {tel}`: texts a verification code. */
-export function sendCodeHandler(ctx: AppContext, deps: PhoneDeps) {
+export function sendCodeHandler(ctx: AppContext) {
   return async (req: Request, res: Response) => {
     const tel = normalizeMobile(String(req.body.tel)) as string;
-    await sendVerificationCode(ctx, deps, currentUser(res).userId, tel);
+    await sendVerificationCode(ctx, currentUser(res).userId, tel);
     res.json({ success: true, message: USER_MESSAGES.codeSent });
   };
 }
 
 /** `POST /user/verify {tel, code}`: stores the number once the code matches. */
-export function verifyHandler(ctx: AppContext, deps: PhoneDeps) {
+export function verifyHandler(ctx: AppContext) {
   return async (req: Request, res: Response) => {
     const tel = normalizeMobile(String(req.body.tel)) as string;
-    await verifyPhone(ctx, deps, currentUser(res).userId, tel, String(req.body.code));
+    await verifyPhone(ctx, currentUser(res).userId, tel, String(req.body.code));
     res.json({ success: true, message: USER_MESSAGES.phoneVerified });
   };
 }

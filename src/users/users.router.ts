@@ -1,9 +1,6 @@
 import { Router } from 'express';
 import { requireUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
-import { createPhoneCipher } from '../lib/phone-cipher';
-import { createSmsSender } from '../sms';
-import { createSocialLogin } from './oauth';
 import {
   logoutHandler,
   me,
@@ -17,11 +14,7 @@ import { validateTel, validateVerification } from './users.validators';
 /** `/user`: social login, identity, sessions, withdrawal and phone verification. */
 export function usersRouter(ctx: AppContext): Router {
   const router = Router();
-  const social = createSocialLogin(ctx.config, ctx.logger);
-  const phone = {
-    sms: createSmsSender(ctx.config, ctx.logger),
-    phones: createPhoneCipher(ctx.config.phone),
-  };
+  const social = ctx.oauth;
 
   router.get('/kakao', social.start('kakao'));
   router.get('/kakao/callback', socialCallback(ctx, social, 'kakao'));
@@ -31,7 +24,7 @@ export function usersRouter(ctx: AppContext): Router {
   router.get('/auth', requireUser(ctx), me);
   router.delete('/logout', requireUser(ctx), logoutHandler(ctx));
   router.delete('/delete', requireUser(ctx), withdrawHandler(ctx));
-  router.post('/message', requireUser(ctx), validateTel, sendCodeHandler(ctx, phone));
-  router.post('/verify', requireUser(ctx), validateVerification, verifyHandler(ctx, phone));
+  router.post('/message', requireUser(ctx), validateTel, sendCodeHandler(ctx));
+  router.post('/verify', requireUser(ctx), validateVerification, verifyHandler(ctx));
   return router;
 }

@@ -7,7 +7,11 @@ import { normalizeNickname } from './nickname';
 import { nicknameIs } from './users.queries';
 
 /** Ends this session: its refresh and access tokens stop working, its chat connections close. */
-export async function logout(ctx: AppContext, userId: string, sid: string): Promise<void> {
+export async function logout(
+  ctx: Pick<AppContext, 'store' | 'events'>,
+  userId: string,
+  sid: string,
+): Promise<void> {
   await endSession(ctx, userId, sid);
   ctx.events.sessionEnded(userId, sid);
 }
@@ -21,7 +25,10 @@ export function defaultProfileUrl(ctx: Pick<AppContext, 'config'>): string {
  * A local account (no social login) for tooling: the first user with that nickname (compared as
  * nicknames are, ignoring case), or a new one.
  */
-export async function findOrCreateLocalUser(ctx: AppContext, name: string): Promise<User> {
+export async function findOrCreateLocalUser(
+  ctx: Pick<AppContext, 'sequelize' | 'config'>,
+  name: string,
+): Promise<User> {
   const nickname = normalizeNickname(name);
   const existing = await User.findOne({
     where: nicknameIs(ctx.sequelize, nickname),
@@ -46,7 +53,7 @@ export async function findOrCreateLocalUser(ctx: AppContext, name: string): Prom
  * cascade and would refuse the delete. Looked up once per database.
  */
 const badgesTables = new WeakMap<AppContext['sequelize'], Promise<boolean>>();
-function hasBadgesTable(ctx: AppContext): Promise<boolean> {
+function hasBadgesTable(ctx: Pick<AppContext, 'sequelize'>): Promise<boolean> {
   let known = badgesTables.get(ctx.sequelize);
   if (!known) {
     known = ctx.sequelize.getQueryInterface().tableExists('Badges');

@@ -4,7 +4,8 @@ import { loadConfig, type Config } from '../../src/config';
 import { bootstrap, type Runtime } from '../../src/bootstrap';
 import type { AppContext } from '../../src/lib/context';
 import { createApp } from '../../src/app';
-import { startSession, type SessionTokens } from '../../src/auth/tokens';
+import { startSession } from '../../src/auth/sessions';
+import type { SessionTokens } from '../../src/auth/tokens';
 import { User } from '../../src/db/models';
 
 export interface TestContext extends Runtime {
