@@ -1,5 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import type { Config } from './config';
+import { MIN_SECRET_LENGTH } from './config/secrets';
 import type { AppContext } from './lib/context';
 import { DomainEventHub } from './lib/events';
 import { createLogger, type Logger } from './lib/logger';
@@ -64,6 +65,13 @@ export async function bootstrap(
   config: Config,
   options: { logger?: Logger; migrate?: boolean } = {},
 ): Promise<Runtime> {
+  // Reading the settings writes nothing: embedded secrets not given in the environment are
+  // filled in by prepareEmbeddedSecrets at start-up. Never run with an empty one.
+  if (config.jwt.secret.length < MIN_SECRET_LENGTH || config.phone.encryptionKey.length !== 32) {
+    throw new Error(
+      'bootstrap needs the signing secret and phone key: call prepareEmbeddedSecrets',
+    );
+  }
   const logger = options.logger ?? createLogger(config.log);
   const sequelize = await openDatabase(config, logger, {
     migrate: options.migrate ?? config.db.migrateOnStart,
