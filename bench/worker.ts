@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { Alarm, Applier, Group, User } from '../src/db/models';
 import { createWorkerDeps } from '../src/jobs/deps';
 import { REMINDER_JOBS, runReminderScan } from '../src/jobs/scheduler';
-import { runSmsOutbox } from '../src/jobs/sms-outbox';
+import { runSmsOutbox } from '../src/alarms/sms-outbox';
 import { recordScan } from '../src/jobs/scan-state';
 import { fromKst } from '../src/lib/time';
 import { messageType, type SmsSender } from '../src/sms';

@@ -14,7 +14,8 @@ import {
 } from 'socket.io-client';
 import { createApp } from '../src/app';
 import { AUTH } from '../src/auth/messages';
-import { attachChat, type ErrorPayload } from '../src/chat/chat.gateway';
+import type { ErrorPayload } from '../src/chat/chat.connection';
+import { attachChat } from '../src/chat/chat.gateway';
 import type { ChatMessage } from '../src/chat/chat.mapper';
 import type { HistoryPage } from '../src/chat/chat.service';
 import { CHAT } from '../src/chat/messages';

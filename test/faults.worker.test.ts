@@ -3,14 +3,15 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Op } from 'sequelize';
+import { sendingLeaseMs } from '../src/alarms/sms-claims';
+import { runSmsOutbox } from '../src/alarms/sms-outbox';
+import { reminderText } from '../src/alarms/texts';
 import { bootstrap, type Runtime } from '../src/bootstrap';
 import { loadConfig, type Config } from '../src/config';
 import { Alarm, Applier } from '../src/db/models';
 import { createPhoneCipher } from '../src/lib/phone-cipher';
 import { kstDate, kstTime } from '../src/lib/time';
 import { createWorkerDeps } from '../src/jobs/deps';
-import { runSmsOutbox, sendingLeaseMs } from '../src/jobs/sms-outbox';
-import { reminderText } from '../src/jobs/texts';
 import { createSmsSender } from '../src/sms';
 import { createGroup } from './comments.fixtures';
 import { until } from './faults.helpers';
@@ -23,7 +24,7 @@ import { FakeSens, randomMobile } from './users.helpers';
  * The worker killed with SIGKILL in the middle of sending a batch of texts, then started again.
  * It runs as its own process on a database of its own (a scratch MariaDB database in the
  * MariaDB run, an embedded one otherwise), texting a fake SENS on loopback that records every
- * message it accepts. What the outbox promises (src/jobs/sms-outbox.ts): every due alarm is
+ * message it accepts. What the outbox promises (src/alarms/sms-outbox.ts): every due alarm is
  * written once; a row is claimed only for the SENS call in flight, and its outcome recorded as
  * soon as SENS answers, so a text SENS accepted is never sent again, and one whose call the kill
  * cut short goes back to pending once its lease is over and is sent then.

@@ -2,14 +2,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Alarm, User, type Group } from '../src/db/models';
 import { ALARM_CAP } from '../src/alarms/alarms.service';
+import { sendingLeaseMs } from '../src/alarms/sms-claims';
+import { isRetryable, runSmsOutbox } from '../src/alarms/sms-outbox';
+import { reminderText } from '../src/alarms/texts';
 import { runDdayReminders } from '../src/jobs/dday';
 import type { WorkerDeps } from '../src/jobs/deps';
 import { runEndReminders } from '../src/jobs/end';
 import { runPrune } from '../src/jobs/prune';
-import { isRetryable, runSmsOutbox, sendingLeaseMs } from '../src/jobs/sms-outbox';
 import { startScheduler } from '../src/jobs/scheduler';
 import { runStartReminders } from '../src/jobs/start';
-import { reminderText } from '../src/jobs/texts';
 import { createSmsSender, sensSignature, SmsError } from '../src/sms';
 import { createTestContext, createUser, type TestContext } from './support/context';
 import {

@@ -1,8 +1,9 @@
 import { createAlarms } from '../src/alarms/alarms.service';
 import { Alarm, Applier, type Group, User } from '../src/db/models';
+import { endsAt } from '../src/groups/reminders';
 import { runDdayReminders } from '../src/jobs/dday';
 import type { WorkerDeps } from '../src/jobs/deps';
-import { endsAt, runEndReminders } from '../src/jobs/end';
+import { runEndReminders } from '../src/jobs/end';
 import { runReminderScan } from '../src/jobs/scheduler';
 import { runStartReminders } from '../src/jobs/start';
 import { createTestContext, createUser, type TestContext } from './support/context';

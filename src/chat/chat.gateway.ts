@@ -1,16 +1,23 @@
 import type http from 'node:http';
-import { BaseError, ConnectionError } from 'sequelize';
-import { Server, type ExtendedError, type Socket } from 'socket.io';
+import { Server, type ExtendedError } from 'socket.io';
 import { AUTH } from '../auth/messages';
-import { isSessionOpen } from '../auth/sessions';
-import { verifyToken } from '../auth/tokens';
 import type { AppContext } from '../lib/context';
-import { AppError, forbidden, unauthorized } from '../lib/errors';
-import { MESSAGES } from '../lib/error-handler';
 import { createRoomAdapter } from './chat.adapter';
-import type { ChatMessage } from './chat.mapper';
-import { assertUser, enterRoom, postMessage, readHistory, type HistoryPage } from './chat.service';
-import { parseCursor, parseGroupId, parseMessage, parseUserId } from './chat.validators';
+import {
+  actingUser,
+  authenticate,
+  describe,
+  endOldestConnections,
+  groupRoom,
+  memberRoom,
+  sessionRoom,
+  userRoom,
+  type ChatServer,
+  type ChatSocket,
+  type ClientEvents,
+} from './chat.connection';
+import { enterRoom, postMessage, readHistory } from './chat.service';
+import { parseCursor, parseGroupId, parseMessage } from './chat.validators';
 import { CHAT } from './messages';
 import { KeyedTokenBuckets, TokenBucket } from './rate-limit';
 
@@ -29,37 +36,6 @@ import { KeyedTokenBuckets, TokenBucket } from './rate-limit';
  * through the adapter reaches the sockets on every process.
  */
 
-/** Client events take whatever the client sends; the validators narrow it. */
-type ClientEvents = Record<'chatRoom' | 'reqMessage' | 'chatHistory', (...args: unknown[]) => void>;
-
-export interface ErrorPayload {
-  success: false;
-  message: string;
-  /** The client event that was refused, or `connection` when the server ends the connection. */
-  event: string;
-}
-
-interface ServerEvents {
-  chatList: (messages: ChatMessage[]) => void;
-  chatMessage: (message: ChatMessage) => void;
-  chatHistory: (page: HistoryPage & { groupId: string }) => void;
-  error: (payload: ErrorPayload) => void;
-}
-
-interface SocketData {
-  /**
-   * The access token's user and session, and when the token expires (ms). Null for a legacy
-   * client (no token), which names its user in each event.
-   */
-  token: { userId: string; sid: string; expiresAt: number } | null;
-  /** Connection order (ms, then a count within the process), to find a user's oldest. */
-  connectedAt: number;
-  seq: number;
-}
-
-type ChatSocket = Socket<ClientEvents, ServerEvents, Record<string, never>, SocketData>;
-type ChatServer = Server<ClientEvents, ServerEvents, Record<string, never>, SocketData>;
-
 /**
  * Per 10 seconds, in bursts or spread out: 10 messages, and 20 reads (joins and history pages),
  * each of which is a database query. Counted per connection and per user (all of the user's
@@ -70,82 +46,6 @@ const MESSAGE_RATE = 10;
 const READ_RATE = 20;
 /** Socket.io's default is 1 MB; a chat packet is at most a few kilobytes. */
 const MAX_PACKET_BYTES = 64 * 1024;
-
-const groupRoom = (groupId: string) => `group:${groupId}`;
-const memberRoom = (groupId: string, userId: string) =>
-  `member:${JSON.stringify([groupId, userId])}`;
-const userRoom = (userId: string) => `user:${userId}`;
-const sessionRoom = (sid: string) => `session:${sid}`;
-
-/** Handshakes seen by this process: orders connections made within the same millisecond. */
-let handshakes = 0;
-
-/**
- * `auth.token` (browsers cannot set headers on a websocket), else `Authorization: Bearer`; null
- * when the client presents neither.
- */
-function handshakeToken(handshake: ChatSocket['handshake']): string | null {
-  const auth = handshake.auth as { token?: unknown };
-  if (auth.token !== undefined) {
-    if (typeof auth.token !== 'string') throw unauthorized(AUTH.tokenInvalid);
-    return auth.token;
-  }
-  const header = handshake.headers.authorization;
-  if (header === undefined) return null;
-  const parts = header.split(' ');
-  if (parts.length !== 2) throw unauthorized(AUTH.headerMalformed);
-  if (parts[0] !== 'Bearer') throw unauthorized(AUTH.notBearer);
-  return parts[1];
-}
-
-async function authenticate(ctx: AppContext, socket: ChatSocket): Promise<SocketData> {
-  const token = handshakeToken(socket.handshake);
-  handshakes += 1;
-  const order = { connectedAt: Date.now(), seq: handshakes };
-  if (token === null) {
-    if (!ctx.config.chat.legacyClients) throw unauthorized(AUTH.headerMissing);
-    return { token: null, ...order };
-  }
-  const result = verifyToken(ctx, token, 'access');
-  if (result.status === 'invalid') throw unauthorized(AUTH.tokenInvalid);
-  // No refresh protocol on a socket: the client renews through the API and connects again.
-  if (result.status === 'expired') throw unauthorized(AUTH.accessRenewed);
-  const { userId, sid, exp } = result.claims;
-  const [, open] = await Promise.all([assertUser(userId), isSessionOpen(ctx, userId, sid)]);
-  if (!open) throw unauthorized(AUTH.tokenInvalid);
-  return { token: { userId, sid, expiresAt: exp * 1000 }, ...order };
-}
-
-/** The client-safe message of a failure; unexpected ones are logged, never sent. */
-function describe(ctx: AppContext, err: unknown, event: string): string {
-  if (err instanceof AppError) return err.message;
-  if (
-    err instanceof ConnectionError ||
-    (err instanceof BaseError && /Timeout|Connection/.test(err.name))
-  ) {
-    ctx.logger.warn('chat: database unavailable', { event, error: err.message });
-    return MESSAGES.unavailable;
-  }
-  ctx.logger.error('chat event failed', {
-    event,
-    error: err instanceof Error ? err.message : String(err),
-    stack: err instanceof Error ? err.stack : undefined,
-  });
-  return MESSAGES.internal;
-}
-
-/**
- * The user an event acts as. With a token, the token's: the userId the SPA sends along may only
- * name that user. Without one (legacy mode), the userId the event names.
- */
-function actingUser(socket: ChatSocket, claimed: unknown): string {
-  const { token } = socket.data;
-  if (token === null) return parseUserId(claimed);
-  if (claimed !== undefined && claimed !== null && claimed !== token.userId) {
-    throw forbidden(CHAT.wrongUser);
-  }
-  return token.userId;
-}
 
 interface UserLimits {
   message: KeyedTokenBuckets;
@@ -247,27 +147,6 @@ function registerHandlers(ctx: AppContext, io: ChatServer, socket: ChatSocket, u
       io.to(groupRoom(groupId)).emit('chatMessage', saved);
     },
   );
-}
-
-/**
- * At most `CHAT_MAX_SOCKETS_PER_USER` token connections per user, over every process (the
- * adapter asks them all): a new connection ends the oldest ones, which are told why. Legacy
- * connections are not counted (they prove no identity, so counting them would let anyone end
- * a member's connections).
- */
-async function endOldestConnections(ctx: AppContext, io: ChatServer, socket: ChatSocket) {
-  const { token } = socket.data;
-  if (!token) return;
-  const sockets = (await io.in(userRoom(token.userId)).fetchSockets()).filter(
-    (other) => other.data.token?.userId === token.userId,
-  );
-  const excess = sockets.length - ctx.config.chat.maxSocketsPerUser;
-  if (excess <= 0) return;
-  sockets.sort((a, b) => a.data.connectedAt - b.data.connectedAt || a.data.seq - b.data.seq);
-  for (const old of sockets.slice(0, excess)) {
-    old.emit('error', { success: false, message: CHAT.tooManyConnections, event: 'connection' });
-    old.disconnect(true);
-  }
 }
 
 /**

@@ -1,9 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { THEMES } from '../lib/codes';
 import { ASSETS_DIR } from '../lib/paths';
 import { createStorage } from '../uploads/storage';
 import { DEFAULT_THUMBNAIL_FILES } from '../uploads/images.router';
-import { defaultThumbnailName, ORIGINAL_PREFIX, THEMES } from '../uploads/urls';
+import { defaultThumbnailName, ORIGINAL_PREFIX } from '../uploads/urls';
 import { runCli } from './run';
 
 /**

@@ -1,9 +1,9 @@
 import type { RequestHandler } from 'express';
 import { body, query, type ValidationChain } from 'express-validator';
+import { THEMES } from '../lib/codes';
 import { badRequest } from '../lib/errors';
 import { validate } from '../lib/validation';
 import { uploadedImages } from '../uploads';
-import { THEMES } from '../uploads/urls';
 import {
   CONTENT_MAX_LENGTH,
   COURSE,

@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import { optionalUser, requireUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
+import { jsonEvenIfMultipart } from '../lib/json-body';
 import { uploadImages, MAX_IMAGES_PER_POST } from '../uploads';
 import {
   getAttendance,
@@ -22,7 +23,6 @@ import {
   evaluationRules,
   updateRules,
 } from './groups.validators';
-import { jsonEvenIfMultipart } from './json-body';
 import { GROUP } from './messages';
 
 /** What an unexpected failure of the route answers (the original's per-endpoint message). */

@@ -1,8 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import { body, matchedData, type ValidationChain } from 'express-validator';
+import { THEMES } from '../lib/codes';
 import { validate } from '../lib/validation';
 import { isCalendarDate, normalizeTime } from '../lib/time';
-import { THEMES } from '../uploads/urls';
 import type { Evaluation } from './evaluation.service';
 import type { GroupChanges, GroupFields } from './groups.service';
 import { GROUP } from './messages';

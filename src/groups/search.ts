@@ -1,7 +1,7 @@
 import { Op, type WhereOptions } from 'sequelize';
+import { THEMES } from '../lib/codes';
 import { badRequest } from '../lib/errors';
 import { isCalendarDate } from '../lib/time';
-import { THEMES } from '../uploads/urls';
 import { GROUP } from './messages';
 
 /**

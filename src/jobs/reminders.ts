@@ -1,41 +1,9 @@
 import crypto from 'node:crypto';
-import { Op, type CreationAttributes, type WhereOptions } from 'sequelize';
-import type { Config } from '../config';
-import type { AlarmCategory } from '../alarms/alarms.service';
+import type { CreationAttributes } from 'sequelize';
 import { Alarm, Applier, Group, User } from '../db/models';
-import { fromKst, kstDate, kstDateTime, kstTime } from '../lib/time';
+import type { Recipient, ReminderCategory, ReminderRule } from '../groups/reminders';
+import { kstDateTime } from '../lib/time';
 import type { JobOptions, WorkerDeps } from './deps';
-
-export type ReminderCategory = Extract<AlarmCategory, 'Dday' | 'start' | 'end'>;
-export type ReminderRole = 'host' | 'attendance';
-
-/** The fields of a group the reminder rules look at. */
-export type GroupTimes = Pick<Group, 'date' | 'standbyTime' | 'finishTime'>;
-
-/** One applicant of a group, as the reminder sees them. */
-export interface Recipient {
-  userId: string;
-  nickname: string;
-  role: ReminderRole;
-  attendance: boolean;
-  evaluation: number;
-  /** Consent and a stored number: whether a text is queued with the alarm. */
-  agreeSMS: boolean;
-  hasPhone: boolean;
-}
-
-/**
- * One reminder: which groups may fall due in a window, when exactly each is due, and who gets it.
- * `candidates` may return more groups than are due (never fewer); `dueAt` decides.
- */
-export interface ReminderRule {
-  category: ReminderCategory;
-  candidates(from: Date, to: Date, settings: Config['worker']): WhereOptions<Group> | null;
-  /** When the group's reminder falls due; null when it gets none. */
-  dueAt(group: GroupTimes, settings: Config['worker']): Date | null;
-  /** Who of the applicants receives it; everyone when absent. */
-  recipients?(applicants: Recipient[]): Recipient[];
-}
 
 export interface WindowOptions extends JobOptions {
   /** Where the last successful scan ended; null when there was none. */
@@ -51,29 +19,6 @@ export interface ReminderResult {
   /** Alarms offered to the database; those already written are ignored there. */
   alarms: number;
   interrupted: boolean;
-}
-
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 60 * MINUTE_MS;
-export const DAY_MS = 24 * HOUR_MS;
-
-/** The meeting instant of a group (its Korean date and `standbyTime`). */
-export const meetingAt = (group: GroupTimes): Date => fromKst(group.date, group.standbyTime);
-
-/**
- * Groups whose meeting instant lies in (lo, hi], as conditions on the indexed Korean `date` and
- * `standbyTime` columns (computed here, passed as parameters). Within the BETWEEN on `date`,
- * "a later date or a later time" is the same as "a later date, or the same date and a later time".
- */
-export function meetingBetween(lo: Date, hi: Date): WhereOptions<Group> {
-  const [loDate, loTime, hiDate, hiTime] = [kstDate(lo), kstTime(lo), kstDate(hi), kstTime(hi)];
-  return {
-    [Op.and]: [
-      { date: { [Op.between]: [loDate, hiDate] } },
-      { [Op.or]: [{ date: { [Op.gt]: loDate } }, { standbyTime: { [Op.gt]: loTime } }] },
-      { [Op.or]: [{ date: { [Op.lt]: hiDate } }, { standbyTime: { [Op.lte]: hiTime } }] },
-    ],
-  };
 }
 
 /** What makes a worker alarm unique: one per recipient, group and category. */

@@ -6,7 +6,7 @@ import { runImageRemovals } from './image-removals';
 import { runPrune } from './prune';
 import type { ReminderResult, WindowOptions } from './reminders';
 import { lastScan, recordScan } from './scan-state';
-import { runSmsOutbox } from './sms-outbox';
+import { runSmsOutbox } from '../alarms/sms-outbox';
 import { runStartReminders } from './start';
 
 type ReminderJob = (deps: WorkerDeps, options: WindowOptions) => Promise<ReminderResult>;

@@ -2,6 +2,10 @@
  * Codes derived from what the SPA sends, shared by group runs and courses.
  */
 
+/** The running themes a group run or course is tagged with (each has a default thumbnail). */
+export const THEMES = ['산', '도시', '강변', '해변', '공원', '트랙'] as const;
+export type Theme = (typeof THEMES)[number];
+
 /** Region codes as the SPA's filters use them (1 서울 … 9 제주; 0 = unknown). */
 const REGION_BY_PROVINCE: Record<string, number> = {
   서울: 1,

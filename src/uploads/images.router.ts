@@ -1,8 +1,9 @@
 import path from 'node:path';
 import express, { Router } from 'express';
+import type { Theme } from '../lib/codes';
 import type { AppContext } from '../lib/context';
 import { ASSETS_DIR } from '../lib/paths';
-import { themeOfDefaultThumbnail, type Theme } from './urls';
+import { themeOfDefaultThumbnail } from './urls';
 
 const THEME_FILES: Record<Theme, string> = {
   산: 'mountain.png',

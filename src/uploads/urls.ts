@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { THEMES, type Theme } from '../lib/codes';
 
 /**
  * Every image URL the API returns is built here, from IMAGE_BASE_URL (the CDN in production),
@@ -50,9 +51,6 @@ export function profileImageUrl(config: ImageConfig, key: string): string {
  * `기본썸네일_<theme>.png`, partly decomposed (NFD) the way the uploading Mac wrote them, so the
  * exact encoded names are listed rather than computed.
  */
-export const THEMES = ['산', '도시', '강변', '해변', '공원', '트랙'] as const;
-export type Theme = (typeof THEMES)[number];
-
 const PREFIX_GI = '%E1%84%80%E1%85%B5';
 const PREFIX_GIBON = `${PREFIX_GI}%E1%84%87%E1%85%A9%E1%86%AB`;
 const THUMB = '%EC%8D%B8%EB%84%A4%EC%9D%BC_';

@@ -1,6 +1,6 @@
 import express, { type RequestHandler } from 'express';
-import { badRequest } from '../lib/errors';
-import { MESSAGES } from '../lib/error-handler';
+import { badRequest } from './errors';
+import { MESSAGES } from './error-handler';
 
 /**
  * The SPA sends the attendance and evaluation bodies as JSON while saying

@@ -1,4 +1,4 @@
-import type { Alarm } from '../alarms/alarm.model';
+import type { Alarm } from './alarm.model';
 
 export type TextSource = Pick<Alarm, 'category' | 'role' | 'nickname' | 'groupTitle' | 'groupId'>;
 
