@@ -1,3 +1,4 @@
+import '../lib/locals';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError, unauthorized } from '../lib/errors';
 import type { AppContext } from '../lib/context';
@@ -147,12 +148,12 @@ export const optionalUser = (ctx: AppContext) => middleware(ctx, true);
 
 /** The user set by `requireUser`. */
 export function currentUser(res: Response): AuthUser {
-  const user = res.locals.user as AuthUser | null | undefined;
+  const user = res.locals.user;
   if (!user) throw unauthorized(AUTH.headerMissing);
   return user;
 }
 
 /** The user set by `optionalUser`, or null for a guest. */
 export function viewer(res: Response): AuthUser | null {
-  return (res.locals.user as AuthUser | null | undefined) ?? null;
+  return res.locals.user ?? null;
 }

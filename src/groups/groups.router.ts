@@ -1,6 +1,7 @@
-import { Router, type RequestHandler } from 'express';
+import { Router } from 'express';
 import { optionalUser, requireUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
+import { failureMessage } from '../lib/error-handler';
 import { jsonEvenIfMultipart } from '../lib/json-body';
 import { uploadImages, MAX_IMAGES_PER_POST } from '../uploads';
 import {
@@ -25,14 +26,6 @@ import {
 } from './groups.validators';
 import { GROUP } from './messages';
 
-/** What an unexpected failure of the route answers (the original's per-endpoint message). */
-const failsWith =
-  (message: string): RequestHandler =>
-  (_req, res, next) => {
-    res.locals.failureMessage = message;
-    next();
-  };
-
 /**
  * `/group`: group runs. Reads are open to guests (`Bearer undefined`); everything else needs a
  * signed-in user. The fixed paths come before `/:groupId` and `/:category`. An edit checks who
@@ -47,7 +40,7 @@ export function groupsRouter(ctx: AppContext): Router {
 
   router.post(
     '/',
-    failsWith(GROUP.createFailed),
+    failureMessage(GROUP.createFailed),
     signedIn,
     thumbnails,
     createRules,
@@ -56,13 +49,13 @@ export function groupsRouter(ctx: AppContext): Router {
 
   router.get(
     '/attendance/:groupId',
-    failsWith(GROUP.attendanceListFailed),
+    failureMessage(GROUP.attendanceListFailed),
     signedIn,
     getAttendance(ctx),
   );
   router.patch(
     '/attendance/:groupId',
-    failsWith(GROUP.attendanceFailed),
+    failureMessage(GROUP.attendanceFailed),
     signedIn,
     jsonBody,
     attendanceRules,
@@ -70,25 +63,25 @@ export function groupsRouter(ctx: AppContext): Router {
   );
   router.get(
     '/evaluation/:groupId',
-    failsWith(GROUP.evaluationPageFailed),
+    failureMessage(GROUP.evaluationPageFailed),
     signedIn,
     getEvaluation(ctx),
   );
   router.patch(
     '/evaluation/:groupId',
-    failsWith(GROUP.evaluationFailed),
+    failureMessage(GROUP.evaluationFailed),
     signedIn,
     jsonBody,
     evaluationRules,
     patchEvaluation(ctx),
   );
 
-  router.get('/detail/:groupId', failsWith(GROUP.detailFailed), anyone, getGroupDetail(ctx));
-  router.post('/:groupId/apply', failsWith(GROUP.applyFailed), signedIn, postApplication(ctx));
-  router.get('/:category', failsWith(GROUP.listFailed), anyone, getGroups(ctx));
+  router.get('/detail/:groupId', failureMessage(GROUP.detailFailed), anyone, getGroupDetail(ctx));
+  router.post('/:groupId/apply', failureMessage(GROUP.applyFailed), signedIn, postApplication(ctx));
+  router.get('/:category', failureMessage(GROUP.listFailed), anyone, getGroups(ctx));
   router.patch(
     '/:groupId',
-    failsWith(GROUP.updateFailed),
+    failureMessage(GROUP.updateFailed),
     signedIn,
     hostOnly,
     thumbnails,
@@ -96,6 +89,6 @@ export function groupsRouter(ctx: AppContext): Router {
     updateRules,
     patchGroup(ctx),
   );
-  router.delete('/:groupId', failsWith(GROUP.deleteFailed), signedIn, removeGroup(ctx));
+  router.delete('/:groupId', failureMessage(GROUP.deleteFailed), signedIn, removeGroup(ctx));
   return router;
 }

@@ -1,3 +1,4 @@
+import './locals';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import {
   BaseError,
@@ -87,11 +88,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const { status, body: described, log } = describe(err);
     // A route may name the message its unexpected failures answer with (the original's own
     // per-endpoint text, which the SPA shows); nothing else about the error is exposed.
-    const failure: unknown = res.locals.failureMessage;
+    const failure = res.locals.failureMessage;
     const body =
-      status === 500 && typeof failure === 'string'
-        ? { success: false, message: failure }
-        : described;
+      status === 500 && failure !== undefined ? { success: false, message: failure } : described;
     if (log) {
       logger.error('request failed', {
         requestId: res.locals.requestId,

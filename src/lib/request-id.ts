@@ -1,3 +1,4 @@
+import './locals';
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 

@@ -1,20 +1,50 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
+import './locals';
 import { validationResult, type ValidationChain } from 'express-validator';
 import { badRequest } from './errors';
 
 /**
- * Runs the chains and answers 400 with the first failed field's message (the original's
+ * Runs the chains and throws 400 with the first failed field's message (the original's
  * behaviour: one Korean message at a time, in the order the fields are declared).
  */
+async function check(req: Request, chains: ValidationChain[]): Promise<void> {
+  for (const chain of chains) {
+    await chain.run(req);
+  }
+  const errors = validationResult(req).array({ onlyFirstError: true });
+  if (errors.length > 0) throw badRequest(String(errors[0].msg));
+  if (hasNul(req.body)) throw badRequest(NUL_MESSAGE);
+}
+
+/** The chains as one middleware (400 on the first failure). */
 export function validate(chains: ValidationChain[]): RequestHandler {
   return async (req, _res, next) => {
-    for (const chain of chains) {
-      await chain.run(req);
-    }
-    const errors = validationResult(req).array({ onlyFirstError: true });
-    if (errors.length > 0) throw badRequest(String(errors[0].msg));
-    if (hasNul(req.body)) throw badRequest(NUL_MESSAGE);
+    await check(req, chains);
     next();
+  };
+}
+
+/** A route's validation and the one typed input object it produces for the controller. */
+export interface Validated<T> {
+  /** Runs the chains (400 on the first failure), then builds and keeps the input. */
+  check: RequestHandler;
+  /** The input `check` built for this request. */
+  input(res: Response): T;
+}
+
+/**
+ * The typed edge of a route: `build` turns the validated request (express-validator's
+ * `matchedData`, the path parameters) into the one input object the controller hands to its
+ * service, so no controller reads `req.body` or `req.query`.
+ */
+export function validated<T>(chains: ValidationChain[], build: (req: Request) => T): Validated<T> {
+  return {
+    check: async (req, res, next) => {
+      await check(req, chains);
+      res.locals.input = build(req);
+      next();
+    },
+    input: (res) => res.locals.input as T,
   };
 }
 

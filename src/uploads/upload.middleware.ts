@@ -1,3 +1,4 @@
+import '../lib/locals';
 import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import { AppError, badRequest } from '../lib/errors';
@@ -76,5 +77,5 @@ export function uploadImages(
 
 /** The images prepared by `uploadImages` for this request (none for a JSON request). */
 export function uploadedImages(res: Response): PreparedImage[] {
-  return (res.locals.images as PreparedImage[] | undefined) ?? [];
+  return res.locals.images ?? [];
 }
