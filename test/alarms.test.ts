@@ -10,7 +10,7 @@ import {
   signIn,
   type TestContext,
 } from './support/context';
-import { createCourse, createGroup, fixedClock } from './comments.fixtures';
+import { createCourse, createGroup, fixedClock } from './support/comments';
 
 let ctx: TestContext;
 

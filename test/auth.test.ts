@@ -5,7 +5,7 @@ import { optionalUser, viewer } from '../src/auth/middleware';
 import { AUTH } from '../src/auth/messages';
 import { errorHandler } from '../src/lib/error-handler';
 import { Group, User } from '../src/db/models';
-import { insertGroup } from './groups.helpers';
+import { insertGroup } from './support/groups';
 import {
   authHeaders,
   createTestContext,

@@ -23,8 +23,8 @@ import {
   member,
   testCalendar,
   type Member,
-} from './groups.helpers';
-import { courseForm, insertCourse, multipart } from './courses.fixtures';
+} from './support/groups';
+import { courseForm, insertCourse, multipart } from './support/courses';
 import { GROUP } from '../src/groups/messages';
 import { COURSE } from '../src/courses/messages';
 import * as processing from '../src/uploads/processing';

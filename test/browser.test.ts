@@ -19,7 +19,7 @@ import {
 import { png } from './support/images';
 import type { ChatMessage } from '../src/chat/chat.mapper';
 import { Chat, type User } from '../src/db/models';
-import { apply, insertGroup } from './groups.helpers';
+import { apply, insertGroup } from './support/groups';
 import { REPO_ROOT } from './support/test-env';
 
 /**

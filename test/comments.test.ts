@@ -9,7 +9,7 @@ import {
   signIn,
   type TestContext,
 } from './support/context';
-import { countQueries, createCourse, createGroup, fixedClock } from './comments.fixtures';
+import { countQueries, createCourse, createGroup, fixedClock } from './support/comments';
 
 let ctx: TestContext;
 

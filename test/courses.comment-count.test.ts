@@ -9,7 +9,7 @@ import {
   headersFor,
   insertCourse,
   multipart,
-} from './courses.fixtures';
+} from './support/courses';
 
 /**
  * `Courses.commentCnt`: the number of comments on a course, kept on its row for the feed's

@@ -13,7 +13,7 @@ import {
   multipart,
   objectsOf,
   storedFiles,
-} from './courses.fixtures';
+} from './support/courses';
 
 let ctx: CourseTestContext;
 let as: ReturnType<typeof headersFor>;

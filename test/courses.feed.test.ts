@@ -3,8 +3,8 @@ import { Course, User } from '../src/db/models';
 import { forgetRanking } from '../src/courses/feed';
 import { regionFromAddress } from '../src/lib/codes';
 import { createTestContext, createUser, type TestContext } from './support/context';
-import { countQueries } from './comments.fixtures';
-import { GUEST, headersFor, insertCourse, mark } from './courses.fixtures';
+import { countQueries } from './support/comments';
+import { GUEST, headersFor, insertCourse, mark } from './support/courses';
 
 /**
  * The feed tests own regions 8 and 9: no other test writes courses there, so those lists are

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { Bookmark, Course, StarPoint, type User } from '../src/db/models';
 import { forgetCourseActivityOf, starPointOf, storedStarPoint } from '../src/courses/stats';
 import { createTestContext, createUser, type TestContext } from './support/context';
-import { GUEST, headersFor, insertCourse, mark } from './courses.fixtures';
+import { GUEST, headersFor, insertCourse, mark } from './support/courses';
 
 let ctx: TestContext;
 let as: ReturnType<typeof headersFor>;

@@ -7,11 +7,11 @@ import { loadConfig } from '../src/config';
 import { Course, Group, User } from '../src/db/models';
 import { MESSAGES } from '../src/lib/error-handler';
 import { ImageRemoval } from '../src/uploads/image-removal.model';
-import { createGroupRequestFields, until, userWithUploads } from './faults.helpers';
-import { GUEST, insertGroup, member, postGroup, testCalendar } from './groups.helpers';
+import { createGroupRequestFields, until, userWithUploads } from './support/faults';
+import { GUEST, insertGroup, member, postGroup, testCalendar } from './support/groups';
 import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
 import { PrivateRedis } from './support/redis-server';
-import { randomMobile } from './users.helpers';
+import { randomMobile } from './support/users';
 
 /**
  * Redis killed under a running app (a private redis-server, never the machine's shared one):

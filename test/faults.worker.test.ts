@@ -12,12 +12,12 @@ import { createWorkerDeps } from '../src/jobs/deps';
 import { runSmsOutbox, sendingLeaseMs } from '../src/jobs/sms-outbox';
 import { reminderText } from '../src/jobs/texts';
 import { createSmsSender } from '../src/sms';
-import { createGroup } from './comments.fixtures';
-import { until } from './faults.helpers';
+import { createGroup } from './support/comments';
+import { until } from './support/faults';
 import { createUser } from './support/context';
 import { serverConnection } from './support/database';
 import { REPO_ROOT } from './support/test-env';
-import { FakeSens, randomMobile } from './users.helpers';
+import { FakeSens, randomMobile } from './support/users';
 
 /**
  * The worker killed with SIGKILL in the middle of sending a batch of texts, then started again.

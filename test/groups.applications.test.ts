@@ -2,7 +2,7 @@ import request from 'supertest';
 import { Applier } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
 import { createTestContext, type TestContext } from './support/context';
-import { GUEST, insertGroup, member, testCalendar } from './groups.helpers';
+import { GUEST, insertGroup, member, testCalendar } from './support/groups';
 
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;

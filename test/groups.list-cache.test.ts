@@ -15,7 +15,7 @@ import {
   postGroup,
   testCalendar,
   type Member,
-} from './groups.helpers';
+} from './support/groups';
 
 /**
  * The public lists (`/group/all`, `/group/main`) are cached per second and per generation

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { Applier, Group } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
 import { createTestContext, type TestContext } from './support/context';
-import { apply, GUEST, insertGroup, member, testCalendar, type Member } from './groups.helpers';
+import { apply, GUEST, insertGroup, member, testCalendar, type Member } from './support/groups';
 
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;

@@ -15,7 +15,7 @@ import {
   postGroup,
   ROUTE,
   testCalendar,
-} from './groups.helpers';
+} from './support/groups';
 
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;

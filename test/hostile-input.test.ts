@@ -18,8 +18,8 @@ import {
   member,
   testCalendar,
   type Member,
-} from './groups.helpers';
-import { courseForm, insertCourse } from './courses.fixtures';
+} from './support/groups';
+import { courseForm, insertCourse } from './support/courses';
 
 /**
  * A generated table of hostile requests against every route that takes input. Each must be

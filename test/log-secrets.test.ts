@@ -5,7 +5,7 @@ import { bootstrap, type Runtime } from '../src/bootstrap';
 import { createApp } from '../src/app';
 import { createLogger } from '../src/lib/logger';
 import { authHeaders, createUser, signIn } from './support/context';
-import { dashed, FakeSens, randomMobile } from './users.helpers';
+import { dashed, FakeSens, randomMobile } from './support/users';
 
 /**
  * A run of requests that carry every kind of secret (access and refresh tokens, verification

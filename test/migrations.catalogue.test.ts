@@ -8,7 +8,7 @@ import {
   q,
   tableNames,
 } from '../migrations/support/catalogue';
-import { createScratchDatabase, type ScratchDatabase } from './migrations.helpers';
+import { createScratchDatabase, type ScratchDatabase } from './support/migrations';
 
 let db: ScratchDatabase;
 

@@ -14,7 +14,7 @@ import {
   type TestContext,
 } from './support/context';
 import { REPO_ROOT } from './support/test-env';
-import { LEGACY_PASSPHRASE, LEGACY_VALUES } from './users.helpers';
+import { LEGACY_PASSPHRASE, LEGACY_VALUES } from './support/users';
 
 const run = promisify(execFile);
 

@@ -14,7 +14,7 @@ import {
   signIn,
   type TestContext,
 } from './support/context';
-import { dashed, FakeSens, randomMobile } from './users.helpers';
+import { dashed, FakeSens, randomMobile } from './support/users';
 
 let ctx: TestContext;
 let sens: FakeSens;

@@ -8,8 +8,8 @@ import { fromKst } from '../src/lib/time';
 import { keyFromImageUrl } from '../src/uploads';
 import { authHeaders, createUser, signIn, uniqueSuffix, type TestContext } from './support/context';
 import { png } from './support/images';
-import { createGroup } from './comments.fixtures';
-import { contextWithLocalImages } from './users.helpers';
+import { createGroup } from './support/comments';
+import { contextWithLocalImages } from './support/users';
 
 let ctx: TestContext;
 let localDir: string;

@@ -23,11 +23,11 @@ import { objectPaths } from '../src/uploads/urls';
 import { createImageService, profileImageUrl } from '../src/uploads';
 import { ImageRemoval } from '../src/uploads/image-removal.model';
 import { authHeaders, createUser, signIn, uniqueSuffix, type TestContext } from './support/context';
-import { createCourse, createGroup } from './comments.fixtures';
-import { userWithUploads } from './faults.helpers';
+import { createCourse, createGroup } from './support/comments';
+import { userWithUploads } from './support/faults';
 import { FailingS3 } from './support/failing-s3';
 import { FakeS3 } from './support/fake-s3';
-import { allowOnlyLoopback, contextWithLocalImages, KAKAO, oauthConfig } from './users.helpers';
+import { allowOnlyLoopback, contextWithLocalImages, KAKAO, oauthConfig } from './support/users';
 
 let ctx: TestContext;
 let localDir: string;

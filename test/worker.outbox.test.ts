@@ -22,7 +22,7 @@ import {
   runWith,
   textableUser,
   workerDeps,
-} from './worker.fixtures';
+} from './support/worker';
 
 const MIN = 60_000;
 const SPA = 'https://spa.example.test';

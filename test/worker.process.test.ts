@@ -9,7 +9,7 @@ import { createLogger } from '../src/lib/logger';
 import { kstDate, kstTime } from '../src/lib/time';
 import { REPO_ROOT } from './support/test-env';
 import { freePort } from './support/redis-server';
-import { createGroup } from './comments.fixtures';
+import { createGroup } from './support/comments';
 import { createUser, uniqueSuffix } from './support/context';
 
 /**

@@ -15,7 +15,7 @@ import {
   runWith,
   textableUser,
   workerDeps,
-} from './worker.fixtures';
+} from './support/worker';
 
 const MIN = 60_000;
 

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
-import { loadConfig, type Config } from '../src/config';
-import { createTestContext, type TestContext } from './support/context';
+import { loadConfig, type Config } from '../../src/config';
+import { createTestContext, type TestContext } from './context';
 
 export const KAKAO = {
   clientId: 'kakao-rest-key',

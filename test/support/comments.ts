@@ -1,6 +1,6 @@
 import type { Sequelize } from 'sequelize';
-import { Course, Group, type User } from '../src/db/models';
-import { uniqueSuffix, type TestContext } from './support/context';
+import { Course, Group, type User } from '../../src/db/models';
+import { uniqueSuffix, type TestContext } from './context';
 
 /**
  * Posts for the comment and alarm tests, written with the models directly (the group and

@@ -1,10 +1,10 @@
-import type { Config } from '../src/config';
-import type { AppContext } from '../src/lib/context';
-import { profileImageUrl } from '../src/uploads';
-import { objectPaths, type ImageKind } from '../src/uploads/urls';
-import { createCourse, createGroup } from './comments.fixtures';
-import { createFields } from './groups.helpers';
-import { createUser } from './support/context';
+import type { Config } from '../../src/config';
+import type { AppContext } from '../../src/lib/context';
+import { profileImageUrl } from '../../src/uploads';
+import { objectPaths, type ImageKind } from '../../src/uploads/urls';
+import { createCourse, createGroup } from './comments';
+import { createFields } from './groups';
+import { createUser } from './context';
 
 /** Polls `probe` until it yields something truthy; fails with `what` after `ms`. */
 export async function until<T>(

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { Applier, Group, type User } from '../src/db/models';
-import { fromKst, kstDate } from '../src/lib/time';
-import type { SessionTokens } from '../src/auth/tokens';
-import { authHeaders, createUser, signIn, uniqueSuffix, type TestContext } from './support/context';
+import { Applier, Group, type User } from '../../src/db/models';
+import { fromKst, kstDate } from '../../src/lib/time';
+import type { SessionTokens } from '../../src/auth/tokens';
+import { authHeaders, createUser, signIn, uniqueSuffix, type TestContext } from './context';
 
 const DAY_MS = 86_400_000;
 

@@ -1,17 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { loadConfig } from '../src/config';
-import { Bookmark, Comment, Course, StarPoint, type User } from '../src/db/models';
-import { refreshCommentCnt, refreshStats } from '../src/courses/stats';
+import { loadConfig } from '../../src/config';
+import { Bookmark, Comment, Course, StarPoint, type User } from '../../src/db/models';
+import { refreshCommentCnt, refreshStats } from '../../src/courses/stats';
 import {
   authHeaders,
   createTestContext,
   signIn,
   uniqueSuffix,
   type TestContext,
-} from './support/context';
-import { jpeg } from './support/images';
+} from './context';
+import { jpeg } from './images';
 
 export const GUEST = authHeaders({});
 

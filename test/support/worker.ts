@@ -1,15 +1,15 @@
 import crypto from 'node:crypto';
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import type { Config } from '../src/config';
-import { Alarm, Applier, type Group, type User } from '../src/db/models';
-import { createPhoneCipher } from '../src/lib/phone-cipher';
-import { fromKst, kstDate } from '../src/lib/time';
-import { createWorkerDeps, type WorkerDeps } from '../src/jobs/deps';
-import { messageType, type SmsSender } from '../src/sms';
-import type { SmsMessage } from '../src/sms/sms-sender';
-import { createGroup } from './comments.fixtures';
-import { createUser, type TestContext } from './support/context';
+import type { Config } from '../../src/config';
+import { Alarm, Applier, type Group, type User } from '../../src/db/models';
+import { createPhoneCipher } from '../../src/lib/phone-cipher';
+import { fromKst, kstDate } from '../../src/lib/time';
+import { createWorkerDeps, type WorkerDeps } from '../../src/jobs/deps';
+import { messageType, type SmsSender } from '../../src/sms';
+import type { SmsMessage } from '../../src/sms/sms-sender';
+import { createGroup } from './comments';
+import { createUser, type TestContext } from './context';
 
 export { createGroup };
 
