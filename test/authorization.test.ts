@@ -19,12 +19,12 @@ import {
   GUEST,
   apply,
   createFields,
-  insertGroup,
+  makeGroup,
   member,
   testCalendar,
   type Member,
 } from './support/groups';
-import { courseForm, insertCourse, multipart } from './support/courses';
+import { courseForm, makeCourse, multipart } from './support/courses';
 import { GROUP } from '../src/groups/messages';
 import { COURSE } from '../src/courses/messages';
 import * as processing from '../src/uploads/processing';
@@ -85,7 +85,7 @@ type Phase = 'future' | 'starting' | 'finished';
 async function world(phase: Phase = 'future'): Promise<World> {
   const { at } = calendar.window();
   const [owner, applicant, other] = [await member(ctx), await member(ctx), await member(ctx)];
-  const group = await insertGroup(owner.user, {
+  const group = await makeGroup(owner.user, {
     date: phase === 'future' ? at(10) : at(0),
     standbyTime: '10:00:00',
   });
@@ -93,7 +93,7 @@ async function world(phase: Phase = 'future'): Promise<World> {
   if (phase === 'starting') calendar.set(at(0), '09:30:00');
   if (phase === 'finished') calendar.set(at(2), '12:00:00');
   // Out of regions 8 and 9 (Jeju, the fixture's default), which the feed tests own.
-  const course = await insertCourse(owner.user, {
+  const course = await makeCourse(owner.user, {
     region: 1,
     location: '서울 중구 남산공원길 105',
   });

@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config';
 import { Group } from '../src/db/models';
 import { MESSAGES } from '../src/lib/error-handler';
 import { createGroupRequestFields, timed, until } from './support/faults';
-import { GUEST, insertGroup, member, postGroup, testCalendar } from './support/groups';
+import { GUEST, makeGroup, member, postGroup, testCalendar } from './support/groups';
 import { serverConnection } from './support/database';
 import { TcpProxy } from './support/tcp-proxy';
 import type { TestContext } from './support/context';
@@ -69,7 +69,7 @@ it('Answers 503 quickly while the database is unreachable, /health says so, and 
   const ctx = Object.assign(runtime!, { app }) as TestContext;
   const day = testCalendar(ctx).window();
   const host = await member(ctx);
-  const group = await insertGroup(host.user, { date: day.at(5) });
+  const group = await makeGroup(host.user, { date: day.at(5) });
   expect((await request(app).get('/group/all').set(GUEST)).status).toBe(200);
   expect((await request(app).get('/health')).status).toBe(200);
 

@@ -8,7 +8,7 @@ import { Course, Group, User } from '../src/db/models';
 import { MESSAGES } from '../src/lib/error-handler';
 import { ImageRemoval } from '../src/uploads/image-removal.model';
 import { createGroupRequestFields, until, userWithUploads } from './support/faults';
-import { GUEST, insertGroup, member, postGroup, testCalendar } from './support/groups';
+import { GUEST, makeGroup, member, postGroup, testCalendar } from './support/groups';
 import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
 import { PrivateRedis } from './support/redis-server';
 import { randomMobile } from './support/users';
@@ -52,7 +52,7 @@ it('Answers 503 where the key store is needed while Redis is down, serves the re
   const tel = randomMobile();
   const host = await member(ctx);
   const runner = await member(ctx);
-  const group = await insertGroup(host.user, { date: day.at(5) });
+  const group = await makeGroup(host.user, { date: day.at(5) });
   // Signed in before the fault: the access token itself is checked without the store.
   const expiring = await signIn(ctx, runner.user, 60);
 

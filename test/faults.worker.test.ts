@@ -12,12 +12,11 @@ import { createWorkerDeps } from '../src/jobs/deps';
 import { runSmsOutbox, sendingLeaseMs } from '../src/jobs/sms-outbox';
 import { reminderText } from '../src/jobs/texts';
 import { createSmsSender } from '../src/sms';
-import { createGroup } from './support/comments';
+import { makeGroupRow } from './support/comments';
 import { until } from './support/faults';
-import { createUser } from './support/context';
 import { serverConnection } from './support/database';
 import { REPO_ROOT } from './support/test-env';
-import { FakeSens, randomMobile } from './support/users';
+import { FakeSens, randomMobile, makeUser } from './support/users';
 
 /**
  * The worker killed with SIGKILL in the middle of sending a batch of texts, then started again.
@@ -141,7 +140,7 @@ it('Killed mid-batch and started again, the worker texts every applicant exactly
   const numbers = new Map<string, string>(); // userId → mobile
   const textable = async () => {
     const phone = randomMobile();
-    const user = await createUser({ phone: cipher.encrypt(phone), agreeSMS: true });
+    const user = await makeUser({ phone: cipher.encrypt(phone), agreeSMS: true });
     numbers.set(user.userId, phone);
     return user;
   };
@@ -149,7 +148,7 @@ it('Killed mid-batch and started again, the worker texts every applicant exactly
   const refusers = new Set<string>();
   for (let r = 0; r < RUNS; r += 1) {
     const host = await textable();
-    const group = await createGroup(host, {
+    const group = await makeGroupRow(host, {
       date: kstDate(meeting),
       standbyTime: kstTime(meeting),
     });
@@ -160,7 +159,7 @@ it('Killed mid-batch and started again, the worker texts every applicant exactly
       await Applier.create({ groupId: group.groupId, userId: runner.userId } as Applier);
     }
     // One runner per run did not agree to texts: an alarm, never a text.
-    const refuser = await createUser({ phone: cipher.encrypt(randomMobile()), agreeSMS: false });
+    const refuser = await makeUser({ phone: cipher.encrypt(randomMobile()), agreeSMS: false });
     refusers.add(refuser.userId);
     await Applier.create({ groupId: group.groupId, userId: refuser.userId } as Applier);
   }

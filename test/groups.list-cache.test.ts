@@ -10,7 +10,7 @@ import { createTestContext, uniqueSuffix, type TestContext } from './support/con
 import {
   createFields,
   GUEST,
-  insertGroup,
+  makeGroup,
   member,
   postGroup,
   testCalendar,
@@ -78,7 +78,7 @@ describe('group list cache', () => {
   beforeEach(async () => {
     day = calendar.window();
     host = await member(ctx);
-    run = await insertGroup(host.user, { date: day.at(1), region: 8, title: '처음 제목' });
+    run = await makeGroup(host.user, { date: day.at(1), region: 8, title: '처음 제목' });
   });
 
   it('keeps a page for the rest of its second, and reads it again in the next one', async () => {
@@ -267,7 +267,7 @@ describe('GROUP_LIST_CACHE=false', () => {
       const own = testCalendar(uncached);
       const { at } = own.window();
       const host = await member(uncached);
-      const run = await insertGroup(host.user, { date: at(1), region: 8, title: '처음 제목' });
+      const run = await makeGroup(host.user, { date: at(1), region: 8, title: '처음 제목' });
       const list = async () =>
         (
           await request(uncached.app)

@@ -14,12 +14,12 @@ import { createTestContext, type TestContext } from './support/context';
 import {
   apply,
   createFields,
-  insertGroup,
+  makeGroup,
   member,
   testCalendar,
   type Member,
 } from './support/groups';
-import { courseForm, insertCourse } from './support/courses';
+import { courseForm, makeCourse } from './support/courses';
 
 /**
  * A generated table of hostile requests against every route that takes input. Each must be
@@ -45,10 +45,10 @@ beforeAll(async () => {
   runDate = at(5);
   owner = await member(ctx);
   runner = await member(ctx);
-  const group = await insertGroup(owner.user, { date: at(10) });
+  const group = await makeGroup(owner.user, { date: at(10) });
   await apply(group.groupId, runner.user);
   groupId = group.groupId;
-  courseId = (await insertCourse(owner.user, OUR_REGION)).courseId;
+  courseId = (await makeCourse(owner.user, OUR_REGION)).courseId;
   commentId = (
     await Comment.create({ groupId, courseId: null, userId: owner.user.userId, content: '댓글' })
   ).commentId;

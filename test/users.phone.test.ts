@@ -7,14 +7,8 @@ import { createPhoneCipher } from '../src/lib/phone-cipher';
 import { createSmsSender, messageType, smsByteLength } from '../src/sms';
 import { LogSmsSender } from '../src/sms/log-sender';
 import { smsCodeText } from '../src/users/phone-verification.service';
-import {
-  authHeaders,
-  createTestContext,
-  createUser,
-  signIn,
-  type TestContext,
-} from './support/context';
-import { dashed, FakeSens, randomMobile } from './support/users';
+import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
+import { dashed, FakeSens, randomMobile, makeUser } from './support/users';
 
 let ctx: TestContext;
 let sens: FakeSens;
@@ -49,7 +43,7 @@ const MESSAGES = {
 };
 
 async function signedInUser() {
-  const user = await createUser();
+  const user = await makeUser();
   return { user, headers: authHeaders(await signIn(ctx, user)) };
 }
 

@@ -11,7 +11,7 @@ import { startScheduler } from '../src/jobs/scheduler';
 import { runStartReminders } from '../src/jobs/start';
 import { reminderText } from '../src/jobs/texts';
 import { createSmsSender, sensSignature, SmsError } from '../src/sms';
-import { createTestContext, createUser, type TestContext } from './support/context';
+import { createTestContext, type TestContext } from './support/context';
 import {
   addMs,
   alarmsOf,
@@ -23,6 +23,7 @@ import {
   textableUser,
   workerDeps,
 } from './support/worker';
+import { makeUser } from './support/users';
 
 const MIN = 60_000;
 const SPA = 'https://spa.example.test';
@@ -139,7 +140,7 @@ describe('Sending', () => {
     const long = await textableUser(ctx);
     const longRun = await startAlarms(
       deps,
-      await createUser(),
+      await makeUser(),
       [long],
       '서울숲에서 성수동까지 함께 달려요 초보 환영',
     );
@@ -284,7 +285,7 @@ describe('Retries', () => {
     sms.fail = () => (failures-- > 0 ? new SmsError('connect ECONNREFUSED') : null);
     const deps = depsWith(sms);
     const runner = await textableUser(ctx);
-    const { group, now } = await startAlarms(deps, await createUser(), [runner]);
+    const { group, now } = await startAlarms(deps, await makeUser(), [runner]);
     await runSmsOutbox(deps, { now });
     await runSmsOutbox(deps, { now: addMs(now, 30_000) });
     expect((await byUser(group)).get(runner.userId)).toMatchObject({
@@ -342,7 +343,7 @@ async function slowBurst(count: number, delayMs: number) {
   );
   const runners = [];
   for (let i = 0; i < count; i += 1) runners.push(await textableUser(ctx));
-  const { group, now } = await startAlarms(deps, await createUser(), runners);
+  const { group, now } = await startAlarms(deps, await makeUser(), runners);
   return { sms, deps, group, now, numbers: runners.map((r) => r.number) };
 }
 
@@ -384,7 +385,7 @@ describe('Never twice', () => {
     const deps = depsWith(sms);
     const runners = [];
     for (let i = 0; i < 8; i += 1) runners.push(await textableUser(ctx));
-    const { group, now } = await startAlarms(deps, await createUser(), runners);
+    const { group, now } = await startAlarms(deps, await makeUser(), runners);
 
     const other = depsWith(sms);
     const [a, b] = await Promise.all([
@@ -421,7 +422,7 @@ describe('Never twice', () => {
     );
     const runners = [];
     for (let i = 0; i < 9; i += 1) runners.push(await textableUser(ctx));
-    const started = await startAlarms(deps, await createUser(), runners);
+    const started = await startAlarms(deps, await makeUser(), runners);
     run.groupId = started.group.groupId;
 
     expect(await runSmsOutbox(deps, { now: started.now })).toMatchObject({ sent: 9 });
@@ -539,7 +540,7 @@ describe('Through the SENS sender, against a fake SENS on loopback', () => {
 
 describe('Pruning', () => {
   it('Users over the cap keep their newest alarms only', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const start = kst(days.day(), '00:00:00');
     await Alarm.bulkCreate(
       Array.from({ length: ALARM_CAP + 5 }, (_, i) => ({
@@ -548,7 +549,7 @@ describe('Pruning', () => {
         createdAt: addMs(start, i * 1000),
       })),
     );
-    const under = await createUser();
+    const under = await makeUser();
     await Alarm.bulkCreate([{ userId: under.userId, category: 'comment', createdAt: start }]);
 
     const result = await runPrune(depsWith(), { now: start });

@@ -6,7 +6,7 @@ import { uniqueSuffix, type TestContext } from './context';
  * Posts for the comment and alarm tests, written with the models directly (the group and
  * course endpoints belong to other domains).
  */
-export async function createGroup(host: User, attrs: Partial<Group> = {}): Promise<Group> {
+export async function makeGroupRow(host: User, attrs: Partial<Group> = {}): Promise<Group> {
   return Group.create({
     userId: host.userId,
     mapLatLng: '[]',
@@ -31,7 +31,7 @@ export async function createGroup(host: User, attrs: Partial<Group> = {}): Promi
   });
 }
 
-export async function createCourse(author: User, attrs: Partial<Course> = {}): Promise<Course> {
+export async function makeCourseRow(author: User, attrs: Partial<Course> = {}): Promise<Course> {
   return Course.create({
     userId: author.userId,
     title: `남산 코스 ${uniqueSuffix()}`,

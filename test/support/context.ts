@@ -7,7 +7,7 @@ import { bootstrap, type Runtime } from '../../src/bootstrap';
 import type { AppContext } from '../../src/lib/context';
 import { createApp } from '../../src/app';
 import { startSession, type SessionTokens } from '../../src/auth/tokens';
-import { User } from '../../src/db/models';
+import type { User } from '../../src/db/models';
 import { testClock, type TestClock } from './clock';
 
 export interface TestContext extends Runtime {
@@ -54,7 +54,10 @@ export function useTestContext(
       typeof options.config === 'function' ? options.config(base) : (options.config ?? {});
     if (options.ownImageDir) {
       ownDir = path.join(base.dataDir, `images-${uniqueSuffix()}`);
-      overrides = { ...overrides, images: { ...base.images, ...overrides.images, localDir: ownDir } };
+      overrides = {
+        ...overrides,
+        images: { ...base.images, ...overrides.images, localDir: ownDir },
+      };
     }
     ctx = await createTestContext(overrides);
     await use(ctx);
@@ -66,19 +69,6 @@ export function useTestContext(
 }
 
 export const uniqueSuffix = () => crypto.randomBytes(4).toString('hex');
-
-export async function createUser(attrs: Partial<User> = {}): Promise<User> {
-  return User.create({
-    nickname: `u${uniqueSuffix()}`.slice(0, 8),
-    profileUrl: 'https://example.com/profile.png',
-    likeLocation: '1',
-    likeDistance: '2',
-    userLevel: '오렌지',
-    social: 'kakao',
-    socialId: `k-${uniqueSuffix()}${uniqueSuffix()}`,
-    ...attrs,
-  } as User);
-}
 
 export async function signIn(
   ctx: Pick<AppContext, 'config' | 'store' | 'now'>,

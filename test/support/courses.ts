@@ -4,13 +4,7 @@ import request from 'supertest';
 import { loadConfig } from '../../src/config';
 import { Bookmark, Comment, Course, StarPoint, type User } from '../../src/db/models';
 import { refreshCommentCnt, refreshStats } from '../../src/courses/stats';
-import {
-  authHeaders,
-  createTestContext,
-  signIn,
-  uniqueSuffix,
-  type TestContext,
-} from './context';
+import { authHeaders, createTestContext, signIn, uniqueSuffix, type TestContext } from './context';
 import { jpeg } from './images';
 
 export const GUEST = authHeaders({});
@@ -102,7 +96,7 @@ export async function multipart(
 }
 
 /** A course written with the model (for the feed tests, which need many of them). */
-export async function insertCourse(author: User, attrs: Partial<Course> = {}): Promise<Course> {
+export async function makeCourse(author: User, attrs: Partial<Course> = {}): Promise<Course> {
   return Course.create({
     userId: author.userId,
     title: `테스트 코스 ${uniqueSuffix()}`,

@@ -8,10 +8,11 @@ import { fromKst, kstDate } from '../../src/lib/time';
 import { createWorkerDeps, type WorkerDeps } from '../../src/jobs/deps';
 import { messageType, type SmsSender } from '../../src/sms';
 import type { SmsMessage } from '../../src/sms/sms-sender';
-import { createGroup } from './comments';
-import { createUser, type TestContext } from './context';
+import { makeGroupRow } from './comments';
+import { type TestContext } from './context';
+import { makeUser } from './users';
 
-export { createGroup };
+export { makeGroupRow };
 
 const DAY_MS = 86_400_000;
 
@@ -97,7 +98,7 @@ export async function textableUser(
   phone = mobile(),
   attrs: Partial<User> = {},
 ): Promise<User & { number: string }> {
-  const user = await createUser({
+  const user = await makeUser({
     phone: createPhoneCipher(ctx.config.phone).encrypt(phone),
     agreeSMS: true,
     ...attrs,
@@ -111,7 +112,7 @@ export async function apply(group: Group, user: User, attrs: Partial<Applier> = 
 
 /** A run with its host (an applicant too, as the API makes them) and the given runners. */
 export async function runWith(host: User, runners: User[], attrs: Partial<Group>) {
-  const group = await createGroup(host, attrs);
+  const group = await makeGroupRow(host, attrs);
   await apply(group, host);
   for (const runner of runners) await apply(group, runner);
   return group;
