@@ -4,7 +4,7 @@ import { ALARM_CAP, createAlarms } from '../src/alarms/alarms.service';
 import { AUTH } from '../src/auth/messages';
 import { Alarm, Comment, type User } from '../src/db/models';
 import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
-import { makeCourseRow, makeGroupRow, fixedClock } from './support/comments';
+import { makeCourseRow, makeGroupRow } from './support/comments';
 import { makeUser } from './support/users';
 
 let ctx: TestContext;
@@ -16,7 +16,7 @@ afterAll(async () => {
   await ctx.close();
 });
 afterEach(() => {
-  ctx.now = () => new Date();
+  ctx.clock.reset();
   jest.restoreAllMocks();
 });
 
@@ -100,7 +100,8 @@ describe('Who is notified', () => {
     const group = await makeGroupRow(host);
     const path = `group/${group.groupId}`;
     // Each step a second later, so each user's newest alarms are the step's.
-    const clock = fixedClock(ctx, '2026-06-01T00:00:00Z');
+    const { clock } = ctx;
+    clock.set('2026-06-01T00:00:00Z');
     const byA = await comment(a, path, 'A의 댓글');
     const byHost = await comment(host, path, '호스트 댓글');
     const before = new Map<string, number>();
@@ -135,7 +136,8 @@ describe('Who is notified', () => {
   it('A reply alarm names the replier and shows the parent comment, or null once it is gone', async () => {
     const [host, a, c] = [await makeUser(), await makeUser(), await makeUser()];
     const group = await makeGroupRow(host);
-    const clock = fixedClock(ctx, '2026-06-01T00:00:00Z');
+    const { clock } = ctx;
+    clock.set('2026-06-01T00:00:00Z');
     const byA = await comment(a, `group/${group.groupId}`, '부모 댓글');
     clock.advance(1);
     await reply(c, byA, '답글');
@@ -172,7 +174,8 @@ describe('Reading and marking read', () => {
     const [host, a, b, other] = await Promise.all([makeUser(), makeUser(), makeUser(), makeUser()]);
     const group = await makeGroupRow(host);
     const otherGroup = await makeGroupRow(other);
-    const clock = fixedClock(ctx, '2026-06-01T00:00:00Z');
+    const { clock } = ctx;
+    clock.set('2026-06-01T00:00:00Z');
     await comment(a, `group/${group.groupId}`, '첫째');
     clock.advance(3 * 3600);
     await comment(b, `group/${group.groupId}`, '둘째');

@@ -10,8 +10,6 @@ import { authHeaders, createTestContext, signIn, type TestContext } from './supp
 import { makeUser } from './support/users';
 
 let ctx: TestContext;
-const realNow = () => new Date();
-
 beforeAll(async () => {
   ctx = await createTestContext();
 });
@@ -19,13 +17,8 @@ afterAll(async () => {
   await ctx.close();
 });
 afterEach(() => {
-  ctx.now = realNow;
+  ctx.clock.reset();
 });
-
-/** Moves the server's clock forward (tokens expire without waiting). */
-const advance = (seconds: number) => {
-  ctx.now = () => new Date(Date.now() + seconds * 1000);
-};
 
 const me = () => request(ctx.app).get('/user/auth');
 
@@ -97,7 +90,7 @@ describe('refreshing an expired access token', () => {
   it('answers 401 with a new access token that then works', async () => {
     const user = await makeUser();
     const tokens = await signIn(ctx, user);
-    advance(ctx.config.jwt.accessTtlSeconds + 5);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     const res = await me().set(authHeaders(tokens));
     expect(res.status).toBe(401);
     expect(Object.keys(res.body).sort()).toEqual(['message', 'reason', 'succcss', 'token']);
@@ -119,7 +112,7 @@ describe('refreshing an expired access token', () => {
   ])('With %s, answers 401 with the SPA message', async (_name, header, message) => {
     const user = await makeUser();
     const tokens = await signIn(ctx, user);
-    advance(ctx.config.jwt.accessTtlSeconds + 5);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     const req = me().set('Authorization', `Bearer ${tokens.token}`);
     if (header !== undefined) req.set('reAuthorization', header);
     const res = await req;
@@ -130,7 +123,7 @@ describe('refreshing an expired access token', () => {
   it('Refuses an access token presented as the refresh token', async () => {
     const user = await makeUser();
     const tokens = await signIn(ctx, user);
-    advance(ctx.config.jwt.accessTtlSeconds + 5);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     const res = await me().set(authHeaders({ token: tokens.token, refreshToken: tokens.token }));
     expect(res.body.message).toBe(AUTH.refreshInvalid);
     expect(res.body.token).toBeUndefined();
@@ -140,7 +133,7 @@ describe('refreshing an expired access token', () => {
     const [alice, bob] = [await makeUser(), await makeUser()];
     const aliceTokens = await signIn(ctx, alice);
     const bobTokens = await signIn(ctx, bob);
-    advance(ctx.config.jwt.accessTtlSeconds + 5);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     const res = await me().set(
       authHeaders({ token: aliceTokens.token, refreshToken: bobTokens.refreshToken }),
     );
@@ -151,7 +144,7 @@ describe('refreshing an expired access token', () => {
   it('Says so when the refresh token has expired too', async () => {
     const user = await makeUser();
     const tokens = await signIn(ctx, user);
-    advance(ctx.config.jwt.refreshTtlSeconds + 5);
+    ctx.clock.advance(ctx.config.jwt.refreshTtlSeconds + 5);
     const res = await me().set(authHeaders(tokens));
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ success: false, message: AUTH.refreshExpired });
@@ -222,7 +215,7 @@ describe('DELETE /user/logout', () => {
     expect(out.status).toBe(200);
     expect(out.body.success).toBe(true);
 
-    advance(ctx.config.jwt.accessTtlSeconds + 5);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     const phoneRefresh = await me().set(authHeaders(phone));
     expect(phoneRefresh.status).toBe(401);
     expect(phoneRefresh.body).toEqual({ success: false, message: AUTH.refreshUnknown });
@@ -315,7 +308,7 @@ describe('optional sign-in (public reads)', () => {
   it('offers the refresh answer for an expired token', async () => {
     const user = await makeUser();
     const tokens = await signIn(ctx, user);
-    advance(ctx.config.jwt.accessTtlSeconds + 5);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     const res = await request(probeApp()).get('/probe').set(authHeaders(tokens));
     expect(res.status).toBe(401);
     expect(res.body.succcss).toBe(false);

@@ -61,7 +61,6 @@ let main: Served;
 /** The same app with CHAT_LEGACY_CLIENTS=true (same database, key store, events and clock). */
 let legacy: Served;
 const clients: Socket[] = [];
-const realNow = () => new Date();
 
 beforeAll(async () => {
   ctx = await createTestContext();
@@ -73,7 +72,7 @@ beforeAll(async () => {
   });
 });
 afterEach(() => {
-  ctx.now = realNow;
+  ctx.clock.reset();
   jest.restoreAllMocks();
   for (const client of clients.splice(0)) client.disconnect();
 });
@@ -85,7 +84,7 @@ afterAll(async () => {
 
 /** Freezes the server's clock (`offsetMs` from the real one), for token expiry and rate limits. */
 const setClock = (offsetMs: number, from = Date.now()) => {
-  ctx.now = () => new Date(from + offsetMs);
+  ctx.clock.set(from + offsetMs);
 };
 
 type ClientOptions = Partial<ManagerOptions & SocketOptions>;

@@ -3,7 +3,7 @@ import { AUTH } from '../src/auth/messages';
 import { COMMENT, CONTENT_MAX_LENGTH, RECOMMENT } from '../src/comments/messages';
 import { Alarm, Comment, Recomment, type User } from '../src/db/models';
 import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
-import { countQueries, makeCourseRow, makeGroupRow, fixedClock } from './support/comments';
+import { countQueries, makeCourseRow, makeGroupRow } from './support/comments';
 import { makeUser } from './support/users';
 
 let ctx: TestContext;
@@ -15,7 +15,7 @@ afterAll(async () => {
   await ctx.close();
 });
 afterEach(() => {
-  ctx.now = () => new Date();
+  ctx.clock.reset();
 });
 
 const GUEST = authHeaders({});
@@ -47,7 +47,8 @@ const author = (user: User) => ({
 async function thread() {
   const [host, a, b] = [await makeUser(), await makeUser(), await makeUser()];
   const group = await makeGroupRow(host);
-  const clock = fixedClock(ctx, '2026-05-01T03:00:00Z');
+  const { clock } = ctx;
+  clock.set('2026-05-01T03:00:00Z');
   const path = `group/${group.groupId}`;
   const c1 = (await postComment(a, path, '첫 댓글')).body.data[0].commentId as string;
   clock.advance(60);
@@ -414,7 +415,8 @@ describe('Relative times (Korea time, fixed clock)', () => {
   ])('At %s a comment written at 2026-05-01 09:00 KST reads %s', async (now, expected) => {
     const user = await makeUser();
     const group = await makeGroupRow(user);
-    const clock = fixedClock(ctx, '2026-05-01T00:00:00Z');
+    const { clock } = ctx;
+    clock.set('2026-05-01T00:00:00Z');
     const posted = await postComment(user, `group/${group.groupId}`, '시간');
     const commentId = posted.body.data[0].commentId as string;
     await postReply(user, commentId, '답글');
@@ -429,7 +431,8 @@ describe('Relative times (Korea time, fixed clock)', () => {
     const user = await makeUser();
     const group = await makeGroupRow(user);
     // 2026-03-01 23:30 UTC is already 2 March in Korea.
-    const clock = fixedClock(ctx, '2026-03-01T23:30:00Z');
+    const { clock } = ctx;
+    clock.set('2026-03-01T23:30:00Z');
     await postComment(user, `group/${group.groupId}`, '자정 넘어');
     clock.set('2026-04-01T00:00:00Z');
     const res = await api().get(`/comment/group/${group.groupId}`).set(GUEST);

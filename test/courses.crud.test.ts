@@ -263,14 +263,14 @@ describe('GET /course/detail/:courseId', () => {
     const start = Date.now();
     const windowMs = ctx.config.courses.viewWindowSeconds * 1000;
     try {
-      ctx.now = () => new Date(start);
+      ctx.clock.set(start);
       expect(await view()).toBe(1);
       expect(await view()).toBe(1);
-      ctx.now = () => new Date(start + windowMs);
+      ctx.clock.set(start + windowMs);
       expect(await view()).toBe(2);
       expect(await view()).toBe(2);
     } finally {
-      ctx.now = () => new Date();
+      ctx.clock.reset();
     }
   });
 

@@ -62,11 +62,11 @@ it('Answers 503 where the key store is needed while Redis is down, serves the re
 
   // The store is needed: refreshing an expired token, texting a code, creating a run (its
   // double-submit guard lives in the store).
-  const clock = ctx.now;
-  const later = new Date(clock().getTime() + 120_000);
-  ctx.now = () => later;
+  const before = ctx.now();
+  const later = new Date(before.getTime() + 120_000);
+  ctx.clock.set(later);
   const refresh = await request(ctx.app).get('/user/auth').set(authHeaders(expiring));
-  ctx.now = clock;
+  ctx.clock.set(before);
   expect(refresh.status).toBe(503);
   expect(refresh.body).toEqual(unavailable);
   expect(refresh.headers['retry-after']).toBe('5');
@@ -108,9 +108,9 @@ it('Answers 503 where the key store is needed while Redis is down, serves the re
   expect(gone.status).toBe(401);
   expect(gone.body).toEqual({ success: false, message: AUTH.tokenInvalid });
   const fresh = await signIn(ctx, runner.user, 60);
-  ctx.now = () => later;
+  ctx.clock.set(later);
   const refreshed = await request(ctx.app).get('/user/auth').set(authHeaders(fresh));
-  ctx.now = clock;
+  ctx.clock.set(before);
   expect(refreshed.status).toBe(401);
   expect(typeof refreshed.body.token).toBe('string');
 

@@ -89,8 +89,8 @@ describe('group list cache', () => {
     ]);
     expect(card(await page(), run.groupId)?.title).toBe('처음 제목');
 
-    const now = ctx.now();
-    ctx.now = () => new Date(now.getTime() + 1000);
+    ctx.clock.set(ctx.now());
+    ctx.clock.advance(1);
     expect(card(await page(), run.groupId)?.title).toBe('몰래 바꾼 제목');
   });
 
@@ -176,9 +176,9 @@ describe('group list cache', () => {
 
   it('drops a run at the second it starts, without any write', async () => {
     const start = fromKst(run.date, run.standbyTime).getTime();
-    ctx.now = () => new Date(start - 1000);
+    ctx.clock.set(start - 1000);
     expect(card(await page(), run.groupId)).toBeDefined();
-    ctx.now = () => new Date(start);
+    ctx.clock.set(start);
     expect(card(await page(), run.groupId)).toBeUndefined();
   });
 

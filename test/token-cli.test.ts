@@ -49,13 +49,13 @@ describe('token command', () => {
 
   it('honours --expires-in, and the refresh token renews the short-lived access token', async () => {
     const out = JSON.parse(await tokenCommand(`cli${uniqueSuffix()}`, '--expires-in', '1'));
-    ctx.now = () => new Date(Date.now() + 5000);
+    ctx.clock.advance(5);
     try {
       const res = await request(ctx.app).get('/user/auth').set(authHeaders(out));
       expect(res.status).toBe(401);
       expect(typeof res.body.token).toBe('string');
     } finally {
-      ctx.now = () => new Date();
+      ctx.clock.reset();
     }
   });
 
@@ -63,13 +63,13 @@ describe('token command', () => {
     const out = JSON.parse(await tokenCommand(`cli${uniqueSuffix()}`));
     const withdraw = await request(ctx.app).delete('/user/delete').set(authHeaders(out));
     expect(withdraw.status).toBe(200);
-    ctx.now = () => new Date(Date.now() + (ctx.config.jwt.accessTtlSeconds + 5) * 1000);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     try {
       const res = await request(ctx.app).get('/user/auth').set(authHeaders(out));
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ success: false, message: AUTH.refreshUnknown });
     } finally {
-      ctx.now = () => new Date();
+      ctx.clock.reset();
     }
   });
 

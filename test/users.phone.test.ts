@@ -27,7 +27,7 @@ beforeAll(() => {
 });
 afterEach(() => {
   ctx.config.phone = phoneSettings;
-  ctx.now = () => new Date();
+  ctx.clock.reset();
   sens.status = 202;
   sens.delayMs = 0;
 });
@@ -282,7 +282,7 @@ describe('POST /user/verify (check the code, store the phone)', () => {
     expect(ttl).toBeGreaterThan(170);
     expect(ttl).toBeLessThanOrEqual(180);
 
-    ctx.now = () => new Date(Date.now() + 181_000);
+    ctx.clock.advance(181);
     const late = await verify(headers, tel, sens.lastCode(tel));
     expect(late.status).toBe(400);
     expect(late.body).toEqual(MESSAGES.missing);
@@ -290,7 +290,7 @@ describe('POST /user/verify (check the code, store the phone)', () => {
 
   it('A code is still good just before it expires', async () => {
     const { headers, tel } = await codeSent();
-    ctx.now = () => new Date(Date.now() + 170_000);
+    ctx.clock.advance(170);
     expect((await verify(headers, tel, sens.lastCode(tel))).body).toEqual(MESSAGES.verified);
   });
 

@@ -22,7 +22,7 @@ afterAll(async () => {
   await close();
 });
 afterEach(() => {
-  ctx.now = () => new Date();
+  ctx.clock.reset();
 });
 
 const stored = (relative: string) => fs.existsSync(path.join(localDir, relative));
@@ -39,7 +39,7 @@ async function runOf(host: User, attrs: Partial<Group>, ...runners: User[]) {
 
 describe('GET /auth/info/:userId (public profile)', () => {
   it('Shows labels, the evaluation histogram and the coming runs soonest first, field by field', async () => {
-    ctx.now = () => fromKst('2030-05-15', '10:00:00');
+    ctx.clock.set(fromKst('2030-05-15', '10:00:00'));
     const user = await makeUser({
       likeLocation: '8',
       likeDistance: '3',

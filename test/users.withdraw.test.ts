@@ -63,7 +63,7 @@ afterAll(async () => {
   nock.enableNetConnect();
 });
 afterEach(() => {
-  ctx.now = () => new Date();
+  ctx.clock.reset();
   nock.cleanAll();
 });
 
@@ -219,7 +219,7 @@ describe('DELETE /user/delete (withdraw)', () => {
         message: 'token에 문제가 있음(기한만료가 아닌 에러)',
       });
     }
-    ctx.now = () => new Date(Date.now() + (ctx.config.jwt.accessTtlSeconds + 5) * 1000);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     const refresh = await request(ctx.app).get('/user/auth').set(authHeaders(laptop));
     expect(refresh.status).toBe(401);
     expect(refresh.body.token).toBeUndefined();

@@ -1,6 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import { Course, Group, type User } from '../../src/db/models';
-import { uniqueSuffix, type TestContext } from './context';
+import { uniqueSuffix } from './context';
 
 /**
  * Posts for the comment and alarm tests, written with the models directly (the group and
@@ -50,20 +50,6 @@ export async function makeCourseRow(author: User, attrs: Partial<Course> = {}): 
     thema: '산',
     ...attrs,
   });
-}
-
-/** A clock that stands still until moved: every write is dated by it, so order is exact. */
-export function fixedClock(ctx: TestContext, start: string) {
-  let current = new Date(start).getTime();
-  ctx.now = () => new Date(current);
-  return {
-    set(iso: string) {
-      current = new Date(iso).getTime();
-    },
-    advance(seconds: number) {
-      current += seconds * 1000;
-    },
-  };
 }
 
 /** Counts the SQL statements run while `work` runs (to show a list is not one query per row). */

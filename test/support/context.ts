@@ -21,13 +21,17 @@ export interface TestContext extends Runtime {
 /** The app on the test database and key store, built in-process (nothing listens). */
 export async function createTestContext(overrides: Partial<Config> = {}): Promise<TestContext> {
   const config = { ...loadConfig(process.env), ...overrides };
-  const runtime = await bootstrap(config, { migrate: false });
+  return toTestContext(await bootstrap(config, { migrate: false }));
+}
+
+/** A runtime built by a test itself (on a database of its own), with the app and the clock. */
+export function toTestContext(runtime: Runtime): TestContext {
   const clock = testClock();
   runtime.now = () => clock.now();
   return Object.assign(runtime, {
     app: createApp(runtime),
     clock,
-    imageDir: config.images.localDir,
+    imageDir: runtime.config.images.localDir,
   });
 }
 

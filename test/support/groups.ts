@@ -26,13 +26,13 @@ export function testCalendar(ctx: TestContext) {
       const start = new Date(next);
       next += 40 * DAY_MS;
       const today = kstDate(start);
-      ctx.now = () => start;
+      ctx.clock.set(start);
       return { today, at: (days: number) => addDays(today, days) };
     },
     /** Sets the clock to a Korean wall-clock date and time. */
     set(date: string, time: string) {
       const instant = fromKst(date, time);
-      ctx.now = () => instant;
+      ctx.clock.set(instant);
     },
   };
 }
