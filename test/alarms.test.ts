@@ -3,17 +3,14 @@ import * as alarmsService from '../src/alarms/alarms.service';
 import { ALARM_CAP, createAlarms } from '../src/alarms/alarms.service';
 import { AUTH } from '../src/auth/messages';
 import { Alarm, Comment, type User } from '../src/db/models';
-import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
+import { authHeaders, useTestContext, signIn, type TestContext } from './support/context';
 import { makeCourseRow, makeGroupRow } from './support/comments';
 import { makeUser } from './support/users';
 
 let ctx: TestContext;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-afterAll(async () => {
-  await ctx.close();
+useTestContext((c) => {
+  ctx = c;
 });
 afterEach(() => {
   ctx.clock.reset();

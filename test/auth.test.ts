@@ -6,15 +6,12 @@ import { AUTH } from '../src/auth/messages';
 import { errorHandler } from '../src/lib/error-handler';
 import { Group, User } from '../src/db/models';
 import { makeGroup } from './support/groups';
-import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
+import { authHeaders, useTestContext, signIn, type TestContext } from './support/context';
 import { makeUser } from './support/users';
 
 let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-afterAll(async () => {
-  await ctx.close();
+useTestContext((c) => {
+  ctx = c;
 });
 afterEach(() => {
   ctx.clock.reset();

@@ -2,17 +2,14 @@ import request from 'supertest';
 import { AUTH } from '../src/auth/messages';
 import { COMMENT, CONTENT_MAX_LENGTH, RECOMMENT } from '../src/comments/messages';
 import { Alarm, Comment, Recomment, type User } from '../src/db/models';
-import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
+import { authHeaders, useTestContext, signIn, type TestContext } from './support/context';
 import { countQueries, makeCourseRow, makeGroupRow } from './support/comments';
 import { makeUser } from './support/users';
 
 let ctx: TestContext;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-afterAll(async () => {
-  await ctx.close();
+useTestContext((c) => {
+  ctx = c;
 });
 afterEach(() => {
   ctx.clock.reset();

@@ -1,14 +1,8 @@
 import request from 'supertest';
 import { Comment, Course, type User } from '../src/db/models';
 import { forgetRanking } from '../src/courses/feed';
-import {
-  courseForm,
-  useCourseTestContext,
-  type CourseTestContext,
-  headersFor,
-  makeCourse,
-  multipart,
-} from './support/courses';
+import { courseForm, headersFor, makeCourse, multipart } from './support/courses';
+import { useTestContext, type TestContext } from './support/context';
 import { makeUser } from './support/users';
 
 /**
@@ -16,12 +10,15 @@ import { makeUser } from './support/users';
  * `comment` sort, its cards and the ranking. These tests write their courses in region 4 (강원),
  * where only the seed tests' demo comes and goes, and read the lists filtered to their own ids.
  */
-let ctx: CourseTestContext;
+let ctx: TestContext;
 let as: ReturnType<typeof headersFor>;
-useCourseTestContext((c, h) => {
-  ctx = c;
-  as = h;
-});
+useTestContext(
+  (c) => {
+    ctx = c;
+    as = headersFor(c);
+  },
+  { ownImageDir: true },
+);
 
 const api = () => request(ctx.app);
 const REGION = 4;

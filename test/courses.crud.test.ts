@@ -2,12 +2,10 @@ import request from 'supertest';
 import { AUTH } from '../src/auth/messages';
 import { Bookmark, Comment, Course, StarPoint, type User } from '../src/db/models';
 import { COURSE } from '../src/courses/messages';
-import { authHeaders, signIn } from './support/context';
+import { authHeaders, signIn, useTestContext, type TestContext } from './support/context';
 import {
   GUEST,
   courseForm,
-  useCourseTestContext,
-  type CourseTestContext,
   headersFor,
   mark,
   multipart,
@@ -16,12 +14,15 @@ import {
 } from './support/courses';
 import { makeUser } from './support/users';
 
-let ctx: CourseTestContext;
+let ctx: TestContext;
 let as: ReturnType<typeof headersFor>;
-useCourseTestContext((c, h) => {
-  ctx = c;
-  as = h;
-});
+useTestContext(
+  (c) => {
+    ctx = c;
+    as = headersFor(c);
+  },
+  { ownImageDir: true },
+);
 
 const api = () => request(ctx.app);
 const imageBase = () => ctx.config.images.baseUrl;

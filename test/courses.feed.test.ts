@@ -2,7 +2,7 @@ import request from 'supertest';
 import { Course, User } from '../src/db/models';
 import { forgetRanking } from '../src/courses/feed';
 import { regionFromAddress } from '../src/lib/codes';
-import { createTestContext, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 import { countQueries } from './support/comments';
 import { GUEST, headersFor, makeCourse, mark } from './support/courses';
 import { makeUser } from './support/users';
@@ -32,8 +32,8 @@ const REGION9: Record<string, Name[]> = {
 const STARS: Record<Name, number> = { A: 5, B: 4.5, C: 0, D: 3.7, E: 4.5, F: 1, G: 4.3, X: 0 };
 const COMMENTS: Record<Name, number> = { A: 0, B: 3, C: 5, D: 1, E: 0, F: 2, G: 1, X: 0 };
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext(async (c) => {
+  ctx = c;
   as = headersFor(ctx);
   author = await makeUser();
   viewer = await makeUser({ likeLocation: '9' });
@@ -103,9 +103,6 @@ beforeAll(async () => {
     await Course.update({ clickCnt }, { where: { courseId: known[name].courseId } });
   }
   await forgetRanking(ctx, [8, 9]);
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 const api = () => request(ctx.app);

@@ -1,19 +1,16 @@
 import request from 'supertest';
 import { Bookmark, Course, StarPoint, type User } from '../src/db/models';
 import { forgetCourseActivityOf, starPointOf, storedStarPoint } from '../src/courses/stats';
-import { createTestContext, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 import { GUEST, headersFor, makeCourse, mark } from './support/courses';
 import { makeUser } from './support/users';
 
 let ctx: TestContext;
 let as: ReturnType<typeof headersFor>;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext((c) => {
+  ctx = c;
   as = headersFor(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 const api = () => request(ctx.app);

@@ -1,18 +1,15 @@
 import request from 'supertest';
 import { Applier } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
-import { createTestContext, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 import { GUEST, makeGroup, member, testCalendar } from './support/groups';
 
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext((c) => {
+  ctx = c;
   calendar = testCalendar(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 const toggle = (groupId: string, headers: Record<string, string>) =>

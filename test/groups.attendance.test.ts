@@ -1,18 +1,15 @@
 import request from 'supertest';
 import { Applier, User, type Group } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
-import { createTestContext, uniqueSuffix, type TestContext } from './support/context';
+import { useTestContext, uniqueSuffix, type TestContext } from './support/context';
 import { apply, makeGroup, member, testCalendar, type Member } from './support/groups';
 
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext((c) => {
+  ctx = c;
   calendar = testCalendar(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 /** What the SPA sends: a JSON text under a multipart content type (contract §1.2). */

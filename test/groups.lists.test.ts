@@ -1,18 +1,15 @@
 import request from 'supertest';
 import { Applier, Group } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
-import { createTestContext, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 import { apply, GUEST, makeGroup, member, testCalendar, type Member } from './support/groups';
 
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext((c) => {
+  ctx = c;
   calendar = testCalendar(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 const list = (path: string, headers: Record<string, string> = GUEST) =>

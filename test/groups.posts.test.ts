@@ -4,7 +4,7 @@ import request from 'supertest';
 import { Alarm, Applier, Comment, Group } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
 import { keyFromImageUrl } from '../src/uploads';
-import { createTestContext, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 import { jpeg, png } from './support/images';
 import {
   apply,
@@ -20,12 +20,9 @@ import {
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext((c) => {
+  ctx = c;
   calendar = testCalendar(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 /** Whether the original and both variants of an image key are in local storage. */

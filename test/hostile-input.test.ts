@@ -10,7 +10,7 @@ import {
   StarPoint,
   User,
 } from '../src/db/models';
-import { createTestContext, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 import {
   apply,
   createFields,
@@ -38,8 +38,8 @@ let recommentId: string;
 /** A day on this file's own calendar, so the runs it creates stay out of other files' lists. */
 let runDate: string;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext(async (c) => {
+  ctx = c;
   const calendar = testCalendar(ctx);
   const { at } = calendar.window();
   runDate = at(5);
@@ -54,9 +54,6 @@ beforeAll(async () => {
   ).commentId;
   recommentId = (await Recomment.create({ commentId, userId: owner.user.userId, content: '답글' }))
     .recommentId;
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 /**

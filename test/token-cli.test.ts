@@ -5,17 +5,14 @@ import request from 'supertest';
 import { parseTokenArgs } from '../src/cli/token';
 import { AUTH } from '../src/auth/messages';
 import { User } from '../src/db/models';
-import { authHeaders, createTestContext, uniqueSuffix, type TestContext } from './support/context';
+import { authHeaders, useTestContext, uniqueSuffix, type TestContext } from './support/context';
 import { REPO_ROOT } from './support/test-env';
 
 const run = promisify(execFile);
 
 let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-afterAll(async () => {
-  await ctx.close();
+useTestContext((c) => {
+  ctx = c;
 });
 
 /** Runs the token command from source with this test run's configuration. */

@@ -11,7 +11,7 @@ import { startScheduler } from '../src/jobs/scheduler';
 import { runStartReminders } from '../src/jobs/start';
 import { reminderText } from '../src/jobs/texts';
 import { createSmsSender, sensSignature, SmsError } from '../src/sms';
-import { createTestContext, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 import {
   addMs,
   alarmsOf,
@@ -32,11 +32,8 @@ let ctx: TestContext;
 // Far from every other test file's runs; the reminder tests use 2045 and later.
 const days = calendar('2041-01-01');
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-afterAll(async () => {
-  await ctx.close();
+useTestContext((c) => {
+  ctx = c;
 });
 
 function depsWith(

@@ -5,7 +5,7 @@ import type { WorkerDeps } from '../src/jobs/deps';
 import { endsAt, runEndReminders } from '../src/jobs/end';
 import { runReminderScan } from '../src/jobs/scheduler';
 import { runStartReminders } from '../src/jobs/start';
-import { createTestContext, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 import {
   addMs,
   alarmsOf,
@@ -25,12 +25,9 @@ let deps: WorkerDeps;
 // Far from every other test file's runs; the outbox tests use 2041.
 const days = calendar('2045-01-01');
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext((c) => {
+  ctx = c;
   deps = workerDeps(ctx, { tickMs: 30_000, maxLatenessMs: 15 * MIN, ddayHour: 8 });
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 /** One steady tick: the window is the 30 seconds before `now`. */

@@ -1,45 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { loadConfig } from '../../src/config';
 import { Bookmark, Comment, Course, StarPoint, type User } from '../../src/db/models';
 import { refreshCommentCnt, refreshStats } from '../../src/courses/stats';
-import { authHeaders, createTestContext, signIn, uniqueSuffix, type TestContext } from './context';
+import { authHeaders, signIn, uniqueSuffix, type TestContext } from './context';
 import { jpeg } from './images';
 
 export const GUEST = authHeaders({});
-
-/**
- * The app with images in a folder of its own (under the test data dir), so a test can tell
- * exactly which files a request stored or deleted.
- */
-export type CourseTestContext = TestContext & { imageDir: string };
-
-async function courseTestContext(): Promise<CourseTestContext> {
-  const config = loadConfig(process.env);
-  const imageDir = path.join(config.dataDir, `course-images-${uniqueSuffix()}`);
-  const ctx = await createTestContext({ images: { ...config.images, localDir: imageDir } });
-  return Object.assign(ctx, { imageDir });
-}
-
-/**
- * A test file's course context: built before its tests (`use` receives it and the file's
- * sign-in helper), closed after them, its image folder removed.
- */
-export function useCourseTestContext(
-  use: (ctx: CourseTestContext, as: ReturnType<typeof headersFor>) => void,
-): void {
-  let ctx: CourseTestContext | undefined;
-  beforeAll(async () => {
-    ctx = await courseTestContext();
-    use(ctx, headersFor(ctx));
-  });
-  afterAll(async () => {
-    if (!ctx) return;
-    await ctx.close();
-    fs.rmSync(ctx.imageDir, { recursive: true, force: true });
-  });
-}
 
 /** Every stored object path (`courseImage/<key>`, `w_384/<key>`, …), sorted. */
 export function storedFiles(root: string): string[] {
