@@ -1,8 +1,5 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
-import { loadConfig } from '../src/config';
 import {
   Alarm,
   Applier,
@@ -14,7 +11,7 @@ import {
   StarPoint,
   User,
 } from '../src/db/models';
-import { createTestContext, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 import {
   GUEST,
   apply,
@@ -40,19 +37,15 @@ const ROLES: Role[] = ['guest', 'other', 'owner', 'applicant'];
 
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
-/** This file's own image folder: what a request stored is all that is in it. */
-let imageDir: string;
 
-beforeAll(async () => {
-  imageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-authz-images-'));
-  const { images } = loadConfig(process.env);
-  ctx = await createTestContext({ images: { ...images, localDir: imageDir, s3: null } });
-  calendar = testCalendar(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
-  fs.rmSync(imageDir, { recursive: true, force: true });
-});
+// This file's own image folder (ctx.imageDir): what a request stored is all that is in it.
+useTestContext(
+  (c) => {
+    ctx = c;
+    calendar = testCalendar(ctx);
+  },
+  { config: (base) => ({ images: { ...base.images, s3: null } }), ownImageDir: true },
+);
 
 /**
  * The group list tests read 100 upcoming runs at a time from the shared database: this file's
@@ -338,7 +331,8 @@ describe('an edit with images, refused before any file is read', () => {
     prepared.mockRestore();
   });
 
-  const storedFiles = () => fs.readdirSync(imageDir, { recursive: true, encoding: 'utf8' }).sort();
+  const storedFiles = () =>
+    fs.readdirSync(ctx.imageDir, { recursive: true, encoding: 'utf8' }).sort();
 
   /** Three photos with the edit, as the SPA sends a post's images. */
   async function withImages(req: request.Test, field: string): Promise<request.Test> {
