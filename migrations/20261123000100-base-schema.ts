@@ -20,19 +20,13 @@
  * The original's foreign keys (NO ACTION / SET NULL) and its per-column FK_* indexes are replaced
  * by ours. A leftover Badges table is not touched.
  */
-import { QueryTypes, type Sequelize } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import type { MigrationContext } from '../src/db/migrator';
 import { dialectOf } from '../src/db/sequelize';
-import {
-  addForeignKeySql,
-  columnSql,
-  createIndexSql,
-  createTableSql,
-  q,
-  type Dialect,
-} from './base-schema/ddl';
+import { addForeignKeySql, columnSql, createIndexSql, createTableSql } from './base-schema/ddl';
 import { fitOriginalData } from './base-schema/original-data';
 import { TABLES, TABLE_NAMES, type ColumnDef, type TableDef } from './base-schema/tables';
+import { indexNames, q, select, tableNames } from './support/catalogue';
 
 export async function up({ sequelize }: MigrationContext): Promise<void> {
   if (dialectOf(sequelize) === 'sqlite') await upSqlite(sequelize);
@@ -43,42 +37,9 @@ export async function down({ queryInterface }: MigrationContext): Promise<void> 
   for (const table of [...TABLE_NAMES].reverse()) await queryInterface.dropTable(table);
 }
 
-async function select<T extends object>(
-  sequelize: Sequelize,
-  sql: string,
-  replacements: unknown[] = [],
-): Promise<T[]> {
-  return sequelize.query<T>(sql, { type: QueryTypes.SELECT, replacements });
-}
-
-async function existingTables(sequelize: Sequelize, dialect: Dialect): Promise<Set<string>> {
-  const rows = await select<{ name: string }>(
-    sequelize,
-    dialect === 'mysql'
-      ? "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'"
-      : "SELECT name FROM sqlite_master WHERE type = 'table'",
-  );
-  return new Set(rows.map((r) => r.name));
-}
-
-async function indexNames(
-  sequelize: Sequelize,
-  dialect: Dialect,
-  table: string,
-): Promise<Set<string>> {
-  const rows = await select<{ name: string }>(
-    sequelize,
-    dialect === 'mysql'
-      ? 'SELECT DISTINCT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?'
-      : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?",
-    [table],
-  );
-  return new Set(rows.map((r) => r.name));
-}
-
-async function createMissingIndexes(sequelize: Sequelize, dialect: Dialect): Promise<void> {
+async function createMissingIndexes(sequelize: Sequelize): Promise<void> {
   for (const table of TABLES) {
-    const present = await indexNames(sequelize, dialect, table.name);
+    const present = await indexNames(sequelize, table.name);
     for (const index of table.indexes) {
       if (!present.has(index.name)) await sequelize.query(createIndexSql(table, index));
     }
@@ -98,7 +59,7 @@ interface MysqlColumn {
 }
 
 async function upMysql(sequelize: Sequelize): Promise<void> {
-  const present = await existingTables(sequelize, 'mysql');
+  const present = await tableNames(sequelize);
   const original = TABLES.filter((t) => present.has(t.name));
 
   // The original keys (NO ACTION, SET NULL) would block the clean-up below, and its indexes can
@@ -110,7 +71,7 @@ async function upMysql(sequelize: Sequelize): Promise<void> {
   }
   if (original.length > 0) await fitOriginalData(sequelize, 'mysql');
   for (const table of original) await convergeColumns(sequelize, table);
-  await createMissingIndexes(sequelize, 'mysql');
+  await createMissingIndexes(sequelize);
   for (const table of TABLES) await addMissingForeignKeys(sequelize, table);
 }
 
@@ -134,7 +95,7 @@ async function dropForeignKeysNotOurs(sequelize: Sequelize, table: TableDef): Pr
 
 async function dropIndexesNotOurs(sequelize: Sequelize, table: TableDef): Promise<void> {
   const ours = new Set(['PRIMARY', ...table.indexes.map((i) => i.name)]);
-  for (const name of await indexNames(sequelize, 'mysql', table.name)) {
+  for (const name of await indexNames(sequelize, table.name)) {
     if (!ours.has(name))
       await sequelize.query(`ALTER TABLE ${q(table.name)} DROP INDEX ${q(name)}`);
   }
@@ -238,14 +199,14 @@ async function upSqlite(sequelize: Sequelize): Promise<void> {
 }
 
 async function buildSqlite(sequelize: Sequelize): Promise<void> {
-  const present = await existingTables(sequelize, 'sqlite');
+  const present = await tableNames(sequelize);
   const original = TABLES.filter((t) => present.has(t.name));
   for (const table of TABLES) {
     if (!present.has(table.name)) await sequelize.query(createTableSql(table, 'sqlite'));
   }
   if (original.length > 0) await fitOriginalData(sequelize, 'sqlite');
   for (const table of original) await rebuildSqliteTable(sequelize, table);
-  await createMissingIndexes(sequelize, 'sqlite');
+  await createMissingIndexes(sequelize);
 }
 
 async function rebuildSqliteTable(sequelize: Sequelize, table: TableDef): Promise<void> {

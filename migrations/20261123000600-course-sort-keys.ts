@@ -9,9 +9,8 @@
  * SPA cleared a star; they count as no rating). Safe to run again: every step checks or
  * recomputes.
  */
-import { QueryTypes, type Sequelize } from 'sequelize';
 import type { MigrationContext } from '../src/db/migrator';
-import { dialectOf, type Dialect } from '../src/db/sequelize';
+import { dropIndex, hasColumn, hasIndex, q, select } from './support/catalogue';
 
 const INDEXES: Array<{ name: string; columns: string[] }> = [
   ['starPoint'],
@@ -24,45 +23,11 @@ const INDEXES: Array<{ name: string; columns: string[] }> = [
   return { name: `idx_Courses_${columns.join('_')}`, columns };
 });
 
-const q = (identifier: string) => `\`${identifier}\``;
-
-async function select<T extends object>(
-  sequelize: Sequelize,
-  sql: string,
-  replacements: unknown[] = [],
-): Promise<T[]> {
-  return sequelize.query<T>(sql, { type: QueryTypes.SELECT, replacements });
-}
-
-/** Whether `Courses` has the column or index of that name (read from the catalogue). */
-async function exists(
-  sequelize: Sequelize,
-  dialect: Dialect,
-  kind: 'column' | 'index',
-  name: string,
-): Promise<boolean> {
-  const sql = {
-    column: {
-      mysql:
-        "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'Courses' AND COLUMN_NAME = ?",
-      sqlite: "SELECT name FROM pragma_table_info('Courses') WHERE name = ?",
-    },
-    index: {
-      mysql:
-        "SELECT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'Courses' AND INDEX_NAME = ?",
-      sqlite:
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Courses' AND name = ?",
-    },
-  }[kind][dialect];
-  return (await select(sequelize, sql, [name])).length > 0;
-}
-
 /** Rounded half up to one decimal with integer arithmetic, so both databases agree. */
 const roundedAverage = (total: number, people: number) => Math.round((total * 10) / people) / 10;
 
 export async function up({ sequelize }: MigrationContext): Promise<void> {
-  const dialect = dialectOf(sequelize);
-  if (!(await exists(sequelize, dialect, 'column', 'bookmarkCnt'))) {
+  if (!(await hasColumn(sequelize, 'Courses', 'bookmarkCnt'))) {
     await sequelize.query(
       'ALTER TABLE `Courses` ADD COLUMN `bookmarkCnt` INTEGER NOT NULL DEFAULT 0',
     );
@@ -83,7 +48,7 @@ export async function up({ sequelize }: MigrationContext): Promise<void> {
     });
   }
   for (const index of INDEXES) {
-    if (await exists(sequelize, dialect, 'index', index.name)) continue;
+    if (await hasIndex(sequelize, 'Courses', index.name)) continue;
     await sequelize.query(
       `CREATE INDEX ${q(index.name)} ON \`Courses\` (${index.columns.map(q).join(', ')})`,
     );
@@ -91,16 +56,11 @@ export async function up({ sequelize }: MigrationContext): Promise<void> {
 }
 
 export async function down({ sequelize }: MigrationContext): Promise<void> {
-  const dialect = dialectOf(sequelize);
   for (const index of INDEXES) {
-    if (!(await exists(sequelize, dialect, 'index', index.name))) continue;
-    await sequelize.query(
-      dialect === 'mysql'
-        ? `DROP INDEX ${q(index.name)} ON \`Courses\``
-        : `DROP INDEX ${q(index.name)}`,
-    );
+    if (!(await hasIndex(sequelize, 'Courses', index.name))) continue;
+    await dropIndex(sequelize, 'Courses', index.name);
   }
-  if (await exists(sequelize, dialect, 'column', 'bookmarkCnt')) {
+  if (await hasColumn(sequelize, 'Courses', 'bookmarkCnt')) {
     await sequelize.query('ALTER TABLE `Courses` DROP COLUMN `bookmarkCnt`');
   }
   await sequelize.query('UPDATE `Courses` SET `starPoint` = NULL');

@@ -22,7 +22,7 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { MigrationContext } from '../src/db/migrator';
 import { dialectOf, type Dialect } from '../src/db/sequelize';
-import { q } from './base-schema/ddl';
+import { columnNames, dropIndex, hasTable, indexNames, q } from './support/catalogue';
 
 const COLUMNS: Array<[name: string, sql: string]> = [
   // category/groupId/userId: at most 5 + 1 + 150 + 1 + 150 characters.
@@ -42,30 +42,6 @@ const INDEXES: Array<[name: string, unique: boolean, columns: string[]]> = [
 
 const WORKER_CATEGORIES = ['Dday', 'start', 'end'];
 const BACKFILL_CHUNK = 500;
-
-async function columnNames(sequelize: Sequelize): Promise<Set<string>> {
-  return new Set(Object.keys(await sequelize.getQueryInterface().describeTable('Alarms')));
-}
-
-async function indexNames(sequelize: Sequelize, dialect: Dialect): Promise<Set<string>> {
-  const rows = await sequelize.query<{ name: string }>(
-    dialect === 'mysql'
-      ? "SELECT DISTINCT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'Alarms'"
-      : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'Alarms'",
-    { type: QueryTypes.SELECT },
-  );
-  return new Set(rows.map((r) => r.name));
-}
-
-async function tableExists(sequelize: Sequelize, dialect: Dialect, table: string) {
-  const rows = await sequelize.query(
-    dialect === 'mysql'
-      ? 'SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?'
-      : "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?",
-    { type: QueryTypes.SELECT, replacements: [table] },
-  );
-  return rows.length > 0;
-}
 
 /** Keys for the original worker's alarms: one per (user, group, category), never a clash. */
 async function backfillKeys(sequelize: Sequelize, dialect: Dialect): Promise<void> {
@@ -90,7 +66,7 @@ async function backfillKeys(sequelize: Sequelize, dialect: Dialect): Promise<voi
 
 export async function up({ sequelize }: MigrationContext): Promise<void> {
   const dialect = dialectOf(sequelize);
-  const present = await columnNames(sequelize);
+  const present = await columnNames(sequelize, 'Alarms');
   const missing = COLUMNS.filter(([name]) => !present.has(name));
   if (missing.length > 0) {
     if (dialect === 'mysql') {
@@ -105,7 +81,7 @@ export async function up({ sequelize }: MigrationContext): Promise<void> {
     }
   }
 
-  const indexes = await indexNames(sequelize, dialect);
+  const indexes = await indexNames(sequelize, 'Alarms');
   if (!indexes.has('uq_Alarms_dedupeKey')) await backfillKeys(sequelize, dialect);
   for (const [name, unique, columns] of INDEXES) {
     if (!indexes.has(name)) {
@@ -115,7 +91,7 @@ export async function up({ sequelize }: MigrationContext): Promise<void> {
     }
   }
 
-  if (!(await tableExists(sequelize, dialect, 'WorkerScans'))) {
+  if (!(await hasTable(sequelize, 'WorkerScans'))) {
     const options =
       dialect === 'mysql'
         ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci'
@@ -132,19 +108,14 @@ export async function up({ sequelize }: MigrationContext): Promise<void> {
 }
 
 export async function down({ sequelize }: MigrationContext): Promise<void> {
-  const dialect = dialectOf(sequelize);
   await sequelize.query(`DROP TABLE IF EXISTS ${q('WorkerScans')}`);
   // SQLite refuses to drop an indexed column, so the indexes go first on both.
-  const indexes = await indexNames(sequelize, dialect);
+  const indexes = await indexNames(sequelize, 'Alarms');
   for (const [name] of INDEXES) {
     if (!indexes.has(name)) continue;
-    await sequelize.query(
-      dialect === 'mysql'
-        ? `ALTER TABLE ${q('Alarms')} DROP INDEX ${q(name)}`
-        : `DROP INDEX ${q(name)}`,
-    );
+    await dropIndex(sequelize, 'Alarms', name);
   }
-  const present = await columnNames(sequelize);
+  const present = await columnNames(sequelize, 'Alarms');
   for (const [name] of COLUMNS) {
     if (present.has(name)) {
       await sequelize.query(`ALTER TABLE ${q('Alarms')} DROP COLUMN ${q(name)}`);

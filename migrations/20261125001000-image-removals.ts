@@ -5,22 +5,15 @@
  * forgets each path once it is gone; what the storage refused (S3 down) stays here and the
  * notification worker tries again (see README, "Withdrawal").
  */
-import { QueryTypes } from 'sequelize';
 import type { MigrationContext } from '../src/db/migrator';
 import { dialectOf } from '../src/db/sequelize';
-import { q } from './base-schema/ddl';
+import { hasTable, q } from './support/catalogue';
 
 const TABLE = 'ImageRemovals';
 
 export async function up({ sequelize }: MigrationContext): Promise<void> {
+  if (await hasTable(sequelize, TABLE)) return;
   const dialect = dialectOf(sequelize);
-  const present = await sequelize.query(
-    dialect === 'mysql'
-      ? 'SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?'
-      : "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?",
-    { type: QueryTypes.SELECT, replacements: [TABLE] },
-  );
-  if (present.length > 0) return;
   const options =
     dialect === 'mysql' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci' : '';
   // A path is at most a folder name and a 200-character key.

@@ -3,25 +3,17 @@ import * as alarmsService from '../src/alarms/alarms.service';
 import { ALARM_CAP, createAlarms } from '../src/alarms/alarms.service';
 import { AUTH } from '../src/auth/messages';
 import { Alarm, Comment, type User } from '../src/db/models';
-import {
-  authHeaders,
-  createTestContext,
-  createUser,
-  signIn,
-  type TestContext,
-} from './support/context';
-import { createCourse, createGroup, fixedClock } from './comments.fixtures';
+import { authHeaders, useTestContext, signIn, type TestContext } from './support/context';
+import { makeCourseRow, makeGroupRow } from './support/comments';
+import { makeUser } from './support/users';
 
 let ctx: TestContext;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-afterAll(async () => {
-  await ctx.close();
+useTestContext((c) => {
+  ctx = c;
 });
 afterEach(() => {
-  ctx.now = () => new Date();
+  ctx.clock.reset();
   jest.restoreAllMocks();
 });
 
@@ -54,8 +46,8 @@ const stored = (user: User) =>
 
 describe('Who is notified', () => {
   it("A comment notifies the run's host, named after the commenter; the host's own does not", async () => {
-    const [host, runner] = [await createUser(), await createUser()];
-    const group = await createGroup(host);
+    const [host, runner] = [await makeUser(), await makeUser()];
+    const group = await makeGroupRow(host);
     const commentId = await comment(runner, `group/${group.groupId}`, '참여하고 싶어요');
     await comment(host, `group/${group.groupId}`, '환영합니다');
 
@@ -84,8 +76,8 @@ describe('Who is notified', () => {
   });
 
   it("A course comment notifies the course's author with the course id and title", async () => {
-    const [writer, reader] = [await createUser(), await createUser()];
-    const course = await createCourse(writer);
+    const [writer, reader] = [await makeUser(), await makeUser()];
+    const course = await makeCourseRow(writer);
     await comment(reader, `course/${course.courseId}`, '좋아요');
     const { data } = await alarmsOf(writer);
     expect(data).toEqual([
@@ -101,11 +93,12 @@ describe('Who is notified', () => {
   });
 
   it("A reply notifies the comment's author and the host, once each, never the replier", async () => {
-    const [host, a, c] = [await createUser(), await createUser(), await createUser()];
-    const group = await createGroup(host);
+    const [host, a, c] = [await makeUser(), await makeUser(), await makeUser()];
+    const group = await makeGroupRow(host);
     const path = `group/${group.groupId}`;
     // Each step a second later, so each user's newest alarms are the step's.
-    const clock = fixedClock(ctx, '2026-06-01T00:00:00Z');
+    const { clock } = ctx;
+    clock.set('2026-06-01T00:00:00Z');
     const byA = await comment(a, path, 'A의 댓글');
     const byHost = await comment(host, path, '호스트 댓글');
     const before = new Map<string, number>();
@@ -138,9 +131,10 @@ describe('Who is notified', () => {
   });
 
   it('A reply alarm names the replier and shows the parent comment, or null once it is gone', async () => {
-    const [host, a, c] = [await createUser(), await createUser(), await createUser()];
-    const group = await createGroup(host);
-    const clock = fixedClock(ctx, '2026-06-01T00:00:00Z');
+    const [host, a, c] = [await makeUser(), await makeUser(), await makeUser()];
+    const group = await makeGroupRow(host);
+    const { clock } = ctx;
+    clock.set('2026-06-01T00:00:00Z');
     const byA = await comment(a, `group/${group.groupId}`, '부모 댓글');
     clock.advance(1);
     await reply(c, byA, '답글');
@@ -159,8 +153,8 @@ describe('Who is notified', () => {
   });
 
   it('A comment and its alarm commit together: a failed alarm leaves no comment', async () => {
-    const [host, runner] = [await createUser(), await createUser()];
-    const group = await createGroup(host);
+    const [host, runner] = [await makeUser(), await makeUser()];
+    const group = await makeGroupRow(host);
     jest.spyOn(alarmsService, 'createAlarms').mockRejectedValueOnce(new Error('alarm write'));
     const res = await api()
       .post(`/comment/group/${group.groupId}`)
@@ -174,15 +168,11 @@ describe('Who is notified', () => {
 
 describe('Reading and marking read', () => {
   it('Lists newest first with relative times and counts the unread; PATCH marks all read', async () => {
-    const [host, a, b, other] = await Promise.all([
-      createUser(),
-      createUser(),
-      createUser(),
-      createUser(),
-    ]);
-    const group = await createGroup(host);
-    const otherGroup = await createGroup(other);
-    const clock = fixedClock(ctx, '2026-06-01T00:00:00Z');
+    const [host, a, b, other] = await Promise.all([makeUser(), makeUser(), makeUser(), makeUser()]);
+    const group = await makeGroupRow(host);
+    const otherGroup = await makeGroupRow(other);
+    const { clock } = ctx;
+    clock.set('2026-06-01T00:00:00Z');
     await comment(a, `group/${group.groupId}`, '첫째');
     clock.advance(3 * 3600);
     await comment(b, `group/${group.groupId}`, '둘째');
@@ -236,9 +226,9 @@ describe(`The ${ALARM_CAP}-alarm cap`, () => {
     );
 
   it('A new comment alarm pushes out the oldest once the host holds the cap', async () => {
-    const [host, runner] = [await createUser(), await createUser()];
+    const [host, runner] = [await makeUser(), await makeUser()];
     await seed(host, ALARM_CAP, new Date('2026-01-01T00:00:00Z'));
-    const group = await createGroup(host);
+    const group = await makeGroupRow(host);
     await comment(runner, `group/${group.groupId}`, '백한번째');
     const kept = await stored(host);
     expect(kept).toHaveLength(ALARM_CAP);
@@ -251,7 +241,7 @@ describe(`The ${ALARM_CAP}-alarm cap`, () => {
   });
 
   it('Keeps the newest per recipient when one call writes past the cap, inside a transaction', async () => {
-    const [full, light] = [await createUser(), await createUser()];
+    const [full, light] = [await makeUser(), await makeUser()];
     const now = new Date('2026-02-01T00:00:00Z');
     await seed(full, 10, new Date('2026-01-01T00:00:00Z'));
     await seed(light, 3, new Date('2026-01-01T00:00:00Z'));
@@ -273,7 +263,7 @@ describe(`The ${ALARM_CAP}-alarm cap`, () => {
   });
 
   it('Writes nothing when the calling transaction rolls back', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     await expect(
       ctx.sequelize.transaction(async (transaction) => {
         await createAlarms([{ userId: user.userId, category: 'update' }], {

@@ -5,38 +5,23 @@ import { optionalUser, viewer } from '../src/auth/middleware';
 import { AUTH } from '../src/auth/messages';
 import { errorHandler } from '../src/lib/error-handler';
 import { Group, User } from '../src/db/models';
-import { insertGroup } from './groups.helpers';
-import {
-  authHeaders,
-  createTestContext,
-  createUser,
-  signIn,
-  type TestContext,
-} from './support/context';
+import { makeGroup } from './support/groups';
+import { authHeaders, useTestContext, signIn, type TestContext } from './support/context';
+import { makeUser } from './support/users';
 
 let ctx: TestContext;
-const realNow = () => new Date();
-
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-afterAll(async () => {
-  await ctx.close();
+useTestContext((c) => {
+  ctx = c;
 });
 afterEach(() => {
-  ctx.now = realNow;
+  ctx.clock.reset();
 });
-
-/** Moves the server's clock forward (tokens expire without waiting). */
-const advance = (seconds: number) => {
-  ctx.now = () => new Date(Date.now() + seconds * 1000);
-};
 
 const me = () => request(ctx.app).get('/user/auth');
 
 describe('GET /user/auth', () => {
   it('answers who the signed-in user is, with real booleans', async () => {
-    const user = await createUser({ likeLocation: null, agreeSMS: true });
+    const user = await makeUser({ likeLocation: null, agreeSMS: true });
     const tokens = await signIn(ctx, user);
     const res = await me().set(authHeaders(tokens));
     expect(res.status).toBe(200);
@@ -66,7 +51,7 @@ describe('GET /user/auth', () => {
   });
 
   it('Rejects a token signed with another secret', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const forged = jwt.sign(
       { userId: user.userId, sid: 'x', typ: 'access' },
       'another-secret-another-secret-123',
@@ -81,7 +66,7 @@ describe('GET /user/auth', () => {
   });
 
   it('Rejects a refresh token presented as an access token', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
     const res = await me().set('Authorization', `Bearer ${tokens.refreshToken}`);
     expect(res.status).toBe(401);
@@ -89,7 +74,7 @@ describe('GET /user/auth', () => {
   });
 
   it('Rejects the token of a deleted user cleanly', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
     await User.destroy({ where: { userId: user.userId } });
     const res = await me().set(authHeaders(tokens));
@@ -100,9 +85,9 @@ describe('GET /user/auth', () => {
 
 describe('refreshing an expired access token', () => {
   it('answers 401 with a new access token that then works', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
-    advance(ctx.config.jwt.accessTtlSeconds + 5);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     const res = await me().set(authHeaders(tokens));
     expect(res.status).toBe(401);
     expect(Object.keys(res.body).sort()).toEqual(['message', 'reason', 'succcss', 'token']);
@@ -122,9 +107,9 @@ describe('refreshing an expired access token', () => {
     ['a reAuthorization header that is not Bearer', 'Token abc', AUTH.refreshNotBearer],
     ['a reAuthorization token that is not a JWT', 'Bearer nonsense', AUTH.refreshInvalid],
   ])('With %s, answers 401 with the SPA message', async (_name, header, message) => {
-    const user = await createUser();
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
-    advance(ctx.config.jwt.accessTtlSeconds + 5);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     const req = me().set('Authorization', `Bearer ${tokens.token}`);
     if (header !== undefined) req.set('reAuthorization', header);
     const res = await req;
@@ -133,19 +118,19 @@ describe('refreshing an expired access token', () => {
   });
 
   it('Refuses an access token presented as the refresh token', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
-    advance(ctx.config.jwt.accessTtlSeconds + 5);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     const res = await me().set(authHeaders({ token: tokens.token, refreshToken: tokens.token }));
     expect(res.body.message).toBe(AUTH.refreshInvalid);
     expect(res.body.token).toBeUndefined();
   });
 
   it("Refuses another user's refresh token", async () => {
-    const [alice, bob] = [await createUser(), await createUser()];
+    const [alice, bob] = [await makeUser(), await makeUser()];
     const aliceTokens = await signIn(ctx, alice);
     const bobTokens = await signIn(ctx, bob);
-    advance(ctx.config.jwt.accessTtlSeconds + 5);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     const res = await me().set(
       authHeaders({ token: aliceTokens.token, refreshToken: bobTokens.refreshToken }),
     );
@@ -154,9 +139,9 @@ describe('refreshing an expired access token', () => {
   });
 
   it('Says so when the refresh token has expired too', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
-    advance(ctx.config.jwt.refreshTtlSeconds + 5);
+    ctx.clock.advance(ctx.config.jwt.refreshTtlSeconds + 5);
     const res = await me().set(authHeaders(tokens));
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ success: false, message: AUTH.refreshExpired });
@@ -172,7 +157,7 @@ describe('a lost access token with a valid refresh token', () => {
   };
 
   it('`Bearer undefined` is answered like an expired token, and the new token works', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
     const res = await me().set(authHeaders({ refreshToken: tokens.refreshToken }));
     expect(res.status).toBe(401);
@@ -183,7 +168,7 @@ describe('a lost access token with a valid refresh token', () => {
   });
 
   it('So is no Authorization header at all', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
     const res = await me().set('reAuthorization', `Bearer ${tokens.refreshToken}`);
     expect(res.status).toBe(401);
@@ -191,7 +176,7 @@ describe('a lost access token with a valid refresh token', () => {
   });
 
   it('Without a usable refresh token, the answers stay the old ones', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
     const cases: Array<[Record<string, string>, string]> = [
       [{ Authorization: 'Bearer undefined' }, AUTH.tokenInvalid],
@@ -219,7 +204,7 @@ describe('a lost access token with a valid refresh token', () => {
 
 describe('DELETE /user/logout', () => {
   it('ends this session only: its refresh token stops working, other devices keep theirs', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const phone = await signIn(ctx, user);
     const laptop = await signIn(ctx, user);
 
@@ -227,7 +212,7 @@ describe('DELETE /user/logout', () => {
     expect(out.status).toBe(200);
     expect(out.body.success).toBe(true);
 
-    advance(ctx.config.jwt.accessTtlSeconds + 5);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     const phoneRefresh = await me().set(authHeaders(phone));
     expect(phoneRefresh.status).toBe(401);
     expect(phoneRefresh.body).toEqual({ success: false, message: AUTH.refreshUnknown });
@@ -238,10 +223,10 @@ describe('DELETE /user/logout', () => {
   });
 
   it("revokes that session's access token at once, for reads and writes", async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const phone = await signIn(ctx, user);
     const laptop = await signIn(ctx, user);
-    const group = await insertGroup(user, { title: '로그아웃 뒤에도 지워질까' });
+    const group = await makeGroup(user, { title: '로그아웃 뒤에도 지워질까' });
     await request(ctx.app).delete('/user/logout').set(authHeaders(phone)).expect(200);
 
     const read = await me().set(authHeaders(phone));
@@ -257,7 +242,7 @@ describe('DELETE /user/logout', () => {
   });
 
   it('lets valid access tokens through while the key store is down, with one warning', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
     jest.spyOn(ctx.store, 'get').mockRejectedValue(new Error('connection refused'));
     const warn = jest.spyOn(ctx.logger, 'warn');
@@ -297,14 +282,14 @@ describe('optional sign-in (public reads)', () => {
     const res = await request(app).get('/probe').set(authHeaders({}));
     expect(res.body).toEqual({ success: true, viewer: null });
     // Even with a valid refresh token beside it: a public read renews nothing.
-    const { refreshToken } = await signIn(ctx, await createUser());
+    const { refreshToken } = await signIn(ctx, await makeUser());
     const withRefresh = await request(app).get('/probe').set(authHeaders({ refreshToken }));
     expect(withRefresh.status).toBe(200);
     expect(withRefresh.body).toEqual({ success: true, viewer: null });
   });
 
   it('knows the signed-in viewer', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const res = await request(probeApp())
       .get('/probe')
       .set(authHeaders(await signIn(ctx, user)));
@@ -318,9 +303,9 @@ describe('optional sign-in (public reads)', () => {
   });
 
   it('offers the refresh answer for an expired token', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
-    advance(ctx.config.jwt.accessTtlSeconds + 5);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     const res = await request(probeApp()).get('/probe').set(authHeaders(tokens));
     expect(res.status).toBe(401);
     expect(res.body.succcss).toBe(false);

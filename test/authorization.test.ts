@@ -1,8 +1,5 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
-import { loadConfig } from '../src/config';
 import {
   Alarm,
   Applier,
@@ -14,17 +11,17 @@ import {
   StarPoint,
   User,
 } from '../src/db/models';
-import { createTestContext, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 import {
   GUEST,
   apply,
   createFields,
-  insertGroup,
+  makeGroup,
   member,
   testCalendar,
   type Member,
-} from './groups.helpers';
-import { courseForm, insertCourse, multipart } from './courses.fixtures';
+} from './support/groups';
+import { courseForm, makeCourse, multipart } from './support/courses';
 import { GROUP } from '../src/groups/messages';
 import { COURSE } from '../src/courses/messages';
 import * as processing from '../src/uploads/processing';
@@ -40,19 +37,15 @@ const ROLES: Role[] = ['guest', 'other', 'owner', 'applicant'];
 
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
-/** This file's own image folder: what a request stored is all that is in it. */
-let imageDir: string;
 
-beforeAll(async () => {
-  imageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-authz-images-'));
-  const { images } = loadConfig(process.env);
-  ctx = await createTestContext({ images: { ...images, localDir: imageDir, s3: null } });
-  calendar = testCalendar(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
-  fs.rmSync(imageDir, { recursive: true, force: true });
-});
+// This file's own image folder (ctx.imageDir): what a request stored is all that is in it.
+useTestContext(
+  (c) => {
+    ctx = c;
+    calendar = testCalendar(ctx);
+  },
+  { config: (base) => ({ images: { ...base.images, s3: null } }), ownImageDir: true },
+);
 
 /**
  * The group list tests read 100 upcoming runs at a time from the shared database: this file's
@@ -85,7 +78,7 @@ type Phase = 'future' | 'starting' | 'finished';
 async function world(phase: Phase = 'future'): Promise<World> {
   const { at } = calendar.window();
   const [owner, applicant, other] = [await member(ctx), await member(ctx), await member(ctx)];
-  const group = await insertGroup(owner.user, {
+  const group = await makeGroup(owner.user, {
     date: phase === 'future' ? at(10) : at(0),
     standbyTime: '10:00:00',
   });
@@ -93,7 +86,7 @@ async function world(phase: Phase = 'future'): Promise<World> {
   if (phase === 'starting') calendar.set(at(0), '09:30:00');
   if (phase === 'finished') calendar.set(at(2), '12:00:00');
   // Out of regions 8 and 9 (Jeju, the fixture's default), which the feed tests own.
-  const course = await insertCourse(owner.user, {
+  const course = await makeCourse(owner.user, {
     region: 1,
     location: '서울 중구 남산공원길 105',
   });
@@ -338,7 +331,8 @@ describe('an edit with images, refused before any file is read', () => {
     prepared.mockRestore();
   });
 
-  const storedFiles = () => fs.readdirSync(imageDir, { recursive: true, encoding: 'utf8' }).sort();
+  const storedFiles = () =>
+    fs.readdirSync(ctx.imageDir, { recursive: true, encoding: 'utf8' }).sort();
 
   /** Three photos with the edit, as the SPA sends a post's images. */
   async function withImages(req: request.Test, field: string): Promise<request.Test> {

@@ -9,18 +9,13 @@ import { loadConfig, type Config } from '../src/config';
 import { attachChat } from '../src/chat/chat.gateway';
 import { createHttpServer } from '../src/lib/http-server';
 import { defaultGroupThumbnailUrl } from '../src/uploads';
-import {
-  authHeaders,
-  createTestContext,
-  createUser,
-  signIn,
-  type TestContext,
-} from './support/context';
+import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
 import { png } from './support/images';
 import type { ChatMessage } from '../src/chat/chat.mapper';
 import { Chat, type User } from '../src/db/models';
-import { apply, insertGroup } from './groups.helpers';
+import { apply, makeGroup } from './support/groups';
 import { REPO_ROOT } from './support/test-env';
+import { makeUser } from './support/users';
 
 /**
  * The SPA's view of the server, in a real browser: Debian's Chromium loads a page from another
@@ -245,7 +240,7 @@ function inPage<T>(page: Page, name: string, ...args: unknown[]): Promise<T> {
 
 describe('the SPA in a real browser, on another origin', () => {
   it('calls the API with its token headers: preflights pass and JSON and form answers are read', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
     const { page, problems, close } = await visit();
     try {
@@ -298,7 +293,7 @@ describe('the SPA in a real browser, on another origin', () => {
   });
 
   it('shows the images the server serves: an uploaded avatar, the default avatar, a default thumbnail', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
     const upload = await request(ctx.app)
       .patch('/auth/updateUser')
@@ -388,9 +383,9 @@ describe('the SPA chat in a real browser, with CHAT_LEGACY_CLIENTS', () => {
   }
 
   it("shows a run's history and live messages to its members", async () => {
-    const host = await createUser();
-    const runner = await createUser();
-    const group = await insertGroup(host);
+    const host = await makeUser();
+    const runner = await makeUser();
+    const group = await makeGroup(host);
     await apply(group.groupId, runner);
     await Chat.create({
       groupId: group.groupId,

@@ -28,14 +28,9 @@ import { DomainEventHub } from '../src/lib/events';
 import { createLogger } from '../src/lib/logger';
 import { RedisKeyStore } from '../src/store/redis-store';
 import { logout } from '../src/users/users.service';
-import {
-  authHeaders,
-  createTestContext,
-  createUser,
-  signIn,
-  type TestContext,
-} from './support/context';
+import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
 import { PrivateRedis } from './support/redis-server';
+import { makeUser } from './support/users';
 
 interface Served {
   url: string;
@@ -67,7 +62,6 @@ let main: Served;
 /** The same app with CHAT_LEGACY_CLIENTS=true (same database, key store, events and clock). */
 let legacy: Served;
 const clients: Socket[] = [];
-const realNow = () => new Date();
 
 beforeAll(async () => {
   ctx = await createTestContext();
@@ -79,7 +73,7 @@ beforeAll(async () => {
   });
 });
 afterEach(() => {
-  ctx.now = realNow;
+  ctx.clock.reset();
   jest.restoreAllMocks();
   for (const client of clients.splice(0)) client.disconnect();
 });
@@ -91,7 +85,7 @@ afterAll(async () => {
 
 /** Freezes the server's clock (`offsetMs` from the real one), for token expiry and rate limits. */
 const setClock = (offsetMs: number, from = Date.now()) => {
-  ctx.now = () => new Date(from + offsetMs);
+  ctx.clock.set(from + offsetMs);
 };
 
 type ClientOptions = Partial<ManagerOptions & SocketOptions>;
@@ -190,7 +184,7 @@ async function join(client: Socket, groupId: string, userId?: string): Promise<C
 
 /** A new group whose host is connected and in its room. */
 async function hostInRoom() {
-  const host = await createUser();
+  const host = await makeUser();
   const group = await createGroup(host);
   const client = await connect(host);
   await join(client, group.groupId);
@@ -229,8 +223,8 @@ async function seedMessages(group: Group, author: User, count: number) {
 
 describe('group chat for members', () => {
   it('Members join, get the history, and everyone in the room receives a stored message', async () => {
-    const host = await createUser();
-    const member = await createUser({ profileUrl: 'https://example.com/member.png' });
+    const host = await makeUser();
+    const member = await makeUser({ profileUrl: 'https://example.com/member.png' });
     const group = await createGroup(host, [member]);
     const hostSocket = await connect(host);
     const memberSocket = await connect(member);
@@ -262,7 +256,7 @@ describe('group chat for members', () => {
   });
 
   it('A non-browser client may authenticate with an Authorization header over long polling', async () => {
-    const host = await createUser();
+    const host = await makeUser();
     const group = await createGroup(host);
     const { token } = await signIn(ctx, host);
     const client = open({
@@ -277,8 +271,8 @@ describe('group chat for members', () => {
   });
 
   it('A message is shown only to its own group', async () => {
-    const host = await createUser();
-    const other = await createUser();
+    const host = await makeUser();
+    const other = await makeUser();
     const group = await createGroup(host);
     const otherGroup = await createGroup(other);
     const hostSocket = await connect(host);
@@ -318,14 +312,14 @@ describe('who may connect', () => {
   });
 
   it('Refuses a refresh token, a token signed with another secret and a deleted user', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const { refreshToken } = await signIn(ctx, user);
     const forged = jwt.sign(
       { userId: user.userId, sid: 'x', typ: 'access' },
       'another-secret-another-secret-123',
       { issuer: 'erunjrun', expiresIn: 600 },
     );
-    const gone = await createUser();
+    const gone = await makeUser();
     const { token: goneToken } = await signIn(ctx, gone);
     await User.destroy({ where: { userId: gone.userId } });
     for (const token of [refreshToken, forged, goneToken]) {
@@ -334,7 +328,7 @@ describe('who may connect', () => {
   });
 
   it('Refuses an expired access token with the expiry message', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const { token } = await signIn(ctx, user, 60);
     setClock(120_000);
     expect(await refusedHandshake({ auth: { token } })).toEqual({
@@ -344,7 +338,7 @@ describe('who may connect', () => {
   });
 
   it('Once the token expires during a connection, the next event is refused and the connection closed', async () => {
-    const host = await createUser();
+    const host = await makeUser();
     const group = await createGroup(host);
     const { token } = await signIn(ctx, host, 60);
     const client = open({ auth: { token } });
@@ -364,8 +358,8 @@ describe('who may connect', () => {
 
 describe('who may use a room', () => {
   it('A non-member cannot join, read the history or post, and the room sees nothing', async () => {
-    const host = await createUser();
-    const outsider = await createUser();
+    const host = await makeUser();
+    const outsider = await makeUser();
     const group = await createGroup(host);
     await seedMessages(group, host, 3);
     const hostSocket = await connect(host);
@@ -395,8 +389,8 @@ describe('who may use a room', () => {
   });
 
   it('A forged userId is refused: nobody can post or join as someone else', async () => {
-    const host = await createUser();
-    const member = await createUser();
+    const host = await makeUser();
+    const member = await makeUser();
     const group = await createGroup(host, [member]);
     const memberSocket = await connect(member);
     const hostSocket = await connect(host);
@@ -415,8 +409,8 @@ describe('who may use a room', () => {
   });
 
   it('A member who left the group can no longer post', async () => {
-    const host = await createUser();
-    const member = await createUser();
+    const host = await makeUser();
+    const member = await makeUser();
     const group = await createGroup(host, [member]);
     const client = await connect(member);
     await join(client, group.groupId);
@@ -431,7 +425,7 @@ describe('who may use a room', () => {
     ['an object as group id', { groupId: 'x' }, CHAT.badGroup],
     ['an unknown group', 'no-such-group', CHAT.notMember],
   ])('Joining with %s is refused', async (_name, groupId, message) => {
-    const user = await createUser();
+    const user = await makeUser();
     const client = await connect(user);
     expect((await refusal(client, 'chatRoom', groupId)).message).toBe(message);
   });
@@ -439,8 +433,8 @@ describe('who may use a room', () => {
 
 describe('legacy clients (CHAT_LEGACY_CLIENTS=true)', () => {
   it("The published SPA's own sequence shows the history and live messages", async () => {
-    const host = await createUser();
-    const member = await createUser({ profileUrl: 'https://example.com/member.png' });
+    const host = await makeUser();
+    const member = await makeUser({ profileUrl: 'https://example.com/member.png' });
     const group = await createGroup(host, [member]);
     await seedMessages(group, host, 2);
     const hostSpa = await openAsSpa();
@@ -475,8 +469,8 @@ describe('legacy clients (CHAT_LEGACY_CLIENTS=true)', () => {
   });
 
   it('A client without a token must still name a member: others are refused, the room sees nothing', async () => {
-    const host = await createUser();
-    const outsider = await createUser();
+    const host = await makeUser();
+    const outsider = await makeUser();
     const group = await createGroup(host);
     await seedMessages(group, host, 1);
     const hostSpa = await openAsSpa();
@@ -513,8 +507,8 @@ describe('legacy clients (CHAT_LEGACY_CLIENTS=true)', () => {
   });
 
   it("A client that presents a token keeps the token's identity", async () => {
-    const host = await createUser();
-    const member = await createUser();
+    const host = await makeUser();
+    const member = await makeUser();
     const group = await createGroup(host, [member]);
     const memberApp = await connect(member, legacy);
     expect((await refusal(memberApp, 'chatRoom', group.groupId, host.userId)).message).toBe(
@@ -532,8 +526,8 @@ describe('legacy clients (CHAT_LEGACY_CLIENTS=true)', () => {
 
 describe('who stops hearing the room', () => {
   it('An applicant who cancels is taken out of the room at once, on every connection', async () => {
-    const host = await createUser();
-    const member = await createUser();
+    const host = await makeUser();
+    const member = await makeUser();
     const group = await createGroup(host, [member]);
     const other = await createGroup(host, [member]);
     const [hostApp, memberApp] = [await connect(host), await connect(member)];
@@ -563,8 +557,8 @@ describe('who stops hearing the room', () => {
   });
 
   it('A withdrawn account is disconnected everywhere, with or without a token', async () => {
-    const host = await createUser();
-    const member = await createUser();
+    const host = await makeUser();
+    const member = await makeUser();
     const group = await createGroup(host, [member]);
     const phone = await signIn(ctx, member);
     const laptop = await connect(member);
@@ -582,7 +576,7 @@ describe('who stops hearing the room', () => {
   });
 
   it("Logging out closes that session's connections only, and its token no longer connects", async () => {
-    const host = await createUser();
+    const host = await makeUser();
     const group = await createGroup(host);
     const phone = await signIn(ctx, host);
     const laptop = await signIn(ctx, host);
@@ -605,7 +599,7 @@ describe('who stops hearing the room', () => {
   });
 
   it('A connection is closed when its token expires, without waiting for its next event', async () => {
-    const host = await createUser();
+    const host = await makeUser();
     const start = Date.now();
     setClock(0, start);
     const { token } = await signIn(ctx, host, 60);
@@ -624,7 +618,7 @@ describe('who stops hearing the room', () => {
   });
 
   it("A user's sixth connection ends the oldest one, which is told why", async () => {
-    const host = await createUser();
+    const host = await makeUser();
     const group = await createGroup(host);
     const five: Socket[] = [];
     for (let i = 0; i < 5; i += 1) five.push(await connect(host));
@@ -644,7 +638,7 @@ describe('who stops hearing the room', () => {
 
 describe('history', () => {
   it('Joining gives the latest 100 messages oldest first; older pages follow the cursor', async () => {
-    const host = await createUser();
+    const host = await makeUser();
     const group = await createGroup(host);
     await seedMessages(group, host, 230);
     const client = await connect(host);
@@ -688,7 +682,7 @@ describe('history', () => {
   });
 
   it('Messages stored by the original server (no time) have a null createdAt', async () => {
-    const host = await createUser();
+    const host = await makeUser();
     const group = await createGroup(host);
     await Chat.create({
       groupId: group.groupId,
@@ -708,7 +702,7 @@ describe('history', () => {
   it.each([['abc'], [0], [-5], ['12x'], [null], [1.5]])(
     'A bad cursor (%p) is refused',
     async (cursor) => {
-      const host = await createUser();
+      const host = await makeUser();
       const group = await createGroup(host);
       const client = await connect(host);
       expect((await refusal(client, 'chatHistory', group.groupId, cursor)).message).toBe(
@@ -776,7 +770,7 @@ describe('message rules', () => {
       );
     }
     // Another user in the same room is not held back by it.
-    const member = await createUser();
+    const member = await makeUser();
     await Applier.create({ groupId: group.groupId, userId: member.userId });
     const memberSocket = await connect(member);
     await join(memberSocket, group.groupId);
@@ -789,7 +783,7 @@ describe('message rules', () => {
   });
 
   it('Joins count per user as well', async () => {
-    const host = await createUser();
+    const host = await makeUser();
     const group = await createGroup(host);
     const [first, second] = [await connect(host), await connect(host)];
     setClock(0);
@@ -801,7 +795,7 @@ describe('message rules', () => {
   });
 
   it('Joins and history pages are limited too', async () => {
-    const host = await createUser();
+    const host = await makeUser();
     const group = await createGroup(host);
     const client = await connect(host);
     setClock(0);
@@ -831,7 +825,7 @@ describe('failures', () => {
 
   it('Closing the chat ends its connections', async () => {
     const served = await serve(ctx);
-    const host = await createUser();
+    const host = await makeUser();
     const client = await connect(host, served);
     const closed = next<string>(client, 'disconnect');
     await served.close();
@@ -873,8 +867,8 @@ describe('scale-out with Redis', () => {
 
   it('A message posted on one process reaches a member connected to the other', async () => {
     const [one, two] = [await instanceOnRedis(), await instanceOnRedis()];
-    const host = await createUser();
-    const member = await createUser();
+    const host = await makeUser();
+    const member = await makeUser();
     const group = await createGroup(host, [member]);
     const hostSocket = await connect(host, one);
     const memberSocket = await connect(member, two);
@@ -892,8 +886,8 @@ describe('scale-out with Redis', () => {
 
   it('Leaving a run and logging out on one process reach the sockets on the other', async () => {
     const [one, two] = [await instanceOnRedis(), await instanceOnRedis()];
-    const host = await createUser();
-    const member = await createUser();
+    const host = await makeUser();
+    const member = await makeUser();
     const group = await createGroup(host, [member]);
     const other = await createGroup(host, [member]);
     const hostSocket = await connect(host, one);

@@ -2,25 +2,17 @@ import request from 'supertest';
 import { AUTH } from '../src/auth/messages';
 import { COMMENT, CONTENT_MAX_LENGTH, RECOMMENT } from '../src/comments/messages';
 import { Alarm, Comment, Recomment, type User } from '../src/db/models';
-import {
-  authHeaders,
-  createTestContext,
-  createUser,
-  signIn,
-  type TestContext,
-} from './support/context';
-import { countQueries, createCourse, createGroup, fixedClock } from './comments.fixtures';
+import { authHeaders, useTestContext, signIn, type TestContext } from './support/context';
+import { countQueries, makeCourseRow, makeGroupRow } from './support/comments';
+import { makeUser } from './support/users';
 
 let ctx: TestContext;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-afterAll(async () => {
-  await ctx.close();
+useTestContext((c) => {
+  ctx = c;
 });
 afterEach(() => {
-  ctx.now = () => new Date();
+  ctx.clock.reset();
 });
 
 const GUEST = authHeaders({});
@@ -50,9 +42,10 @@ const author = (user: User) => ({
 
 /** A group run by `host` with comments by a, b and the host, one minute apart, and replies. */
 async function thread() {
-  const [host, a, b] = [await createUser(), await createUser(), await createUser()];
-  const group = await createGroup(host);
-  const clock = fixedClock(ctx, '2026-05-01T03:00:00Z');
+  const [host, a, b] = [await makeUser(), await makeUser(), await makeUser()];
+  const group = await makeGroupRow(host);
+  const { clock } = ctx;
+  clock.set('2026-05-01T03:00:00Z');
   const path = `group/${group.groupId}`;
   const c1 = (await postComment(a, path, '첫 댓글')).body.data[0].commentId as string;
   clock.advance(60);
@@ -149,7 +142,7 @@ describe('Comments on a group run', () => {
   });
 
   it('Answers 404 with the original messages for an unknown comment or post', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     for (const res of [
       await api()
         .patch('/comment/nope')
@@ -173,8 +166,8 @@ describe('Comments on a group run', () => {
   });
 
   it('Validates content: present, not blank, a string, at most the limit (trimmed first)', async () => {
-    const user = await createUser();
-    const group = await createGroup(user);
+    const user = await makeUser();
+    const group = await makeGroupRow(user);
     const path = `group/${group.groupId}`;
     const tooLong = 'ㄱ'.repeat(CONTENT_MAX_LENGTH + 1);
     for (const [content, message] of [
@@ -199,7 +192,7 @@ describe('Comments on a group run', () => {
   });
 
   it('Refuses an unknown category, after the content check as in the original', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const bad = await postComment(user, 'chat/x', '안녕');
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual({ success: false, message: COMMENT.badCategory });
@@ -211,7 +204,7 @@ describe('Comments on a group run', () => {
   });
 
   it('Needs a signed-in user to write, with the messages the SPA turns into a login prompt', async () => {
-    const group = await createGroup(await createUser());
+    const group = await makeGroupRow(await makeUser());
     const noHeader = await api().post(`/comment/group/${group.groupId}`).send({ content: 'x' });
     expect(noHeader.status).toBe(401);
     expect(noHeader.body).toEqual({ success: false, message: AUTH.headerMissing });
@@ -235,7 +228,7 @@ describe('Comments on a group run', () => {
 
   it('Reads the list in a fixed number of queries, however many comments and replies', async () => {
     const { path, c1, a } = await thread();
-    const small = await createGroup(a);
+    const small = await makeGroupRow(a);
     await postComment(a, `group/${small.groupId}`, '하나');
     const one = await countQueries(ctx.sequelize, () =>
       api().get(`/comment/group/${small.groupId}`).set(GUEST),
@@ -251,8 +244,8 @@ describe('Comments on a group run', () => {
 
 describe('Comments on a course', () => {
   it('Lists and writes course comments; replies to them are refused with a clear message', async () => {
-    const [writer, reader] = [await createUser(), await createUser()];
-    const course = await createCourse(writer);
+    const [writer, reader] = [await makeUser(), await makeUser()];
+    const course = await makeCourseRow(writer);
     const res = await postComment(reader, `course/${course.courseId}`, '가보고 싶어요');
     expect(res.status).toBe(201);
     expect(res.body.data).toEqual([
@@ -276,8 +269,8 @@ describe('Comments on a course', () => {
   });
 
   it("Still serves replies the original stored under a course comment, to their authors' edits", async () => {
-    const [writer, reader] = [await createUser(), await createUser()];
-    const course = await createCourse(writer);
+    const [writer, reader] = [await makeUser(), await makeUser()];
+    const course = await makeCourseRow(writer);
     const comment = await Comment.create({
       courseId: course.courseId,
       groupId: null,
@@ -306,7 +299,7 @@ describe('Replies', () => {
   it("Lists every reply of the post's comments, oldest first, from any of its comments", async () => {
     const { host, a, b, c1, c2, c3 } = await thread();
     // A reply on another post must not leak in.
-    const elsewhere = await createGroup(a);
+    const elsewhere = await makeGroupRow(a);
     const foreign = await postComment(a, `group/${elsewhere.groupId}`, '다른 글');
     await postReply(b, foreign.body.data[0].commentId, '다른 답글');
 
@@ -417,9 +410,10 @@ describe('Relative times (Korea time, fixed clock)', () => {
     ['2027-04-30T23:59:59Z', '5월 1일'],
     ['2027-05-01T00:00:00Z', '2026년 5월 1일'],
   ])('At %s a comment written at 2026-05-01 09:00 KST reads %s', async (now, expected) => {
-    const user = await createUser();
-    const group = await createGroup(user);
-    const clock = fixedClock(ctx, '2026-05-01T00:00:00Z');
+    const user = await makeUser();
+    const group = await makeGroupRow(user);
+    const { clock } = ctx;
+    clock.set('2026-05-01T00:00:00Z');
     const posted = await postComment(user, `group/${group.groupId}`, '시간');
     const commentId = posted.body.data[0].commentId as string;
     await postReply(user, commentId, '답글');
@@ -431,10 +425,11 @@ describe('Relative times (Korea time, fixed clock)', () => {
   });
 
   it('Uses the Korean calendar day, not the server one, for older items', async () => {
-    const user = await createUser();
-    const group = await createGroup(user);
+    const user = await makeUser();
+    const group = await makeGroupRow(user);
     // 2026-03-01 23:30 UTC is already 2 March in Korea.
-    const clock = fixedClock(ctx, '2026-03-01T23:30:00Z');
+    const { clock } = ctx;
+    clock.set('2026-03-01T23:30:00Z');
     await postComment(user, `group/${group.groupId}`, '자정 넘어');
     clock.set('2026-04-01T00:00:00Z');
     const res = await api().get(`/comment/group/${group.groupId}`).set(GUEST);

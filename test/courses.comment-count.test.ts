@@ -1,32 +1,29 @@
 import request from 'supertest';
 import { Comment, Course, type User } from '../src/db/models';
 import { forgetRanking } from '../src/courses/feed';
-import { createUser } from './support/context';
-import {
-  courseForm,
-  useCourseTestContext,
-  type CourseTestContext,
-  headersFor,
-  insertCourse,
-  multipart,
-} from './courses.fixtures';
+import { courseForm, headersFor, makeCourse, multipart } from './support/courses';
+import { useTestContext, type TestContext } from './support/context';
+import { makeUser } from './support/users';
 
 /**
  * `Courses.commentCnt`: the number of comments on a course, kept on its row for the feed's
  * `comment` sort, its cards and the ranking. These tests write their courses in region 4 (강원),
  * where only the seed tests' demo comes and goes, and read the lists filtered to their own ids.
  */
-let ctx: CourseTestContext;
+let ctx: TestContext;
 let as: ReturnType<typeof headersFor>;
-useCourseTestContext((c, h) => {
-  ctx = c;
-  as = h;
-});
+useTestContext(
+  (c) => {
+    ctx = c;
+    as = headersFor(c);
+  },
+  { ownImageDir: true },
+);
 
 const api = () => request(ctx.app);
 const REGION = 4;
 const newCourse = async (attrs: Partial<Course> = {}) =>
-  insertCourse(await createUser(), { location: '강원 춘천시 근화동', region: REGION, ...attrs });
+  makeCourse(await makeUser(), { location: '강원 춘천시 근화동', region: REGION, ...attrs });
 
 const postComment = async (user: User, courseId: string, content = '좋은 코스예요') =>
   api()
@@ -58,7 +55,7 @@ const only = (feed: Array<[string, number]>, courses: Course[]) =>
 describe('The comment count of a course', () => {
   it('goes up with each comment and down when its author deletes one, never for anyone else', async () => {
     const course = await newCourse();
-    const [a, b] = [await createUser(), await createUser()];
+    const [a, b] = [await makeUser(), await makeUser()];
     const first = await postComment(a, course.courseId);
     expect(first.status).toBe(201);
     await postComment(b, course.courseId);
@@ -80,7 +77,7 @@ describe('The comment count of a course', () => {
       replacements: [new Date('2024-03-01T00:00:00Z'), course.courseId],
     });
     const before = (await stored(course.courseId)).updatedAt.getTime();
-    const user = await createUser();
+    const user = await makeUser();
     const res = await postComment(user, course.courseId);
     await deleteComment(user, idOfLast(res));
     await postComment(user, course.courseId);
@@ -91,7 +88,7 @@ describe('The comment count of a course', () => {
 
   it('counts every one of several comments posted at once, and of deletes and posts racing', async () => {
     const course = await newCourse();
-    const users = await Promise.all(Array.from({ length: 6 }, () => createUser()));
+    const users = await Promise.all(Array.from({ length: 6 }, () => makeUser()));
     const posted = await Promise.all(users.map((u) => postComment(u, course.courseId)));
     expect(posted.map((r) => r.status)).toEqual(users.map(() => 201));
     expect((await stored(course.courseId)).commentCnt).toBe(6);
@@ -112,7 +109,7 @@ describe('The comment count of a course', () => {
 
   it('loses the comments of a user who withdraws, on every course they commented on', async () => {
     const [busy, quiet] = [await newCourse(), await newCourse()];
-    const [leaving, staying] = [await createUser(), await createUser()];
+    const [leaving, staying] = [await makeUser(), await makeUser()];
     await postComment(leaving, busy.courseId);
     await postComment(leaving, busy.courseId);
     await postComment(staying, busy.courseId);
@@ -133,7 +130,7 @@ describe('The comment count of a course', () => {
   });
 
   it('cannot be set by creating or editing a course', async () => {
-    const author = await createUser();
+    const author = await makeUser();
     const created = await multipart(
       api()
         .post('/course')
@@ -145,7 +142,7 @@ describe('The comment count of a course', () => {
     const { courseId } = created.body.data as { courseId: string };
     expect((await stored(courseId)).commentCnt).toBe(0);
 
-    await postComment(await createUser(), courseId);
+    await postComment(await makeUser(), courseId);
     const edited = await api()
       .patch(`/course/${courseId}`)
       .set(await as(author))
@@ -162,7 +159,7 @@ describe('GET /course/all?sort=comment', () => {
       [0, 1, 2].map((i) => newCourse({ createdAt: new Date(Date.UTC(2001, 0, 1, 0, i)) })),
     );
     const ours = [p, q, r];
-    const user = await createUser();
+    const user = await makeUser();
     expect(only(await commentFeed(), ours)).toEqual([
       [r.courseId, 0],
       [q.courseId, 0],
@@ -200,9 +197,9 @@ describe('GET /course/all?sort=comment', () => {
     const [loud, viewed] = await Promise.all([newCourse(), newCourse()]);
     await Course.update({ clickCnt: 900 }, { where: { courseId: viewed.courseId } });
     await Course.update({ clickCnt: 899 }, { where: { courseId: loud.courseId } });
-    const users = await Promise.all([1, 2].map(() => createUser()));
+    const users = await Promise.all([1, 2].map(() => makeUser()));
     await Promise.all(users.map((u) => postComment(u, loud.courseId)));
-    const viewer = await createUser({ likeLocation: String(REGION) });
+    const viewer = await makeUser({ likeLocation: String(REGION) });
     await forgetRanking(ctx, [REGION]);
     const res = await api()
       .get('/course/all')

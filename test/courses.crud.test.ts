@@ -2,25 +2,27 @@ import request from 'supertest';
 import { AUTH } from '../src/auth/messages';
 import { Bookmark, Comment, Course, StarPoint, type User } from '../src/db/models';
 import { COURSE } from '../src/courses/messages';
-import { authHeaders, createUser, signIn } from './support/context';
+import { authHeaders, signIn, useTestContext, type TestContext } from './support/context';
 import {
   GUEST,
   courseForm,
-  useCourseTestContext,
-  type CourseTestContext,
   headersFor,
   mark,
   multipart,
   objectsOf,
   storedFiles,
-} from './courses.fixtures';
+} from './support/courses';
+import { makeUser } from './support/users';
 
-let ctx: CourseTestContext;
+let ctx: TestContext;
 let as: ReturnType<typeof headersFor>;
-useCourseTestContext((c, h) => {
-  ctx = c;
-  as = h;
-});
+useTestContext(
+  (c) => {
+    ctx = c;
+    as = headersFor(c);
+  },
+  { ownImageDir: true },
+);
 
 const api = () => request(ctx.app);
 const imageBase = () => ctx.config.images.baseUrl;
@@ -48,7 +50,7 @@ const keysOf = (course: Course) =>
 
 describe('POST /course', () => {
   it('stores the course with its photos and variants, the text totalTime and the region of the address', async () => {
-    const author = await createUser();
+    const author = await makeUser();
     const before = storedFiles(ctx.imageDir);
     const fields = courseForm();
     const res = await create(author, fields, 2);
@@ -82,7 +84,7 @@ describe('POST /course', () => {
   });
 
   it('refuses a course without photos with the original message, multipart or JSON, and stores nothing', async () => {
-    const author = await createUser();
+    const author = await makeUser();
     const before = storedFiles(ctx.imageDir);
     const noPhoto = await create(author, courseForm(), 0);
     expect(noPhoto.status).toBe(400);
@@ -127,7 +129,7 @@ describe('POST /course', () => {
     ],
     ['an unknown theme', { thema: '바다' }, COURSE.themeMissing],
   ])('answers 400 for %s and stores no photo', async (_case, override, message) => {
-    const author = await createUser();
+    const author = await makeUser();
     const before = storedFiles(ctx.imageDir);
     const res = await create(author, courseForm(override), 1);
     expect(res.status).toBe(400);
@@ -136,7 +138,7 @@ describe('POST /course', () => {
   });
 
   it('refuses a field sent twice with that field’s message', async () => {
-    const author = await createUser();
+    const author = await makeUser();
     const res = await multipart(
       api()
         .post('/course')
@@ -149,7 +151,7 @@ describe('POST /course', () => {
   });
 
   it('reports the first bad field in the original order (title before distance before the photos)', async () => {
-    const author = await createUser();
+    const author = await makeUser();
     const res = await create(author, courseForm({ title: '', distance: '' }), 0);
     expect(res.body.message).toBe('제목은 반드시 입력해주셔야 합니다');
     const next = await create(author, courseForm({ distance: '' }), 0);
@@ -161,7 +163,7 @@ describe('POST /course', () => {
     expect(guest.status).toBe(401);
     expect(guest.body.message).toBe(AUTH.tokenInvalid);
 
-    const author = await createUser();
+    const author = await makeUser();
     const four = await create(author, courseForm(), 4);
     expect(four.status).toBe(400);
     expect(four.body.message).toBe('이미지는 최대 3개까지 등록할 수 있습니다.');
@@ -170,9 +172,9 @@ describe('POST /course', () => {
 
 describe('GET /course/detail/:courseId', () => {
   it('answers the contract fields: author under user, the route as an array, 758 px slides, the viewer bookmark', async () => {
-    const author = await createUser({ userLevel: '블루', mannerPoint: 61.5 });
+    const author = await makeUser({ userLevel: '블루', mannerPoint: 61.5 });
     const course = await createdCourse(author, 2);
-    const viewer = await createUser();
+    const viewer = await makeUser();
     await mark(ctx, course, { bookmarkedBy: [viewer] });
 
     const res = await api()
@@ -225,7 +227,7 @@ describe('GET /course/detail/:courseId', () => {
   });
 
   it('counts a guest once per window, however often and however concurrently they look, without touching updatedAt', async () => {
-    const course = await createdCourse(await createUser());
+    const course = await createdCourse(await makeUser());
     const before = (await Course.findByPk(course.courseId)) as Course;
     const view = () => api().get(`/course/detail/${course.courseId}`).set(GUEST);
     const concurrent = await Promise.all(Array.from({ length: 5 }, view));
@@ -237,9 +239,9 @@ describe('GET /course/detail/:courseId', () => {
   });
 
   it('counts each signed-in viewer once, and never the author', async () => {
-    const author = await createUser();
+    const author = await makeUser();
     const course = await createdCourse(author);
-    const [first, second] = [await createUser(), await createUser()];
+    const [first, second] = [await makeUser(), await makeUser()];
     for (const user of [first, second, first, second, author, author]) {
       const res = await api()
         .get(`/course/detail/${course.courseId}`)
@@ -250,8 +252,8 @@ describe('GET /course/detail/:courseId', () => {
   });
 
   it('counts the same viewer again once the window has passed', async () => {
-    const course = await createdCourse(await createUser());
-    const viewer = await createUser();
+    const course = await createdCourse(await makeUser());
+    const viewer = await makeUser();
     // Signed in at each view, so the session is valid by the moved clock too.
     const view = async () =>
       (
@@ -262,19 +264,19 @@ describe('GET /course/detail/:courseId', () => {
     const start = Date.now();
     const windowMs = ctx.config.courses.viewWindowSeconds * 1000;
     try {
-      ctx.now = () => new Date(start);
+      ctx.clock.set(start);
       expect(await view()).toBe(1);
       expect(await view()).toBe(1);
-      ctx.now = () => new Date(start + windowMs);
+      ctx.clock.set(start + windowMs);
       expect(await view()).toBe(2);
       expect(await view()).toBe(2);
     } finally {
-      ctx.now = () => new Date();
+      ctx.clock.reset();
     }
   });
 
   it('answers the detail without counting the view while the key store fails', async () => {
-    const course = await createdCourse(await createUser());
+    const course = await createdCourse(await makeUser());
     const failing = jest
       .spyOn(ctx.store, 'setIfAbsent')
       .mockRejectedValue(new Error('key store unavailable'));
@@ -300,7 +302,7 @@ describe('GET /course/detail/:courseId', () => {
 
 describe('PATCH /course/:courseId', () => {
   it('lets the author keep a photo by its URL, add one, move the route and the address; the dropped photo is deleted', async () => {
-    const author = await createUser();
+    const author = await makeUser();
     const course = await createdCourse(author, 2);
     const [kept, dropped] = keysOf(course);
     const detail = await api().get(`/course/detail/${course.courseId}`).set(GUEST);
@@ -340,7 +342,7 @@ describe('PATCH /course/:courseId', () => {
   });
 
   it('keeps the photos when the edit says nothing about them (a JSON edit)', async () => {
-    const author = await createUser();
+    const author = await makeUser();
     const course = await createdCourse(author, 2);
     const res = await api()
       .patch(`/course/${course.courseId}`)
@@ -353,7 +355,7 @@ describe('PATCH /course/:courseId', () => {
   });
 
   it('refuses an edit that keeps no photo, and a bad field, storing nothing', async () => {
-    const author = await createUser();
+    const author = await makeUser();
     const course = await createdCourse(author);
     const before = storedFiles(ctx.imageDir);
     const none = await api()
@@ -377,12 +379,12 @@ describe('PATCH /course/:courseId', () => {
   });
 
   it('is for the author only: 403 for others (nothing stored), 404 for an unknown course', async () => {
-    const course = await createdCourse(await createUser());
+    const course = await createdCourse(await makeUser());
     const before = storedFiles(ctx.imageDir);
     const other = await multipart(
       api()
         .patch(`/course/${course.courseId}`)
-        .set(await as(await createUser())),
+        .set(await as(await makeUser())),
       { title: '남의 코스' },
       1,
     );
@@ -393,7 +395,7 @@ describe('PATCH /course/:courseId', () => {
 
     const missing = await api()
       .patch('/course/no-such-course')
-      .set(await as(await createUser()))
+      .set(await as(await makeUser()))
       .send({ title: '없는 코스' });
     expect(missing.status).toBe(404);
     expect(missing.body.message).toBe('해당 게시물이 존재하지 않습니다');
@@ -402,8 +404,8 @@ describe('PATCH /course/:courseId', () => {
 
 describe('DELETE /course/:courseId', () => {
   it('is for the author only; it removes the photos, bookmarks, ratings and comments', async () => {
-    const author = await createUser();
-    const [fan, critic] = [await createUser(), await createUser()];
+    const author = await makeUser();
+    const [fan, critic] = [await makeUser(), await makeUser()];
     const course = await createdCourse(author, 3);
     await mark(ctx, course, {
       ratings: [[fan, 5]],
@@ -442,7 +444,7 @@ describe('DELETE /course/:courseId', () => {
 
 describe('Unexpected failures', () => {
   it('answer 500 with the endpoint’s original message, typo included, and nothing else', async () => {
-    const course = await createdCourse(await createUser());
+    const course = await createdCourse(await makeUser());
     const spy = jest.spyOn(Course, 'findByPk').mockRejectedValueOnce(new Error('disk on fire'));
     try {
       const res = await api().get(`/course/${course.courseId}/starPoint`).set(GUEST);

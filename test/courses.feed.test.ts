@@ -2,9 +2,10 @@ import request from 'supertest';
 import { Course, User } from '../src/db/models';
 import { forgetRanking } from '../src/courses/feed';
 import { regionFromAddress } from '../src/lib/codes';
-import { createTestContext, createUser, type TestContext } from './support/context';
-import { countQueries } from './comments.fixtures';
-import { GUEST, headersFor, insertCourse, mark } from './courses.fixtures';
+import { useTestContext, type TestContext } from './support/context';
+import { countQueries } from './support/comments';
+import { GUEST, headersFor, makeCourse, mark } from './support/courses';
+import { makeUser } from './support/users';
 
 /**
  * The feed tests own regions 8 and 9: no other test writes courses there, so those lists are
@@ -31,24 +32,24 @@ const REGION9: Record<string, Name[]> = {
 const STARS: Record<Name, number> = { A: 5, B: 4.5, C: 0, D: 3.7, E: 4.5, F: 1, G: 4.3, X: 0 };
 const COMMENTS: Record<Name, number> = { A: 0, B: 3, C: 5, D: 1, E: 0, F: 2, G: 1, X: 0 };
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext(async (c) => {
+  ctx = c;
   as = headersFor(ctx);
-  author = await createUser();
-  viewer = await createUser({ likeLocation: '9' });
-  other = await createUser({ likeLocation: null });
-  const raters = await Promise.all([1, 2, 3, 4].map(() => createUser()));
+  author = await makeUser();
+  viewer = await makeUser({ likeLocation: '9' });
+  other = await makeUser({ likeLocation: null });
+  const raters = await Promise.all([1, 2, 3, 4].map(() => makeUser()));
   const [r1, r2, r3, r4] = raters;
-  const commenter = await createUser();
+  const commenter = await makeUser();
 
   known = {};
   for (const [i, name] of ['A', 'B', 'C', 'D', 'E', 'F', 'G'].entries()) {
-    known[name] = await insertCourse(author, {
+    known[name] = await makeCourse(author, {
       title: `제주 코스 ${name}`,
       createdAt: new Date(Date.UTC(2090, 0, 1, 0, i)),
     });
   }
-  known.X = await insertCourse(await createUser(), {
+  known.X = await makeCourse(await makeUser(), {
     title: '여수 코스 X',
     location: '전남 여수시 돌산읍',
     region: 8,
@@ -102,9 +103,6 @@ beforeAll(async () => {
     await Course.update({ clickCnt }, { where: { courseId: known[name].courseId } });
   }
   await forgetRanking(ctx, [8, 9]);
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 const api = () => request(ctx.app);
@@ -279,7 +277,7 @@ describe('The ranking (rankingFeed) and preferData', () => {
       expect(names(res.body.data.rankingFeed)).toEqual(['X', 'E', 'A']);
       expect(res.body.preferData).toBe('');
     }
-    const southwest = await createUser({ likeLocation: '8' });
+    const southwest = await makeUser({ likeLocation: '8' });
     const res = await get('/course/all', southwest);
     expect(names(res.body.data.rankingFeed)).toEqual(['X']);
     expect(res.body.preferData).toBe('전라도/광주광역시');
@@ -350,8 +348,8 @@ describe('GET /course/mypage', () => {
   });
 
   it('runs the same number of queries for one course or many', async () => {
-    const lonely = await createUser();
-    await insertCourse(lonely, { location: '경북 경주시', region: 6 });
+    const lonely = await makeUser();
+    await makeCourse(lonely, { location: '경북 경주시', region: 6 });
     const one = await countQueries(ctx.sequelize, () =>
       get(`/course/mypage?userId=${lonely.userId}`),
     );

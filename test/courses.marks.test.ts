@@ -1,24 +1,22 @@
 import request from 'supertest';
 import { Bookmark, Course, StarPoint, type User } from '../src/db/models';
 import { forgetCourseActivityOf, starPointOf, storedStarPoint } from '../src/courses/stats';
-import { createTestContext, createUser, type TestContext } from './support/context';
-import { GUEST, headersFor, insertCourse, mark } from './courses.fixtures';
+import { useTestContext, type TestContext } from './support/context';
+import { GUEST, headersFor, makeCourse, mark } from './support/courses';
+import { makeUser } from './support/users';
 
 let ctx: TestContext;
 let as: ReturnType<typeof headersFor>;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext((c) => {
+  ctx = c;
   as = headersFor(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 const api = () => request(ctx.app);
 // These tests use region 2 (경기); the feed tests own 8 and 9.
 const newCourse = async (author?: User) =>
-  insertCourse(author ?? (await createUser()), { location: '경기 성남시 분당구', region: 2 });
+  makeCourse(author ?? (await makeUser()), { location: '경기 성남시 분당구', region: 2 });
 
 const toggle = async (user: User, courseId: string) =>
   api()
@@ -42,7 +40,7 @@ const stored = async (courseId: string) =>
 describe('PATCH /course/:courseId/bookmark', () => {
   it('toggles the user’s bookmark and answers it as a real boolean', async () => {
     const course = await newCourse();
-    const user = await createUser();
+    const user = await makeUser();
     const on = await toggle(user, course.courseId);
     expect(on.status).toBe(200);
     expect(on.body).toEqual({ success: true, data: { bookmark: true } });
@@ -57,7 +55,7 @@ describe('PATCH /course/:courseId/bookmark', () => {
 
   it('survives a double click: the two answers alternate and the count matches the rows', async () => {
     const course = await newCourse();
-    const user = await createUser();
+    const user = await makeUser();
     const answers = await Promise.all([
       toggle(user, course.courseId),
       toggle(user, course.courseId),
@@ -72,7 +70,7 @@ describe('PATCH /course/:courseId/bookmark', () => {
 
   it('counts every user’s bookmark once', async () => {
     const course = await newCourse();
-    const users = [await createUser(), await createUser(), await createUser()];
+    const users = [await makeUser(), await makeUser(), await makeUser()];
     await Promise.all(users.map((u) => toggle(u, course.courseId)));
     expect((await stored(course.courseId)).bookmarkCnt).toBe(3);
   });
@@ -81,7 +79,7 @@ describe('PATCH /course/:courseId/bookmark', () => {
     const course = await newCourse();
     const guest = await api().patch(`/course/${course.courseId}/bookmark`).set(GUEST);
     expect(guest.status).toBe(401);
-    const missing = await toggle(await createUser(), 'no-such-course');
+    const missing = await toggle(await makeUser(), 'no-such-course');
     expect(missing.status).toBe(404);
     expect(missing.body).toEqual({ success: false, message: '해당 게시물이 존재하지 않습니다' });
   });
@@ -121,7 +119,7 @@ describe('Star ratings', () => {
 
   it('set, change and remove (null) the viewer’s rating; the average is rounded to one decimal', async () => {
     const course = await newCourse();
-    const [a, b, c] = [await createUser(), await createUser(), await createUser()];
+    const [a, b, c] = [await makeUser(), await makeUser(), await makeUser()];
     const id = course.courseId;
 
     expect((await rate(a, id, 4)).body).toEqual({
@@ -162,7 +160,7 @@ describe('Star ratings', () => {
 
   it('round a half up: 4.25 shows as 4.3', async () => {
     const course = await newCourse();
-    const raters = await Promise.all([4, 4, 5, 4].map(() => createUser()));
+    const raters = await Promise.all([4, 4, 5, 4].map(() => makeUser()));
     for (const [i, score] of [4, 4, 5, 4].entries()) await rate(raters[i], course.courseId, score);
     expect((await ratingOf(course.courseId)).body.data).toMatchObject({
       starPoint: 4.3,
@@ -172,7 +170,7 @@ describe('Star ratings', () => {
 
   it('keep one rating per user when the same user rates twice at once', async () => {
     const course = await newCourse();
-    const user = await createUser();
+    const user = await makeUser();
     const answers = await Promise.all([
       rate(user, course.courseId, 2),
       rate(user, course.courseId, 5),
@@ -188,7 +186,7 @@ describe('Star ratings', () => {
   });
 
   it('are refused for the author’s own course (403)', async () => {
-    const author = await createUser();
+    const author = await makeUser();
     const course = await newCourse(author);
     const res = await rate(author, course.courseId, 5);
     expect(res.status).toBe(403);
@@ -203,7 +201,7 @@ describe('Star ratings', () => {
     'refuse %j with the original message',
     async (value) => {
       const course = await newCourse();
-      const res = await rate(await createUser(), course.courseId, value);
+      const res = await rate(await makeUser(), course.courseId, value);
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ success: false, message: '평점 입력에 실패했습니다' });
     },
@@ -213,7 +211,7 @@ describe('Star ratings', () => {
     const missing = await ratingOf('no-such-course');
     expect(missing.status).toBe(404);
     expect(missing.body.message).toBe('해당 게시물이 존재하지 않습니다');
-    expect((await rate(await createUser(), 'no-such-course', 3)).status).toBe(404);
+    expect((await rate(await makeUser(), 'no-such-course', 3)).status).toBe(404);
     const course = await newCourse();
     const guest = await api()
       .patch(`/course/${course.courseId}/starPoint`)
@@ -226,7 +224,7 @@ describe('Star ratings', () => {
 describe('A user leaving', () => {
   it('takes their bookmarks and ratings out of the courses’ counts (forgetCourseActivityOf)', async () => {
     const course = await newCourse();
-    const [leaving, staying] = [await createUser(), await createUser()];
+    const [leaving, staying] = [await makeUser(), await makeUser()];
     await mark(ctx, course, {
       ratings: [
         [leaving, 1],
@@ -245,7 +243,7 @@ describe('A user leaving', () => {
 
   it('is wired into withdrawal (DELETE /user/delete)', async () => {
     const course = await newCourse();
-    const [leaving, staying] = [await createUser(), await createUser()];
+    const [leaving, staying] = [await makeUser(), await makeUser()];
     await rate(leaving, course.courseId, 5);
     await rate(staying, course.courseId, 2);
     await toggle(leaving, course.courseId);

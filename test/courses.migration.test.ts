@@ -9,7 +9,7 @@ import {
   indexes,
   selectAll,
   type ScratchDatabase,
-} from './migrations.helpers';
+} from './support/migrations';
 
 const BASE = '20261123000100-base-schema';
 const SORT_KEYS = '20261123000600-course-sort-keys';

@@ -1,16 +1,15 @@
 import crypto from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
-import { createApp } from '../src/app';
-import { bootstrap, type Runtime } from '../src/bootstrap';
+import { bootstrap } from '../src/bootstrap';
 import { loadConfig } from '../src/config';
 import { Group } from '../src/db/models';
 import { MESSAGES } from '../src/lib/error-handler';
-import { createGroupRequestFields, timed, until } from './faults.helpers';
-import { GUEST, insertGroup, member, postGroup, testCalendar } from './groups.helpers';
+import { createGroupRequestFields, timed, until } from './support/faults';
+import { GUEST, makeGroup, member, postGroup, testCalendar } from './support/groups';
 import { serverConnection } from './support/database';
 import { TcpProxy } from './support/tcp-proxy';
-import type { TestContext } from './support/context';
+import { toTestContext, type TestContext } from './support/context';
 
 /**
  * The database connection lost under a running app and given back. The MariaDB server is the
@@ -29,7 +28,7 @@ const serverUrl = new URL(
 const scratch = `erunjrun_faults_${crypto.randomBytes(4).toString('hex')}_test`;
 
 let proxy: TcpProxy;
-let runtime: Runtime | undefined;
+let ctx: TestContext;
 let app: Express;
 
 beforeAll(async () => {
@@ -48,12 +47,12 @@ beforeAll(async () => {
   viaProxy.port = String(proxy.port);
   viaProxy.pathname = `/${scratch}`;
   const config = loadConfig({ ...process.env, DB_URL: viaProxy.toString() });
-  runtime = await bootstrap(config, { migrate: true });
-  app = createApp(runtime);
+  ctx = toTestContext(await bootstrap(config, { migrate: true }));
+  app = ctx.app;
 });
 
 afterAll(async () => {
-  await runtime?.close();
+  await ctx?.close();
   await proxy?.close();
   const conn = await serverConnection(serverUrl.toString());
   try {
@@ -66,18 +65,17 @@ afterAll(async () => {
 const unavailable = { success: false, message: MESSAGES.unavailable };
 
 it('Answers 503 quickly while the database is unreachable, /health says so, and recovers without a restart', async () => {
-  const ctx = Object.assign(runtime!, { app }) as TestContext;
   const day = testCalendar(ctx).window();
   const host = await member(ctx);
-  const group = await insertGroup(host.user, { date: day.at(5) });
+  const group = await makeGroup(host.user, { date: day.at(5) });
   expect((await request(app).get('/group/all').set(GUEST)).status).toBe(200);
   expect((await request(app).get('/health')).status).toBe(200);
 
   proxy.cut();
   // The list page read above is kept for the rest of its second (src/groups/list-cache.ts);
   // the outage shows from the next second on.
-  const before = ctx.now().getTime();
-  ctx.now = () => new Date(before + 1000);
+  ctx.clock.set(ctx.now());
+  ctx.clock.advance(1);
 
   // Reads and writes fail fast with the clear 503, not a hang and not a 500 with the route's
   // own failure text.

@@ -7,11 +7,11 @@ import { loadConfig } from '../src/config';
 import { Course, Group, User } from '../src/db/models';
 import { MESSAGES } from '../src/lib/error-handler';
 import { ImageRemoval } from '../src/uploads/image-removal.model';
-import { createGroupRequestFields, until, userWithUploads } from './faults.helpers';
-import { GUEST, insertGroup, member, postGroup, testCalendar } from './groups.helpers';
+import { createGroupRequestFields, until, userWithUploads } from './support/faults';
+import { GUEST, makeGroup, member, postGroup, testCalendar } from './support/groups';
 import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
 import { PrivateRedis } from './support/redis-server';
-import { randomMobile } from './users.helpers';
+import { randomMobile } from './support/users';
 
 /**
  * Redis killed under a running app (a private redis-server, never the machine's shared one):
@@ -52,7 +52,7 @@ it('Answers 503 where the key store is needed while Redis is down, serves the re
   const tel = randomMobile();
   const host = await member(ctx);
   const runner = await member(ctx);
-  const group = await insertGroup(host.user, { date: day.at(5) });
+  const group = await makeGroup(host.user, { date: day.at(5) });
   // Signed in before the fault: the access token itself is checked without the store.
   const expiring = await signIn(ctx, runner.user, 60);
 
@@ -62,11 +62,11 @@ it('Answers 503 where the key store is needed while Redis is down, serves the re
 
   // The store is needed: refreshing an expired token, texting a code, creating a run (its
   // double-submit guard lives in the store).
-  const clock = ctx.now;
-  const later = new Date(clock().getTime() + 120_000);
-  ctx.now = () => later;
+  const before = ctx.now();
+  const later = new Date(before.getTime() + 120_000);
+  ctx.clock.set(later);
   const refresh = await request(ctx.app).get('/user/auth').set(authHeaders(expiring));
-  ctx.now = clock;
+  ctx.clock.set(before);
   expect(refresh.status).toBe(503);
   expect(refresh.body).toEqual(unavailable);
   expect(refresh.headers['retry-after']).toBe('5');
@@ -108,9 +108,9 @@ it('Answers 503 where the key store is needed while Redis is down, serves the re
   expect(gone.status).toBe(401);
   expect(gone.body).toEqual({ success: false, message: AUTH.tokenInvalid });
   const fresh = await signIn(ctx, runner.user, 60);
-  ctx.now = () => later;
+  ctx.clock.set(later);
   const refreshed = await request(ctx.app).get('/user/auth').set(authHeaders(fresh));
-  ctx.now = clock;
+  ctx.clock.set(before);
   expect(refreshed.status).toBe(401);
   expect(typeof refreshed.body.token).toBe('string');
 

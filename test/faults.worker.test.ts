@@ -13,12 +13,11 @@ import { createPhoneCipher } from '../src/lib/phone-cipher';
 import { kstDate, kstTime } from '../src/lib/time';
 import { createWorkerDeps } from '../src/jobs/deps';
 import { createSmsSender } from '../src/sms';
-import { createGroup } from './comments.fixtures';
-import { until } from './faults.helpers';
-import { createUser } from './support/context';
+import { makeGroupRow } from './support/comments';
+import { until } from './support/faults';
 import { serverConnection } from './support/database';
 import { REPO_ROOT } from './support/test-env';
-import { FakeSens, randomMobile } from './users.helpers';
+import { FakeSens, randomMobile, makeUser } from './support/users';
 
 /**
  * The worker killed with SIGKILL in the middle of sending a batch of texts, then started again.
@@ -142,7 +141,7 @@ it('Killed mid-batch and started again, the worker texts every applicant exactly
   const numbers = new Map<string, string>(); // userId → mobile
   const textable = async () => {
     const phone = randomMobile();
-    const user = await createUser({ phone: cipher.encrypt(phone), agreeSMS: true });
+    const user = await makeUser({ phone: cipher.encrypt(phone), agreeSMS: true });
     numbers.set(user.userId, phone);
     return user;
   };
@@ -150,7 +149,7 @@ it('Killed mid-batch and started again, the worker texts every applicant exactly
   const refusers = new Set<string>();
   for (let r = 0; r < RUNS; r += 1) {
     const host = await textable();
-    const group = await createGroup(host, {
+    const group = await makeGroupRow(host, {
       date: kstDate(meeting),
       standbyTime: kstTime(meeting),
     });
@@ -161,7 +160,7 @@ it('Killed mid-batch and started again, the worker texts every applicant exactly
       await Applier.create({ groupId: group.groupId, userId: runner.userId } as Applier);
     }
     // One runner per run did not agree to texts: an alarm, never a text.
-    const refuser = await createUser({ phone: cipher.encrypt(randomMobile()), agreeSMS: false });
+    const refuser = await makeUser({ phone: cipher.encrypt(randomMobile()), agreeSMS: false });
     refusers.add(refuser.userId);
     await Applier.create({ groupId: group.groupId, userId: refuser.userId } as Applier);
   }

@@ -1,18 +1,15 @@
 import request from 'supertest';
 import { Applier } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
-import { createTestContext, type TestContext } from './support/context';
-import { GUEST, insertGroup, member, testCalendar } from './groups.helpers';
+import { useTestContext, type TestContext } from './support/context';
+import { GUEST, makeGroup, member, testCalendar } from './support/groups';
 
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext((c) => {
+  ctx = c;
   calendar = testCalendar(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 const toggle = (groupId: string, headers: Record<string, string>) =>
@@ -25,7 +22,7 @@ describe('POST /group/:groupId/apply', () => {
     const { at } = calendar.window();
     const host = await member(ctx);
     const runner = await member(ctx);
-    const group = await insertGroup(host.user, { date: at(2) });
+    const group = await makeGroup(host.user, { date: at(2) });
 
     const applied = await toggle(group.groupId, runner.headers);
     expect(applied.status).toBe(200);
@@ -46,7 +43,7 @@ describe('POST /group/:groupId/apply', () => {
   it('Does not let the host cancel', async () => {
     const { at } = calendar.window();
     const host = await member(ctx);
-    const group = await insertGroup(host.user, { date: at(2) });
+    const group = await makeGroup(host.user, { date: at(2) });
     const res = await toggle(group.groupId, host.headers);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ success: false, message: GROUP.hostCannotCancel });
@@ -56,7 +53,7 @@ describe('POST /group/:groupId/apply', () => {
   it('Counts the host: a full run answers 409 and stores nothing', async () => {
     const { at } = calendar.window();
     const host = await member(ctx);
-    const group = await insertGroup(host.user, { date: at(2), maxPeople: 2 });
+    const group = await makeGroup(host.user, { date: at(2), maxPeople: 2 });
     const [first, second] = [await member(ctx), await member(ctx)];
     expect((await toggle(group.groupId, first.headers)).status).toBe(200);
     const full = await toggle(group.groupId, second.headers);
@@ -75,7 +72,7 @@ describe('POST /group/:groupId/apply', () => {
     const { today } = calendar.window();
     const host = await member(ctx);
     const [early, late] = [await member(ctx), await member(ctx)];
-    const group = await insertGroup(host.user, { date: today, standbyTime: '09:30:00' });
+    const group = await makeGroup(host.user, { date: today, standbyTime: '09:30:00' });
     calendar.set(today, '09:29:00');
     expect((await toggle(group.groupId, early.headers)).status).toBe(200);
     calendar.set(today, '09:30:00');
@@ -93,14 +90,14 @@ describe('POST /group/:groupId/apply', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toBe(GROUP.notFound);
     const { at } = calendar.window();
-    const group = await insertGroup(runner.user, { date: at(2) });
+    const group = await makeGroup(runner.user, { date: at(2) });
     expect((await toggle(group.groupId, GUEST)).status).toBe(401);
   });
 
   it('Holds the capacity under 30 concurrent applications to a 10-seat run: exactly 10 with the host', async () => {
     const { at } = calendar.window();
     const host = await member(ctx);
-    const group = await insertGroup(host.user, { date: at(2), maxPeople: 10 });
+    const group = await makeGroup(host.user, { date: at(2), maxPeople: 10 });
     const runners = await Promise.all(Array.from({ length: 30 }, () => member(ctx)));
 
     const answers = await Promise.all(runners.map((r) => toggle(group.groupId, r.headers)));
@@ -116,7 +113,7 @@ describe('POST /group/:groupId/apply', () => {
     const { at } = calendar.window();
     const host = await member(ctx);
     const runner = await member(ctx);
-    const group = await insertGroup(host.user, { date: at(2) });
+    const group = await makeGroup(host.user, { date: at(2) });
     const answers = await Promise.all([
       toggle(group.groupId, runner.headers),
       toggle(group.groupId, runner.headers),

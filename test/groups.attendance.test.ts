@@ -1,18 +1,15 @@
 import request from 'supertest';
 import { Applier, User, type Group } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
-import { createTestContext, uniqueSuffix, type TestContext } from './support/context';
-import { apply, insertGroup, member, testCalendar, type Member } from './groups.helpers';
+import { useTestContext, uniqueSuffix, type TestContext } from './support/context';
+import { apply, makeGroup, member, testCalendar, type Member } from './support/groups';
 
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext((c) => {
+  ctx = c;
   calendar = testCalendar(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 /** What the SPA sends: a JSON text under a multipart content type (contract §1.2). */
@@ -43,7 +40,7 @@ async function runWithRunners(): Promise<Run> {
     await member(ctx, { nickname: `ra${tag}` }),
     await member(ctx, { nickname: `rb${tag}` }),
   ];
-  const group = await insertGroup(host.user, { date: today, standbyTime: '10:00:00' });
+  const group = await makeGroup(host.user, { date: today, standbyTime: '10:00:00' });
   await apply(group.groupId, ...runners.map((r) => r.user));
   calendar.set(today, '09:30:00');
   const sorted = [...runners].sort((a, b) => a.user.nickname.localeCompare(b.user.nickname));
@@ -230,7 +227,7 @@ async function finishedRun() {
   const { at } = calendar.window();
   const host = await member(ctx);
   const runner = await member(ctx);
-  const group = await insertGroup(host.user, { date: at(0), standbyTime: '07:00:00' });
+  const group = await makeGroup(host.user, { date: at(0), standbyTime: '07:00:00' });
   await apply(group.groupId, runner.user);
   calendar.set(at(2), '12:00:00');
   return { group, host, runner, at };

@@ -10,12 +10,12 @@ import { createTestContext, uniqueSuffix, type TestContext } from './support/con
 import {
   createFields,
   GUEST,
-  insertGroup,
+  makeGroup,
   member,
   postGroup,
   testCalendar,
   type Member,
-} from './groups.helpers';
+} from './support/groups';
 
 /**
  * The public lists (`/group/all`, `/group/main`) are cached per second and per generation
@@ -78,7 +78,7 @@ describe('group list cache', () => {
   beforeEach(async () => {
     day = calendar.window();
     host = await member(ctx);
-    run = await insertGroup(host.user, { date: day.at(1), region: 8, title: '처음 제목' });
+    run = await makeGroup(host.user, { date: day.at(1), region: 8, title: '처음 제목' });
   });
 
   it('keeps a page for the rest of its second, and reads it again in the next one', async () => {
@@ -89,8 +89,8 @@ describe('group list cache', () => {
     ]);
     expect(card(await page(), run.groupId)?.title).toBe('처음 제목');
 
-    const now = ctx.now();
-    ctx.now = () => new Date(now.getTime() + 1000);
+    ctx.clock.set(ctx.now());
+    ctx.clock.advance(1);
     expect(card(await page(), run.groupId)?.title).toBe('몰래 바꾼 제목');
   });
 
@@ -176,9 +176,9 @@ describe('group list cache', () => {
 
   it('drops a run at the second it starts, without any write', async () => {
     const start = fromKst(run.date, run.standbyTime).getTime();
-    ctx.now = () => new Date(start - 1000);
+    ctx.clock.set(start - 1000);
     expect(card(await page(), run.groupId)).toBeDefined();
-    ctx.now = () => new Date(start);
+    ctx.clock.set(start);
     expect(card(await page(), run.groupId)).toBeUndefined();
   });
 
@@ -267,7 +267,7 @@ describe('GROUP_LIST_CACHE=false', () => {
       const own = testCalendar(uncached);
       const { at } = own.window();
       const host = await member(uncached);
-      const run = await insertGroup(host.user, { date: at(1), region: 8, title: '처음 제목' });
+      const run = await makeGroup(host.user, { date: at(1), region: 8, title: '처음 제목' });
       const list = async () =>
         (
           await request(uncached.app)

@@ -1,18 +1,15 @@
 import request from 'supertest';
 import { Applier, Group } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
-import { createTestContext, type TestContext } from './support/context';
-import { apply, GUEST, insertGroup, member, testCalendar, type Member } from './groups.helpers';
+import { useTestContext, type TestContext } from './support/context';
+import { apply, GUEST, makeGroup, member, testCalendar, type Member } from './support/groups';
 
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext((c) => {
+  ctx = c;
   calendar = testCalendar(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 const list = (path: string, headers: Record<string, string> = GUEST) =>
@@ -52,7 +49,7 @@ describe('GET /group/all', () => {
       ['F', 8, '00:30:00', 1, 1, 22, '해변'],
     ];
     for (const [letter, offset, standbyTime, timecode, region, distance, thema] of spec) {
-      const group = await insertGroup(host.user, {
+      const group = await makeGroup(host.user, {
         date: day.at(offset),
         standbyTime,
         timecode,
@@ -250,10 +247,10 @@ describe('GET /group/mypage and /group/complete', () => {
   it("Lists a host's runs, to come soonest first then past most recent first; attendance is the host's to see", async () => {
     const { today, at } = calendar.window();
     const host = await member(ctx);
-    const past = await insertGroup(host.user, { date: at(1), standbyTime: '08:00:00' });
-    const older = await insertGroup(host.user, { date: today, standbyTime: '08:00:00' });
-    const later = await insertGroup(host.user, { date: at(6), standbyTime: '08:00:00' });
-    const sooner = await insertGroup(host.user, { date: at(3), standbyTime: '08:00:00' });
+    const past = await makeGroup(host.user, { date: at(1), standbyTime: '08:00:00' });
+    const older = await makeGroup(host.user, { date: today, standbyTime: '08:00:00' });
+    const later = await makeGroup(host.user, { date: at(6), standbyTime: '08:00:00' });
+    const sooner = await makeGroup(host.user, { date: at(3), standbyTime: '08:00:00' });
     await Applier.update(
       { attendance: true },
       { where: { groupId: past.groupId, userId: host.user.userId } },
@@ -296,11 +293,11 @@ describe('GET /group/mypage and /group/complete', () => {
     const { at } = calendar.window();
     const runner = await member(ctx);
     const [hostA, hostB] = [await member(ctx), await member(ctx)];
-    const first = await insertGroup(hostA.user, { date: at(1), standbyTime: '07:00:00' });
-    const second = await insertGroup(hostB.user, { date: at(2), standbyTime: '07:00:00' });
-    const upcoming = await insertGroup(hostB.user, { date: at(5), standbyTime: '07:00:00' });
-    const hosted = await insertGroup(runner.user, { date: at(1), standbyTime: '09:00:00' });
-    const notJoined = await insertGroup(hostA.user, { date: at(1), standbyTime: '10:00:00' });
+    const first = await makeGroup(hostA.user, { date: at(1), standbyTime: '07:00:00' });
+    const second = await makeGroup(hostB.user, { date: at(2), standbyTime: '07:00:00' });
+    const upcoming = await makeGroup(hostB.user, { date: at(5), standbyTime: '07:00:00' });
+    const hosted = await makeGroup(runner.user, { date: at(1), standbyTime: '09:00:00' });
+    const notJoined = await makeGroup(hostA.user, { date: at(1), standbyTime: '10:00:00' });
     const other = await member(ctx);
     await apply(first.groupId, runner.user, other.user);
     await apply(second.groupId, runner.user);
@@ -372,7 +369,7 @@ describe('Categories and query counts', () => {
     const runners = await Promise.all(Array.from({ length: 6 }, () => member(ctx)));
     const groups = [];
     for (let i = 0; i < 20; i += 1) {
-      const group = await insertGroup(host.user, {
+      const group = await makeGroup(host.user, {
         date: at(1 + (i % 5)),
         standbyTime: '08:00:00',
       });

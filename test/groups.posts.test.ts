@@ -4,28 +4,25 @@ import request from 'supertest';
 import { Alarm, Applier, Comment, Group } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
 import { keyFromImageUrl } from '../src/uploads';
-import { createTestContext, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 import { jpeg, png } from './support/images';
 import {
   apply,
   createFields,
   GUEST,
-  insertGroup,
+  makeGroup,
   member,
   postGroup,
   ROUTE,
   testCalendar,
-} from './groups.helpers';
+} from './support/groups';
 
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext((c) => {
+  ctx = c;
   calendar = testCalendar(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 /** Whether the original and both variants of an image key are in local storage. */
@@ -258,7 +255,7 @@ describe('PATCH /group/:groupId', () => {
   it('Applies the SPA form: absent and "undefined" fields stay, the time slot follows the time', async () => {
     const { at } = calendar.window();
     const host = await member(ctx);
-    const group = await insertGroup(host.user, {
+    const group = await makeGroup(host.user, {
       date: at(5),
       standbyTime: '19:00:00',
       timecode: 5,
@@ -288,7 +285,7 @@ describe('PATCH /group/:groupId', () => {
   it('Updates a field sent alone and recomputes the region from a new address', async () => {
     const { at } = calendar.window();
     const host = await member(ctx);
-    const group = await insertGroup(host.user, { date: at(5) });
+    const group = await makeGroup(host.user, { date: at(5) });
     const res = await patchGroup(group.groupId, host.headers, { location: '부산 해운대구 우동' });
     expect(res.status).toBe(200);
     const after = await Group.findByPk(group.groupId);
@@ -303,7 +300,7 @@ describe('PATCH /group/:groupId', () => {
     const { at } = calendar.window();
     const host = await member(ctx);
     const other = await member(ctx);
-    const group = await insertGroup(host.user, { date: at(5) });
+    const group = await makeGroup(host.user, { date: at(5) });
     const res = await patchGroup(group.groupId, other.headers, editForm(at(5)));
     expect(res.status).toBe(403);
     expect(res.body).toEqual({ success: false, message: GROUP.notHostUpdate });
@@ -321,7 +318,7 @@ describe('PATCH /group/:groupId', () => {
   it('Refuses edits once the run has started', async () => {
     const { today } = calendar.window();
     const host = await member(ctx);
-    const group = await insertGroup(host.user, { date: today, standbyTime: '09:00:00' });
+    const group = await makeGroup(host.user, { date: today, standbyTime: '09:00:00' });
     calendar.set(today, '09:00:00');
     const res = await patchGroup(group.groupId, host.headers, { content: '늦은 수정' });
     expect(res.status).toBe(400);
@@ -331,7 +328,7 @@ describe('PATCH /group/:groupId', () => {
   it('Lets the host correct a run that keeps its time until it starts, but moves it only six hours ahead', async () => {
     const { today } = calendar.window();
     const host = await member(ctx);
-    const group = await insertGroup(host.user, { date: today, standbyTime: '10:00:00' });
+    const group = await makeGroup(host.user, { date: today, standbyTime: '10:00:00' });
     calendar.set(today, '08:00:00');
     const kept = await patchGroup(
       group.groupId,
@@ -350,7 +347,7 @@ describe('PATCH /group/:groupId', () => {
   it('Does not let maxPeople fall below the current applicants', async () => {
     const { at } = calendar.window();
     const host = await member(ctx);
-    const group = await insertGroup(host.user, { date: at(5), maxPeople: 5 });
+    const group = await makeGroup(host.user, { date: at(5), maxPeople: 5 });
     const [a, b] = [await member(ctx), await member(ctx)];
     await apply(group.groupId, a.user, b.user);
     const below = await patchGroup(group.groupId, host.headers, { maxPeople: '2' });
@@ -365,7 +362,7 @@ describe('PATCH /group/:groupId', () => {
     const { at } = calendar.window();
     const host = await member(ctx);
     const runner = await member(ctx);
-    const group = await insertGroup(host.user, { date: at(5) });
+    const group = await makeGroup(host.user, { date: at(5) });
     await apply(group.groupId, runner.user);
     await patchGroup(group.groupId, host.headers, editForm(at(5)));
     const alarms = await Alarm.findAll({ where: { groupId: group.groupId } });
@@ -429,7 +426,7 @@ describe('DELETE /group/:groupId', () => {
     const { at } = calendar.window();
     const host = await member(ctx);
     const other = await member(ctx);
-    const group = await insertGroup(host.user, { date: at(3) });
+    const group = await makeGroup(host.user, { date: at(3) });
     const res = await request(ctx.app).delete(`/group/${group.groupId}`).set(other.headers);
     expect(res.status).toBe(403);
     expect(res.body.message).toBe(GROUP.notHostDelete);
@@ -470,7 +467,7 @@ describe('GET /group/detail/:groupId', () => {
     const { today, at } = calendar.window();
     const host = await member(ctx, { userLevel: '블루', mannerPoint: 62 });
     const runner = await member(ctx);
-    const group = await insertGroup(host.user, {
+    const group = await makeGroup(host.user, {
       date: at(3),
       standbyTime: '07:05:00',
       title: '세빛둥둥섬 10k',
@@ -535,7 +532,7 @@ describe('GET /group/detail/:groupId', () => {
     const { at } = calendar.window();
     const host = await member(ctx);
     const stranger = await member(ctx);
-    const group = await insertGroup(host.user, { date: at(2) });
+    const group = await makeGroup(host.user, { date: at(2) });
     for (const headers of [GUEST, {}, stranger.headers]) {
       const res = await detail(group.groupId, headers);
       expect(res.status).toBe(200);
@@ -552,7 +549,7 @@ describe('GET /group/detail/:groupId', () => {
   it('Reads a legacy route that is not an array as an empty one', async () => {
     const { at } = calendar.window();
     const host = await member(ctx);
-    const group = await insertGroup(host.user, { date: at(2), mapLatLng: 'garbage' });
+    const group = await makeGroup(host.user, { date: at(2), mapLatLng: 'garbage' });
     expect((await detail(group.groupId)).body.data.mapLatLng).toEqual([]);
   });
 });

@@ -10,16 +10,16 @@ import {
   StarPoint,
   User,
 } from '../src/db/models';
-import { createTestContext, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 import {
   apply,
   createFields,
-  insertGroup,
+  makeGroup,
   member,
   testCalendar,
   type Member,
-} from './groups.helpers';
-import { courseForm, insertCourse } from './courses.fixtures';
+} from './support/groups';
+import { courseForm, makeCourse } from './support/courses';
 
 /**
  * A generated table of hostile requests against every route that takes input. Each must be
@@ -38,25 +38,22 @@ let recommentId: string;
 /** A day on this file's own calendar, so the runs it creates stay out of other files' lists. */
 let runDate: string;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext(async (c) => {
+  ctx = c;
   const calendar = testCalendar(ctx);
   const { at } = calendar.window();
   runDate = at(5);
   owner = await member(ctx);
   runner = await member(ctx);
-  const group = await insertGroup(owner.user, { date: at(10) });
+  const group = await makeGroup(owner.user, { date: at(10) });
   await apply(group.groupId, runner.user);
   groupId = group.groupId;
-  courseId = (await insertCourse(owner.user, OUR_REGION)).courseId;
+  courseId = (await makeCourse(owner.user, OUR_REGION)).courseId;
   commentId = (
     await Comment.create({ groupId, courseId: null, userId: owner.user.userId, content: '댓글' })
   ).commentId;
   recommentId = (await Recomment.create({ commentId, userId: owner.user.userId, content: '답글' }))
     .recommentId;
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 /**

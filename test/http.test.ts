@@ -2,16 +2,13 @@ import request from 'supertest';
 import { MESSAGES } from '../src/lib/error-handler';
 import { redact } from '../src/lib/logger';
 import { defaultGroupThumbnailUrl } from '../src/uploads';
-import { createTestContext, type TestContext } from './support/context';
+import { createTestContext, useTestContext, type TestContext } from './support/context';
 import { PrivateRedis } from './support/redis-server';
 
 let ctx: TestContext;
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-afterAll(async () => {
-  await ctx.close();
+useTestContext((c) => {
+  ctx = c;
 });
 
 describe('HTTP basics', () => {

@@ -4,8 +4,8 @@ import { loadConfig } from '../src/config';
 import { bootstrap, type Runtime } from '../src/bootstrap';
 import { createApp } from '../src/app';
 import { createLogger } from '../src/lib/logger';
-import { authHeaders, createUser, signIn } from './support/context';
-import { dashed, FakeSens, randomMobile } from './users.helpers';
+import { authHeaders, signIn } from './support/context';
+import { dashed, FakeSens, randomMobile, makeUser } from './support/users';
 
 /**
  * A run of requests that carry every kind of secret (access and refresh tokens, verification
@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 it('Never writes a token, code, phone number or key to the log', async () => {
-  const user = await createUser();
+  const user = await makeUser();
   const tokens = await signIn(runtime, user);
   const headers = authHeaders(tokens);
   const tel = randomMobile();

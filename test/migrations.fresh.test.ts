@@ -22,7 +22,7 @@ import {
   SCHEMA_TABLES,
   tableNames,
   type ScratchDatabase,
-} from './migrations.helpers';
+} from './support/migrations';
 
 const MODELS: ModelStatic<Model>[] = [
   User,

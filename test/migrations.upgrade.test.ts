@@ -11,8 +11,8 @@ import {
   withoutKeyChecks,
   type Row,
   type ScratchDatabase,
-} from './migrations.helpers';
-import { createOriginalSchema, ORIGINAL_TABLE_NAMES } from './migrations.original-schema';
+} from './support/migrations';
+import { createOriginalSchema, ORIGINAL_TABLE_NAMES } from './support/original-schema';
 
 /** Primary key per table, to line rows up before and after. */
 const KEYS: Record<string, string> = {

@@ -7,15 +7,10 @@ import {
   createRateLimiter,
 } from '../src/lib/rate-limit';
 import type { KeyStore } from '../src/store/keystore';
-import {
-  authHeaders,
-  createTestContext,
-  createUser,
-  signIn,
-  type TestContext,
-} from './support/context';
+import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
 import express from 'express';
 import { createApp } from '../src/app';
+import { makeUser } from './support/users';
 
 let ctx: TestContext;
 
@@ -74,7 +69,7 @@ describe('per-IP rate limits', () => {
 
   it('refuses before reading the body or checking the session', async () => {
     const ip = freshIp();
-    const user = await createUser();
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
     for (let i = 0; i < 3; i += 1) {
       await request(ctx.app).patch('/alarm').set('X-Forwarded-For', ip).set(authHeaders(tokens));

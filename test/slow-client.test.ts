@@ -1,14 +1,11 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createHttpServer } from '../src/lib/http-server';
-import { createTestContext, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 
 let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-afterAll(async () => {
-  await ctx.close();
+useTestContext((c) => {
+  ctx = c;
 });
 
 describe('a slow client', () => {

@@ -5,17 +5,14 @@ import request from 'supertest';
 import { parseTokenArgs } from '../src/cli/token';
 import { AUTH } from '../src/auth/messages';
 import { User } from '../src/db/models';
-import { authHeaders, createTestContext, uniqueSuffix, type TestContext } from './support/context';
+import { authHeaders, useTestContext, uniqueSuffix, type TestContext } from './support/context';
 import { REPO_ROOT } from './support/test-env';
 
 const run = promisify(execFile);
 
 let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-afterAll(async () => {
-  await ctx.close();
+useTestContext((c) => {
+  ctx = c;
 });
 
 /** Runs the token command from source with this test run's configuration. */
@@ -49,13 +46,13 @@ describe('token command', () => {
 
   it('honours --expires-in, and the refresh token renews the short-lived access token', async () => {
     const out = JSON.parse(await tokenCommand(`cli${uniqueSuffix()}`, '--expires-in', '1'));
-    ctx.now = () => new Date(Date.now() + 5000);
+    ctx.clock.advance(5);
     try {
       const res = await request(ctx.app).get('/user/auth').set(authHeaders(out));
       expect(res.status).toBe(401);
       expect(typeof res.body.token).toBe('string');
     } finally {
-      ctx.now = () => new Date();
+      ctx.clock.reset();
     }
   });
 
@@ -63,13 +60,13 @@ describe('token command', () => {
     const out = JSON.parse(await tokenCommand(`cli${uniqueSuffix()}`));
     const withdraw = await request(ctx.app).delete('/user/delete').set(authHeaders(out));
     expect(withdraw.status).toBe(200);
-    ctx.now = () => new Date(Date.now() + (ctx.config.jwt.accessTtlSeconds + 5) * 1000);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     try {
       const res = await request(ctx.app).get('/user/auth').set(authHeaders(out));
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ success: false, message: AUTH.refreshUnknown });
     } finally {
-      ctx.now = () => new Date();
+      ctx.clock.reset();
     }
   });
 

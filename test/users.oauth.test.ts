@@ -4,7 +4,7 @@ import { User } from '../src/db/models';
 import { isProviderDown } from '../src/users/oauth';
 import { defaultProfileUrl } from '../src/users/users.service';
 import { authHeaders, createTestContext, uniqueSuffix, type TestContext } from './support/context';
-import { allowOnlyLoopback, KAKAO, NAVER, oauthConfig } from './users.helpers';
+import { allowOnlyLoopback, KAKAO, NAVER, oauthConfig } from './support/users';
 
 let ctx: TestContext;
 beforeAll(async () => {

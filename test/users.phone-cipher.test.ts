@@ -6,15 +6,9 @@ import request from 'supertest';
 import { reencryptPhones } from '../src/cli/phones-reencrypt';
 import { User } from '../src/db/models';
 import { createPhoneCipher, PhoneDecryptError } from '../src/lib/phone-cipher';
-import {
-  authHeaders,
-  createTestContext,
-  createUser,
-  signIn,
-  type TestContext,
-} from './support/context';
+import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
 import { REPO_ROOT } from './support/test-env';
-import { LEGACY_PASSPHRASE, LEGACY_VALUES } from './users.helpers';
+import { LEGACY_PASSPHRASE, LEGACY_VALUES, makeUser } from './support/users';
 
 const run = promisify(execFile);
 
@@ -82,7 +76,7 @@ describe('legacy phone numbers in the database', () => {
   const current = () => createPhoneCipher(ctx.config.phone);
 
   it('The settings form shows a legacy number decrypted, as verified', async () => {
-    const user = await createUser({ phone: LEGACY_VALUES.dashed.stored });
+    const user = await makeUser({ phone: LEGACY_VALUES.dashed.stored });
     const res = await request(ctx.app)
       .get('/auth/updateUser')
       .set(authHeaders(await signIn(ctx, user)));
@@ -91,12 +85,12 @@ describe('legacy phone numbers in the database', () => {
   });
 
   it('Re-encryption rewrites legacy values as AES-GCM digits, clears "null", leaves the rest; twice is harmless', async () => {
-    const dashed = await createUser({ phone: LEGACY_VALUES.dashed.stored });
-    const digits = await createUser({ phone: LEGACY_VALUES.digits.stored });
-    const placeholder = await createUser({ phone: 'null' });
-    const unreadable = await createUser({ phone: 'AAAAAAAAAAAAAAAAAAAAAA==' });
+    const dashed = await makeUser({ phone: LEGACY_VALUES.dashed.stored });
+    const digits = await makeUser({ phone: LEGACY_VALUES.digits.stored });
+    const placeholder = await makeUser({ phone: 'null' });
+    const unreadable = await makeUser({ phone: 'AAAAAAAAAAAAAAAAAAAAAA==' });
     const alreadyNew = current().encrypt('01011112222');
-    const modern = await createUser({ phone: alreadyNew });
+    const modern = await makeUser({ phone: alreadyNew });
     const progress: Array<[number, number]> = [];
 
     const report = await reencryptPhones(current(), {
@@ -127,7 +121,7 @@ describe('legacy phone numbers in the database', () => {
   });
 
   it('npm run phones:reencrypt reports progress and counts', async () => {
-    const user = await createUser({ phone: LEGACY_VALUES.dashed.stored });
+    const user = await makeUser({ phone: LEGACY_VALUES.dashed.stored });
     const { stdout } = await run(
       process.execPath,
       ['-r', 'ts-node/register/transpile-only', path.join('src', 'cli', 'phones-reencrypt.ts')],
@@ -141,7 +135,7 @@ describe('legacy phone numbers in the database', () => {
   });
 
   it('The command refuses to start without LEGACY_PHONE_KEY while legacy values exist', async () => {
-    const user = await createUser({ phone: LEGACY_VALUES.digits.stored });
+    const user = await makeUser({ phone: LEGACY_VALUES.digits.stored });
     const failure = await run(
       process.execPath,
       ['-r', 'ts-node/register/transpile-only', path.join('src', 'cli', 'phones-reencrypt.ts')],

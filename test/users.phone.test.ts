@@ -7,14 +7,8 @@ import { createPhoneCipher } from '../src/lib/phone-cipher';
 import { createSmsSender, messageType, smsByteLength } from '../src/sms';
 import { LogSmsSender } from '../src/sms/log-sender';
 import { smsCodeText } from '../src/users/phone-verification.service';
-import {
-  authHeaders,
-  createTestContext,
-  createUser,
-  signIn,
-  type TestContext,
-} from './support/context';
-import { dashed, FakeSens, randomMobile } from './users.helpers';
+import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
+import { dashed, FakeSens, randomMobile, makeUser } from './support/users';
 
 let ctx: TestContext;
 let sens: FakeSens;
@@ -33,7 +27,7 @@ beforeAll(() => {
 });
 afterEach(() => {
   ctx.config.phone = phoneSettings;
-  ctx.now = () => new Date();
+  ctx.clock.reset();
   sens.status = 202;
   sens.delayMs = 0;
 });
@@ -49,7 +43,7 @@ const MESSAGES = {
 };
 
 async function signedInUser() {
-  const user = await createUser();
+  const user = await makeUser();
   return { user, headers: authHeaders(await signIn(ctx, user)) };
 }
 
@@ -288,7 +282,7 @@ describe('POST /user/verify (check the code, store the phone)', () => {
     expect(ttl).toBeGreaterThan(170);
     expect(ttl).toBeLessThanOrEqual(180);
 
-    ctx.now = () => new Date(Date.now() + 181_000);
+    ctx.clock.advance(181);
     const late = await verify(headers, tel, sens.lastCode(tel));
     expect(late.status).toBe(400);
     expect(late.body).toEqual(MESSAGES.missing);
@@ -296,7 +290,7 @@ describe('POST /user/verify (check the code, store the phone)', () => {
 
   it('A code is still good just before it expires', async () => {
     const { headers, tel } = await codeSent();
-    ctx.now = () => new Date(Date.now() + 170_000);
+    ctx.clock.advance(170);
     expect((await verify(headers, tel, sens.lastCode(tel))).body).toEqual(MESSAGES.verified);
   });
 

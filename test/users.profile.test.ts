@@ -6,10 +6,10 @@ import { Applier, Group, User } from '../src/db/models';
 import { createPhoneCipher } from '../src/lib/phone-cipher';
 import { fromKst } from '../src/lib/time';
 import { keyFromImageUrl } from '../src/uploads';
-import { authHeaders, createUser, signIn, uniqueSuffix, type TestContext } from './support/context';
+import { authHeaders, signIn, uniqueSuffix, type TestContext } from './support/context';
 import { png } from './support/images';
-import { createGroup } from './comments.fixtures';
-import { contextWithLocalImages } from './users.helpers';
+import { makeGroupRow } from './support/comments';
+import { contextWithLocalImages, makeUser } from './support/users';
 
 let ctx: TestContext;
 let localDir: string;
@@ -22,14 +22,14 @@ afterAll(async () => {
   await close();
 });
 afterEach(() => {
-  ctx.now = () => new Date();
+  ctx.clock.reset();
 });
 
 const stored = (relative: string) => fs.existsSync(path.join(localDir, relative));
 
 /** A group run the user applied to (hosted by someone else unless `host` is the user). */
 async function runOf(host: User, attrs: Partial<Group>, ...runners: User[]) {
-  const group = await createGroup(host, { location: '서울 영등포구 여의도동 84-7', ...attrs });
+  const group = await makeGroupRow(host, { location: '서울 영등포구 여의도동 84-7', ...attrs });
   await Applier.create({ groupId: group.groupId, userId: host.userId });
   for (const runner of runners) {
     await Applier.create({ groupId: group.groupId, userId: runner.userId });
@@ -39,20 +39,20 @@ async function runOf(host: User, attrs: Partial<Group>, ...runners: User[]) {
 
 describe('GET /auth/info/:userId (public profile)', () => {
   it('Shows labels, the evaluation histogram and the coming runs soonest first, field by field', async () => {
-    ctx.now = () => fromKst('2030-05-15', '10:00:00');
-    const user = await createUser({
+    ctx.clock.set(fromKst('2030-05-15', '10:00:00'));
+    const user = await makeUser({
       likeLocation: '8',
       likeDistance: '3',
       userLevel: '블루',
       bio: '매일 달려요',
       mannerPoint: 62.5,
     });
-    const other = await createUser();
+    const other = await makeUser();
 
     // Hosted and already run: rated by five runners (one has not rated yet).
     const hosted = await runOf(user, { date: '2030-05-01' });
     for (const evaluation of [1, 1, 6, 10, 0]) {
-      const runner = await createUser();
+      const runner = await makeUser();
       await Applier.create({ groupId: hosted.groupId, userId: runner.userId, evaluation });
     }
     // Their coming runs: later today, and in five days (someone else's, with a picture).
@@ -129,7 +129,7 @@ describe('GET /auth/info/:userId (public profile)', () => {
   });
 
   it('Answers an empty histogram and list for a new user, with null labels', async () => {
-    const user = await createUser({ likeLocation: null, likeDistance: null, userLevel: null });
+    const user = await makeUser({ likeLocation: null, likeDistance: null, userLevel: null });
     const res = await request(ctx.app).get(`/auth/info/${user.userId}`);
     expect(res.status).toBe(200);
     expect(res.body.data.totalEvaluationCount).toBe(0);
@@ -152,7 +152,7 @@ describe('GET /auth/updateUser (own settings)', () => {
   const phones = () => createPhoneCipher(ctx.config.phone);
 
   it('Answers the form fields: codes as strings, the decrypted phone, booleans', async () => {
-    const user = await createUser({
+    const user = await makeUser({
       likeLocation: '3',
       likeDistance: '0',
       userLevel: '퍼플',
@@ -187,7 +187,7 @@ describe('GET /auth/updateUser (own settings)', () => {
     ["the original test data's 'null'", 'null'],
     ['a value written with another key', 'v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
   ])('With %s, answers phone null and certPhone false', async (_name, phone) => {
-    const user = await createUser({ phone, userLevel: null });
+    const user = await makeUser({ phone, userLevel: null });
     const res = await request(ctx.app)
       .get('/auth/updateUser')
       .set(authHeaders(await signIn(ctx, user)));
@@ -228,7 +228,7 @@ describe('PATCH /auth/updateUser (profile form, multipart)', () => {
 
   it('Saves the text fields; the URL in `image` keeps the picture and `phone` is ignored', async () => {
     const phone = createPhoneCipher(ctx.config.phone).encrypt('01055556666');
-    const user = await createUser({ likeLocation: '1', likeDistance: '1', phone });
+    const user = await makeUser({ likeLocation: '1', likeDistance: '1', phone });
     const nickname = `n${uniqueSuffix().slice(0, 6)}`;
     const res = await sendForm(
       await signIn(ctx, user),
@@ -258,7 +258,7 @@ describe('PATCH /auth/updateUser (profile form, multipart)', () => {
   });
 
   it('Keeps codes the form sends as "null"/"undefined", and stores the hint text as no bio', async () => {
-    const user = await createUser({
+    const user = await makeUser({
       likeLocation: null,
       likeDistance: null,
       userLevel: null,
@@ -280,7 +280,7 @@ describe('PATCH /auth/updateUser (profile form, multipart)', () => {
   });
 
   it('Stores an uploaded picture as our URL, and deletes the previous one of ours', async () => {
-    const user = await createUser({ profileUrl: 'https://k.kakaocdn.net/dn/x/avatar.jpg' });
+    const user = await makeUser({ profileUrl: 'https://k.kakaocdn.net/dn/x/avatar.jpg' });
     const tokens = await signIn(ctx, user);
 
     const first = await sendForm(tokens, formOf(user), await png(300, 300));
@@ -304,8 +304,8 @@ describe('PATCH /auth/updateUser (profile form, multipart)', () => {
   });
 
   it("Refuses another user's nickname with 409, and accepts one's own unchanged", async () => {
-    const taken = await createUser();
-    const user = await createUser();
+    const taken = await makeUser();
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
 
     const res = await sendForm(tokens, formOf(user, { nickname: taken.nickname }));
@@ -323,8 +323,8 @@ describe('PATCH /auth/updateUser (profile form, multipart)', () => {
     );
 
   it('Refuses the decomposed (NFD) form of a taken Hangul nickname with 409', async () => {
-    const taken = await createUser({ nickname: hangulNickname() });
-    const user = await createUser();
+    const taken = await makeUser({ nickname: hangulNickname() });
+    const user = await makeUser();
     const lookalike = taken.nickname.normalize('NFD');
     expect(lookalike).not.toBe(taken.nickname);
 
@@ -335,7 +335,7 @@ describe('PATCH /auth/updateUser (profile form, multipart)', () => {
   });
 
   it('Stores a nickname typed in NFD as NFC, with single spaces', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const nickname = hangulNickname();
     const typed = `${nickname.slice(0, 2)}\u3000 ${nickname.slice(2)}`.normalize('NFD');
     const res = await sendForm(await signIn(ctx, user), formOf(user, { nickname: typed }));
@@ -346,8 +346,8 @@ describe('PATCH /auth/updateUser (profile form, multipart)', () => {
   });
 
   it('Refuses a case variant of a taken nickname with 409', async () => {
-    const taken = await createUser({ nickname: `Ab${uniqueSuffix().slice(0, 6)}` });
-    const user = await createUser();
+    const taken = await makeUser({ nickname: `Ab${uniqueSuffix().slice(0, 6)}` });
+    const user = await makeUser();
     const variant = `aB${taken.nickname.slice(2).toUpperCase()}`;
     const res = await sendForm(await signIn(ctx, user), formOf(user, { nickname: variant }));
     expect(res.status).toBe(409);
@@ -356,7 +356,7 @@ describe('PATCH /auth/updateUser (profile form, multipart)', () => {
   });
 
   it('Lets a user change the case of their own nickname', async () => {
-    const user = await createUser({ nickname: `cs${uniqueSuffix().slice(0, 6)}` });
+    const user = await makeUser({ nickname: `cs${uniqueSuffix().slice(0, 6)}` });
     const res = await sendForm(
       await signIn(ctx, user),
       formOf(user, { nickname: user.nickname.toUpperCase() }),
@@ -376,8 +376,8 @@ describe('PATCH /auth/updateUser (profile form, multipart)', () => {
     ['a Hangul filler', '\u3164'],
     ['a control character', '\u0007'],
   ])('Refuses a nickname hiding %s with 400, storing nothing', async (_name, hidden) => {
-    const taken = await createUser({ nickname: hangulNickname() });
-    const user = await createUser();
+    const taken = await makeUser({ nickname: hangulNickname() });
+    const user = await makeUser();
     const tokens = await signIn(ctx, user);
     for (const nickname of [
       `${taken.nickname.slice(0, 2)}${hidden}${taken.nickname.slice(2)}`,
@@ -395,7 +395,7 @@ describe('PATCH /auth/updateUser (profile form, multipart)', () => {
   });
 
   it('Accepts emoji built with joiners and presentation selectors', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const nickname = `👨‍👩‍👧❤️${uniqueSuffix().slice(0, 4)}`;
     const res = await sendForm(await signIn(ctx, user), formOf(user, { nickname }));
     expect(res.status).toBe(200);
@@ -420,7 +420,7 @@ describe('PATCH /auth/updateUser (profile form, multipart)', () => {
     ['an unknown level', { userLevel: '초록' }, '러닝 레벨을 다시 선택해주세요.'],
     ['agreeSMS "yes"', { agreeSMS: 'yes' }, '문자 수신 동의 값이 올바르지 않습니다.'],
   ])('Refuses %s with 400 and its message, storing nothing', async (_name, change, message) => {
-    const user = await createUser();
+    const user = await makeUser();
     const row = (await User.findByPk(user.userId))!.get();
     const before = fs.existsSync(localDir) ? fs.readdirSync(localDir, { recursive: true }) : [];
     const res = await sendForm(await signIn(ctx, user), formOf(user, change), await png(50, 50));
@@ -432,7 +432,7 @@ describe('PATCH /auth/updateUser (profile form, multipart)', () => {
   });
 
   it('Accepts the level as its code and a JSON body too', async () => {
-    const user = await createUser({ userLevel: '오렌지' });
+    const user = await makeUser({ userLevel: '오렌지' });
     const res = await request(ctx.app)
       .patch('/auth/updateUser')
       .set(authHeaders(await signIn(ctx, user)))
@@ -444,7 +444,7 @@ describe('PATCH /auth/updateUser (profile form, multipart)', () => {
 
 describe('PATCH /auth/userLike (first-login survey)', () => {
   it('Stores the answers; afterwards /user/auth says firstLogin false', async () => {
-    const user = await createUser({ likeLocation: null, likeDistance: null, userLevel: null });
+    const user = await makeUser({ likeLocation: null, likeDistance: null, userLevel: null });
     const tokens = await signIn(ctx, user);
     expect(
       (await request(ctx.app).get('/user/auth').set(authHeaders(tokens))).body.firstLogin,
@@ -473,7 +473,7 @@ describe('PATCH /auth/userLike (first-login survey)', () => {
     [{ likeLocation: 1, likeDistance: 1, userLevel: 'gold' }, '러닝 레벨을 다시 선택해주세요.'],
     [{ likeLocation: 1, likeDistance: 1 }, '러닝 레벨을 다시 선택해주세요.'],
   ])('Refuses %j with 400', async (body, message) => {
-    const user = await createUser({ likeLocation: null });
+    const user = await makeUser({ likeLocation: null });
     const res = await request(ctx.app)
       .patch('/auth/userLike')
       .set(authHeaders(await signIn(ctx, user)))

@@ -22,12 +22,18 @@ import { runImageRemovals } from '../src/jobs/image-removals';
 import { objectPaths } from '../src/uploads/urls';
 import { createImageService, profileImageUrl } from '../src/uploads';
 import { ImageRemoval } from '../src/uploads/image-removal.model';
-import { authHeaders, createUser, signIn, uniqueSuffix, type TestContext } from './support/context';
-import { createCourse, createGroup } from './comments.fixtures';
-import { userWithUploads } from './faults.helpers';
+import { authHeaders, signIn, uniqueSuffix, type TestContext } from './support/context';
+import { makeCourseRow, makeGroupRow } from './support/comments';
+import { userWithUploads } from './support/faults';
 import { FailingS3 } from './support/failing-s3';
 import { FakeS3 } from './support/fake-s3';
-import { allowOnlyLoopback, contextWithLocalImages, KAKAO, oauthConfig } from './users.helpers';
+import {
+  allowOnlyLoopback,
+  contextWithLocalImages,
+  KAKAO,
+  oauthConfig,
+  makeUser,
+} from './support/users';
 
 let ctx: TestContext;
 let localDir: string;
@@ -57,7 +63,7 @@ afterAll(async () => {
   nock.enableNetConnect();
 });
 afterEach(() => {
-  ctx.now = () => new Date();
+  ctx.clock.reset();
   nock.cleanAll();
 });
 
@@ -101,7 +107,7 @@ describe('DELETE /user/delete (withdraw)', () => {
     const [phone, laptop] = await kakaoLogins(socialId, 2);
     const userId = phone.userId;
     const user = (await User.findByPk(userId))!;
-    const other = await createUser();
+    const other = await makeUser();
 
     const profileKey = storeImage('profile');
     await user.update({ profileUrl: profileImageUrl(ctx.config, profileKey) });
@@ -110,7 +116,7 @@ describe('DELETE /user/delete (withdraw)', () => {
     const othersKey = storeImage('group');
 
     // Their group run, with someone else's application and comment (and a reply of theirs).
-    const group = await createGroup(user, { thumbnailUrl1: groupKey });
+    const group = await makeGroupRow(user, { thumbnailUrl1: groupKey });
     const hostRow = await Applier.create({ groupId: group.groupId, userId });
     const othersApplication = await Applier.create({
       groupId: group.groupId,
@@ -122,7 +128,7 @@ describe('DELETE /user/delete (withdraw)', () => {
       content: '참가해요',
     } as Comment);
     // Someone else's group run, which they joined, commented on and chatted in.
-    const othersGroup = await createGroup(other, { thumbnailUrl1: othersKey });
+    const othersGroup = await makeGroupRow(other, { thumbnailUrl1: othersKey });
     const application = await Applier.create({ groupId: othersGroup.groupId, userId });
     const comment = await Comment.create({
       groupId: othersGroup.groupId,
@@ -142,12 +148,12 @@ describe('DELETE /user/delete (withdraw)', () => {
       message: '안녕하세요',
     } as Chat);
     // Their course with someone's bookmark; their bookmark and rating of someone's course.
-    const course = await createCourse(user, { courseImageUrl1: courseKey });
+    const course = await makeCourseRow(user, { courseImageUrl1: courseKey });
     const othersBookmark = await Bookmark.create({
       courseId: course.courseId,
       userId: other.userId,
     });
-    const othersCourse = await createCourse(other);
+    const othersCourse = await makeCourseRow(other);
     const bookmark = await Bookmark.create({ courseId: othersCourse.courseId, userId });
     const rating = await StarPoint.create({
       courseId: othersCourse.courseId,
@@ -213,7 +219,7 @@ describe('DELETE /user/delete (withdraw)', () => {
         message: 'token에 문제가 있음(기한만료가 아닌 에러)',
       });
     }
-    ctx.now = () => new Date(Date.now() + (ctx.config.jwt.accessTtlSeconds + 5) * 1000);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
     const refresh = await request(ctx.app).get('/user/auth').set(authHeaders(laptop));
     expect(refresh.status).toBe(401);
     expect(refresh.body.token).toBeUndefined();
@@ -229,7 +235,7 @@ describe('DELETE /user/delete (withdraw)', () => {
   });
 
   it("Keeps a provider's avatar alone (it is not ours to delete)", async () => {
-    const user = await createUser({ profileUrl: 'https://k.kakaocdn.net/dn/a/avatar.jpg' });
+    const user = await makeUser({ profileUrl: 'https://k.kakaocdn.net/dn/a/avatar.jpg' });
     const res = await request(ctx.app)
       .delete('/user/delete')
       .set(authHeaders(await signIn(ctx, user)));
@@ -238,7 +244,7 @@ describe('DELETE /user/delete (withdraw)', () => {
   });
 
   it('The original Badges table really blocks a plain delete (why withdraw clears it first)', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     await ctx.sequelize.query('INSERT INTO `Badges` (`badgeId`, `userId`) VALUES (?, ?)', {
       replacements: [`b-${uniqueSuffix()}`, user.userId],
     });

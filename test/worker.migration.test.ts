@@ -10,7 +10,7 @@ import {
   selectAll,
   tableNames,
   type ScratchDatabase,
-} from './migrations.helpers';
+} from './support/migrations';
 
 const MINE = '20261123000800-notification-worker';
 const AT = '2022-06-12 04:00:00';

@@ -12,7 +12,7 @@ import { runPrune } from '../src/jobs/prune';
 import { startScheduler } from '../src/jobs/scheduler';
 import { runStartReminders } from '../src/jobs/start';
 import { createSmsSender, sensSignature, SmsError } from '../src/sms';
-import { createTestContext, createUser, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 import {
   addMs,
   alarmsOf,
@@ -23,7 +23,8 @@ import {
   runWith,
   textableUser,
   workerDeps,
-} from './worker.fixtures';
+} from './support/worker';
+import { makeUser } from './support/users';
 
 const MIN = 60_000;
 const SPA = 'https://spa.example.test';
@@ -32,11 +33,8 @@ let ctx: TestContext;
 // Far from every other test file's runs; the reminder tests use 2045 and later.
 const days = calendar('2041-01-01');
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-});
-afterAll(async () => {
-  await ctx.close();
+useTestContext((c) => {
+  ctx = c;
 });
 
 function depsWith(
@@ -140,7 +138,7 @@ describe('Sending', () => {
     const long = await textableUser(ctx);
     const longRun = await startAlarms(
       deps,
-      await createUser(),
+      await makeUser(),
       [long],
       '서울숲에서 성수동까지 함께 달려요 초보 환영',
     );
@@ -285,7 +283,7 @@ describe('Retries', () => {
     sms.fail = () => (failures-- > 0 ? new SmsError('connect ECONNREFUSED') : null);
     const deps = depsWith(sms);
     const runner = await textableUser(ctx);
-    const { group, now } = await startAlarms(deps, await createUser(), [runner]);
+    const { group, now } = await startAlarms(deps, await makeUser(), [runner]);
     await runSmsOutbox(deps, { now });
     await runSmsOutbox(deps, { now: addMs(now, 30_000) });
     expect((await byUser(group)).get(runner.userId)).toMatchObject({
@@ -343,7 +341,7 @@ async function slowBurst(count: number, delayMs: number) {
   );
   const runners = [];
   for (let i = 0; i < count; i += 1) runners.push(await textableUser(ctx));
-  const { group, now } = await startAlarms(deps, await createUser(), runners);
+  const { group, now } = await startAlarms(deps, await makeUser(), runners);
   return { sms, deps, group, now, numbers: runners.map((r) => r.number) };
 }
 
@@ -385,7 +383,7 @@ describe('Never twice', () => {
     const deps = depsWith(sms);
     const runners = [];
     for (let i = 0; i < 8; i += 1) runners.push(await textableUser(ctx));
-    const { group, now } = await startAlarms(deps, await createUser(), runners);
+    const { group, now } = await startAlarms(deps, await makeUser(), runners);
 
     const other = depsWith(sms);
     const [a, b] = await Promise.all([
@@ -422,7 +420,7 @@ describe('Never twice', () => {
     );
     const runners = [];
     for (let i = 0; i < 9; i += 1) runners.push(await textableUser(ctx));
-    const started = await startAlarms(deps, await createUser(), runners);
+    const started = await startAlarms(deps, await makeUser(), runners);
     run.groupId = started.group.groupId;
 
     expect(await runSmsOutbox(deps, { now: started.now })).toMatchObject({ sent: 9 });
@@ -540,7 +538,7 @@ describe('Through the SENS sender, against a fake SENS on loopback', () => {
 
 describe('Pruning', () => {
   it('Users over the cap keep their newest alarms only', async () => {
-    const user = await createUser();
+    const user = await makeUser();
     const start = kst(days.day(), '00:00:00');
     await Alarm.bulkCreate(
       Array.from({ length: ALARM_CAP + 5 }, (_, i) => ({
@@ -549,7 +547,7 @@ describe('Pruning', () => {
         createdAt: addMs(start, i * 1000),
       })),
     );
-    const under = await createUser();
+    const under = await makeUser();
     await Alarm.bulkCreate([{ userId: under.userId, category: 'comment', createdAt: start }]);
 
     const result = await runPrune(depsWith(), { now: start });

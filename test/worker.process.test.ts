@@ -9,8 +9,9 @@ import { createLogger } from '../src/lib/logger';
 import { kstDate, kstTime } from '../src/lib/time';
 import { REPO_ROOT } from './support/test-env';
 import { freePort } from './support/redis-server';
-import { createGroup } from './comments.fixtures';
-import { createUser, uniqueSuffix } from './support/context';
+import { makeGroupRow } from './support/comments';
+import { uniqueSuffix } from './support/context';
+import { makeUser } from './support/users';
 
 /**
  * The worker as its own process, on its own embedded database (whatever backend the suite runs
@@ -89,8 +90,8 @@ it('The worker reports healthy once it ticks, writes a reminder that falls due, 
   sequelize = createSequelize(config.db, createLogger({ level: 'silent', format: 'json' }));
   initModels(sequelize);
   const meeting = new Date(Date.now() + 30 * 60_000 + 2000);
-  const host = await createUser();
-  const group = await createGroup(host, {
+  const host = await makeUser();
+  const group = await makeGroupRow(host, {
     date: kstDate(meeting),
     standbyTime: kstTime(meeting),
   });

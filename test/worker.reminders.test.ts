@@ -6,17 +6,18 @@ import type { WorkerDeps } from '../src/jobs/deps';
 import { runEndReminders } from '../src/jobs/end';
 import { runReminderScan } from '../src/jobs/scheduler';
 import { runStartReminders } from '../src/jobs/start';
-import { createTestContext, createUser, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 import {
   addMs,
   alarmsOf,
   calendar,
-  createGroup,
+  makeGroupRow,
   kst,
   runWith,
   textableUser,
   workerDeps,
-} from './worker.fixtures';
+} from './support/worker';
+import { makeUser } from './support/users';
 
 const MIN = 60_000;
 
@@ -25,12 +26,9 @@ let deps: WorkerDeps;
 // Far from every other test file's runs; the outbox tests use 2041.
 const days = calendar('2045-01-01');
 
-beforeAll(async () => {
-  ctx = await createTestContext();
+useTestContext((c) => {
+  ctx = c;
   deps = workerDeps(ctx, { tickMs: 30_000, maxLatenessMs: 15 * MIN, ddayHour: 8 });
-});
-afterAll(async () => {
-  await ctx.close();
 });
 
 /** One steady tick: the window is the 30 seconds before `now`. */
@@ -50,9 +48,9 @@ const expected = (host: User, runners: User[]) =>
 describe('D-day reminder', () => {
   it('At 08:00 Korea time on the day, every applicant of the run gets a Dday alarm, the host as host', async () => {
     const date = days.day();
-    const [host, a, b] = [await createUser(), await createUser(), await createUser()];
+    const [host, a, b] = [await makeUser(), await makeUser(), await makeUser()];
     const group = await runWith(host, [a, b], { date, standbyTime: '19:00:00' });
-    const other = await createUser();
+    const other = await makeUser();
     const otherDay = await runWith(other, [], { date: days.day(), standbyTime: '19:00:00' });
 
     expect((await runDdayReminders(deps, tick(kst(date, '07:59:59')))).groups).toBe(0);
@@ -78,7 +76,7 @@ describe('D-day reminder', () => {
 
   it('The hour is Korea time whatever the process zone is (the suite also runs under TZ=UTC)', async () => {
     const date = days.day();
-    const host = await createUser();
+    const host = await makeUser();
     const group = await runWith(host, [], { date, standbyTime: '20:00:00' });
     // 08:00 in Korea is 23:00 UTC the evening before.
     const [y, m, d] = date.split('-').map(Number);
@@ -92,7 +90,7 @@ describe('D-day reminder', () => {
 
   it('The hour is configurable', async () => {
     const date = days.day();
-    const host = await createUser();
+    const host = await makeUser();
     const group = await runWith(host, [], { date, standbyTime: '10:00:00' });
     const early = workerDeps(ctx, { ...deps.settings, ddayHour: 6 });
     await runDdayReminders(deps, tick(kst(date, '06:00:00')));
@@ -103,7 +101,7 @@ describe('D-day reminder', () => {
 
   it('A run meeting at or before 08:30 gets no D-day alarm: its start reminder comes first', async () => {
     const date = days.day();
-    const host = await createUser();
+    const host = await makeUser();
     const dawn = await runWith(host, [], { date, standbyTime: '06:00:00' });
     const edge = await runWith(host, [], { date, standbyTime: '08:30:00' });
     const after = await runWith(host, [], { date, standbyTime: '08:31:00' });
@@ -117,7 +115,7 @@ describe('D-day reminder', () => {
 describe('Start reminder', () => {
   it('30 minutes before the meeting time, host and runners get a start alarm with their role', async () => {
     const date = days.day();
-    const [host, runner] = [await createUser(), await createUser()];
+    const [host, runner] = [await makeUser(), await makeUser()];
     const group = await runWith(host, [runner], { date, standbyTime: '19:00:00' });
 
     await runStartReminders(deps, tick(kst(date, '18:29:59')));
@@ -129,7 +127,7 @@ describe('Start reminder', () => {
 
   it('A meeting time with seconds, or a tick that lands late, is still inside a window', async () => {
     const date = days.day();
-    const host = await createUser();
+    const host = await makeUser();
     const odd = await runWith(host, [], { date, standbyTime: '19:00:17' });
     // The tick at 18:30:30 covers (18:30:00, 18:30:30].
     await runStartReminders(deps, tick(kst(date, '18:30:30')));
@@ -138,7 +136,7 @@ describe('Start reminder', () => {
 
   it('A run just after midnight is reminded the evening before', async () => {
     const date = days.day();
-    const host = await createUser();
+    const host = await makeUser();
     const group = await runWith(host, [], { date, standbyTime: '00:10:00' });
     await runStartReminders(deps, tick(addMs(kst(date, '00:00:00'), -20 * MIN)));
     expect(await alarmsOf(group, 'start')).toHaveLength(1);
@@ -148,7 +146,7 @@ describe('Start reminder', () => {
     const date = days.day();
     const host = await textableUser(ctx);
     const noConsent = await textableUser(ctx, undefined, { agreeSMS: false });
-    const noPhone = await createUser({ agreeSMS: true });
+    const noPhone = await makeUser({ agreeSMS: true });
     const group = await runWith(host, [noConsent, noPhone], { date, standbyTime: '19:00:00' });
     const now = kst(date, '18:30:00');
     await runStartReminders(deps, tick(now));
@@ -195,7 +193,7 @@ describe('End reminder', () => {
 
   it('When the run is over, runners get an end alarm (to rate the host) and the host one as host', async () => {
     const date = days.day();
-    const [host, a, b] = [await createUser(), await createUser(), await createUser()];
+    const [host, a, b] = [await makeUser(), await makeUser(), await makeUser()];
     const group = await runWith(host, [a, b], {
       date,
       standbyTime: '19:00:00',
@@ -209,7 +207,7 @@ describe('End reminder', () => {
 
   it('A late finish time is capped at 3 hours, one past midnight counts on the next day, one equal to the meeting time is ignored', async () => {
     const date = days.day();
-    const host = await createUser();
+    const host = await makeUser();
     const spa = await runWith(host, [], { date, standbyTime: '07:00:00', finishTime: '23:00:00' });
     const night = await runWith(host, [], {
       date,
@@ -230,8 +228,8 @@ describe('End reminder', () => {
 
   it('Once attendance is taken only the runners present are asked, and nobody who already rated the host', async () => {
     const date = days.day();
-    const host = await createUser();
-    const [present, absent, rated] = [await createUser(), await createUser(), await createUser()];
+    const host = await makeUser();
+    const [present, absent, rated] = [await makeUser(), await makeUser(), await makeUser()];
     const group = await runWith(host, [], { date, standbyTime: '19:00:00' });
     await Applier.bulkCreate([
       { groupId: group.groupId, userId: present.userId, attendance: true },
@@ -246,7 +244,7 @@ describe('End reminder', () => {
 describe('Windows, catch-up and duplicates', () => {
   it('After a 20-minute gap the next scan catches up on what fell due meanwhile', async () => {
     const date = days.day();
-    const host = await createUser();
+    const host = await makeUser();
     const patient = workerDeps(ctx, { ...deps.settings, maxLatenessMs: 60 * MIN });
     const missed = await runWith(host, [], { date, standbyTime: '10:10:00' });
     const next = await runWith(host, [], { date, standbyTime: '10:25:00' });
@@ -264,7 +262,7 @@ describe('Windows, catch-up and duplicates', () => {
 
   it('Reminders older than the maximum lateness are skipped, not sent late', async () => {
     const date = days.day();
-    const host = await createUser();
+    const host = await makeUser();
     const stale = await runWith(host, [], { date, standbyTime: '10:10:00' });
     const recent = await runWith(host, [], { date, standbyTime: '10:35:00' });
     await runReminderScan(deps, 'start', runStartReminders, { now: kst(date, '09:30:00') });
@@ -287,13 +285,8 @@ describe('Windows, catch-up and duplicates', () => {
 
   it('Overlapping runs of the same job, at the same time, write each alarm exactly once', async () => {
     const date = days.day();
-    const hosts = [await createUser(), await createUser(), await createUser()];
-    const runners = [
-      await createUser(),
-      await createUser(),
-      await createUser(),
-      await createUser(),
-    ];
+    const hosts = [await makeUser(), await makeUser(), await makeUser()];
+    const runners = [await makeUser(), await makeUser(), await makeUser(), await makeUser()];
     const groups: Group[] = [];
     for (const host of hosts) {
       groups.push(await runWith(host, runners, { date, standbyTime: '19:00:00' }));
@@ -315,7 +308,7 @@ describe('Windows, catch-up and duplicates', () => {
 
   it('Comment alarms still repeat for the same user and group: only worker alarms are keyed', async () => {
     const date = days.day();
-    const host = await createUser();
+    const host = await makeUser();
     const group = await runWith(host, [], { date, standbyTime: '19:00:00' });
     const row = {
       userId: host.userId,
@@ -329,8 +322,8 @@ describe('Windows, catch-up and duplicates', () => {
 
   it('A run with no applicants, or one deleted after it fell due, produces nothing and no error', async () => {
     const date = days.day();
-    const empty = await createGroup(await createUser(), { date, standbyTime: '19:00:00' });
-    const gone = await runWith(await createUser(), [], { date, standbyTime: '19:00:00' });
+    const empty = await makeGroupRow(await makeUser(), { date, standbyTime: '19:00:00' });
+    const gone = await runWith(await makeUser(), [], { date, standbyTime: '19:00:00' });
     await User.destroy({ where: { userId: gone.userId } });
     const result = await runStartReminders(deps, tick(kst(date, '18:30:00')));
     expect(result.interrupted).toBe(false);

@@ -1,10 +1,8 @@
 import type { Dialect } from '../../src/db/sequelize';
+import { q } from '../support/catalogue';
 import type { ColumnDef, ForeignKeyDef, IndexDef, TableDef } from './tables';
 
 export type { Dialect };
-
-/** Backticks work on both dialects and keep MySQL's reserved `Groups` and `check` usable. */
-export const q = (identifier: string) => `\`${identifier.replace(/`/g, '``')}\``;
 
 const cascade = 'ON DELETE CASCADE ON UPDATE CASCADE';
 

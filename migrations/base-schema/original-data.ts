@@ -1,5 +1,6 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { q, type Dialect } from './ddl';
+import { q } from '../support/catalogue';
+import type { Dialect } from './ddl';
 import { TABLES } from './tables';
 
 /**

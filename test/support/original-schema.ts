@@ -1,4 +1,4 @@
-import type { ScratchDatabase } from './migrations.helpers';
+import type { ScratchDatabase } from './migrations';
 
 /**
  * The original backend's tables as `sequelize.sync()` created them from its models

@@ -1,17 +1,18 @@
 import crypto from 'node:crypto';
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import type { Config } from '../src/config';
-import { Alarm, Applier, type Group, type User } from '../src/db/models';
-import { createPhoneCipher } from '../src/lib/phone-cipher';
-import { fromKst, kstDate } from '../src/lib/time';
-import { createWorkerDeps, type WorkerDeps } from '../src/jobs/deps';
-import { messageType, type SmsSender } from '../src/sms';
-import type { SmsMessage } from '../src/sms/sms-sender';
-import { createGroup } from './comments.fixtures';
-import { createUser, type TestContext } from './support/context';
+import type { Config } from '../../src/config';
+import { Alarm, Applier, type Group, type User } from '../../src/db/models';
+import { createPhoneCipher } from '../../src/lib/phone-cipher';
+import { fromKst, kstDate } from '../../src/lib/time';
+import { createWorkerDeps, type WorkerDeps } from '../../src/jobs/deps';
+import { messageType, type SmsSender } from '../../src/sms';
+import type { SmsMessage } from '../../src/sms/sms-sender';
+import { makeGroupRow } from './comments';
+import { type TestContext } from './context';
+import { makeUser } from './users';
 
-export { createGroup };
+export { makeGroupRow };
 
 const DAY_MS = 86_400_000;
 
@@ -97,7 +98,7 @@ export async function textableUser(
   phone = mobile(),
   attrs: Partial<User> = {},
 ): Promise<User & { number: string }> {
-  const user = await createUser({
+  const user = await makeUser({
     phone: createPhoneCipher(ctx.config.phone).encrypt(phone),
     agreeSMS: true,
     ...attrs,
@@ -111,7 +112,7 @@ export async function apply(group: Group, user: User, attrs: Partial<Applier> = 
 
 /** A run with its host (an applicant too, as the API makes them) and the given runners. */
 export async function runWith(host: User, runners: User[], attrs: Partial<Group>) {
-  const group = await createGroup(host, attrs);
+  const group = await makeGroupRow(host, attrs);
   await apply(group, host);
   for (const runner of runners) await apply(group, runner);
   return group;

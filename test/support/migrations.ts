@@ -2,10 +2,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/lib/logger';
-import { createSequelize, dialectOf, type Dialect } from '../src/db/sequelize';
-import { databaseName, serverConnection } from './support/database';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/lib/logger';
+import { createSequelize, dialectOf, type Dialect } from '../../src/db/sequelize';
+import { databaseName, serverConnection } from './database';
 
 /**
  * Migration tests work on databases of their own, made and dropped here, so they never touch

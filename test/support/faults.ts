@@ -1,10 +1,10 @@
-import type { Config } from '../src/config';
-import type { AppContext } from '../src/lib/context';
-import { profileImageUrl } from '../src/uploads';
-import { objectPaths, type ImageKind } from '../src/uploads/urls';
-import { createCourse, createGroup } from './comments.fixtures';
-import { createFields } from './groups.helpers';
-import { createUser } from './support/context';
+import type { Config } from '../../src/config';
+import type { AppContext } from '../../src/lib/context';
+import { profileImageUrl } from '../../src/uploads';
+import { objectPaths, type ImageKind } from '../../src/uploads/urls';
+import { makeCourseRow, makeGroupRow } from './comments';
+import { createFields } from './groups';
+import { makeUser } from './users';
 
 /** Polls `probe` until it yields something truthy; fails with `what` after `ms`. */
 export async function until<T>(
@@ -58,14 +58,14 @@ export async function userWithUploads(
   config: Pick<Config, 'images'>,
 ) {
   const profileKey = await storedImage(ctx, 'profile');
-  const user = await createUser({ profileUrl: profileImageUrl(config, profileKey) });
+  const user = await makeUser({ profileUrl: profileImageUrl(config, profileKey) });
   const [thumb1, thumb2, photo] = [
     await storedImage(ctx, 'group'),
     await storedImage(ctx, 'group'),
     await storedImage(ctx, 'course'),
   ];
-  const group = await createGroup(user, { thumbnailUrl1: thumb1, thumbnailUrl2: thumb2 });
-  const course = await createCourse(user, { courseImageUrl1: photo });
+  const group = await makeGroupRow(user, { thumbnailUrl1: thumb1, thumbnailUrl2: thumb2 });
+  const course = await makeCourseRow(user, { courseImageUrl1: photo });
   const paths = [
     ...objectPaths('profile', profileKey),
     ...objectPaths('group', thumb1),

@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { Applier, Group, type User } from '../src/db/models';
-import { fromKst, kstDate } from '../src/lib/time';
-import type { SessionTokens } from '../src/auth/tokens';
-import { authHeaders, createUser, signIn, uniqueSuffix, type TestContext } from './support/context';
+import { Applier, Group, type User } from '../../src/db/models';
+import { fromKst, kstDate } from '../../src/lib/time';
+import type { SessionTokens } from '../../src/auth/tokens';
+import { authHeaders, signIn, uniqueSuffix, type TestContext } from './context';
+import { makeUser } from './users';
 
 const DAY_MS = 86_400_000;
 
@@ -25,13 +26,13 @@ export function testCalendar(ctx: TestContext) {
       const start = new Date(next);
       next += 40 * DAY_MS;
       const today = kstDate(start);
-      ctx.now = () => start;
+      ctx.clock.set(start);
       return { today, at: (days: number) => addDays(today, days) };
     },
     /** Sets the clock to a Korean wall-clock date and time. */
     set(date: string, time: string) {
       const instant = fromKst(date, time);
-      ctx.now = () => instant;
+      ctx.clock.set(instant);
     },
   };
 }
@@ -46,7 +47,7 @@ export interface Member {
 const TOKEN_SECONDS = 365 * 24 * 60 * 60;
 
 export async function member(ctx: TestContext, attrs: Partial<User> = {}): Promise<Member> {
-  const user = await createUser(attrs);
+  const user = await makeUser(attrs);
   const tokens = await signIn(ctx, user, TOKEN_SECONDS);
   return { user, tokens, headers: authHeaders(tokens) };
 }
@@ -59,7 +60,7 @@ export const ROUTE = [
 ];
 
 /** A run written straight to the database (past or odd data), with its host's application. */
-export async function insertGroup(host: User, attrs: Partial<Group> = {}): Promise<Group> {
+export async function makeGroup(host: User, attrs: Partial<Group> = {}): Promise<Group> {
   const group = await Group.create({
     userId: host.userId,
     mapLatLng: JSON.stringify(ROUTE),

@@ -1,51 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { loadConfig } from '../src/config';
-import { Bookmark, Comment, Course, StarPoint, type User } from '../src/db/models';
-import { refreshCommentCnt, refreshStats } from '../src/courses/stats';
-import {
-  authHeaders,
-  createTestContext,
-  signIn,
-  uniqueSuffix,
-  type TestContext,
-} from './support/context';
-import { jpeg } from './support/images';
+import { Bookmark, Comment, Course, StarPoint, type User } from '../../src/db/models';
+import { refreshCommentCnt, refreshStats } from '../../src/courses/stats';
+import { authHeaders, signIn, uniqueSuffix, type TestContext } from './context';
+import { jpeg } from './images';
 
 export const GUEST = authHeaders({});
-
-/**
- * The app with images in a folder of its own (under the test data dir), so a test can tell
- * exactly which files a request stored or deleted.
- */
-export type CourseTestContext = TestContext & { imageDir: string };
-
-async function courseTestContext(): Promise<CourseTestContext> {
-  const config = loadConfig(process.env);
-  const imageDir = path.join(config.dataDir, `course-images-${uniqueSuffix()}`);
-  const ctx = await createTestContext({ images: { ...config.images, localDir: imageDir } });
-  return Object.assign(ctx, { imageDir });
-}
-
-/**
- * A test file's course context: built before its tests (`use` receives it and the file's
- * sign-in helper), closed after them, its image folder removed.
- */
-export function useCourseTestContext(
-  use: (ctx: CourseTestContext, as: ReturnType<typeof headersFor>) => void,
-): void {
-  let ctx: CourseTestContext | undefined;
-  beforeAll(async () => {
-    ctx = await courseTestContext();
-    use(ctx, headersFor(ctx));
-  });
-  afterAll(async () => {
-    if (!ctx) return;
-    await ctx.close();
-    fs.rmSync(ctx.imageDir, { recursive: true, force: true });
-  });
-}
 
 /** Every stored object path (`courseImage/<key>`, `w_384/<key>`, …), sorted. */
 export function storedFiles(root: string): string[] {
@@ -102,7 +63,7 @@ export async function multipart(
 }
 
 /** A course written with the model (for the feed tests, which need many of them). */
-export async function insertCourse(author: User, attrs: Partial<Course> = {}): Promise<Course> {
+export async function makeCourse(author: User, attrs: Partial<Course> = {}): Promise<Course> {
   return Course.create({
     userId: author.userId,
     title: `테스트 코스 ${uniqueSuffix()}`,

@@ -1,12 +1,12 @@
 import type { Sequelize } from 'sequelize';
-import { Course, Group, type User } from '../src/db/models';
-import { uniqueSuffix, type TestContext } from './support/context';
+import { Course, Group, type User } from '../../src/db/models';
+import { uniqueSuffix } from './context';
 
 /**
  * Posts for the comment and alarm tests, written with the models directly (the group and
  * course endpoints belong to other domains).
  */
-export async function createGroup(host: User, attrs: Partial<Group> = {}): Promise<Group> {
+export async function makeGroupRow(host: User, attrs: Partial<Group> = {}): Promise<Group> {
   return Group.create({
     userId: host.userId,
     mapLatLng: '[]',
@@ -31,7 +31,7 @@ export async function createGroup(host: User, attrs: Partial<Group> = {}): Promi
   });
 }
 
-export async function createCourse(author: User, attrs: Partial<Course> = {}): Promise<Course> {
+export async function makeCourseRow(author: User, attrs: Partial<Course> = {}): Promise<Course> {
   return Course.create({
     userId: author.userId,
     title: `남산 코스 ${uniqueSuffix()}`,
@@ -50,20 +50,6 @@ export async function createCourse(author: User, attrs: Partial<Course> = {}): P
     thema: '산',
     ...attrs,
   });
-}
-
-/** A clock that stands still until moved: every write is dated by it, so order is exact. */
-export function fixedClock(ctx: TestContext, start: string) {
-  let current = new Date(start).getTime();
-  ctx.now = () => new Date(current);
-  return {
-    set(iso: string) {
-      current = new Date(iso).getTime();
-    },
-    advance(seconds: number) {
-      current += seconds * 1000;
-    },
-  };
 }
 
 /** Counts the SQL statements run while `work` runs (to show a list is not one query per row). */

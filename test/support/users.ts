@@ -5,8 +5,23 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
-import { loadConfig, type Config } from '../src/config';
-import { createTestContext, type TestContext } from './support/context';
+import { loadConfig, type Config } from '../../src/config';
+import { User } from '../../src/db/models';
+import { createTestContext, uniqueSuffix, type TestContext } from './context';
+
+/** A user written with the model, with unique nickname and login. */
+export async function makeUser(attrs: Partial<User> = {}): Promise<User> {
+  return User.create({
+    nickname: `u${uniqueSuffix()}`.slice(0, 8),
+    profileUrl: 'https://example.com/profile.png',
+    likeLocation: '1',
+    likeDistance: '2',
+    userLevel: '오렌지',
+    social: 'kakao',
+    socialId: `k-${uniqueSuffix()}${uniqueSuffix()}`,
+    ...attrs,
+  } as User);
+}
 
 export const KAKAO = {
   clientId: 'kakao-rest-key',
