@@ -1,45 +1,42 @@
 import type { Request, Response } from 'express';
-import { matchedData } from 'express-validator';
 import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
 import { createComment, deleteComment, listComments, updateComment } from './comments.service';
-import type { PostCategory } from './comments.validators';
+import {
+  getCommentsInput,
+  patchCommentInput,
+  postCommentInput,
+  removeCommentInput,
+} from './comments.validators';
 import { COMMENT } from './messages';
-import type { PostRef } from './posts';
-
-/** The post named by `/:category/:categoryId` (the category is validated by then). */
-const postRef = (req: Request): PostRef => ({
-  category: req.params.category as PostCategory,
-  postId: String(req.params.categoryId),
-});
-
-/** The trimmed `content` the validators let through. */
-export const validContent = (req: Request): string => String(matchedData(req).content);
 
 export function getComments(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    res.json({ success: true, data: await listComments(ctx, postRef(req)) });
+  return async (_req: Request, res: Response) => {
+    const { post } = getCommentsInput.input(res);
+    res.json({ success: true, data: await listComments(ctx, post) });
   };
 }
 
 export function postComment(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    const data = await createComment(ctx, currentUser(res), postRef(req), validContent(req));
+  return async (_req: Request, res: Response) => {
+    const { post, content } = postCommentInput.input(res);
+    const data = await createComment(ctx, currentUser(res), post, content);
     res.status(201).json({ success: true, data });
   };
 }
 
 export function patchComment(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    const commentId = String(req.params.commentId);
-    const data = await updateComment(ctx, currentUser(res), commentId, validContent(req));
+  return async (_req: Request, res: Response) => {
+    const { commentId, content } = patchCommentInput.input(res);
+    const data = await updateComment(ctx, currentUser(res), commentId, content);
     res.json({ success: true, data, message: COMMENT.updated });
   };
 }
 
 export function removeComment(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    await deleteComment(ctx, currentUser(res), String(req.params.commentId));
+  return async (_req: Request, res: Response) => {
+    const { commentId } = removeCommentInput.input(res);
+    await deleteComment(ctx, currentUser(res), commentId);
     res.json({ success: true, message: COMMENT.deleted });
   };
 }

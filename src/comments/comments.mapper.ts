@@ -1,7 +1,6 @@
 import { relativeTime } from '../lib/time';
-import type { User } from '../users/user.model';
-import type { Comment } from './comment.model';
-import type { Recomment } from './recomment.model';
+import type { Recomment, User } from '../db/models';
+import type { CommentRow } from './comments.queries';
 
 /** The author block of comments and replies. */
 function toAuthor(user: User | undefined) {
@@ -14,7 +13,7 @@ function toAuthor(user: User | undefined) {
 }
 
 /** A comment in a post's list; `recommentCount` comes from the list query. */
-export function toCommentItem(comment: Comment, now: Date) {
+export function toCommentItem({ comment, recommentCount }: CommentRow, now: Date) {
   return {
     commentId: comment.commentId,
     groupId: comment.groupId,
@@ -22,7 +21,7 @@ export function toCommentItem(comment: Comment, now: Date) {
     content: comment.content,
     createdAt: relativeTime(comment.createdAt, now),
     user: toAuthor(comment.user),
-    recommentCount: Number(comment.get('recommentCount') ?? 0),
+    recommentCount,
   };
 }
 

@@ -1,46 +1,21 @@
-import { literal, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import { createAlarms, recipientsExcept } from '../alarms/alarms.service';
 import { refreshCommentCnt } from '../courses/stats';
 import type { AppContext } from '../lib/context';
 import { notFound } from '../lib/errors';
-import { User } from '../users/user.model';
-import { Comment } from './comment.model';
+import { Comment } from '../db/models';
 import { toCommentItem } from './comments.mapper';
+import { commentKeys, findCommentsOf } from './comments.queries';
 import { COMMENT } from './messages';
-import {
-  AUTHOR_ATTRIBUTES,
-  assertAuthor,
-  commentKeys,
-  findPost,
-  postOf,
-  type Actor,
-  type Post,
-  type PostRef,
-} from './posts';
+import { assertAuthor, findPost, postOf, type Actor, type Post, type PostRef } from './posts';
 
 export type CommentItem = ReturnType<typeof toCommentItem>;
 
-/**
- * Replies per comment, counted in the list query itself: a subquery on the indexed
- * `Recomments.commentId`, evaluated only for the post's comments.
- */
-const RECOMMENT_COUNT = literal(
-  '(SELECT COUNT(*) FROM `Recomments` AS `r` WHERE `r`.`commentId` = `Comment`.`commentId`)',
-);
-
 /** A post's comments, oldest first, with author and reply count, in a single query. */
 async function commentList(ctx: AppContext, ref: PostRef): Promise<CommentItem[]> {
-  const comments = await Comment.findAll({
-    where: commentKeys(ref),
-    attributes: { include: [[RECOMMENT_COUNT, 'recommentCount']] },
-    include: [{ model: User, as: 'user', attributes: AUTHOR_ATTRIBUTES, required: true }],
-    order: [
-      ['createdAt', 'ASC'],
-      ['commentId', 'ASC'],
-    ],
-  });
+  const rows = await findCommentsOf(ref);
   const now = ctx.now();
-  return comments.map((comment) => toCommentItem(comment, now));
+  return rows.map((row) => toCommentItem(row, now));
 }
 
 /** `GET /comment/:category/:categoryId`. */

@@ -1,8 +1,7 @@
 import type { Transaction } from 'sequelize';
-import { Course } from '../courses/course.model';
-import { Group } from '../groups/group.model';
+import type { Comment } from '../db/models';
 import { forbidden, notFound } from '../lib/errors';
-import type { Comment } from './comment.model';
+import { findPostRow } from './comments.queries';
 import type { PostCategory } from './comments.validators';
 import { COMMENT } from './messages';
 
@@ -26,15 +25,7 @@ export async function findPost(
   transaction?: Transaction,
   { lock = false } = {},
 ): Promise<Post> {
-  const options = {
-    attributes: ['userId', 'title'],
-    transaction,
-    ...(lock && transaction && { lock: transaction.LOCK.UPDATE }),
-  };
-  const row =
-    ref.category === 'group'
-      ? await Group.findByPk(ref.postId, options)
-      : await Course.findByPk(ref.postId, options);
+  const row = await findPostRow(ref, transaction, lock);
   if (!row) throw notFound(COMMENT.postNotFound);
   return { ...ref, authorId: row.userId, title: row.title };
 }
@@ -44,13 +35,6 @@ export function postOf(comment: Pick<Comment, 'groupId' | 'courseId'>): PostRef 
   return comment.groupId !== null
     ? { category: 'group', postId: comment.groupId }
     : { category: 'course', postId: comment.courseId as string };
-}
-
-/** A post's key columns on `Comments`: selects its comments, and is written into new ones. */
-export function commentKeys(ref: PostRef): Pick<Comment, 'groupId' | 'courseId'> {
-  return ref.category === 'group'
-    ? { groupId: ref.postId, courseId: null }
-    : { groupId: null, courseId: ref.postId };
 }
 
 /** Only the author may edit or delete: anyone else gets 403 with the action's message. */
@@ -63,6 +47,3 @@ export interface Actor {
   userId: string;
   nickname: string;
 }
-
-/** Authors are always loaded with the same public fields. */
-export const AUTHOR_ATTRIBUTES = ['userId', 'nickname', 'profileUrl', 'userLevel'];

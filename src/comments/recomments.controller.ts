@@ -1,7 +1,12 @@
 import type { Request, Response } from 'express';
 import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
-import { validContent } from './comments.controller';
+import {
+  getRecommentsInput,
+  patchRecommentInput,
+  postRecommentInput,
+  removeRecommentInput,
+} from './comments.validators';
 import { RECOMMENT } from './messages';
 import {
   createRecomment,
@@ -11,28 +16,30 @@ import {
 } from './recomments.service';
 
 export function getRecomments(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    res.json({ success: true, data: await listRecomments(ctx, String(req.params.commentId)) });
+  return async (_req: Request, res: Response) => {
+    const { commentId } = getRecommentsInput.input(res);
+    res.json({ success: true, data: await listRecomments(ctx, commentId) });
   };
 }
 
 export function postRecomment(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    const commentId = String(req.params.commentId);
-    const data = await createRecomment(ctx, currentUser(res), commentId, validContent(req));
+  return async (_req: Request, res: Response) => {
+    const { commentId, content } = postRecommentInput.input(res);
+    const data = await createRecomment(ctx, currentUser(res), commentId, content);
     res.status(201).json({ success: true, data });
   };
 }
 
 export function patchRecomment(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    const recommentId = String(req.params.recommentId);
-    const data = await updateRecomment(ctx, currentUser(res), recommentId, validContent(req));
+  return async (_req: Request, res: Response) => {
+    const { recommentId, content } = patchRecommentInput.input(res);
+    const data = await updateRecomment(ctx, currentUser(res), recommentId, content);
     res.json({ success: true, message: RECOMMENT.updated, data });
   };
 }
 
-export async function removeRecomment(req: Request, res: Response) {
-  await deleteRecomment(currentUser(res), String(req.params.recommentId));
+export async function removeRecomment(_req: Request, res: Response) {
+  const { recommentId } = removeRecommentInput.input(res);
+  await deleteRecomment(currentUser(res), recommentId);
   res.json({ success: true, message: RECOMMENT.deleted });
 }

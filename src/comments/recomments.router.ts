@@ -1,7 +1,12 @@
 import { Router } from 'express';
 import { optionalUser, requireUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
-import { recommentContentRules } from './comments.validators';
+import {
+  getRecommentsInput,
+  patchRecommentInput,
+  postRecommentInput,
+  removeRecommentInput,
+} from './comments.validators';
 import {
   getRecomments,
   patchRecomment,
@@ -15,9 +20,9 @@ import {
  */
 export function recommentsRouter(ctx: AppContext): Router {
   const router = Router();
-  router.get('/:commentId', optionalUser(ctx), getRecomments(ctx));
-  router.post('/:commentId', requireUser(ctx), recommentContentRules, postRecomment(ctx));
-  router.patch('/:recommentId', requireUser(ctx), recommentContentRules, patchRecomment(ctx));
-  router.delete('/:recommentId', requireUser(ctx), removeRecomment);
+  router.get('/:commentId', optionalUser(ctx), getRecommentsInput.check, getRecomments(ctx));
+  router.post('/:commentId', requireUser(ctx), postRecommentInput.check, postRecomment(ctx));
+  router.patch('/:recommentId', requireUser(ctx), patchRecommentInput.check, patchRecomment(ctx));
+  router.delete('/:recommentId', requireUser(ctx), removeRecommentInput.check, removeRecomment);
   return router;
 }

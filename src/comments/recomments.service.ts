@@ -1,21 +1,12 @@
 import { createAlarms, recipientsExcept } from '../alarms/alarms.service';
 import type { AppContext } from '../lib/context';
 import { badRequest, notFound } from '../lib/errors';
-import { User } from '../users/user.model';
-import { Comment } from './comment.model';
+import { Recomment, type Comment } from '../db/models';
 import { toRecommentItem } from './comments.mapper';
+import { findRecommentWithPost, findRecommentsOf } from './comments.queries';
 import { findComment } from './comments.service';
 import { RECOMMENT } from './messages';
-import {
-  AUTHOR_ATTRIBUTES,
-  assertAuthor,
-  commentKeys,
-  findPost,
-  postOf,
-  type Actor,
-  type PostRef,
-} from './posts';
-import { Recomment } from './recomment.model';
+import { assertAuthor, findPost, postOf, type Actor, type PostRef } from './posts';
 
 export type RecommentItem = ReturnType<typeof toRecommentItem>;
 
@@ -25,16 +16,7 @@ export type RecommentItem = ReturnType<typeof toRecommentItem>;
  * Course posts are served too: the original accepted replies there, so old data may hold some.
  */
 async function recommentList(ctx: AppContext, ref: PostRef): Promise<RecommentItem[]> {
-  const recomments = await Recomment.findAll({
-    include: [
-      { model: Comment, as: 'comment', attributes: [], where: commentKeys(ref), required: true },
-      { model: User, as: 'user', attributes: AUTHOR_ATTRIBUTES, required: true },
-    ],
-    order: [
-      ['createdAt', 'ASC'],
-      ['recommentId', 'ASC'],
-    ],
-  });
+  const recomments = await findRecommentsOf(ref);
   const now = ctx.now();
   return recomments.map((recomment) => toRecommentItem(recomment, now));
 }
@@ -80,9 +62,7 @@ export async function createRecomment(
 }
 
 async function findRecomment(recommentId: string): Promise<Recomment> {
-  const recomment = await Recomment.findByPk(recommentId, {
-    include: [{ model: Comment, as: 'comment', attributes: ['groupId', 'courseId'] }],
-  });
+  const recomment = await findRecommentWithPost(recommentId);
   if (!recomment) throw notFound(RECOMMENT.notFound);
   return recomment;
 }

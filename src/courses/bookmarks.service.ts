@@ -1,5 +1,5 @@
 import type { AppContext } from '../lib/context';
-import { Bookmark } from './bookmark.model';
+import { Bookmark } from '../db/models';
 import { lockCourse, refreshStats } from './stats';
 
 /**

@@ -2,24 +2,12 @@ import type { Config } from '../config';
 import { shortLocation } from '../lib/codes';
 import { kstDateTime } from '../lib/time';
 import { detailImageUrl, listImageUrl } from '../uploads';
-import type { User } from '../users/user.model';
-import type { Course } from './course.model';
+import type { Course, User } from '../db/models';
+import type { FeedRow } from './courses.queries';
 import { parseRoute } from './route';
 import { storedStarPoint } from './stats';
 
 type ImageConfig = Pick<Config, 'images'>;
-
-/** A feed row as the list queries select it (aggregates come back as numbers or strings). */
-export interface FeedRow {
-  courseId: string;
-  title: string;
-  location: string;
-  distance: number;
-  courseImageUrl1: string | null;
-  starPoint: number | string | null;
-  commentCnt: number;
-  bookmark: number | string | boolean;
-}
 
 /** A card in every course list (#20, #21, #31, #32): exactly the fields the SPA reads. */
 export function toFeedItem(config: ImageConfig, row: FeedRow) {

@@ -5,19 +5,31 @@ import { failureMessage } from '../lib/error-handler';
 import { MAX_IMAGES_PER_POST, uploadImages } from '../uploads';
 import {
   authorOnly,
-  getAll,
-  getBookmarked,
-  getDetail,
-  getMain,
-  getMine,
-  getRating,
+  getBookmarkedCourses,
+  getCourse,
+  getCourses,
+  getMainCourses,
+  getStarPoint,
+  getUserCourses,
   patchBookmark,
   patchCourse,
-  patchRating,
+  patchStarPoint,
   postCourse,
   removeCourse,
 } from './courses.controller';
-import { createCourseRules, listRules, rateRules, updateCourseRules } from './courses.validators';
+import {
+  getBookmarkedCoursesInput,
+  getCourseInput,
+  getCoursesInput,
+  getMainCoursesRules,
+  getStarPointInput,
+  getUserCoursesInput,
+  patchBookmarkInput,
+  patchCourseInput,
+  patchStarPointInput,
+  postCourseInput,
+  removeCourseInput,
+} from './courses.validators';
 import { COURSE } from './messages';
 
 /**
@@ -28,45 +40,48 @@ import { COURSE } from './messages';
 export function coursesRouter(ctx: AppContext): Router {
   const router = Router();
   const images = uploadImages(ctx, { field: 'courseImage', maxCount: MAX_IMAGES_PER_POST });
-  // No failure message of their own: the original's list message makes the SPA sign out.
-  const lists = [optionalUser(ctx), listRules];
+  // The lists name no failure message of their own: the original's makes the SPA sign out.
+  const guest = optionalUser(ctx);
 
   router.post(
     '/',
     failureMessage(COURSE.createFailed),
     requireUser(ctx),
     images,
-    createCourseRules,
+    postCourseInput.check,
     postCourse(ctx),
   );
   // The four lists the SPA asks for; any other `/course/:category` is an unknown route (404).
-  router.get('/all', lists, getAll(ctx));
-  router.get('/main', lists, getMain(ctx));
-  router.get('/mypage', lists, getMine(ctx));
-  router.get('/bookmark', lists, getBookmarked(ctx));
+  router.get('/all', guest, getCoursesInput.check, getCourses(ctx));
+  router.get('/main', guest, getMainCoursesRules, getMainCourses(ctx));
+  router.get('/mypage', guest, getUserCoursesInput.check, getUserCourses(ctx));
+  router.get('/bookmark', guest, getBookmarkedCoursesInput.check, getBookmarkedCourses(ctx));
   router.get(
     '/detail/:courseId',
     failureMessage(COURSE.detailFailed),
     optionalUser(ctx),
-    getDetail(ctx),
+    getCourseInput.check,
+    getCourse(ctx),
   );
   router.get(
     '/:courseId/starPoint',
     failureMessage(COURSE.starPointFailed),
     optionalUser(ctx),
-    getRating(ctx),
+    getStarPointInput.check,
+    getStarPoint(ctx),
   );
   router.patch(
     '/:courseId/starPoint',
     failureMessage(COURSE.rateFailed),
     requireUser(ctx),
-    rateRules,
-    patchRating(ctx),
+    patchStarPointInput.check,
+    patchStarPoint(ctx),
   );
   router.patch(
     '/:courseId/bookmark',
     failureMessage(COURSE.bookmarkFailed),
     requireUser(ctx),
+    patchBookmarkInput.check,
     patchBookmark(ctx),
   );
   router.patch(
@@ -75,13 +90,14 @@ export function coursesRouter(ctx: AppContext): Router {
     requireUser(ctx),
     authorOnly,
     images,
-    updateCourseRules,
+    patchCourseInput.check,
     patchCourse(ctx),
   );
   router.delete(
     '/:courseId',
     failureMessage(COURSE.deleteFailed),
     requireUser(ctx),
+    removeCourseInput.check,
     removeCourse(ctx),
   );
   return router;

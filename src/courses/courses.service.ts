@@ -2,13 +2,12 @@ import { regionFromAddress } from '../lib/codes';
 import type { AppContext } from '../lib/context';
 import { badRequest, forbidden, notFound } from '../lib/errors';
 import { planImageSlots, type PreparedImage } from '../uploads';
-import { User } from '../users/user.model';
-import { Course } from './course.model';
+import { Course } from '../db/models';
 import { toCourseDetail } from './courses.mapper';
+import { findCourseDetail } from './courses.queries';
 import { forgetRanking } from './feed';
 import { COURSE } from './messages';
 import type { LatLng } from './route';
-import { bookmarkedBy } from './stats';
 import { countsAsView, type CourseViewer } from './views';
 
 /** What the SPA's course form sends (#37), validated. */
@@ -26,6 +25,7 @@ export interface CourseInput {
 
 /** An edit: any field left out stays as it is. */
 export interface CourseEdit {
+  courseId: string;
   fields: Partial<CourseInput>;
   /**
    * The images to keep, as the URLs (or keys) the API handed out; undefined when the request
@@ -65,8 +65,9 @@ function planImages(ctx: AppContext, course: Course, keep: unknown, newKeys: str
 }
 
 /**
- * `POST /course`: stores the images (the request is valid by now), then the course. If the row
- * cannot be written, the images just stored are removed again.
+ * `POST /course`: a course needs at least one photo (checked after the fields, as in the
+ * original); stores the images, then the course. If the row cannot be written, the images just
+ * stored are removed again.
  */
 export async function createCourse(
   ctx: AppContext,
@@ -74,6 +75,7 @@ export async function createCourse(
   input: CourseInput,
   images: PreparedImage[],
 ): Promise<string> {
+  if (images.length === 0) throw badRequest(COURSE.imageMissing);
   const keys = await ctx.images.store(images, 'course');
   try {
     const course = await Course.create({
@@ -119,9 +121,9 @@ export async function assertAuthor(userId: string, courseId: string): Promise<vo
 export async function updateCourse(
   ctx: AppContext,
   userId: string,
-  courseId: string,
   edit: CourseEdit,
 ): Promise<void> {
+  const { courseId } = edit;
   const changesImages = edit.keep !== undefined || edit.images.length > 0;
   const before = ownCourse(await Course.findByPk(courseId), userId);
   if (changesImages) {
@@ -182,16 +184,13 @@ export async function deleteCourse(
  * `countsAsView`) with an atomic increment that leaves updatedAt alone; the answer carries the
  * count with this view in it.
  */
-export async function getCourseDetail(ctx: AppContext, courseId: string, viewer: CourseViewer) {
-  const course = await Course.findByPk(courseId, {
-    attributes: { include: [[bookmarkedBy(ctx.sequelize, viewer.userId), 'bookmark']] },
-    include: [{ model: User, as: 'user', attributes: AUTHOR_ATTRIBUTES, required: true }],
-  });
-  if (!course?.user) throw notFound(COURSE.detailFailed);
+export async function viewCourse(ctx: AppContext, courseId: string, viewer: CourseViewer) {
+  const found = await findCourseDetail(ctx.sequelize, courseId, viewer.userId, AUTHOR_ATTRIBUTES);
+  if (!found) throw notFound(COURSE.detailFailed);
+  const { course, author, bookmark } = found;
   if (await countsAsView(ctx, courseId, course.userId, viewer)) {
     await Course.increment('clickCnt', { where: { courseId }, silent: true });
     course.clickCnt += 1;
   }
-  const bookmark = Boolean(Number(course.get('bookmark')));
-  return toCourseDetail(ctx.config, course, course.user, bookmark);
+  return toCourseDetail(ctx.config, course, author, bookmark);
 }

@@ -1,9 +1,9 @@
-import type { RequestHandler } from 'express';
-import { body, query, type ValidationChain } from 'express-validator';
+import type { Request } from 'express';
+import { body, matchedData, query, type ValidationChain } from 'express-validator';
 import { THEMES } from '../lib/codes';
-import { badRequest } from '../lib/errors';
-import { validate } from '../lib/validation';
-import { uploadedImages } from '../uploads';
+import { validate, validated } from '../lib/validation';
+import type { CourseEdit, CourseInput } from './courses.service';
+import type { AllFeedQuery, Page, ProfileFeedQuery } from './feed';
 import {
   CONTENT_MAX_LENGTH,
   COURSE,
@@ -105,22 +105,50 @@ function courseFields(optional: boolean): ValidationChain[] {
   ];
 }
 
-/** After the fields, as in the original: a course needs at least one photo. */
-const requireImages: RequestHandler = (_req, res, next) => {
-  if (uploadedImages(res).length === 0) throw badRequest(COURSE.imageMissing);
-  next();
-};
+const courseIdOf = (req: Request) => String(req.params.courseId);
+const bodyOf = (req: Request) => matchedData(req, { locations: ['body'] });
 
-export const createCourseRules: RequestHandler[] = [validate(courseFields(false)), requireImages];
-export const updateCourseRules = validate(courseFields(true));
+/** A new course: the fields (its photos are the upload's; at least one is needed). */
+export const postCourseInput = validated(
+  courseFields(false),
+  (req): CourseInput => bodyOf(req) as CourseInput,
+);
+
+/** An edit: the fields sent, and the images to keep (a URL, or several under the same name). */
+export const patchCourseInput = validated(
+  courseFields(true),
+  (req): Omit<CourseEdit, 'images'> => ({
+    courseId: courseIdOf(req),
+    fields: bodyOf(req) as Partial<CourseInput>,
+    keep: (req.body as Record<string, unknown> | undefined)?.courseImageUrl,
+  }),
+);
+
+/** The routes that name a course and nothing else. */
+const courseIdInput = () => validated([], (req) => ({ courseId: courseIdOf(req) }));
+export const removeCourseInput = courseIdInput();
+export const getStarPointInput = courseIdInput();
+export const patchBookmarkInput = courseIdInput();
+
+/** The detail: the course and who looks (a guest by their address, for the view count). */
+export const getCourseInput = validated([], (req) => ({
+  courseId: courseIdOf(req),
+  ip: req.ip ?? '',
+}));
 
 /** `null` clears the rating (what the SPA sends when the selected star is clicked again). */
-export const rateRules = validate([
-  body('myStarPoint')
-    .custom((value) => value === null || (isScalar(value) && /^[1-5]$/.test(String(value))))
-    .withMessage(COURSE.rateFailed)
-    .customSanitizer((value) => (value === null ? null : Number(value))),
-]);
+export const patchStarPointInput = validated(
+  [
+    body('myStarPoint')
+      .custom((value) => value === null || (isScalar(value) && /^[1-5]$/.test(String(value))))
+      .withMessage(COURSE.rateFailed)
+      .customSanitizer((value) => (value === null ? null : Number(value))),
+  ],
+  (req) => ({
+    courseId: courseIdOf(req),
+    myStarPoint: bodyOf(req).myStarPoint as number | null,
+  }),
+);
 
 /** One value per parameter (`?page=1&page=2` is refused). */
 const listQuery = (name: string) =>
@@ -131,10 +159,51 @@ const listQuery = (name: string) =>
     .bail();
 
 /** `region` 0 (all) to 9, `sort`, 1-based `page` and `size`; bad values answer 400. */
-export const listRules = validate([
+const LIST_CHAINS = [
   listQuery('region').isInt({ min: 0, max: 9 }).withMessage(COURSE.listFailed).toInt(),
   listQuery('sort').isIn(FEED_SORTS).withMessage(COURSE.listFailed),
   listQuery('page').isInt({ min: 1, max: 1_000_000 }).withMessage(COURSE.listFailed).toInt(),
   listQuery('size').isInt({ min: 1, max: MAX_PAGE_SIZE }).withMessage(COURSE.listFailed).toInt(),
   listQuery('userId'),
-]);
+];
+
+/** The SPA asks for pages of 6. */
+const DEFAULT_PAGE_SIZE = 6;
+
+interface ListQuery {
+  region?: number;
+  sort?: FeedSort;
+  page?: number;
+  size?: number;
+  userId?: string;
+}
+
+const listQueryOf = (req: Request) => matchedData(req, { locations: ['query'] }) as ListQuery;
+
+/** `GET /course/all`: the feed's region, sort and page, defaults filled in. */
+export const getCoursesInput = validated(LIST_CHAINS, (req): AllFeedQuery => {
+  const q = listQueryOf(req);
+  return {
+    region: q.region ?? 0,
+    sort: q.sort ?? 'new',
+    page: q.page ?? 1,
+    size: q.size ?? DEFAULT_PAGE_SIZE,
+  };
+});
+
+/** `GET /course/main` reads no parameter, but refuses bad ones as the other lists do. */
+export const getMainCoursesRules = validate(LIST_CHAINS);
+
+/** `page`/`size` for the profile lists, which answer everything unless asked for a page. */
+function optionalPage(q: ListQuery): Page | undefined {
+  if (q.page === undefined && q.size === undefined) return undefined;
+  return { page: q.page ?? 1, size: q.size ?? DEFAULT_PAGE_SIZE };
+}
+
+const profileFeedQuery = (req: Request): ProfileFeedQuery => {
+  const q = listQueryOf(req);
+  return { userId: q.userId, page: optionalPage(q) };
+};
+
+export const getUserCoursesInput = validated(LIST_CHAINS, profileFeedQuery);
+export const getBookmarkedCoursesInput = validated(LIST_CHAINS, profileFeedQuery);

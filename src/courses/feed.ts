@@ -1,83 +1,47 @@
-import { literal, Op, type Order, type OrderItem, type WhereOptions } from 'sequelize';
 import type { AppContext } from '../lib/context';
 import { badRequest, notFound } from '../lib/errors';
 import { LIKE_LOCATION_LABELS } from '../lib/labels';
-import { User } from '../users/user.model';
-import { Course } from './course.model';
-import { toFeedItem, type FeedItem, type FeedRow } from './courses.mapper';
+import { User } from '../db/models';
+import { toFeedItem, type FeedItem } from './courses.mapper';
+import { findFeedRows, findRankingIds, type FeedScope, type FeedSlice } from './courses.queries';
 import type { FeedSort } from './courses.validators';
 import { COURSE } from './messages';
-import { bookmarkedBy } from './stats';
 
 export interface Page {
   page: number;
   size: number;
 }
 
+/** `GET /course/all`, its defaults applied. */
 export interface AllFeedQuery extends Page {
   /** 0 = every region. */
   region: number;
   sort: FeedSort;
 }
 
-/** Newest first; the course id breaks ties so that pages never overlap or skip a course. */
-const NEWEST: OrderItem[] = [
-  ['createdAt', 'DESC'],
-  ['courseId', 'DESC'],
-];
-
-/**
- * Every sort runs in SQL before LIMIT/OFFSET (the original cut the page first and sorted only
- * inside it). Stars, comments and bookmarks sort by the copies kept on the course row (indexed
- * with createdAt and courseId, see stats.ts), so a page is read from an index.
- */
-const FEED_ORDER: Record<FeedSort, Order> = {
-  new: NEWEST,
-  starPoint: [['starPoint', 'DESC'], ...NEWEST],
-  comment: [['commentCnt', 'DESC'], ...NEWEST],
-  bookmark: [['bookmarkCnt', 'DESC'], ...NEWEST],
-};
+/** `GET /course/mypage` and `/course/bookmark`: whose list (else the viewer's), and a page. */
+export interface ProfileFeedQuery {
+  userId?: string;
+  /** Everything unless a page was asked for. */
+  page?: Page;
+}
 
 const MAIN_SIZE = 6;
 const RANKING_SIZE = 3;
 /** How long a ranking is reused before it is computed again. */
 const RANKING_TTL_SECONDS = 60;
 
-/**
- * The "best courses" ranking score: comments + average stars + views, as numbers (the original
- * concatenated strings when the average was one). `starPoint` is the one-decimal average.
- */
-const RANKING_SCORE = literal(
-  '(`Course`.`commentCnt` + COALESCE(`Course`.`starPoint`, 0) + `Course`.`clickCnt`)',
-);
-
-/**
- * One statement per list: the page of cards with the viewer's bookmark flag computed per row in
- * SQL (no query per course); the comment count is the course's own column.
- */
 async function feedItems(
   ctx: AppContext,
   viewerId: string | null,
-  options: { where?: WhereOptions<Course>; order?: Order; limit?: number; offset?: number },
+  scope: FeedScope,
+  slice?: FeedSlice,
 ): Promise<FeedItem[]> {
-  const rows = await Course.findAll({
-    attributes: [
-      'courseId',
-      'title',
-      'location',
-      'distance',
-      'courseImageUrl1',
-      'starPoint',
-      'commentCnt',
-      [bookmarkedBy(ctx.sequelize, viewerId), 'bookmark'],
-    ],
-    ...options,
-    raw: true,
-  });
-  return (rows as unknown as FeedRow[]).map((row) => toFeedItem(ctx.config, row));
+  const rows = await findFeedRows(ctx.sequelize, viewerId, scope, slice);
+  return rows.map((row) => toFeedItem(ctx.config, row));
 }
 
-const pageOf = (page?: Page) =>
+const pageOf = (page?: Page): FeedSlice =>
   page ? { limit: page.size, offset: (page.page - 1) * page.size } : {};
 
 const rankingKey = (region: number | null) => `course:ranking:${region ?? 'all'}`;
@@ -95,14 +59,7 @@ async function rankingIds(ctx: AppContext, region: number | null): Promise<strin
   } catch (err) {
     ctx.logger.warn('reading the course ranking cache failed', { error: (err as Error).message });
   }
-  const rows = await Course.findAll({
-    attributes: ['courseId'],
-    where: region === null ? {} : { region },
-    order: [[RANKING_SCORE, 'DESC'], ...NEWEST],
-    limit: RANKING_SIZE,
-    raw: true,
-  });
-  const ids = rows.map((row) => row.courseId);
+  const ids = await findRankingIds(region, RANKING_SIZE);
   try {
     await ctx.store.set(key, JSON.stringify(ids), RANKING_TTL_SECONDS);
   } catch (err) {
@@ -131,7 +88,7 @@ async function rankingFeed(
 ): Promise<FeedItem[]> {
   const ids = await rankingIds(ctx, region);
   if (ids.length === 0) return [];
-  const items = await feedItems(ctx, viewerId, { where: { courseId: ids } });
+  const items = await feedItems(ctx, viewerId, { courseIds: ids });
   const byId = new Map(items.map((item) => [item.courseId, item]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
@@ -149,12 +106,11 @@ async function preferredRegion(viewerId: string | null): Promise<string | null> 
  * regions for guests and users without one, the original showed signed-in users without one
  * nothing), and that region's label as `preferData` ('' when none; the SPA then shows #전국).
  */
-export async function allFeed(ctx: AppContext, viewerId: string | null, query: AllFeedQuery) {
+export async function listCourses(ctx: AppContext, viewerId: string | null, query: AllFeedQuery) {
   const prefer = await preferredRegion(viewerId);
   const [feed, ranking] = await Promise.all([
-    feedItems(ctx, viewerId, {
-      where: query.region === 0 ? {} : { region: query.region },
-      order: FEED_ORDER[query.sort],
+    feedItems(ctx, viewerId, query.region === 0 ? {} : { region: query.region }, {
+      sort: query.sort,
       ...pageOf(query),
     }),
     rankingFeed(ctx, viewerId, prefer === null ? null : Number(prefer)),
@@ -167,8 +123,8 @@ export async function allFeed(ctx: AppContext, viewerId: string | null, query: A
 }
 
 /** `GET /course/main`: the six newest courses. */
-export async function mainFeed(ctx: AppContext, viewerId: string | null) {
-  return feedItems(ctx, viewerId, { order: NEWEST, limit: MAIN_SIZE });
+export async function listNewestCourses(ctx: AppContext, viewerId: string | null) {
+  return feedItems(ctx, viewerId, {}, { sort: 'new', limit: MAIN_SIZE });
 }
 
 /** The profile owner of a `mypage`/`bookmark` list: `?userId`, else the viewer. */
@@ -179,17 +135,16 @@ function ownerOf(queryUserId: string | undefined, viewerId: string | null): stri
 }
 
 /** `GET /course/mypage?userId=`: a user's courses, newest first (all, or one page if asked). */
-export async function userFeed(
+export async function listUserCourses(
   ctx: AppContext,
   viewerId: string | null,
-  queryUserId: string | undefined,
-  page?: Page,
+  query: ProfileFeedQuery,
 ) {
-  const ownerId = ownerOf(queryUserId, viewerId);
+  const ownerId = ownerOf(query.userId, viewerId);
   if ((await User.count({ where: { userId: ownerId } })) === 0) {
     throw notFound(COURSE.listFailed);
   }
-  return feedItems(ctx, viewerId, { where: { userId: ownerId }, order: NEWEST, ...pageOf(page) });
+  return feedItems(ctx, viewerId, { authorId: ownerId }, { sort: 'new', ...pageOf(query.page) });
 }
 
 /**
@@ -197,20 +152,17 @@ export async function userFeed(
  * private: anyone but their owner (guests included) gets an empty list, not an error, because
  * the SPA loads this list on every profile page and would show an alert otherwise.
  */
-export async function bookmarkFeed(
+export async function listBookmarkedCourses(
   ctx: AppContext,
   viewerId: string | null,
-  queryUserId: string | undefined,
-  page?: Page,
+  query: ProfileFeedQuery,
 ) {
-  const ownerId = ownerOf(queryUserId, viewerId);
+  const ownerId = ownerOf(query.userId, viewerId);
   if (ownerId !== viewerId) return [];
-  const bookmarked = literal(
-    `(SELECT \`courseId\` FROM \`Bookmarks\` WHERE \`userId\` = ${ctx.sequelize.escape(ownerId)})`,
+  return feedItems(
+    ctx,
+    viewerId,
+    { bookmarkedBy: ownerId },
+    { sort: 'new', ...pageOf(query.page) },
   );
-  return feedItems(ctx, viewerId, {
-    where: { courseId: { [Op.in]: bookmarked } },
-    order: NEWEST,
-    ...pageOf(page),
-  });
 }

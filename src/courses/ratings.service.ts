@@ -1,9 +1,9 @@
 import type { AppContext } from '../lib/context';
 import { forbidden, notFound } from '../lib/errors';
-import { Course } from './course.model';
+import { StarPoint } from '../db/models';
+import { findRatingTotals } from './courses.queries';
 import { COURSE } from './messages';
-import { StarPoint } from './starpoint.model';
-import { STAR_PEOPLE, STAR_TOTAL, lockCourse, ratingBy, refreshStats, starPointOf } from './stats';
+import { lockCourse, refreshStats, starPointOf } from './stats';
 
 export interface StarPointSummary {
   starPoint: number;
@@ -38,24 +38,16 @@ export async function rateCourse(
 }
 
 /** `GET /course/:courseId/starPoint`: the average, how many rated, and the viewer's rating. */
-export async function getStarPoint(
+export async function summarizeRatings(
   ctx: AppContext,
   courseId: string,
   viewerId: string | null,
 ): Promise<StarPointSummary> {
-  const row = (await Course.findByPk(courseId, {
-    attributes: [
-      [STAR_TOTAL, 'total'],
-      [STAR_PEOPLE, 'people'],
-      [ratingBy(ctx.sequelize, viewerId), 'mine'],
-    ],
-    raw: true,
-  })) as unknown as { total: unknown; people: unknown; mine: unknown } | null;
-  if (!row) throw notFound(COURSE.notFound);
-  const people = Number(row.people);
+  const totals = await findRatingTotals(ctx.sequelize, courseId, viewerId);
+  if (!totals) throw notFound(COURSE.notFound);
   return {
-    starPoint: starPointOf(Number(row.total ?? 0), people),
-    starPeople: people,
-    myStarPoint: Number(row.mine ?? 0),
+    starPoint: starPointOf(totals.total, totals.people),
+    starPeople: totals.people,
+    myStarPoint: totals.mine ?? 0,
   };
 }

@@ -1,9 +1,12 @@
-import { col, fn, literal, Op, type Sequelize, type Transaction } from 'sequelize';
-import { Comment } from '../comments/comment.model';
+import type { Transaction } from 'sequelize';
+import { Bookmark, Comment, Course, StarPoint } from '../db/models';
 import { notFound } from '../lib/errors';
-import { Bookmark } from './bookmark.model';
-import { Course } from './course.model';
-import { StarPoint } from './starpoint.model';
+import {
+  countBookmarks,
+  countComments,
+  countRatings,
+  findCoursesTouchedBy,
+} from './courses.queries';
 import { COURSE } from './messages';
 
 /**
@@ -43,31 +46,6 @@ export async function lockCourse(courseId: string, transaction: Transaction): Pr
 }
 
 /**
- * Per-course aggregates as correlated subqueries on the `Course` row of a Sequelize query: each
- * reads one course's rows through the (courseId, …) indexes, so a page of N courses costs N
- * index lookups per aggregate, in the same statement.
- */
-const perCourse = (expression: string, table: string, condition = '') =>
-  `(SELECT ${expression} FROM \`${table}\` AS \`x\` WHERE \`x\`.\`courseId\` = \`Course\`.\`courseId\`${condition})`;
-const ofUser = (sequelize: Sequelize, userId: string) =>
-  ` AND \`x\`.\`userId\` = ${sequelize.escape(userId)}`;
-
-export const STAR_TOTAL = literal(perCourse('SUM(`x`.`myStarPoint`)', 'starpoint'));
-export const STAR_PEOPLE = literal(perCourse('COUNT(`x`.`myStarPoint`)', 'starpoint'));
-
-/** Whether the viewer bookmarked the course (always false for a guest). */
-export function bookmarkedBy(sequelize: Sequelize, viewerId: string | null) {
-  if (!viewerId) return literal('0');
-  return literal(`EXISTS ${perCourse('1', 'Bookmarks', ofUser(sequelize, viewerId))}`);
-}
-
-/** The viewer's own rating, NULL when they have none (or are a guest). */
-export function ratingBy(sequelize: Sequelize, viewerId: string | null) {
-  if (!viewerId) return literal('NULL');
-  return literal(perCourse('MAX(`x`.`myStarPoint`)', 'starpoint', ofUser(sequelize, viewerId)));
-}
-
-/**
  * Recounts a course's ratings and bookmarks from their rows and stores the feed's sort keys
  * (`starPoint`, `bookmarkCnt`) without touching `updatedAt`. Run in the transaction that changed
  * them, after `lockCourse`. The counts are locking reads: under MySQL's REPEATABLE READ a plain
@@ -78,22 +56,11 @@ export async function refreshStats(
   courseId: string,
   transaction: Transaction,
 ): Promise<CourseStats> {
-  const current = { where: { courseId }, raw: true, lock: transaction.LOCK.SHARE, transaction };
-  const [ratings] = (await StarPoint.findAll({
-    attributes: [
-      [fn('SUM', col('myStarPoint')), 'total'],
-      [fn('COUNT', col('myStarPoint')), 'people'],
-    ],
-    ...current,
-  })) as unknown as Array<{ total: unknown; people: unknown }>;
-  const [bookmarks] = (await Bookmark.findAll({
-    attributes: [[fn('COUNT', col('bookmarkId')), 'count']],
-    ...current,
-  })) as unknown as Array<{ count: unknown }>;
+  const ratings = await countRatings(courseId, transaction);
   const stats = {
-    starTotal: Number(ratings.total ?? 0),
-    starPeople: Number(ratings.people),
-    bookmarkCnt: Number(bookmarks.count),
+    starTotal: ratings.total,
+    starPeople: ratings.people,
+    bookmarkCnt: await countBookmarks(courseId, transaction),
   };
   const starPoint = starPointOf(stats.starTotal, stats.starPeople);
   await Course.update(
@@ -119,17 +86,8 @@ export async function refreshStats(
  * it.
  */
 export async function refreshCommentCnt(courseId: string, transaction: Transaction): Promise<void> {
-  const [comments] = (await Comment.findAll({
-    attributes: [[fn('COUNT', col('commentId')), 'count']],
-    where: { courseId },
-    raw: true,
-    lock: transaction.LOCK.SHARE,
-    transaction,
-  })) as unknown as Array<{ count: unknown }>;
-  await Course.update(
-    { commentCnt: Number(comments.count) },
-    { where: { courseId }, silent: true, transaction },
-  );
+  const count = await countComments(courseId, transaction);
+  await Course.update({ commentCnt: count }, { where: { courseId }, silent: true, transaction });
 }
 
 /**
@@ -142,17 +100,7 @@ export async function forgetCourseActivityOf(
   transaction: Transaction,
 ): Promise<void> {
   // Locking reads here too: the latest rows, and nothing new of theirs slips in meanwhile.
-  const mine = { where: { userId }, attributes: ['courseId'], lock: transaction.LOCK.SHARE };
-  const rows = [
-    ...(await Bookmark.findAll({ ...mine, transaction })),
-    ...(await StarPoint.findAll({ ...mine, transaction })),
-    ...(await Comment.findAll({
-      ...mine,
-      where: { userId, courseId: { [Op.ne]: null } },
-      transaction,
-    })),
-  ];
-  const courseIds = [...new Set(rows.map((r) => r.courseId as string))].sort();
+  const courseIds = await findCoursesTouchedBy(userId, transaction);
   // One pass in id order: every course this user touched is locked once, in a fixed order.
   for (const courseId of courseIds) {
     const course = await Course.findByPk(courseId, {
