@@ -1,7 +1,7 @@
 import { Op } from 'sequelize';
 import type { AppContext } from '../lib/context';
 import { conflict } from '../lib/errors';
-import { User } from './user.model';
+import { User } from '../db/models';
 import { USER_MESSAGES } from './messages';
 import { nicknameIs } from './users.queries';
 

@@ -1,5 +1,5 @@
 import { literal, Op, QueryTypes } from 'sequelize';
-import { Applier, Group } from '../db/models';
+import { Applier, Group, User } from '../db/models';
 import { shortLocation } from '../lib/codes';
 import type { AppContext } from '../lib/context';
 import { notFound } from '../lib/errors';
@@ -13,8 +13,7 @@ import {
   type PreparedImage,
 } from '../uploads';
 import { USER_MESSAGES } from './messages';
-import { claimNickname, type NicknameClaim } from './nickname';
-import { User } from './user.model';
+import { claimNickname, normalizeNickname, type NicknameClaim } from './nickname';
 
 const EVALUATION_CATEGORIES = 10;
 
@@ -116,7 +115,7 @@ async function upcomingRuns(ctx: AppContext, userId: string): Promise<WaitingRun
 }
 
 /** `GET /auth/info/:userId`: anyone's profile page. */
-export async function getPublicProfile(ctx: AppContext, userId: string): Promise<PublicProfile> {
+export async function loadPublicProfile(ctx: AppContext, userId: string): Promise<PublicProfile> {
   const user = await User.findByPk(userId);
   if (!user) throw notFound(USER_MESSAGES.profileNotFound);
   const [{ evaluation, total }, waiting] = await Promise.all([
@@ -157,7 +156,7 @@ function readPhone(ctx: Pick<AppContext, 'phones' | 'logger'>, user: User): stri
 }
 
 /** `GET /auth/updateUser`: the settings form, with codes where the form uses codes. */
-export async function getSettings(ctx: Pick<AppContext, 'phones' | 'logger'>, userId: string) {
+export async function loadSettings(ctx: Pick<AppContext, 'phones' | 'logger'>, userId: string) {
   const user = await User.findByPk(userId);
   if (!user) throw notFound(USER_MESSAGES.profileNotFound);
   const phone = readPhone(ctx, user);
@@ -187,14 +186,40 @@ export async function savePreferences(userId: string, input: Preferences): Promi
   await User.update(input, { where: { userId } });
 }
 
-/** Fields of the profile form; an absent field is left as it is. */
-export interface ProfileChanges {
+/** What the SPA sends back as the bio when the user left it empty (it shows this as a hint). */
+const BIO_PLACEHOLDER = '한 줄 소개를 작성해보세요!';
+
+/** The validated profile form: blank fields left out; `phone` is ignored. */
+export interface ProfileForm {
+  nickname?: string;
+  /** Present as text, or null when sent as something else (either may clear the bio). */
+  bio?: string | null;
+  likeLocation?: string;
+  likeDistance?: string;
+  userLevel?: UserLevel;
+  agreeSMS?: boolean;
+}
+
+/** Fields of the profile form as stored; an absent field is left as it is. */
+interface ProfileChanges {
   nickname?: string;
   bio?: string | null;
   likeLocation?: string;
   likeDistance?: string;
   userLevel?: UserLevel;
   agreeSMS?: boolean;
+}
+
+/** The form as changes: the nickname as nicknames are kept, an empty or hint bio cleared. */
+function profileChanges(form: ProfileForm): ProfileChanges {
+  const { nickname, bio, ...rest } = form;
+  const changes: ProfileChanges = { ...rest };
+  if (nickname !== undefined) changes.nickname = normalizeNickname(nickname);
+  if (bio !== undefined) {
+    const text = (bio ?? '').trim();
+    changes.bio = text === '' || text === BIO_PLACEHOLDER ? null : text;
+  }
+  return changes;
 }
 
 /**
@@ -205,9 +230,10 @@ export interface ProfileChanges {
 export async function updateProfile(
   ctx: AppContext,
   userId: string,
-  changes: ProfileChanges,
+  form: ProfileForm,
   image: PreparedImage | null,
 ): Promise<void> {
+  const changes = profileChanges(form);
   const user = await User.findByPk(userId);
   if (!user) throw notFound(USER_MESSAGES.profileNotFound);
   let claim: NicknameClaim | null = null;

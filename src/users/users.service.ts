@@ -1,5 +1,4 @@
-import { User } from './user.model';
-import { Course, Group } from '../db/models';
+import { Course, Group, User } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { endSession, revokeAllSessions } from '../auth/sessions';
 import { forgetCourseActivityOf } from '../courses/stats';
