@@ -1,5 +1,4 @@
-import { literal, Op, QueryTypes } from 'sequelize';
-import { Applier, Group, User } from '../db/models';
+import { User } from '../db/models';
 import { shortLocation } from '../lib/codes';
 import type { AppContext } from '../lib/context';
 import { notFound } from '../lib/errors';
@@ -13,6 +12,7 @@ import {
   type PreparedImage,
 } from '../uploads';
 import { USER_MESSAGES } from './messages';
+import { appliedRunsAfter, evaluationCounts } from './users.queries';
 import { claimNickname, normalizeNickname, type NicknameClaim } from './nickname';
 
 const EVALUATION_CATEGORIES = 10;
@@ -49,19 +49,14 @@ export interface PublicProfile {
 }
 
 /** How the user's runs were rated by their participants: category 1..10 → count. */
-async function evaluationHistogram(ctx: AppContext, hostId: string) {
-  const rows = await ctx.sequelize.query<{ evaluation: number; count: number | string }>(
-    'SELECT a.`evaluation` AS evaluation, COUNT(*) AS count FROM `Appliers` a ' +
-      'JOIN `Groups` g ON g.`groupId` = a.`groupId` ' +
-      'WHERE g.`userId` = ? AND a.`evaluation` BETWEEN 1 AND ? GROUP BY a.`evaluation`',
-    { replacements: [hostId, EVALUATION_CATEGORIES], type: QueryTypes.SELECT },
-  );
+async function evaluationHistogram(ctx: Pick<AppContext, 'sequelize'>, hostId: string) {
+  const rows = await evaluationCounts(ctx.sequelize, hostId, EVALUATION_CATEGORIES);
   const evaluation: Record<string, number> = {};
   for (let n = 1; n <= EVALUATION_CATEGORIES; n += 1) evaluation[`evaluationCategory${n}`] = 0;
   let total = 0;
   for (const row of rows) {
-    evaluation[`evaluationCategory${row.evaluation}`] = Number(row.count);
-    total += Number(row.count);
+    evaluation[`evaluationCategory${row.evaluation}`] = row.count;
+    total += row.count;
   }
   return { evaluation, total };
 }
@@ -69,37 +64,8 @@ async function evaluationHistogram(ctx: AppContext, hostId: string) {
 /** Runs the user applied to (hosts apply to their own) that have not started yet, soonest first. */
 async function upcomingRuns(ctx: AppContext, userId: string): Promise<WaitingRun[]> {
   const now = ctx.now();
-  const today = kstDate(now);
-  const groups = await Group.findAll({
-    attributes: [
-      'groupId',
-      'title',
-      'date',
-      'standbyTime',
-      'location',
-      'distance',
-      'thema',
-      'thumbnailUrl1',
-      [
-        literal('(SELECT COUNT(*) FROM `Appliers` AS `c` WHERE `c`.`groupId` = `Group`.`groupId`)'),
-        'appliedPeople',
-      ],
-    ],
-    include: [
-      { model: Applier, as: 'Appliers', attributes: [], where: { userId }, required: true },
-    ],
-    where: {
-      [Op.or]: [
-        { date: { [Op.gt]: today } },
-        { date: today, standbyTime: { [Op.gt]: kstTime(now) } },
-      ],
-    },
-    order: [
-      ['date', 'ASC'],
-      ['standbyTime', 'ASC'],
-    ],
-  });
-  return groups.map((g) => ({
+  const runs = await appliedRunsAfter(userId, kstDate(now), kstTime(now));
+  return runs.map((g) => ({
     dDay: kstDaysUntil(g.date, now),
     date: formatListDate(g.date, g.standbyTime),
     title: g.title,
@@ -110,7 +76,7 @@ async function upcomingRuns(ctx: AppContext, userId: string): Promise<WaitingRun
     thumbnailUrl:
       listImageUrl(ctx.config, g.thumbnailUrl1) ?? defaultGroupThumbnailUrl(ctx.config, g.thema),
     standbyTime: g.standbyTime,
-    appliedPeople: Number(g.get('appliedPeople')),
+    appliedPeople: g.appliedPeople,
   }));
 }
 
