@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError, unauthorized } from '../lib/errors';
 import type { AppContext } from '../lib/context';
 import { User } from '../users/user.model';
+import { bearerToken } from './bearer';
 import { AUTH } from './messages';
 import { isSessionCurrent, isSessionOpen } from './sessions';
 import { signAccessToken, verifyToken, type TokenClaims } from './tokens';
@@ -18,14 +19,6 @@ export interface AuthUser {
   sid: string;
 }
 
-/** Splits `Bearer <token>`; the failure messages differ between the two headers. */
-function bearer(header: string, messages: { malformed: string; notBearer: string }): string {
-  const parts = header.split(' ');
-  if (parts.length !== 2) throw unauthorized(messages.malformed);
-  if (parts[0] !== 'Bearer') throw unauthorized(messages.notBearer);
-  return parts[1];
-}
-
 /**
  * The refresh token in `reAuthorization`, checked: signature, kind, expiry, the session's current
  * one, and its user still exists. With `expired` (the access token that ran out), it must also be
@@ -38,7 +31,7 @@ async function currentRefresh(
 ): Promise<TokenClaims> {
   const header = req.headers.reauthorization;
   if (header === undefined) throw unauthorized(AUTH.refreshHeaderMissing);
-  const refreshToken = bearer(String(header), {
+  const refreshToken = bearerToken(String(header), {
     malformed: AUTH.refreshHeaderMalformed,
     notBearer: AUTH.refreshNotBearer,
   });
@@ -102,7 +95,7 @@ async function authenticate(
     if (optional) return null;
     return renewWithoutAccess(ctx, req, AUTH.headerMissing);
   }
-  const token = bearer(header, { malformed: AUTH.headerMalformed, notBearer: AUTH.notBearer });
+  const token = bearerToken(header);
   // `undefined` is what the SPA sends when it has no access token cookie.
   if (token === 'undefined') {
     if (optional) return null;
