@@ -2,7 +2,7 @@ import '../lib/locals';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError, unauthorized } from '../lib/errors';
 import type { AppContext } from '../lib/context';
-import { User } from '../users/user.model';
+import { findAccount, userExists } from '../users/users.queries';
 import { bearerToken } from './bearer';
 import { AUTH } from './messages';
 import { isSessionCurrent, isSessionOpen } from './sessions';
@@ -43,7 +43,7 @@ async function currentRefresh(
     throw unauthorized(AUTH.refreshInvalid);
   }
   if (!(await isSessionCurrent(ctx, refresh))) throw unauthorized(AUTH.refreshUnknown);
-  if ((await User.count({ where: { userId: refresh.userId } })) === 0) {
+  if (!(await userExists(refresh.userId))) {
     throw unauthorized(AUTH.tokenInvalid);
   }
   return refresh;
@@ -108,19 +108,13 @@ async function authenticate(
 
   const { userId, sid } = result.claims;
   // Side by side: the session check (logout and withdrawal end it) adds no latency of its own.
-  const [user, open] = await Promise.all([
-    User.findByPk(userId, {
-      attributes: ['userId', 'nickname', 'profileUrl', 'agreeSMS', 'likeLocation'],
-      raw: true,
-    }),
-    isSessionOpen(ctx, userId, sid),
-  ]);
+  const [user, open] = await Promise.all([findAccount(userId), isSessionOpen(ctx, userId, sid)]);
   if (!user || !open) throw unauthorized(AUTH.tokenInvalid);
   return {
     userId: user.userId,
     nickname: user.nickname,
     profileUrl: user.profileUrl,
-    agreeSMS: Boolean(user.agreeSMS),
+    agreeSMS: user.agreeSMS,
     firstLogin: !user.likeLocation,
     sid,
   };

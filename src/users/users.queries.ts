@@ -143,3 +143,33 @@ export async function deleteBadgesOf(
     transaction,
   });
 }
+
+/** What the auth middleware needs of a signed-in user. */
+export interface AccountRecord {
+  userId: string;
+  nickname: string;
+  profileUrl: string;
+  agreeSMS: boolean;
+  likeLocation: string | null;
+}
+
+/** The user's account as the auth middleware reads it on every request, or null when gone. */
+export async function findAccount(userId: string): Promise<AccountRecord | null> {
+  const user = await User.findByPk(userId, {
+    attributes: ['userId', 'nickname', 'profileUrl', 'agreeSMS', 'likeLocation'],
+    raw: true,
+  });
+  if (!user) return null;
+  return {
+    userId: user.userId,
+    nickname: user.nickname,
+    profileUrl: user.profileUrl,
+    agreeSMS: Boolean(user.agreeSMS),
+    likeLocation: user.likeLocation,
+  };
+}
+
+/** Whether the user still exists. */
+export async function userExists(userId: string): Promise<boolean> {
+  return (await User.count({ where: { userId } })) > 0;
+}
