@@ -17,7 +17,7 @@ export function getAlarms(ctx: AppContext) {
 }
 
 /** `PATCH /alarm`: marks every notification read. */
-export async function readAlarms(_req: Request, res: Response) {
+export async function patchAlarms(_req: Request, res: Response) {
   await markAllRead(currentUser(res).userId);
   res.json({ success: true, message: ALARM_MESSAGES.allRead });
 }

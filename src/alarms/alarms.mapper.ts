@@ -1,8 +1,8 @@
 import { relativeTime } from '../lib/time';
-import type { Alarm } from './alarm.model';
+import type { AlarmRecord } from './alarms.queries';
 
 /** `GET /alarm` item. `commentContent` only on reply alarms, as in the original. */
-export function toAlarmItem(alarm: Alarm, now: Date) {
+export function toAlarmItem(alarm: AlarmRecord, now: Date) {
   return {
     alarmId: alarm.alarmId,
     createdAt: relativeTime(alarm.createdAt, now),
@@ -13,16 +13,14 @@ export function toAlarmItem(alarm: Alarm, now: Date) {
     groupId: alarm.groupId,
     groupTitle: alarm.groupTitle,
     role: alarm.role,
-    check: Boolean(alarm.check),
+    check: alarm.check,
     commentId: alarm.commentId,
-    ...(alarm.category === 'recomment'
-      ? { commentContent: (alarm.get('commentContent') as string | null | undefined) ?? null }
-      : {}),
+    ...(alarm.category === 'recomment' ? { commentContent: alarm.commentContent } : {}),
   };
 }
 
 /** `GET /alarm` body: the list, how many, and how many are unread (the header badge). */
-export function toAlarmList(alarms: Alarm[], now: Date) {
+export function toAlarmList(alarms: AlarmRecord[], now: Date) {
   const data = alarms.map((alarm) => toAlarmItem(alarm, now));
   return {
     success: true,

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { requireUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
-import { getAlarms, readAlarms } from './alarms.controller';
+import { getAlarms, patchAlarms } from './alarms.controller';
 
 /**
  * `/alarm`: the signed-in user's notifications. The original declared these optional and then
@@ -10,6 +10,6 @@ import { getAlarms, readAlarms } from './alarms.controller';
 export function alarmsRouter(ctx: AppContext): Router {
   const router = Router();
   router.get('/', requireUser(ctx), getAlarms(ctx));
-  router.patch('/', requireUser(ctx), readAlarms);
+  router.patch('/', requireUser(ctx), patchAlarms);
   return router;
 }

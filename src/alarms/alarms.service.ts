@@ -1,5 +1,6 @@
-import { Op, literal, type Transaction } from 'sequelize';
-import { Alarm } from './alarm.model';
+import { Op, type Transaction } from 'sequelize';
+import { Alarm } from '../db/models';
+import { NEWEST_FIRST, newestAlarms, type AlarmRecord } from './alarms.queries';
 
 /** How many notifications a user keeps: the newest ones; older ones are deleted on write. */
 export const ALARM_CAP = 100;
@@ -26,12 +27,6 @@ export interface NewAlarm {
   /** 0 nothing sent, 1 SMS, 2 LMS. */
   sendPhone?: number;
 }
-
-/** The newest first; the same order decides which alarms the cap keeps. */
-const NEWEST_FIRST: [string, string][] = [
-  ['createdAt', 'DESC'],
-  ['alarmId', 'DESC'],
-];
 
 /**
  * Writes alarms and keeps each recipient's newest {@link ALARM_CAP}. Called by every domain that
@@ -94,26 +89,10 @@ export function recipientsExcept(actorId: string, ...candidates: string[]): stri
 
 /**
  * The user's newest alarms (at most the cap, even if older rows are still waiting to be
- * trimmed), in one query. A reply alarm also carries its parent comment's content as
- * `commentContent` (null once the comment is gone), read by a subquery on the comment's
- * primary key rather than one query per alarm.
+ * trimmed), a reply alarm with its parent comment's content.
  */
-export async function listAlarms(userId: string): Promise<Alarm[]> {
-  return Alarm.findAll({
-    where: { userId },
-    attributes: {
-      include: [
-        [
-          literal(
-            "(CASE WHEN `Alarm`.`category` = 'recomment' THEN (SELECT `c`.`content` FROM `Comments` AS `c` WHERE `c`.`commentId` = `Alarm`.`commentId`) END)",
-          ),
-          'commentContent',
-        ],
-      ],
-    },
-    order: NEWEST_FIRST,
-    limit: ALARM_CAP,
-  });
+export function listAlarms(userId: string): Promise<AlarmRecord[]> {
+  return newestAlarms(userId, ALARM_CAP);
 }
 
 /** Marks all of the user's alarms read. */

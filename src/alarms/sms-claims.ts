@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
-import { Op, literal } from 'sequelize';
+import { Op } from 'sequelize';
 import { Alarm, User } from '../db/models';
 import type { JobOptions, WorkerDeps } from '../jobs/deps';
 import type { SmsStatus } from './alarm.model';
+import { dropQueuedTexts } from './alarms.queries';
 
 /**
  * The outbox's records: an alarm row carries its text's state (`smsStatus`), and every change of
@@ -126,17 +127,7 @@ export async function requeueInterrupted(deps: ClaimDeps, now: Date): Promise<vo
 
 /** Texts still queued once their alarm is older than the maximum lateness go unsent. */
 export async function dropLate(deps: ClaimDeps, now: Date): Promise<void> {
-  const [count] = await Alarm.update(
-    {
-      smsStatus: literal("CASE WHEN `smsAttempts` = 0 THEN 'skipped' ELSE 'failed' END"),
-      smsError: 'too late to send',
-    },
-    {
-      where: {
-        smsStatus: 'pending',
-        createdAt: { [Op.lte]: new Date(now.getTime() - deps.settings.maxLatenessMs) },
-      },
-    },
-  );
+  const oldest = new Date(now.getTime() - deps.settings.maxLatenessMs);
+  const count = await dropQueuedTexts(oldest, 'too late to send');
   if (count > 0) deps.logger.warn('texts too late to send were dropped', { count });
 }

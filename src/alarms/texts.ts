@@ -1,4 +1,4 @@
-import type { Alarm } from './alarm.model';
+import type { Alarm } from '../db/models';
 
 export type TextSource = Pick<Alarm, 'category' | 'role' | 'nickname' | 'groupTitle' | 'groupId'>;
 

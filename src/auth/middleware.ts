@@ -2,7 +2,8 @@ import '../lib/locals';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError, unauthorized } from '../lib/errors';
 import type { AppContext } from '../lib/context';
-import { User } from '../users/user.model';
+import { findAccount, userExists } from '../users/users.queries';
+import { bearerToken } from './bearer';
 import { AUTH } from './messages';
 import { isSessionCurrent, isSessionOpen } from './sessions';
 import { signAccessToken, verifyToken, type TokenClaims } from './tokens';
@@ -18,14 +19,6 @@ export interface AuthUser {
   sid: string;
 }
 
-/** Splits `Bearer <token>`; the failure messages differ between the two headers. */
-function bearer(header: string, messages: { malformed: string; notBearer: string }): string {
-  const parts = header.split(' ');
-  if (parts.length !== 2) throw unauthorized(messages.malformed);
-  if (parts[0] !== 'Bearer') throw unauthorized(messages.notBearer);
-  return parts[1];
-}
-
 /**
  * The refresh token in `reAuthorization`, checked: signature, kind, expiry, the session's current
  * one, and its user still exists. With `expired` (the access token that ran out), it must also be
@@ -38,7 +31,7 @@ async function currentRefresh(
 ): Promise<TokenClaims> {
   const header = req.headers.reauthorization;
   if (header === undefined) throw unauthorized(AUTH.refreshHeaderMissing);
-  const refreshToken = bearer(String(header), {
+  const refreshToken = bearerToken(String(header), {
     malformed: AUTH.refreshHeaderMalformed,
     notBearer: AUTH.refreshNotBearer,
   });
@@ -50,7 +43,7 @@ async function currentRefresh(
     throw unauthorized(AUTH.refreshInvalid);
   }
   if (!(await isSessionCurrent(ctx, refresh))) throw unauthorized(AUTH.refreshUnknown);
-  if ((await User.count({ where: { userId: refresh.userId } })) === 0) {
+  if (!(await userExists(refresh.userId))) {
     throw unauthorized(AUTH.tokenInvalid);
   }
   return refresh;
@@ -102,7 +95,7 @@ async function authenticate(
     if (optional) return null;
     return renewWithoutAccess(ctx, req, AUTH.headerMissing);
   }
-  const token = bearer(header, { malformed: AUTH.headerMalformed, notBearer: AUTH.notBearer });
+  const token = bearerToken(header);
   // `undefined` is what the SPA sends when it has no access token cookie.
   if (token === 'undefined') {
     if (optional) return null;
@@ -115,19 +108,13 @@ async function authenticate(
 
   const { userId, sid } = result.claims;
   // Side by side: the session check (logout and withdrawal end it) adds no latency of its own.
-  const [user, open] = await Promise.all([
-    User.findByPk(userId, {
-      attributes: ['userId', 'nickname', 'profileUrl', 'agreeSMS', 'likeLocation'],
-      raw: true,
-    }),
-    isSessionOpen(ctx, userId, sid),
-  ]);
+  const [user, open] = await Promise.all([findAccount(userId), isSessionOpen(ctx, userId, sid)]);
   if (!user || !open) throw unauthorized(AUTH.tokenInvalid);
   return {
     userId: user.userId,
     nickname: user.nickname,
     profileUrl: user.profileUrl,
-    agreeSMS: Boolean(user.agreeSMS),
+    agreeSMS: user.agreeSMS,
     firstLogin: !user.likeLocation,
     sid,
   };

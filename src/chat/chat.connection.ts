@@ -1,11 +1,11 @@
-import { BaseError, ConnectionError } from 'sequelize';
 import type { Server, Socket } from 'socket.io';
+import { bearerToken } from '../auth/bearer';
 import { AUTH } from '../auth/messages';
 import { isSessionOpen } from '../auth/sessions';
 import { verifyToken } from '../auth/tokens';
 import type { AppContext } from '../lib/context';
-import { AppError, forbidden, unauthorized } from '../lib/errors';
-import { MESSAGES } from '../lib/error-handler';
+import { forbidden, unauthorized } from '../lib/errors';
+import { describeError } from '../lib/error-handler';
 import type { ChatMessage } from './chat.mapper';
 import { assertUser, type HistoryPage } from './chat.service';
 import { parseUserId } from './chat.validators';
@@ -71,11 +71,7 @@ function handshakeToken(handshake: ChatSocket['handshake']): string | null {
     return auth.token;
   }
   const header = handshake.headers.authorization;
-  if (header === undefined) return null;
-  const parts = header.split(' ');
-  if (parts.length !== 2) throw unauthorized(AUTH.headerMalformed);
-  if (parts[0] !== 'Bearer') throw unauthorized(AUTH.notBearer);
-  return parts[1];
+  return header === undefined ? null : bearerToken(header);
 }
 
 export async function authenticate(ctx: AppContext, socket: ChatSocket): Promise<SocketData> {
@@ -98,20 +94,18 @@ export async function authenticate(ctx: AppContext, socket: ChatSocket): Promise
 
 /** The client-safe message of a failure; unexpected ones are logged, never sent. */
 export function describe(ctx: AppContext, err: unknown, event: string): string {
-  if (err instanceof AppError) return err.message;
-  if (
-    err instanceof ConnectionError ||
-    (err instanceof BaseError && /Timeout|Connection/.test(err.name))
-  ) {
-    ctx.logger.warn('chat: database unavailable', { event, error: err.message });
-    return MESSAGES.unavailable;
+  const failure = describeError(err);
+  const error = err instanceof Error ? err.message : String(err);
+  if (failure.kind === 'unavailable') {
+    ctx.logger.warn('chat: database unavailable', { event, error });
+  } else if (failure.kind === 'unexpected') {
+    ctx.logger.error('chat event failed', {
+      event,
+      error,
+      stack: err instanceof Error ? err.stack : undefined,
+    });
   }
-  ctx.logger.error('chat event failed', {
-    event,
-    error: err instanceof Error ? err.message : String(err),
-    stack: err instanceof Error ? err.stack : undefined,
-  });
-  return MESSAGES.internal;
+  return failure.message;
 }
 
 /**

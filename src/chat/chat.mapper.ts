@@ -1,4 +1,4 @@
-import type { Chat } from './chat.model';
+import type { Chat } from '../db/models';
 
 /**
  * One chat message as the SPA reads it (`userId`, `nickname`, `profileUrl`, `message`), with the

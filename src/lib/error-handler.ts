@@ -39,30 +39,52 @@ interface HttpLikeError {
   expose?: boolean;
 }
 
-/** Maps a thrown value to a status and a client-safe body; never leaks stacks or SQL. */
-function describe(err: unknown): { status: number; body: Record<string, unknown>; log: boolean } {
+/**
+ * What went wrong, for whoever tells the client (the HTTP error middleware, the chat gateway):
+ * `refused` is the client's or the rules' doing (told as is), `unavailable` a database that is
+ * down or slow, `unexpected` a bug (logged, never told).
+ */
+export type FailureKind = 'refused' | 'unavailable' | 'unexpected';
+
+export interface Failure {
+  kind: FailureKind;
+  status: number;
+  /** The HTTP body: `{success:false, message}` or an AppError's own body. */
+  body: Record<string, unknown>;
+  /** The client-safe message. */
+  message: string;
+  /** Whether the HTTP error middleware logs it (unexpected, unavailable, or a 5xx AppError). */
+  log: boolean;
+}
+
+const failure = (kind: FailureKind, status: number, message: string): Failure => ({
+  kind,
+  status,
+  body: { success: false, message },
+  message,
+  log: kind !== 'refused',
+});
+
+/** Maps a thrown value to a status and a client-safe message; never leaks stacks or SQL. */
+export function describeError(err: unknown): Failure {
   if (err instanceof AppError) {
     return {
+      kind: 'refused',
       status: err.status,
       body: err.body ?? { success: false, message: err.message },
+      message: err.message,
       log: err.status >= 500,
     };
   }
-  if (err instanceof UniqueConstraintError) {
-    return { status: 409, body: { success: false, message: MESSAGES.conflict }, log: false };
-  }
+  if (err instanceof UniqueConstraintError) return failure('refused', 409, MESSAGES.conflict);
   if (err instanceof ForeignKeyConstraintError) {
-    return {
-      status: 409,
-      body: { success: false, message: MESSAGES.missingReference },
-      log: false,
-    };
+    return failure('refused', 409, MESSAGES.missingReference);
   }
   if (
     err instanceof ConnectionError ||
     (err instanceof BaseError && /Timeout|Connection/.test(err.name))
   ) {
-    return { status: 503, body: { success: false, message: MESSAGES.unavailable }, log: true };
+    return failure('unavailable', 503, MESSAGES.unavailable);
   }
   const httpErr = err as HttpLikeError;
   const status = httpErr?.status ?? httpErr?.statusCode;
@@ -74,9 +96,9 @@ function describe(err: unknown): { status: number; body: Record<string, unknown>
         : httpErr.type === 'entity.too.large'
           ? MESSAGES.tooLarge
           : MESSAGES.badBody;
-    return { status, body: { success: false, message }, log: false };
+    return failure('refused', status, message);
   }
-  return { status: 500, body: { success: false, message: MESSAGES.internal }, log: true };
+  return failure('unexpected', 500, MESSAGES.internal);
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -85,7 +107,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       next(err);
       return;
     }
-    const { status, body: described, log } = describe(err);
+    const { status, body: described, log } = describeError(err);
     // A route may name the message its unexpected failures answer with (the original's own
     // per-endpoint text, which the SPA shows); nothing else about the error is exposed.
     const failure = res.locals.failureMessage;

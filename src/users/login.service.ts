@@ -1,7 +1,7 @@
 import { UniqueConstraintError } from 'sequelize';
 import { startSession } from '../auth/sessions';
 import type { AppContext } from '../lib/context';
-import { User } from './user.model';
+import { User } from '../db/models';
 import { claimFreeNickname, cutNickname } from './nickname';
 import type { ProviderProfile } from './oauth';
 import { defaultProfileUrl } from './users.service';

@@ -1,9 +1,9 @@
 import { Op } from 'sequelize';
 import type { AppContext } from '../lib/context';
 import { conflict } from '../lib/errors';
-import { User } from './user.model';
+import { User } from '../db/models';
 import { USER_MESSAGES } from './messages';
-import { nicknameIs } from './users.queries';
+import { nicknameOwner } from './users.queries';
 
 /**
  * Nicknames decide the SPA's edit/delete buttons (it compares them with its own), so they are
@@ -77,14 +77,6 @@ async function claim(ctx: Ctx, nickname: string): Promise<NicknameClaim | null> 
   return { nickname, release: () => ctx.store.del(claimKey(nickname)) };
 }
 
-async function takenBy(ctx: Ctx, nickname: string): Promise<string | null> {
-  const user = await User.findOne({
-    where: nicknameIs(ctx.sequelize, nickname),
-    attributes: ['userId'],
-  });
-  return user?.userId ?? null;
-}
-
 /**
  * Claims `nickname` for `userId` (a rename): 409 when someone else has it or is taking it.
  * Release the claim once the new name is saved.
@@ -96,7 +88,7 @@ export async function claimNickname(
 ): Promise<NicknameClaim> {
   const held = await claim(ctx, nickname);
   if (!held) throw conflict(USER_MESSAGES.nicknameTaken);
-  const owner = await takenBy(ctx, nickname);
+  const owner = await nicknameOwner(ctx.sequelize, nickname);
   if (owner !== null && owner !== userId) {
     await held.release();
     throw conflict(USER_MESSAGES.nicknameTaken);
@@ -128,7 +120,7 @@ export async function claimFreeNickname(ctx: Ctx, base: string): Promise<Nicknam
   for (const nickname of free) {
     const held = await claim(ctx, nickname);
     if (!held) continue;
-    if ((await takenBy(ctx, nickname)) === null) return held;
+    if ((await nicknameOwner(ctx.sequelize, nickname)) === null) return held;
     await held.release();
   }
   throw conflict(USER_MESSAGES.nicknameTaken);

@@ -3,7 +3,7 @@ import type { AppContext } from '../lib/context';
 import { AppError, badRequest } from '../lib/errors';
 import { SmsError } from '../sms';
 import { USER_MESSAGES } from './messages';
-import { User } from './user.model';
+import { User } from '../db/models';
 
 /**
  * Phone verification by SMS. A code is bound to the user and to the number it was sent to,
@@ -82,7 +82,7 @@ async function admitRequester(ctx: Ctx, fingerprint: string, userId: string): Pr
 export async function sendVerificationCode(
   ctx: PhoneCtx,
   userId: string,
-  tel: string,
+  { tel }: { tel: string },
 ): Promise<void> {
   const settings = ctx.config.phone;
   const number = ctx.phones.fingerprint(tel);
@@ -115,12 +115,17 @@ async function pendingCode(ctx: Ctx, userId: string): Promise<PendingCode | null
   return pending.exp > ctx.now().getTime() ? pending : null;
 }
 
+/** The number (digits only) and the code texted to it. */
+export interface PhoneVerification {
+  tel: string;
+  code: string;
+}
+
 /** Checks the code sent to `tel` and, when it matches, stores the number as verified. */
 export async function verifyPhone(
   ctx: PhoneCtx,
   userId: string,
-  tel: string,
-  code: string,
+  { tel, code }: PhoneVerification,
 ): Promise<void> {
   const { maxAttempts, codeTtlSeconds } = ctx.config.phone;
   const pending = await pendingCode(ctx, userId);

@@ -1,5 +1,4 @@
-import { literal, Op, QueryTypes } from 'sequelize';
-import { Applier, Group } from '../db/models';
+import { User } from '../db/models';
 import { shortLocation } from '../lib/codes';
 import type { AppContext } from '../lib/context';
 import { notFound } from '../lib/errors';
@@ -13,8 +12,8 @@ import {
   type PreparedImage,
 } from '../uploads';
 import { USER_MESSAGES } from './messages';
-import { claimNickname, type NicknameClaim } from './nickname';
-import { User } from './user.model';
+import { appliedRunsAfter, evaluationCounts } from './users.queries';
+import { claimNickname, normalizeNickname, type NicknameClaim } from './nickname';
 
 const EVALUATION_CATEGORIES = 10;
 
@@ -50,19 +49,14 @@ export interface PublicProfile {
 }
 
 /** How the user's runs were rated by their participants: category 1..10 → count. */
-async function evaluationHistogram(ctx: AppContext, hostId: string) {
-  const rows = await ctx.sequelize.query<{ evaluation: number; count: number | string }>(
-    'SELECT a.`evaluation` AS evaluation, COUNT(*) AS count FROM `Appliers` a ' +
-      'JOIN `Groups` g ON g.`groupId` = a.`groupId` ' +
-      'WHERE g.`userId` = ? AND a.`evaluation` BETWEEN 1 AND ? GROUP BY a.`evaluation`',
-    { replacements: [hostId, EVALUATION_CATEGORIES], type: QueryTypes.SELECT },
-  );
+async function evaluationHistogram(ctx: Pick<AppContext, 'sequelize'>, hostId: string) {
+  const rows = await evaluationCounts(ctx.sequelize, hostId, EVALUATION_CATEGORIES);
   const evaluation: Record<string, number> = {};
   for (let n = 1; n <= EVALUATION_CATEGORIES; n += 1) evaluation[`evaluationCategory${n}`] = 0;
   let total = 0;
   for (const row of rows) {
-    evaluation[`evaluationCategory${row.evaluation}`] = Number(row.count);
-    total += Number(row.count);
+    evaluation[`evaluationCategory${row.evaluation}`] = row.count;
+    total += row.count;
   }
   return { evaluation, total };
 }
@@ -70,37 +64,8 @@ async function evaluationHistogram(ctx: AppContext, hostId: string) {
 /** Runs the user applied to (hosts apply to their own) that have not started yet, soonest first. */
 async function upcomingRuns(ctx: AppContext, userId: string): Promise<WaitingRun[]> {
   const now = ctx.now();
-  const today = kstDate(now);
-  const groups = await Group.findAll({
-    attributes: [
-      'groupId',
-      'title',
-      'date',
-      'standbyTime',
-      'location',
-      'distance',
-      'thema',
-      'thumbnailUrl1',
-      [
-        literal('(SELECT COUNT(*) FROM `Appliers` AS `c` WHERE `c`.`groupId` = `Group`.`groupId`)'),
-        'appliedPeople',
-      ],
-    ],
-    include: [
-      { model: Applier, as: 'Appliers', attributes: [], where: { userId }, required: true },
-    ],
-    where: {
-      [Op.or]: [
-        { date: { [Op.gt]: today } },
-        { date: today, standbyTime: { [Op.gt]: kstTime(now) } },
-      ],
-    },
-    order: [
-      ['date', 'ASC'],
-      ['standbyTime', 'ASC'],
-    ],
-  });
-  return groups.map((g) => ({
+  const runs = await appliedRunsAfter(userId, kstDate(now), kstTime(now));
+  return runs.map((g) => ({
     dDay: kstDaysUntil(g.date, now),
     date: formatListDate(g.date, g.standbyTime),
     title: g.title,
@@ -111,12 +76,12 @@ async function upcomingRuns(ctx: AppContext, userId: string): Promise<WaitingRun
     thumbnailUrl:
       listImageUrl(ctx.config, g.thumbnailUrl1) ?? defaultGroupThumbnailUrl(ctx.config, g.thema),
     standbyTime: g.standbyTime,
-    appliedPeople: Number(g.get('appliedPeople')),
+    appliedPeople: g.appliedPeople,
   }));
 }
 
 /** `GET /auth/info/:userId`: anyone's profile page. */
-export async function getPublicProfile(ctx: AppContext, userId: string): Promise<PublicProfile> {
+export async function loadPublicProfile(ctx: AppContext, userId: string): Promise<PublicProfile> {
   const user = await User.findByPk(userId);
   if (!user) throw notFound(USER_MESSAGES.profileNotFound);
   const [{ evaluation, total }, waiting] = await Promise.all([
@@ -157,7 +122,7 @@ function readPhone(ctx: Pick<AppContext, 'phones' | 'logger'>, user: User): stri
 }
 
 /** `GET /auth/updateUser`: the settings form, with codes where the form uses codes. */
-export async function getSettings(ctx: Pick<AppContext, 'phones' | 'logger'>, userId: string) {
+export async function loadSettings(ctx: Pick<AppContext, 'phones' | 'logger'>, userId: string) {
   const user = await User.findByPk(userId);
   if (!user) throw notFound(USER_MESSAGES.profileNotFound);
   const phone = readPhone(ctx, user);
@@ -187,14 +152,40 @@ export async function savePreferences(userId: string, input: Preferences): Promi
   await User.update(input, { where: { userId } });
 }
 
-/** Fields of the profile form; an absent field is left as it is. */
-export interface ProfileChanges {
+/** What the SPA sends back as the bio when the user left it empty (it shows this as a hint). */
+const BIO_PLACEHOLDER = '한 줄 소개를 작성해보세요!';
+
+/** The validated profile form: blank fields left out; `phone` is ignored. */
+export interface ProfileForm {
+  nickname?: string;
+  /** Present as text, or null when sent as something else (either may clear the bio). */
+  bio?: string | null;
+  likeLocation?: string;
+  likeDistance?: string;
+  userLevel?: UserLevel;
+  agreeSMS?: boolean;
+}
+
+/** Fields of the profile form as stored; an absent field is left as it is. */
+interface ProfileChanges {
   nickname?: string;
   bio?: string | null;
   likeLocation?: string;
   likeDistance?: string;
   userLevel?: UserLevel;
   agreeSMS?: boolean;
+}
+
+/** The form as changes: the nickname as nicknames are kept, an empty or hint bio cleared. */
+function profileChanges(form: ProfileForm): ProfileChanges {
+  const { nickname, bio, ...rest } = form;
+  const changes: ProfileChanges = { ...rest };
+  if (nickname !== undefined) changes.nickname = normalizeNickname(nickname);
+  if (bio !== undefined) {
+    const text = (bio ?? '').trim();
+    changes.bio = text === '' || text === BIO_PLACEHOLDER ? null : text;
+  }
+  return changes;
 }
 
 /**
@@ -205,9 +196,10 @@ export interface ProfileChanges {
 export async function updateProfile(
   ctx: AppContext,
   userId: string,
-  changes: ProfileChanges,
+  form: ProfileForm,
   image: PreparedImage | null,
 ): Promise<void> {
+  const changes = profileChanges(form);
   const user = await User.findByPk(userId);
   if (!user) throw notFound(USER_MESSAGES.profileNotFound);
   let claim: NicknameClaim | null = null;

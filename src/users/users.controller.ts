@@ -1,15 +1,15 @@
 import type { Request, Response } from 'express';
 import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
-import { normalizeMobile } from '../lib/phone';
 import { loginWithProvider } from './login.service';
 import { USER_MESSAGES } from './messages';
 import type { Provider, SocialLogin } from './oauth';
 import { sendVerificationCode, verifyPhone } from './phone-verification.service';
 import { logout, withdraw } from './users.service';
+import { postVerificationCodeInput, postVerificationInput } from './users.validators';
 
 /** `GET /user/auth`: who am I, in the shape the SPA stores in localStorage. */
-export function me(_req: Request, res: Response) {
+export function getCurrentUser(_req: Request, res: Response) {
   const user = currentUser(res);
   res.json({
     success: true,
@@ -22,7 +22,7 @@ export function me(_req: Request, res: Response) {
 }
 
 /** `DELETE /user/logout`: ends this device's session (its refresh token stops working). */
-export function logoutHandler(ctx: AppContext) {
+export function removeSession(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const user = currentUser(res);
     await logout(ctx, user.userId, user.sid);
@@ -34,7 +34,7 @@ export function logoutHandler(ctx: AppContext) {
  * `GET /user/<provider>/callback?code=`: the SPA hands over the provider's code and stores
  * what comes back (the `succcss` spelling is the one it was built against).
  */
-export function socialCallback(ctx: AppContext, social: SocialLogin, provider: Provider) {
+export function getSocialCallback(ctx: AppContext, social: SocialLogin, provider: Provider) {
   return async (req: Request, res: Response) => {
     const profile = await social.exchange(provider, req, res);
     const { user, token, refreshToken } = await loginWithProvider(ctx, profile);
@@ -52,7 +52,7 @@ export function socialCallback(ctx: AppContext, social: SocialLogin, provider: P
 }
 
 /** `DELETE /user/delete`: withdraw (see `withdraw` for what goes with the account). */
-export function withdrawHandler(ctx: AppContext) {
+export function removeAccount(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     await withdraw(ctx, currentUser(res).userId);
     res.json({ success: true, message: USER_MESSAGES.withdrawn });
@@ -60,19 +60,19 @@ export function withdrawHandler(ctx: AppContext) {
 }
 
 /** `POST /user/message {tel}`: texts a verification code. */
-export function sendCodeHandler(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    const tel = normalizeMobile(String(req.body.tel)) as string;
-    await sendVerificationCode(ctx, currentUser(res).userId, tel);
+export function postVerificationCode(ctx: AppContext) {
+  return async (_req: Request, res: Response) => {
+    const input = postVerificationCodeInput.input(res);
+    await sendVerificationCode(ctx, currentUser(res).userId, input);
     res.json({ success: true, message: USER_MESSAGES.codeSent });
   };
 }
 
 /** `POST /user/verify {tel, code}`: stores the number once the code matches. */
-export function verifyHandler(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    const tel = normalizeMobile(String(req.body.tel)) as string;
-    await verifyPhone(ctx, currentUser(res).userId, tel, String(req.body.code));
+export function postVerification(ctx: AppContext) {
+  return async (_req: Request, res: Response) => {
+    const input = postVerificationInput.input(res);
+    await verifyPhone(ctx, currentUser(res).userId, input);
     res.json({ success: true, message: USER_MESSAGES.phoneVerified });
   };
 }

@@ -1,10 +1,9 @@
-import { User } from './user.model';
-import { Course, Group } from '../db/models';
+import { Course, Group, User } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { endSession, revokeAllSessions } from '../auth/sessions';
 import { forgetCourseActivityOf } from '../courses/stats';
 import { normalizeNickname } from './nickname';
-import { nicknameIs } from './users.queries';
+import { deleteBadgesOf, hasBadgesTable, oldestUserNamed } from './users.queries';
 
 /** Ends this session: its refresh and access tokens stop working, its chat connections close. */
 export async function logout(
@@ -30,10 +29,7 @@ export async function findOrCreateLocalUser(
   name: string,
 ): Promise<User> {
   const nickname = normalizeNickname(name);
-  const existing = await User.findOne({
-    where: nicknameIs(ctx.sequelize, nickname),
-    order: [['userId', 'ASC']],
-  });
+  const existing = await oldestUserNamed(ctx.sequelize, nickname);
   if (existing) return existing;
   return User.create({
     nickname,
@@ -46,20 +42,6 @@ export async function findOrCreateLocalUser(
     socialId: null,
     phone: null,
   });
-}
-
-/**
- * An original database may still hold the never-used Badges table, whose key to Users has no
- * cascade and would refuse the delete. Looked up once per database.
- */
-const badgesTables = new WeakMap<AppContext['sequelize'], Promise<boolean>>();
-function hasBadgesTable(ctx: Pick<AppContext, 'sequelize'>): Promise<boolean> {
-  let known = badgesTables.get(ctx.sequelize);
-  if (!known) {
-    known = ctx.sequelize.getQueryInterface().tableExists('Badges');
-    badgesTables.set(ctx.sequelize, known);
-  }
-  return known;
 }
 
 /**
@@ -77,7 +59,7 @@ function hasBadgesTable(ctx: Pick<AppContext, 'sequelize'>): Promise<boolean> {
  * rows are gone, the account's chat connections are closed.
  */
 export async function withdraw(ctx: AppContext, userId: string): Promise<void> {
-  const badges = await hasBadgesTable(ctx);
+  const badges = await hasBadgesTable(ctx.sequelize);
   await revokeAllSessions(ctx, userId);
   const images = await ctx.sequelize.transaction(async (transaction) => {
     const user = await User.findByPk(userId, { attributes: ['profileUrl'], transaction });
@@ -94,12 +76,7 @@ export async function withdraw(ctx: AppContext, userId: string): Promise<void> {
         transaction,
       }),
     ]);
-    if (badges) {
-      await ctx.sequelize.query('DELETE FROM `Badges` WHERE `userId` = ?', {
-        replacements: [userId],
-        transaction,
-      });
-    }
+    if (badges) await deleteBadgesOf(ctx.sequelize, userId, transaction);
     // The cascade would drop their bookmarks, ratings and comments without recounting the courses.
     await forgetCourseActivityOf(userId, transaction);
     await User.destroy({ where: { userId }, transaction });

@@ -1,8 +1,11 @@
-import { body } from 'express-validator';
-import { userLevelFromInput } from '../lib/labels';
+import type { Request } from 'express';
+import { body, matchedData } from 'express-validator';
+import { userLevelFromInput, type UserLevel } from '../lib/labels';
 import { normalizeMobile } from '../lib/phone';
-import { validate } from '../lib/validation';
+import { validated } from '../lib/validation';
 import { USER_MESSAGES } from './messages';
+import type { PhoneVerification } from './phone-verification.service';
+import type { Preferences, ProfileForm } from './profile.service';
 import { characters, hasHiddenCharacters, NICKNAME_MAX, normalizeNickname } from './nickname';
 
 /**
@@ -45,51 +48,97 @@ export function parseFlag(value: unknown): boolean | null {
   return null;
 }
 
+/** The validated body fields (absent optional ones as undefined). */
+const fields = (req: Request): Record<string, unknown> =>
+  matchedData(req, { includeOptionals: true, locations: ['body'] });
+
+/** `GET /auth/info/:userId`: whose profile. */
+export const getProfileInput = validated([], (req) => ({
+  userId: String(req.params.userId),
+}));
+
 /** The first-login survey: every field required (JSON numbers or strings). */
-export const validatePreferences = validate([
-  body('likeLocation').custom(isLocationCode).withMessage(USER_MESSAGES.likeLocation),
-  body('likeDistance').custom(isDistanceCode).withMessage(USER_MESSAGES.likeDistance),
-  body('userLevel')
-    .custom((v) => userLevelFromInput(v) !== null)
-    .withMessage(USER_MESSAGES.userLevel),
-]);
+export const patchPreferencesInput = validated(
+  [
+    body('likeLocation').custom(isLocationCode).withMessage(USER_MESSAGES.likeLocation),
+    body('likeDistance').custom(isDistanceCode).withMessage(USER_MESSAGES.likeDistance),
+    body('userLevel')
+      .custom((v) => userLevelFromInput(v) !== null)
+      .withMessage(USER_MESSAGES.userLevel),
+  ],
+  (req): Preferences => {
+    const data = fields(req);
+    return {
+      likeLocation: String(data.likeLocation),
+      likeDistance: String(data.likeDistance),
+      userLevel: userLevelFromInput(data.userLevel) as UserLevel,
+    };
+  },
+);
 
 const unlessBlank = (check: (value: unknown) => boolean) => (value: unknown) =>
   isBlank(value) || check(value);
 
+function profileForm(req: Request): ProfileForm {
+  const data = fields(req);
+  const form: ProfileForm = {};
+  if (typeof data.nickname === 'string') form.nickname = data.nickname;
+  if (data.bio !== undefined) form.bio = typeof data.bio === 'string' ? data.bio : null;
+  if (!isBlank(data.likeLocation)) form.likeLocation = String(data.likeLocation);
+  if (!isBlank(data.likeDistance)) form.likeDistance = String(data.likeDistance);
+  if (!isBlank(data.userLevel)) form.userLevel = userLevelFromInput(data.userLevel) ?? undefined;
+  if (!isBlank(data.agreeSMS)) form.agreeSMS = parseFlag(data.agreeSMS) ?? undefined;
+  return form;
+}
+
 /** The profile form: every field optional; present ones must be valid. */
-export const validateProfile = validate([
-  body('nickname')
-    .optional()
-    .custom(isNickname)
-    .withMessage(USER_MESSAGES.nicknameLength)
-    .bail()
-    .custom((v: string) => !hasHiddenCharacters(v))
-    .withMessage(USER_MESSAGES.nicknameCharacters),
-  body('bio')
-    .optional({ values: 'null' })
-    .custom((v) => typeof v === 'string' && [...v].length <= 255)
-    .withMessage(USER_MESSAGES.bioLength),
-  body('likeLocation').custom(unlessBlank(isLocationCode)).withMessage(USER_MESSAGES.likeLocation),
-  body('likeDistance').custom(unlessBlank(isDistanceCode)).withMessage(USER_MESSAGES.likeDistance),
-  body('userLevel')
-    .custom(unlessBlank((v) => userLevelFromInput(v) !== null))
-    .withMessage(USER_MESSAGES.userLevel),
-  body('agreeSMS')
-    .custom(unlessBlank((v) => parseFlag(v) !== null))
-    .withMessage(USER_MESSAGES.agreeSMS),
-]);
+export const patchProfileInput = validated(
+  [
+    body('nickname')
+      .optional()
+      .custom(isNickname)
+      .withMessage(USER_MESSAGES.nicknameLength)
+      .bail()
+      .custom((v: string) => !hasHiddenCharacters(v))
+      .withMessage(USER_MESSAGES.nicknameCharacters),
+    body('bio')
+      .optional({ values: 'null' })
+      .custom((v) => typeof v === 'string' && [...v].length <= 255)
+      .withMessage(USER_MESSAGES.bioLength),
+    body('likeLocation')
+      .custom(unlessBlank(isLocationCode))
+      .withMessage(USER_MESSAGES.likeLocation),
+    body('likeDistance')
+      .custom(unlessBlank(isDistanceCode))
+      .withMessage(USER_MESSAGES.likeDistance),
+    body('userLevel')
+      .custom(unlessBlank((v) => userLevelFromInput(v) !== null))
+      .withMessage(USER_MESSAGES.userLevel),
+    body('agreeSMS')
+      .custom(unlessBlank((v) => parseFlag(v) !== null))
+      .withMessage(USER_MESSAGES.agreeSMS),
+  ],
+  profileForm,
+);
 
 const telRule = () =>
   body('tel')
     .custom((v) => typeof v === 'string' && normalizeMobile(v) !== null)
     .withMessage(USER_MESSAGES.telInvalid);
 
-export const validateTel = validate([telRule()]);
+/** The validated number in its stored form (digits only). */
+const telOf = (req: Request): string => normalizeMobile(String(fields(req).tel)) as string;
 
-export const validateVerification = validate([
-  telRule(),
-  body('code')
-    .custom((v) => isText(v) && /^\d{6}$/.test(String(v)))
-    .withMessage(USER_MESSAGES.codeFormat),
-]);
+/** `POST /user/message {tel}`. */
+export const postVerificationCodeInput = validated([telRule()], (req) => ({ tel: telOf(req) }));
+
+/** `POST /user/verify {tel, code}`. */
+export const postVerificationInput = validated(
+  [
+    telRule(),
+    body('code')
+      .custom((v) => isText(v) && /^\d{6}$/.test(String(v)))
+      .withMessage(USER_MESSAGES.codeFormat),
+  ],
+  (req): PhoneVerification => ({ tel: telOf(req), code: String(fields(req).code) }),
+);
