@@ -174,6 +174,14 @@ export async function assertHost(hostId: string, groupId: string): Promise<void>
   if (group.userId !== hostId) throw forbidden(GROUP.notHostUpdate);
 }
 
+/** An edit of a run: the fields that change, and the images to keep (see `planImageSlots`). */
+export interface GroupEdit {
+  groupId: string;
+  changes: GroupChanges;
+  /** What the SPA sends back as `thumbnailUrl`: one value, several, or none. */
+  keep: unknown;
+}
+
 /**
  * `PATCH /group/:groupId`. `keep` is what the SPA sends back as `thumbnailUrl` (the images to
  * keep); new files fill the free slots. Images no longer used are deleted once the edit is
@@ -182,9 +190,7 @@ export async function assertHost(hostId: string, groupId: string): Promise<void>
 export async function updateGroup(
   ctx: AppContext,
   hostId: string,
-  groupId: string,
-  changes: GroupChanges,
-  keep: unknown,
+  { groupId, changes, keep }: GroupEdit,
   images: PreparedImage[],
 ): Promise<void> {
   const now = ctx.now();

@@ -14,7 +14,7 @@ import { Group } from './group.model';
 import type { ListGroup } from './groups.mapper';
 import { groupListCacheOf } from './list-cache';
 import { notStartedWhere, startedWhere } from './schedule';
-import type { PageRequest } from './search';
+import type { PageRequest } from './list-query';
 
 /**
  * Reading one page of group cards: the columns, the host join, the per-run counts, the orders
