@@ -1,8 +1,6 @@
+import { Applier, Group, User } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { badRequest, conflict, forbidden } from '../lib/errors';
-import { User } from '../users/user.model';
-import { Applier } from './applier.model';
-import { Group } from './group.model';
 import { toAttendanceSheet } from './groups.mapper';
 import { findGroup, groupWithHost, lockGroup } from './groups.service';
 import { GROUP } from './messages';

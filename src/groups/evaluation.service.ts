@@ -1,9 +1,7 @@
 import type { Transaction } from 'sequelize';
+import { Applier, Group, User } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { badRequest, conflict, forbidden } from '../lib/errors';
-import { User } from '../users/user.model';
-import { Applier } from './applier.model';
-import { Group } from './group.model';
 import { toHostUser } from './groups.mapper';
 import { findGroup, groupWithHost } from './groups.service';
 import { GROUP } from './messages';

@@ -1,12 +1,10 @@
 import type { FindOptions, Transaction } from 'sequelize';
 import { createAlarms, type AlarmCategory } from '../alarms/alarms.service';
 import { regionFromAddress, timeSlotFromTime } from '../lib/codes';
+import { Applier, Group, User } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../lib/errors';
 import { planImageSlots, type PreparedImage } from '../uploads';
-import { User } from '../users/user.model';
-import { Applier } from './applier.model';
-import { Group } from './group.model';
 import { toDetail, type Host } from './groups.mapper';
 import { GROUP } from './messages';
 import { hostFirst, rosterOf } from './roster';

@@ -1,10 +1,9 @@
 import { Op, type WhereOptions } from 'sequelize';
 import type { AuthUser } from '../auth/middleware';
+import { Applier, User } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { notFound, unauthorized } from '../lib/errors';
 import { likeLocationLabel, preferDistanceLabel } from '../lib/labels';
-import { User } from '../users/user.model';
-import { Applier } from './applier.model';
 import { toListItem, type ListItem } from './groups.mapper';
 import {
   findPage,
