@@ -29,7 +29,7 @@ const isSubmitted = (group: Group, roster: Applicant[]) =>
   roster.some((a) => a.userId === group.userId && a.attendance);
 
 /** `GET /group/attendance/:groupId`. */
-export async function attendanceSheet(ctx: AppContext, hostId: string, groupId: string) {
+export async function openAttendanceSheet(ctx: AppContext, hostId: string, groupId: string) {
   const { group, host } = await groupWithHost(groupId);
   assertSheetOpen(group, hostId, ctx.now());
   const roster = await rosterOf(groupId);

@@ -38,7 +38,7 @@ async function assertMayEvaluate(
 }
 
 /** `GET /group/evaluation/:groupId`: the host to rate. */
-export async function evaluationPage(ctx: AppContext, userId: string, groupId: string) {
+export async function findHostToEvaluate(ctx: AppContext, userId: string, groupId: string) {
   const { group, host } = await groupWithHost(groupId);
   await assertMayEvaluate(group, userId, ctx.now());
   return toHostUser(group, host);

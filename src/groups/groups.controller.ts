@@ -4,9 +4,15 @@ import type { AppContext } from '../lib/context';
 import { unauthorized } from '../lib/errors';
 import { uploadedImages } from '../uploads';
 import { toggleApplication } from './applications.service';
-import { attendanceSheet, submitAttendance } from './attendance.service';
-import { evaluateHost, evaluationPage } from './evaluation.service';
-import { assertHost, createGroup, deleteGroup, groupDetail, updateGroup } from './groups.service';
+import { openAttendanceSheet, submitAttendance } from './attendance.service';
+import { evaluateHost, findHostToEvaluate } from './evaluation.service';
+import {
+  assertHost,
+  createGroup,
+  deleteGroup,
+  findGroupDetail,
+  updateGroup,
+} from './groups.service';
 import {
   getAttendanceInput,
   getEvaluationInput,
@@ -68,7 +74,7 @@ export function getGroups(ctx: AppContext) {
 export function getGroupDetail(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const { groupId } = getGroupDetailInput.input(res);
-    const data = await groupDetail(ctx, groupId, viewer(res)?.userId ?? null);
+    const data = await findGroupDetail(ctx, groupId, viewer(res)?.userId ?? null);
     res.json({ success: true, data });
   };
 }
@@ -84,7 +90,7 @@ export function postApplication(ctx: AppContext) {
 export function getAttendance(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const { groupId } = getAttendanceInput.input(res);
-    const sheet = await attendanceSheet(ctx, currentUser(res).userId, groupId);
+    const sheet = await openAttendanceSheet(ctx, currentUser(res).userId, groupId);
     res.json({ success: true, ...sheet });
   };
 }
@@ -100,7 +106,7 @@ export function patchAttendance(ctx: AppContext) {
 export function getEvaluation(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const { groupId } = getEvaluationInput.input(res);
-    const hostUser = await evaluationPage(ctx, currentUser(res).userId, groupId);
+    const hostUser = await findHostToEvaluate(ctx, currentUser(res).userId, groupId);
     res.json({ success: true, hostUser });
   };
 }

@@ -12,7 +12,7 @@ import {
   type WhereOptions,
 } from 'sequelize';
 import { Applier, Group, User } from '../db/models';
-import type { ListGroup } from './groups.mapper';
+import type { Host, ListGroup } from './groups.mapper';
 import type { PageRequest } from './list-query';
 
 /**
@@ -195,3 +195,15 @@ export async function selectRoster(
 export const finishTimeIsMeetingTime = (): WhereOptions<Group> => ({
   finishTime: { [Op.eq]: col('standbyTime') },
 });
+
+const HOST_ATTRIBUTES = ['userId', 'nickname', 'profileUrl', 'userLevel', 'mannerPoint'];
+
+/** The run with its host, in one query; null when there is no such run. */
+export async function selectGroupWithHost(
+  groupId: string,
+): Promise<{ group: Group; host: Host } | null> {
+  const group = await Group.findByPk(groupId, {
+    include: [{ model: User, as: 'user', attributes: HOST_ATTRIBUTES, required: true }],
+  });
+  return group && { group, host: group.get('user') as User };
+}
