@@ -1,7 +1,7 @@
-import { col, fn, literal } from 'sequelize';
 import type { AppContext } from '../lib/context';
 import { badRequest, conflict } from '../lib/errors';
-import { Applier } from './applier.model';
+import { Applier } from '../db/models';
+import { selectSeats } from './groups.queries';
 import { lockGroup } from './groups.service';
 import { GROUP } from './messages';
 import { hasStarted } from './schedule';
@@ -33,17 +33,8 @@ export async function toggleApplication(
     ]);
     if (hasStarted(group, ctx.now())) throw badRequest(GROUP.applyClosed);
     // The applicants and the user's own application (its id), in one read.
-    const mineSql = `CASE WHEN \`userId\` = ${ctx.sequelize.escape(userId)} THEN \`applyId\` END`;
-    const [seats] = (await Applier.findAll({
-      attributes: [
-        [fn('COUNT', col('applyId')), 'applyPeople'],
-        [fn('MAX', literal(mineSql)), 'mineId'],
-      ],
-      where: { groupId },
-      raw: true,
-      transaction,
-    })) as unknown as Array<{ applyPeople: number | string; mineId: string | null }>;
-    const applyPeople = Number(seats.applyPeople);
+    const seats = await selectSeats(ctx.sequelize, groupId, userId, transaction);
+    const applyPeople = seats.applyPeople;
     if (seats.mineId !== null) {
       if (group.userId === userId) throw badRequest(GROUP.hostCannotCancel);
       // By primary key: a record lock only. Deleting by (groupId, userId) let MariaDB pick the

@@ -1,8 +1,6 @@
+import { Applier, Group, User } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { badRequest, conflict, forbidden } from '../lib/errors';
-import { User } from '../users/user.model';
-import { Applier } from './applier.model';
-import { Group } from './group.model';
 import { toAttendanceSheet } from './groups.mapper';
 import { findGroup, groupWithHost, lockGroup } from './groups.service';
 import { GROUP } from './messages';
@@ -31,7 +29,7 @@ const isSubmitted = (group: Group, roster: Applicant[]) =>
   roster.some((a) => a.userId === group.userId && a.attendance);
 
 /** `GET /group/attendance/:groupId`. */
-export async function attendanceSheet(ctx: AppContext, hostId: string, groupId: string) {
+export async function openAttendanceSheet(ctx: AppContext, hostId: string, groupId: string) {
   const { group, host } = await groupWithHost(groupId);
   assertSheetOpen(group, hostId, ctx.now());
   const roster = await rosterOf(groupId);

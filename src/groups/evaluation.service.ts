@@ -1,9 +1,7 @@
 import type { Transaction } from 'sequelize';
+import { Applier, Group, User } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { badRequest, conflict, forbidden } from '../lib/errors';
-import { User } from '../users/user.model';
-import { Applier } from './applier.model';
-import { Group } from './group.model';
 import { toHostUser } from './groups.mapper';
 import { findGroup, groupWithHost } from './groups.service';
 import { GROUP } from './messages';
@@ -40,7 +38,7 @@ async function assertMayEvaluate(
 }
 
 /** `GET /group/evaluation/:groupId`: the host to rate. */
-export async function evaluationPage(ctx: AppContext, userId: string, groupId: string) {
+export async function findHostToEvaluate(ctx: AppContext, userId: string, groupId: string) {
   const { group, host } = await groupWithHost(groupId);
   await assertMayEvaluate(group, userId, ctx.now());
   return toHostUser(group, host);

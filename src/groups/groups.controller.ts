@@ -1,106 +1,120 @@
 import type { NextFunction, Request, Response } from 'express';
 import { currentUser, viewer } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
+import { unauthorized } from '../lib/errors';
 import { uploadedImages } from '../uploads';
 import { toggleApplication } from './applications.service';
-import { attendanceSheet, submitAttendance } from './attendance.service';
-import { evaluateHost, evaluationPage } from './evaluation.service';
-import { assertHost, createGroup, deleteGroup, groupDetail, updateGroup } from './groups.service';
-import { attendanceIndexes, evaluationInput, groupChanges, groupFields } from './groups.validators';
+import { openAttendanceSheet, submitAttendance } from './attendance.service';
+import { evaluateHost, findHostToEvaluate } from './evaluation.service';
+import {
+  assertHost,
+  createGroup,
+  deleteGroup,
+  findGroupDetail,
+  updateGroup,
+} from './groups.service';
+import {
+  getAttendanceInput,
+  getEvaluationInput,
+  getGroupDetailInput,
+  getGroupsInput,
+  patchAttendanceInput,
+  patchEvaluationInput,
+  patchGroupInput,
+  postApplicationInput,
+  postGroupInput,
+  removeGroupInput,
+} from './groups.validators';
 import { listGroups } from './lists.service';
 import { GROUP } from './messages';
 
-const groupIdOf = (req: Request) => String(req.params.groupId);
-
 export function postGroup(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    const groupId = await createGroup(
-      ctx,
-      currentUser(res).userId,
-      groupFields(req),
-      uploadedImages(res),
-    );
+  return async (_req: Request, res: Response) => {
+    const fields = postGroupInput.input(res);
+    const groupId = await createGroup(ctx, currentUser(res).userId, fields, uploadedImages(res));
     res.status(201).json({ success: true, message: GROUP.created, groupId });
   };
 }
 
 /** Lets only the run's host on to the edit's upload: a stranger's files are never read. */
 export async function hostOnly(req: Request, res: Response, next: NextFunction) {
-  await assertHost(currentUser(res).userId, groupIdOf(req));
+  await assertHost(currentUser(res).userId, String(req.params.groupId));
+  next();
+}
+
+/** The preferred list is the signed-in user's own: a guest is refused before its query is read. */
+export function signedInForPreferred(req: Request, res: Response, next: NextFunction) {
+  if (req.params.category === 'prefer' && !viewer(res)) throw unauthorized(GROUP.loginRequired);
   next();
 }
 
 export function patchGroup(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    await updateGroup(
-      ctx,
-      currentUser(res).userId,
-      groupIdOf(req),
-      groupChanges(req),
-      req.body.thumbnailUrl,
-      uploadedImages(res),
-    );
+  return async (_req: Request, res: Response) => {
+    const input = patchGroupInput.input(res);
+    await updateGroup(ctx, currentUser(res).userId, input, uploadedImages(res));
     res.json({ success: true, message: GROUP.updated });
   };
 }
 
 export function removeGroup(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    await deleteGroup(ctx, currentUser(res).userId, groupIdOf(req));
+  return async (_req: Request, res: Response) => {
+    const { groupId } = removeGroupInput.input(res);
+    await deleteGroup(ctx, currentUser(res).userId, groupId);
     res.json({ success: true, message: GROUP.deleted });
   };
 }
 
 export function getGroups(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    const list = await listGroups(
-      ctx,
-      String(req.params.category),
-      viewer(res),
-      req.query as Record<string, unknown>,
-    );
+  return async (_req: Request, res: Response) => {
+    const list = await listGroups(ctx, viewer(res), getGroupsInput.input(res));
     res.json({ success: true, ...list });
   };
 }
 
 export function getGroupDetail(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    const data = await groupDetail(ctx, groupIdOf(req), viewer(res)?.userId ?? null);
+  return async (_req: Request, res: Response) => {
+    const { groupId } = getGroupDetailInput.input(res);
+    const data = await findGroupDetail(ctx, groupId, viewer(res)?.userId ?? null);
     res.json({ success: true, data });
   };
 }
 
 export function postApplication(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    const result = await toggleApplication(ctx, currentUser(res).userId, groupIdOf(req));
+  return async (_req: Request, res: Response) => {
+    const { groupId } = postApplicationInput.input(res);
+    const result = await toggleApplication(ctx, currentUser(res).userId, groupId);
     res.json({ success: true, ...result });
   };
 }
 
 export function getAttendance(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    const sheet = await attendanceSheet(ctx, currentUser(res).userId, groupIdOf(req));
+  return async (_req: Request, res: Response) => {
+    const { groupId } = getAttendanceInput.input(res);
+    const sheet = await openAttendanceSheet(ctx, currentUser(res).userId, groupId);
     res.json({ success: true, ...sheet });
   };
 }
 
 export function patchAttendance(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    await submitAttendance(ctx, currentUser(res).userId, groupIdOf(req), attendanceIndexes(req));
+  return async (_req: Request, res: Response) => {
+    const { groupId, indexes } = patchAttendanceInput.input(res);
+    await submitAttendance(ctx, currentUser(res).userId, groupId, indexes);
     res.json({ success: true, message: GROUP.attendanceDone });
   };
 }
 
 export function getEvaluation(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    const hostUser = await evaluationPage(ctx, currentUser(res).userId, groupIdOf(req));
+  return async (_req: Request, res: Response) => {
+    const { groupId } = getEvaluationInput.input(res);
+    const hostUser = await findHostToEvaluate(ctx, currentUser(res).userId, groupId);
     res.json({ success: true, hostUser });
   };
 }
 
 export function patchEvaluation(ctx: AppContext) {
-  return async (req: Request, res: Response) => {
-    await evaluateHost(ctx, currentUser(res).userId, groupIdOf(req), evaluationInput(req));
+  return async (_req: Request, res: Response) => {
+    const { groupId, evaluation } = patchEvaluationInput.input(res);
+    await evaluateHost(ctx, currentUser(res).userId, groupId, evaluation);
     res.json({ success: true, message: GROUP.evaluated });
   };
 }

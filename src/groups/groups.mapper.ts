@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import { shortLocation } from '../lib/codes';
 import { formatDetailDate, formatListDate, kstDateTime } from '../lib/time';
 import { defaultGroupThumbnailUrl, detailImageUrl, listImageUrl } from '../uploads';
-import type { Group } from './group.model';
+import type { Group } from '../db/models';
 import { applyEndTime } from './schedule';
 
 type ImageConfig = Pick<Config, 'images'>;

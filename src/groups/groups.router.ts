@@ -10,6 +10,7 @@ import {
   getGroupDetail,
   getGroups,
   hostOnly,
+  signedInForPreferred,
   patchAttendance,
   patchEvaluation,
   patchGroup,
@@ -18,11 +19,17 @@ import {
   removeGroup,
 } from './groups.controller';
 import {
-  attendanceRules,
-  createRules,
   dropUndefinedFields,
-  evaluationRules,
-  updateRules,
+  getAttendanceInput,
+  getEvaluationInput,
+  getGroupDetailInput,
+  getGroupsInput,
+  patchAttendanceInput,
+  patchEvaluationInput,
+  patchGroupInput,
+  postApplicationInput,
+  postGroupInput,
+  removeGroupInput,
 } from './groups.validators';
 import { GROUP } from './messages';
 
@@ -43,7 +50,7 @@ export function groupsRouter(ctx: AppContext): Router {
     failureMessage(GROUP.createFailed),
     signedIn,
     thumbnails,
-    createRules,
+    postGroupInput.check,
     postGroup(ctx),
   );
 
@@ -51,6 +58,7 @@ export function groupsRouter(ctx: AppContext): Router {
     '/attendance/:groupId',
     failureMessage(GROUP.attendanceListFailed),
     signedIn,
+    getAttendanceInput.check,
     getAttendance(ctx),
   );
   router.patch(
@@ -58,13 +66,14 @@ export function groupsRouter(ctx: AppContext): Router {
     failureMessage(GROUP.attendanceFailed),
     signedIn,
     jsonBody,
-    attendanceRules,
+    patchAttendanceInput.check,
     patchAttendance(ctx),
   );
   router.get(
     '/evaluation/:groupId',
     failureMessage(GROUP.evaluationPageFailed),
     signedIn,
+    getEvaluationInput.check,
     getEvaluation(ctx),
   );
   router.patch(
@@ -72,13 +81,32 @@ export function groupsRouter(ctx: AppContext): Router {
     failureMessage(GROUP.evaluationFailed),
     signedIn,
     jsonBody,
-    evaluationRules,
+    patchEvaluationInput.check,
     patchEvaluation(ctx),
   );
 
-  router.get('/detail/:groupId', failureMessage(GROUP.detailFailed), anyone, getGroupDetail(ctx));
-  router.post('/:groupId/apply', failureMessage(GROUP.applyFailed), signedIn, postApplication(ctx));
-  router.get('/:category', failureMessage(GROUP.listFailed), anyone, getGroups(ctx));
+  router.get(
+    '/detail/:groupId',
+    failureMessage(GROUP.detailFailed),
+    anyone,
+    getGroupDetailInput.check,
+    getGroupDetail(ctx),
+  );
+  router.post(
+    '/:groupId/apply',
+    failureMessage(GROUP.applyFailed),
+    signedIn,
+    postApplicationInput.check,
+    postApplication(ctx),
+  );
+  router.get(
+    '/:category',
+    failureMessage(GROUP.listFailed),
+    anyone,
+    signedInForPreferred,
+    getGroupsInput.check,
+    getGroups(ctx),
+  );
   router.patch(
     '/:groupId',
     failureMessage(GROUP.updateFailed),
@@ -86,9 +114,15 @@ export function groupsRouter(ctx: AppContext): Router {
     hostOnly,
     thumbnails,
     dropUndefinedFields,
-    updateRules,
+    patchGroupInput.check,
     patchGroup(ctx),
   );
-  router.delete('/:groupId', failureMessage(GROUP.deleteFailed), signedIn, removeGroup(ctx));
+  router.delete(
+    '/:groupId',
+    failureMessage(GROUP.deleteFailed),
+    signedIn,
+    removeGroupInput.check,
+    removeGroup(ctx),
+  );
   return router;
 }

@@ -1,13 +1,12 @@
 import type { FindOptions, Transaction } from 'sequelize';
 import { createAlarms, type AlarmCategory } from '../alarms/alarms.service';
 import { regionFromAddress, timeSlotFromTime } from '../lib/codes';
+import { Applier, Group } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../lib/errors';
 import { planImageSlots, type PreparedImage } from '../uploads';
-import { User } from '../users/user.model';
-import { Applier } from './applier.model';
-import { Group } from './group.model';
 import { toDetail, type Host } from './groups.mapper';
+import { selectGroupWithHost } from './groups.queries';
 import { GROUP } from './messages';
 import { hostFirst, rosterOf } from './roster';
 import { hasStarted, isFarEnoughAhead } from './schedule';
@@ -174,6 +173,14 @@ export async function assertHost(hostId: string, groupId: string): Promise<void>
   if (group.userId !== hostId) throw forbidden(GROUP.notHostUpdate);
 }
 
+/** An edit of a run: the fields that change, and the images to keep (see `planImageSlots`). */
+export interface GroupEdit {
+  groupId: string;
+  changes: GroupChanges;
+  /** What the SPA sends back as `thumbnailUrl`: one value, several, or none. */
+  keep: unknown;
+}
+
 /**
  * `PATCH /group/:groupId`. `keep` is what the SPA sends back as `thumbnailUrl` (the images to
  * keep); new files fill the free slots. Images no longer used are deleted once the edit is
@@ -182,9 +189,7 @@ export async function assertHost(hostId: string, groupId: string): Promise<void>
 export async function updateGroup(
   ctx: AppContext,
   hostId: string,
-  groupId: string,
-  changes: GroupChanges,
-  keep: unknown,
+  { groupId, changes, keep }: GroupEdit,
   images: PreparedImage[],
 ): Promise<void> {
   const now = ctx.now();
@@ -233,18 +238,15 @@ export async function deleteGroup(ctx: AppContext, hostId: string, groupId: stri
   await ctx.images.remove('group', keys);
 }
 
-const HOST_ATTRIBUTES = ['userId', 'nickname', 'profileUrl', 'userLevel', 'mannerPoint'];
-
 /** The run with its host, in one query (404 when it does not exist). */
 export async function groupWithHost(groupId: string): Promise<{ group: Group; host: Host }> {
-  const group = await findGroup(groupId, {
-    include: [{ model: User, as: 'user', attributes: HOST_ATTRIBUTES, required: true }],
-  });
-  return { group, host: group.get('user') as User };
+  const found = await selectGroupWithHost(groupId);
+  if (!found) throw notFound(GROUP.notFound);
+  return found;
 }
 
 /** `GET /group/detail/:groupId`: two queries (run + host, applicants + users). */
-export async function groupDetail(ctx: AppContext, groupId: string, viewerId: string | null) {
+export async function findGroupDetail(ctx: AppContext, groupId: string, viewerId: string | null) {
   const { group, host } = await groupWithHost(groupId);
   const appliers = hostFirst(group, await rosterOf(groupId));
   return toDetail(ctx.config, { group, host, appliers, viewerId }, ctx.now());

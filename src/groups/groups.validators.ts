@@ -1,10 +1,11 @@
 import type { Request, RequestHandler } from 'express';
 import { body, matchedData, type ValidationChain } from 'express-validator';
 import { THEMES } from '../lib/codes';
-import { validate } from '../lib/validation';
+import { validated } from '../lib/validation';
 import { isCalendarDate, normalizeTime } from '../lib/time';
 import type { Evaluation } from './evaluation.service';
 import type { GroupChanges, GroupFields } from './groups.service';
+import { parseListQuery } from './list-query';
 import { GROUP } from './messages';
 
 /**
@@ -188,11 +189,8 @@ export const dropUndefinedFields: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export const createRules = validate(postRules(true));
-export const updateRules = validate(postRules(false));
-
 /** The validated fields present in the request. */
-export function groupChanges(req: Request): GroupChanges {
+function groupChanges(req: Request): GroupChanges {
   const data = matchedData(req, { locations: ['body'] });
   const changes: Record<string, unknown> = {};
   for (const name of FIELD_NAMES) {
@@ -201,19 +199,47 @@ export function groupChanges(req: Request): GroupChanges {
   return changes as GroupChanges;
 }
 
-/** After `createRules`, every required field is there; the optional ones default. */
-export function groupFields(req: Request): GroupFields {
-  return {
-    parking: null,
-    baggage: null,
-    content: null,
-    chattingRoom: '',
-    ...groupChanges(req),
-  } as GroupFields;
-}
+const groupIdOf = (req: Request) => String(req.params.groupId);
+
+/** Routes whose only input is the run in the path. */
+const byGroupId = () => validated([], (req) => ({ groupId: groupIdOf(req) }));
+
+export const getGroupDetailInput = byGroupId();
+export const removeGroupInput = byGroupId();
+export const postApplicationInput = byGroupId();
+export const getAttendanceInput = byGroupId();
+export const getEvaluationInput = byGroupId();
+
+/** `GET /group/:category`: the list and its query string, parsed once (see list-query.ts). */
+export const getGroupsInput = validated([], (req) =>
+  parseListQuery(String(req.params.category), req.query as Record<string, unknown>),
+);
+
+/** A new post: every required field is there; the optional ones default. */
+export const postGroupInput = validated(
+  postRules(true),
+  (req): GroupFields =>
+    ({
+      parking: null,
+      baggage: null,
+      content: null,
+      chattingRoom: '',
+      ...groupChanges(req),
+    }) as GroupFields,
+);
+
+/**
+ * An edit: the fields present, and `thumbnailUrl`, what the SPA sends back for the images to
+ * keep (one value or several; checked against the post's own images by the service).
+ */
+export const patchGroupInput = validated(postRules(false), (req) => ({
+  groupId: groupIdOf(req),
+  changes: groupChanges(req),
+  keep: (req.body as { thumbnailUrl?: unknown } | undefined)?.thumbnailUrl,
+}));
 
 /** `{ attendance: [indexes] }`: whole numbers, possibly none (nobody came). */
-export const attendanceRules = validate([
+const attendanceRules = [
   body('attendance')
     .custom(
       (v: unknown) =>
@@ -225,10 +251,12 @@ export const attendanceRules = validate([
     .bail()
     .custom((v: unknown[]) => v.every((i) => Number.isInteger(Number(i))))
     .withMessage(GROUP.attendanceFailed),
-]);
+];
 
-export const attendanceIndexes = (req: Request): number[] =>
-  (req.body.attendance as unknown[]).map(Number);
+export const patchAttendanceInput = validated(attendanceRules, (req) => ({
+  groupId: groupIdOf(req),
+  indexes: (matchedData(req, { locations: ['body'] }).attendance as unknown[]).map(Number),
+}));
 
 const POSITIVE = [1, 2, 3, 4, 5];
 const NEGATIVE = [6, 7, 8, 9, 10];
@@ -239,7 +267,7 @@ const asInteger = (v: unknown) =>
  * `{ point, evaluationCategory, hostId }`: point ±1, a category whose sign matches it (the SPA
  * omits the category when none was picked), and the host's id, which must be the run's.
  */
-export const evaluationRules = validate([
+const evaluationRules = [
   body('point')
     .custom((v) => [1, -1].includes(asInteger(v)))
     .withMessage(GROUP.badPoint),
@@ -255,13 +283,14 @@ export const evaluationRules = validate([
     )
     .withMessage(GROUP.badCategoryForPoint),
   body('hostId').optional().isString().withMessage(GROUP.wrongHost),
-]);
+];
 
-export function evaluationInput(req: Request): Evaluation {
-  const { point, evaluationCategory, hostId } = req.body as Record<string, unknown>;
-  return {
+export const patchEvaluationInput = validated(evaluationRules, (req) => {
+  const { point, evaluationCategory, hostId } = matchedData(req, { locations: ['body'] });
+  const evaluation: Evaluation = {
     point: asInteger(point) === 1 ? 1 : -1,
     category: asInteger(evaluationCategory),
     ...(typeof hostId === 'string' && { claimedHostId: hostId }),
   };
-}
+  return { groupId: groupIdOf(req), evaluation };
+});

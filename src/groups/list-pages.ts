@@ -1,47 +1,22 @@
-import {
-  IndexHints,
-  literal,
-  Op,
-  type FindAttributeOptions,
-  type Includeable,
-  type OrderItem,
-  type WhereOptions,
-} from 'sequelize';
+import type { Includeable, OrderItem } from 'sequelize';
 import type { AppContext } from '../lib/context';
-import { User } from '../users/user.model';
-import { Applier } from './applier.model';
-import { Group } from './group.model';
-import type { ListGroup } from './groups.mapper';
+import {
+  appliedAmong,
+  countRuns,
+  selectCards,
+  type PageQuery,
+  type PageRow,
+} from './groups.queries';
 import { groupListCacheOf } from './list-cache';
 import { notStartedWhere, startedWhere } from './schedule';
-import type { PageRequest } from './search';
+
+export type { PageQuery, PageRow };
 
 /**
- * Reading one page of group cards: the columns, the host join, the per-run counts, the orders
- * the (date, standbyTime) index yields, and the list cache in front of the public lists. Which
- * list asks for which page is `lists.service.ts`.
+ * Reading one page of group cards: the orders the (date, standbyTime) index yields, the two
+ * streams of the nearest-first lists, and the list cache in front of the public lists. The
+ * SQL is `groups.queries.ts`; which list asks for which page is `lists.service.ts`.
  */
-
-const LIST_ATTRIBUTES = [
-  'groupId',
-  'userId',
-  'title',
-  'location',
-  'distance',
-  'date',
-  'standbyTime',
-  'maxPeople',
-  'thumbnailUrl1',
-  'thema',
-];
-
-/** Host fields come with the page, by a join. */
-const HOST: Includeable = {
-  model: User,
-  as: 'user',
-  attributes: ['nickname', 'profileUrl'],
-  required: true,
-};
 
 /**
  * Orders. The groupId tie-break keeps pages stable, and each order is what the (date,
@@ -59,78 +34,13 @@ export const MOST_RECENT_FIRST: OrderItem[] = [
   ['groupId', 'DESC'],
 ];
 
-const and = (where: WhereOptions[]): WhereOptions => ({ [Op.and]: where });
-
-/** A card's row as read: the run's list columns, its host, and the two per-run facts. */
-export interface PageRow extends ListGroup {
-  user: { nickname: string; profileUrl: string };
-  /** MySQL may answer a count as text. */
-  applyPeople: number | string;
-  applyState: number | string | boolean;
-}
-
-/**
- * The card's columns plus, per run in the same statement, its applicant count and whether the
- * viewer applied: correlated subqueries over the `(groupId, userId)` key of `Appliers`, so a page
- * of N runs is one query and N index lookups each, whatever the page size.
- */
-function cardAttributes(ctx: AppContext, viewerId: string | null): FindAttributeOptions {
-  const ofRun = '`a`.`groupId` = `Group`.`groupId`';
-  return [
-    ...LIST_ATTRIBUTES,
-    [literal(`(SELECT COUNT(*) FROM \`Appliers\` AS \`a\` WHERE ${ofRun})`), 'applyPeople'],
-    [
-      viewerId === null
-        ? literal('0')
-        : literal(
-            `EXISTS (SELECT 1 FROM \`Appliers\` AS \`a\` WHERE ${ofRun} AND \`a\`.\`userId\` = ${ctx.sequelize.escape(viewerId)})`,
-          ),
-      'applyState',
-    ],
-  ];
-}
-
-/**
- * MariaDB reads a one-region search by `ref` on the region alone (every past run of the region
- * first) rather than as a range over (region, date); the hint makes it read from today on.
- * A page costs then the same at 100,000 runs as at 1,000. SQLite ignores index hints.
- */
-function regionHint(regions: number[] | null | undefined) {
-  if (regions?.length !== 1) return {};
-  return {
-    indexHints: [{ type: IndexHints.FORCE, values: ['idx_Groups_region_date_standbyTime'] }],
-  };
-}
-
-export interface PageQuery {
-  where: WhereOptions[];
-  page: PageRequest;
-  viewerId: string | null;
-  /** The single region searched, when there is one (see {@link regionHint}). */
-  regions?: number[] | null;
-}
-
-/** One page of runs as cards' rows: the host by a join, the counts as subqueries. */
-export async function findPage(
+/** One page of runs as cards' rows (see {@link selectCards}). */
+export const findPage = (
   ctx: AppContext,
   query: PageQuery,
   order: OrderItem[],
   extra: { include?: Includeable[] } = {},
-): Promise<PageRow[]> {
-  const rows = await Group.findAll({
-    attributes: cardAttributes(ctx, query.viewerId),
-    where: and(query.where),
-    include: [HOST, ...(extra.include ?? [])],
-    order,
-    limit: query.page.limit,
-    offset: query.page.offset,
-    subQuery: false,
-    raw: true,
-    nest: true,
-    ...regionHint(query.regions),
-  });
-  return rows as unknown as PageRow[];
-}
+): Promise<PageRow[]> => selectCards(ctx.sequelize, query, order, extra);
 
 /**
  * Lists mixing runs to come and past runs (`finish=1`, a host's runs) put the nearest to now
@@ -148,8 +58,7 @@ export async function nearestFirstPage(
   const toCome = [...where, notStartedWhere(now)];
   const upcoming = await findPage(ctx, { ...query, where: toCome }, SOONEST_FIRST);
   if (upcoming.length === page.limit) return upcoming;
-  const skipped =
-    upcoming.length > 0 || page.offset === 0 ? 0 : await Group.count({ where: and(toCome) });
+  const skipped = upcoming.length > 0 || page.offset === 0 ? 0 : await countRuns(toCome);
   const past = await findPage(
     ctx,
     {
@@ -195,11 +104,9 @@ export async function publicPage(
     runsPage(ctx, { ...query, viewerId: null }, includeStarted, now),
   );
   if (query.viewerId === null || rows.length === 0) return rows;
-  const applied = await Applier.findAll({
-    attributes: ['groupId'],
-    where: { groupId: rows.map((r) => r.groupId), userId: query.viewerId },
-    raw: true,
-  });
-  const mine = new Set(applied.map((a) => a.groupId));
+  const mine = await appliedAmong(
+    rows.map((r) => r.groupId),
+    query.viewerId,
+  );
   return rows.map((row) => ({ ...row, applyState: mine.has(row.groupId) }));
 }

@@ -1,10 +1,9 @@
 import { Op, type WhereOptions } from 'sequelize';
 import type { AuthUser } from '../auth/middleware';
+import { Applier, User } from '../db/models';
 import type { AppContext } from '../lib/context';
-import { badRequest, notFound, unauthorized } from '../lib/errors';
+import { notFound, unauthorized } from '../lib/errors';
 import { likeLocationLabel, preferDistanceLabel } from '../lib/labels';
-import { User } from '../users/user.model';
-import { Applier } from './applier.model';
 import { toListItem, type ListItem } from './groups.mapper';
 import {
   findPage,
@@ -16,13 +15,8 @@ import {
 } from './list-pages';
 import { GROUP } from './messages';
 import { startedWhere } from './schedule';
-import { distanceBandWhere, parsePage, parseSearch, searchWhere } from './search';
-
-const LIST_CATEGORIES = ['all', 'main', 'prefer', 'mypage', 'complete'] as const;
-type ListCategory = (typeof LIST_CATEGORIES)[number];
-
-const isListCategory = (value: string): value is ListCategory =>
-  (LIST_CATEGORIES as readonly string[]).includes(value);
+import type { ListQuery, ProfileListQuery } from './list-query';
+import { distanceBandWhere, searchWhere } from './search';
 
 /** The main page shows the three runs starting soonest. */
 const MAIN_SIZE = 3;
@@ -31,8 +25,6 @@ export interface GroupList {
   data: Array<ListItem & { attendance?: boolean; evaluation?: number }>;
   preferData?: { likeLocation: string | null; likeDistance: string };
 }
-
-type Query = Record<string, unknown>;
 
 function toItems(ctx: AppContext, rows: PageRow[]): ListItem[] {
   const now = ctx.now();
@@ -67,18 +59,17 @@ async function ownerRows(
   return new Map(own.map((a) => [a.groupId, a]));
 }
 
-/** The profile owner named by `?userId=` (mypage, complete). */
-async function profileOwner(query: Query): Promise<string> {
-  const userId = query.userId;
-  if (typeof userId !== 'string' || userId.trim() === '') throw badRequest(GROUP.badUser);
-  const owner = await User.findByPk(userId.trim(), { attributes: ['userId'] });
+/** The profile owner named by `?userId=` (mypage, complete): 404 when there is none. */
+async function profileOwner(userId: string): Promise<string> {
+  const owner = await User.findByPk(userId, { attributes: ['userId'] });
   if (!owner) throw notFound(GROUP.badUser);
   return owner.userId;
 }
 
-async function listAll(ctx: AppContext, viewer: AuthUser | null, query: Query) {
-  const filters = parseSearch(query);
-  const page = parsePage(query);
+type QueryOf<C extends ListQuery['category']> = Extract<ListQuery, { category: C }>;
+
+async function listAll(ctx: AppContext, viewer: AuthUser | null, query: QueryOf<'all'>) {
+  const { filters, page } = query;
   const rows = await publicPage(
     ctx,
     JSON.stringify(['all', filters, page]),
@@ -108,10 +99,9 @@ async function listMain(ctx: AppContext, viewer: AuthUser | null) {
  * Runs matching the signed-in user's preferences: their region (codes 1..9) and distance band
  * (1..4); a preference not chosen does not filter.
  */
-async function listPreferred(ctx: AppContext, viewer: AuthUser | null, query: Query) {
+async function listPreferred(ctx: AppContext, viewer: AuthUser | null, query: QueryOf<'prefer'>) {
   if (!viewer) throw unauthorized(GROUP.loginRequired);
-  const { includeStarted } = parseSearch({ finish: query.finish });
-  const page = parsePage(query);
+  const { includeStarted, page } = query;
   const user = await User.findByPk(viewer.userId, {
     attributes: ['likeLocation', 'likeDistance'],
   });
@@ -142,12 +132,12 @@ async function listPreferred(ctx: AppContext, viewer: AuthUser | null, query: Qu
  * Runs a user hosts, public like the posts themselves. `attendance` (has the host submitted
  * the sheet) is the host's own to-do state: the owner sees it, anyone else reads false.
  */
-async function listHosted(ctx: AppContext, viewer: AuthUser | null, query: Query) {
-  const ownerId = await profileOwner(query);
+async function listHosted(ctx: AppContext, viewer: AuthUser | null, query: ProfileListQuery) {
+  const ownerId = await profileOwner(query.ownerId);
   const viewerId = viewer?.userId ?? null;
   const rows = await nearestFirstPage(
     ctx,
-    { where: [{ userId: ownerId }], page: parsePage(query), viewerId },
+    { where: [{ userId: ownerId }], page: query.page, viewerId },
     ctx.now(),
   );
   const own = await ownerRows(rows, ownerId, viewerId);
@@ -164,14 +154,14 @@ async function listHosted(ctx: AppContext, viewer: AuthUser | null, query: Query
  * is public (every detail page lists its applicants), so the list is too; `evaluation` (how
  * the user rated the host) is private: the owner sees it, anyone else reads 0.
  */
-async function listCompleted(ctx: AppContext, viewer: AuthUser | null, query: Query) {
-  const ownerId = await profileOwner(query);
+async function listCompleted(ctx: AppContext, viewer: AuthUser | null, query: ProfileListQuery) {
+  const ownerId = await profileOwner(query.ownerId);
   const viewerId = viewer?.userId ?? null;
   const rows = await findPage(
     ctx,
     {
       where: [startedWhere(ctx.now()), { userId: { [Op.ne]: ownerId } }],
-      page: parsePage(query),
+      page: query.page,
       viewerId,
     },
     MOST_RECENT_FIRST,
@@ -196,15 +186,13 @@ async function listCompleted(ctx: AppContext, viewer: AuthUser | null, query: Qu
   };
 }
 
-/** `GET /group/:category`. */
+/** `GET /group/:category`, its query parsed at the edge. */
 export async function listGroups(
   ctx: AppContext,
-  category: string,
   viewer: AuthUser | null,
-  query: Query,
+  query: ListQuery,
 ): Promise<GroupList> {
-  if (!isListCategory(category)) throw notFound(GROUP.badCategory);
-  switch (category) {
+  switch (query.category) {
     case 'all':
       return listAll(ctx, viewer, query);
     case 'main':

@@ -1,8 +1,9 @@
-import { Op, col, type WhereOptions } from 'sequelize';
+import { Op, type WhereOptions } from 'sequelize';
 import type { AlarmCategory } from '../alarms/alarms.service';
 import type { Config } from '../config';
 import { fromKst, kstDate, kstTime, normalizeTime } from '../lib/time';
-import type { Group } from './group.model';
+import type { Group } from '../db/models';
+import { finishTimeIsMeetingTime } from './groups.queries';
 import { runStart } from './schedule';
 
 /**
@@ -166,7 +167,7 @@ export const endRule: ReminderRule = {
         {
           [Op.and]: [
             meetingBetween(back(from, DEFAULT_RUN_MS), back(to, DEFAULT_RUN_MS)),
-            { [Op.or]: [{ finishTime: null }, { finishTime: { [Op.eq]: col('standbyTime') } }] },
+            { [Op.or]: [{ finishTime: null }, finishTimeIsMeetingTime()] },
           ],
         },
         // The finish time itself, when it comes within the cap.
