@@ -134,4 +134,31 @@ describe('Source structure', () => {
     const imported = (graph.get(path.join(SRC, 'lib', 'process.ts')) ?? []).map(relative);
     expect(imported).not.toContain('bootstrap.ts');
   });
+
+  it('Keeps controllers to the typed input: none reads the raw body or query string', () => {
+    const readers = sourceFiles(SRC)
+      .filter((file) => file.endsWith('.controller.ts'))
+      .filter((file) => /\breq\.(body|query)\b/.test(fs.readFileSync(file, 'utf8')))
+      .map(relative);
+    expect(readers).toEqual([]);
+  });
+
+  it('Keeps hand-written SQL and raw-row casts in the query modules and the database layer', () => {
+    const sql = /\bliteral\(|\.query\(|QueryTypes|IndexHints|as unknown as/;
+    // The database layer itself (connection, migrations lock, health probe) and passport's typing.
+    const infrastructure = ['bootstrap.ts', 'health/health.router.ts', 'users/oauth.ts'];
+    const outside = sourceFiles(SRC)
+      .filter((file) => !file.endsWith('.queries.ts'))
+      .map(relative)
+      .filter((file) => !file.startsWith('db/') && !infrastructure.includes(file))
+      .filter((file) => sql.test(fs.readFileSync(path.join(SRC, file), 'utf8')));
+    expect(outside).toEqual([]);
+  });
+
+  it('Keeps every source file under 300 lines', () => {
+    const long = sourceFiles(SRC)
+      .map((file) => [relative(file), fs.readFileSync(file, 'utf8').split('\n').length] as const)
+      .filter(([, lines]) => lines > 300);
+    expect(long).toEqual([]);
+  });
 });

@@ -11,7 +11,19 @@ import { Alarm } from '../alarms/alarm.model';
 import { Chat } from '../chat/chat.model';
 import { ImageRemoval } from '../uploads/image-removal.model';
 
-export { User, Group, Applier, Course, Bookmark, StarPoint, Comment, Recomment, Alarm, Chat };
+export {
+  User,
+  Group,
+  Applier,
+  Course,
+  Bookmark,
+  StarPoint,
+  Comment,
+  Recomment,
+  Alarm,
+  Chat,
+  ImageRemoval,
+};
 
 /**
  * Registers every model on the instance, with the original's association aliases

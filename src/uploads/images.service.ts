@@ -1,13 +1,18 @@
 import crypto from 'node:crypto';
-import { literal, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import type { Config } from '../config';
 import { ConcurrencyLimit, QueueFullError } from '../lib/concurrency';
 import { badRequest, UnavailableError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
-import { ImageRemoval } from './image-removal.model';
 import { prepareImage, type IncomingFile, type PreparedImage } from './processing';
 import type { ObjectStorage } from './storage';
 import { keyFromImageUrl, objectPaths, type ImageKind } from './urls';
+import {
+  forgetImagePaths,
+  oldestQueuedImagePaths,
+  queueImagePaths,
+  recordImageRemovalFailure,
+} from './uploads.queries';
 
 export const MAX_IMAGES_PER_POST = 3;
 export const SLOT_MESSAGES = {
@@ -135,10 +140,7 @@ export class ImageService {
    */
   async queueRemoval(paths: string[], transaction: Transaction): Promise<void> {
     if (paths.length === 0) return;
-    await ImageRemoval.bulkCreate(
-      paths.map((path) => ({ path })),
-      { transaction, ignoreDuplicates: true },
-    );
+    await queueImagePaths(paths, transaction);
   }
 
   /**
@@ -150,16 +152,13 @@ export class ImageService {
     try {
       await this.storage.delete(paths);
     } catch (err) {
-      const error = (err as Error).message.slice(0, 255);
+      const error = (err as Error).message;
       this.logger.warn('deleting images failed; queued for another try', { error, paths });
-      await ImageRemoval.update(
-        { attempts: literal('`attempts` + 1'), lastError: error },
-        { where: { path: paths } },
-      ).catch(() => undefined);
+      await recordImageRemovalFailure(paths, error).catch(() => undefined);
       return false;
     }
     try {
-      await ImageRemoval.destroy({ where: { path: paths } });
+      await forgetImagePaths(paths);
       return true;
     } catch (err) {
       // The files are gone; the next sweep deletes nothing and forgets them.
@@ -170,12 +169,7 @@ export class ImageService {
 
   /** One sweep of the queue: the `limit` oldest paths. Returns how many were deleted. */
   async sweepQueued(limit: number): Promise<{ removed: number; left: number }> {
-    const rows = await ImageRemoval.findAll({
-      attributes: ['path'],
-      order: [['createdAt', 'ASC']],
-      limit,
-    });
-    const paths = rows.map((row) => row.path);
+    const paths = await oldestQueuedImagePaths(limit);
     const removed = (await this.removeQueued(paths)) ? paths.length : 0;
     return { removed, left: paths.length - removed };
   }
