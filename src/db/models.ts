@@ -11,6 +11,20 @@ import { Alarm } from '../alarms/alarm.model';
 import { Chat } from '../chat/chat.model';
 import { ImageRemoval } from '../uploads/image-removal.model';
 
+const MODELS = [
+  User,
+  Group,
+  Applier,
+  Course,
+  Bookmark,
+  StarPoint,
+  Comment,
+  Recomment,
+  Alarm,
+  Chat,
+  ImageRemoval,
+] as const;
+
 export {
   User,
   Group,
@@ -31,19 +45,7 @@ export {
  * so associations declare no constraints of their own.
  */
 export function initModels(sequelize: Sequelize): void {
-  for (const model of [
-    User,
-    Group,
-    Applier,
-    Course,
-    Bookmark,
-    StarPoint,
-    Comment,
-    Recomment,
-    Alarm,
-    Chat,
-    ImageRemoval,
-  ]) {
+  for (const model of MODELS) {
     model.initModel(sequelize);
   }
   const plain = { constraints: false } as const;

@@ -167,14 +167,7 @@ export interface ProfileForm {
 }
 
 /** Fields of the profile form as stored; an absent field is left as it is. */
-interface ProfileChanges {
-  nickname?: string;
-  bio?: string | null;
-  likeLocation?: string;
-  likeDistance?: string;
-  userLevel?: UserLevel;
-  agreeSMS?: boolean;
-}
+type ProfileChanges = ProfileForm;
 
 /** The form as changes: the nickname as nicknames are kept, an empty or hint bio cleared. */
 function profileChanges(form: ProfileForm): ProfileChanges {
