@@ -8,6 +8,10 @@ import { AUTH } from './messages';
 import { isSessionCurrent, isSessionOpen } from './sessions';
 import { signAccessToken, verifyToken, type TokenClaims } from './tokens';
 
+/** What reading a session's refresh token uses; signing a request in also logs. */
+type RefreshDeps = Pick<AppContext, 'config' | 'now' | 'store'>;
+type Deps = RefreshDeps & Pick<AppContext, 'logger'>;
+
 /** The signed-in user, as the original exposed it to controllers. */
 export interface AuthUser {
   userId: string;
@@ -25,7 +29,7 @@ export interface AuthUser {
  * of that token's user and session.
  */
 async function currentRefresh(
-  ctx: AppContext,
+  ctx: RefreshDeps,
   req: Request,
   expired: TokenClaims | null,
 ): Promise<TokenClaims> {
@@ -53,7 +57,7 @@ async function currentRefresh(
  * The SPA's refresh protocol: 401 with a new access token in `token`. The client stores it and
  * retries the request once.
  */
-function renewed(ctx: AppContext, refresh: TokenClaims): AppError {
+function renewed(ctx: Pick<AppContext, 'config' | 'now'>, refresh: TokenClaims): AppError {
   return new AppError(401, AUTH.accessRenewed, {
     succcss: false,
     message: AUTH.accessRenewed,
@@ -63,7 +67,7 @@ function renewed(ctx: AppContext, refresh: TokenClaims): AppError {
 }
 
 /** The access token has expired: renewed if `reAuthorization` holds its session's refresh token. */
-async function renewAccess(ctx: AppContext, req: Request, expired: TokenClaims): Promise<never> {
+async function renewAccess(ctx: RefreshDeps, req: Request, expired: TokenClaims): Promise<never> {
   throw renewed(ctx, await currentRefresh(ctx, req, expired));
 }
 
@@ -73,7 +77,7 @@ async function renewAccess(ctx: AppContext, req: Request, expired: TokenClaims):
  * so the client recovers instead of signing out. Without a valid refresh token the answer stays
  * the one for a missing or bad access token (`message`).
  */
-async function renewWithoutAccess(ctx: AppContext, req: Request, message: string): Promise<never> {
+async function renewWithoutAccess(ctx: RefreshDeps, req: Request, message: string): Promise<never> {
   let refresh: TokenClaims;
   try {
     refresh = await currentRefresh(ctx, req, null);
@@ -85,11 +89,7 @@ async function renewWithoutAccess(ctx: AppContext, req: Request, message: string
   throw renewed(ctx, refresh);
 }
 
-async function authenticate(
-  ctx: AppContext,
-  req: Request,
-  optional: boolean,
-): Promise<AuthUser | null> {
+async function authenticate(ctx: Deps, req: Request, optional: boolean): Promise<AuthUser | null> {
   const header = req.headers.authorization;
   if (header === undefined) {
     if (optional) return null;
@@ -120,7 +120,7 @@ async function authenticate(
   };
 }
 
-function middleware(ctx: AppContext, optional: boolean): RequestHandler {
+function middleware(ctx: Deps, optional: boolean): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     res.locals.user = await authenticate(ctx, req, optional);
     next();
@@ -128,10 +128,10 @@ function middleware(ctx: AppContext, optional: boolean): RequestHandler {
 }
 
 /** A signed-in user is needed; anything else answers 401 with the SPA's messages. */
-export const requireUser = (ctx: AppContext) => middleware(ctx, false);
+export const requireUser = (ctx: Deps) => middleware(ctx, false);
 
 /** Guests (no header, or `Bearer undefined`) pass as `null`; a bad token still fails. */
-export const optionalUser = (ctx: AppContext) => middleware(ctx, true);
+export const optionalUser = (ctx: Deps) => middleware(ctx, true);
 
 /** The user set by `requireUser`. */
 export function currentUser(res: Response): AuthUser {

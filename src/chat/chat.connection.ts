@@ -74,7 +74,10 @@ function handshakeToken(handshake: ChatSocket['handshake']): string | null {
   return header === undefined ? null : bearerToken(header);
 }
 
-export async function authenticate(ctx: AppContext, socket: ChatSocket): Promise<SocketData> {
+export async function authenticate(
+  ctx: Pick<AppContext, 'config' | 'logger' | 'now' | 'store'>,
+  socket: ChatSocket,
+): Promise<SocketData> {
   const token = handshakeToken(socket.handshake);
   handshakes += 1;
   const order = { connectedAt: Date.now(), seq: handshakes };
@@ -93,7 +96,7 @@ export async function authenticate(ctx: AppContext, socket: ChatSocket): Promise
 }
 
 /** The client-safe message of a failure; unexpected ones are logged, never sent. */
-export function describe(ctx: AppContext, err: unknown, event: string): string {
+export function describe(ctx: Pick<AppContext, 'logger'>, err: unknown, event: string): string {
   const failure = describeError(err);
   const error = err instanceof Error ? err.message : String(err);
   if (failure.kind === 'unavailable') {
@@ -127,7 +130,11 @@ export function actingUser(socket: ChatSocket, claimed: unknown): string {
  * connections are not counted (they prove no identity, so counting them would let anyone end
  * a member's connections).
  */
-export async function endOldestConnections(ctx: AppContext, io: ChatServer, socket: ChatSocket) {
+export async function endOldestConnections(
+  ctx: Pick<AppContext, 'config'>,
+  io: ChatServer,
+  socket: ChatSocket,
+) {
   const { token } = socket.data;
   if (!token) return;
   const sockets = (await io.in(userRoom(token.userId)).fetchSockets()).filter(

@@ -52,7 +52,12 @@ interface UserLimits {
   read: KeyedTokenBuckets;
 }
 
-function registerHandlers(ctx: AppContext, io: ChatServer, socket: ChatSocket, users: UserLimits) {
+function registerHandlers(
+  ctx: Pick<AppContext, 'logger' | 'now'>,
+  io: ChatServer,
+  socket: ChatSocket,
+  users: UserLimits,
+) {
   const { token } = socket.data;
   const started = ctx.now().getTime();
   const buckets = {
@@ -157,7 +162,7 @@ function registerHandlers(ctx: AppContext, io: ChatServer, socket: ChatSocket, u
  */
 export async function attachChat(
   server: http.Server,
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'config' | 'events' | 'logger' | 'now' | 'store'>,
 ): Promise<() => Promise<void>> {
   const adapter = await createRoomAdapter(ctx);
   const io: ChatServer = new Server(server, {

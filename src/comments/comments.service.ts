@@ -12,14 +12,17 @@ import { assertAuthor, findPost, postOf, type Actor, type Post, type PostRef } f
 export type CommentItem = ReturnType<typeof toCommentItem>;
 
 /** A post's comments, oldest first, with author and reply count, in a single query. */
-async function commentList(ctx: AppContext, ref: PostRef): Promise<CommentItem[]> {
+async function commentList(ctx: Pick<AppContext, 'now'>, ref: PostRef): Promise<CommentItem[]> {
   const rows = await findCommentsOf(ref);
   const now = ctx.now();
   return rows.map((row) => toCommentItem(row, now));
 }
 
 /** `GET /comment/:category/:categoryId`. */
-export async function listComments(ctx: AppContext, ref: PostRef): Promise<CommentItem[]> {
+export async function listComments(
+  ctx: Pick<AppContext, 'now'>,
+  ref: PostRef,
+): Promise<CommentItem[]> {
   await findPost(ref);
   return commentList(ctx, ref);
 }
@@ -30,7 +33,7 @@ export async function listComments(ctx: AppContext, ref: PostRef): Promise<Comme
  * with the comments and two writes on one course take turns (see `refreshCommentCnt`).
  */
 async function writeOnPost<T>(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'sequelize'>,
   ref: PostRef,
   write: (transaction: Transaction, post: Post) => Promise<T>,
 ): Promise<T> {
@@ -48,7 +51,7 @@ async function writeOnPost<T>(
  * author comments on their own post) commit together; answers the post's refreshed list.
  */
 export async function createComment(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'now' | 'sequelize'>,
   actor: Actor,
   ref: PostRef,
   content: string,
@@ -82,7 +85,7 @@ export async function findComment(commentId: string, transaction?: Transaction):
 
 /** `PATCH /comment/:commentId`: the author's edit; answers the post's list. */
 export async function updateComment(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'now'>,
   actor: Actor,
   commentId: string,
   content: string,
@@ -95,7 +98,7 @@ export async function updateComment(
 
 /** `DELETE /comment/:commentId`: the author's delete; the replies go with it (FK cascade). */
 export async function deleteComment(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'sequelize'>,
   actor: Actor,
   commentId: string,
 ): Promise<void> {

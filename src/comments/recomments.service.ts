@@ -15,14 +15,17 @@ export type RecommentItem = ReturnType<typeof toRecommentItem>;
  * per post (with its first comment's id) and files the replies under their `commentId`.
  * Course posts are served too: the original accepted replies there, so old data may hold some.
  */
-async function recommentList(ctx: AppContext, ref: PostRef): Promise<RecommentItem[]> {
+async function recommentList(ctx: Pick<AppContext, 'now'>, ref: PostRef): Promise<RecommentItem[]> {
   const recomments = await findRecommentsOf(ref);
   const now = ctx.now();
   return recomments.map((recomment) => toRecommentItem(recomment, now));
 }
 
 /** `GET /recomment/:commentId`: the replies of the comment's whole post. */
-export async function listRecomments(ctx: AppContext, commentId: string): Promise<RecommentItem[]> {
+export async function listRecomments(
+  ctx: Pick<AppContext, 'now'>,
+  commentId: string,
+): Promise<RecommentItem[]> {
   return recommentList(ctx, postOf(await findComment(commentId)));
 }
 
@@ -32,7 +35,7 @@ export async function listRecomments(ctx: AppContext, commentId: string): Promis
  * never the replier (the original notified the post author only, even himself, with no name).
  */
 export async function createRecomment(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'now' | 'sequelize'>,
   actor: Actor,
   commentId: string,
   content: string,
@@ -69,7 +72,7 @@ async function findRecomment(recommentId: string): Promise<Recomment> {
 
 /** `PATCH /recomment/:recommentId`: the author's edit; answers the post's reply list. */
 export async function updateRecomment(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'now'>,
   actor: Actor,
   recommentId: string,
   content: string,

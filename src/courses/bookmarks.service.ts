@@ -8,7 +8,7 @@ import { lockCourse, refreshStats } from './stats';
  * bookmark, never two rows or an error.
  */
 export async function toggleBookmark(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'sequelize'>,
   userId: string,
   courseId: string,
 ): Promise<{ bookmark: boolean }> {

@@ -54,7 +54,12 @@ const imageKeys = (course: Course) => [
 ];
 
 /** The edit's image columns and the keys it frees; a course keeps at least one image. */
-function planImages(ctx: AppContext, course: Course, keep: unknown, newKeys: string[]) {
+function planImages(
+  ctx: Pick<AppContext, 'config'>,
+  course: Course,
+  keep: unknown,
+  newKeys: string[],
+) {
   const { slots, removed } = planImageSlots(ctx.config, imageKeys(course), keep, newKeys);
   const [first, second, third] = slots;
   if (first === null) throw badRequest(COURSE.imageMissing);
@@ -70,7 +75,7 @@ function planImages(ctx: AppContext, course: Course, keep: unknown, newKeys: str
  * stored are removed again.
  */
 export async function createCourse(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'images' | 'now'>,
   authorId: string,
   input: CourseInput,
   images: PreparedImage[],
@@ -119,7 +124,7 @@ export async function assertAuthor(userId: string, courseId: string): Promise<vo
  * are deleted once that is committed (or the new ones, if it is not).
  */
 export async function updateCourse(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'config' | 'images' | 'logger' | 'sequelize' | 'store'>,
   userId: string,
   edit: CourseEdit,
 ): Promise<void> {
@@ -164,7 +169,7 @@ export async function updateCourse(
  * (foreign keys cascade), the images once it is gone.
  */
 export async function deleteCourse(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'images' | 'logger' | 'sequelize' | 'store'>,
   userId: string,
   courseId: string,
 ): Promise<void> {
@@ -184,7 +189,11 @@ export async function deleteCourse(
  * `countsAsView`) with an atomic increment that leaves updatedAt alone; the answer carries the
  * count with this view in it.
  */
-export async function viewCourse(ctx: AppContext, courseId: string, viewer: CourseViewer) {
+export async function viewCourse(
+  ctx: Pick<AppContext, 'config' | 'logger' | 'now' | 'sequelize' | 'store'>,
+  courseId: string,
+  viewer: CourseViewer,
+) {
   const found = await findCourseDetail(ctx.sequelize, courseId, viewer.userId, AUTHOR_ATTRIBUTES);
   if (!found) throw notFound(COURSE.detailFailed);
   const { course, author, bookmark } = found;

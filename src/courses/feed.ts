@@ -7,6 +7,8 @@ import { findFeedRows, findRankingIds, type FeedScope, type FeedSlice } from './
 import type { FeedSort } from './courses.validators';
 import { COURSE } from './messages';
 
+type Deps = Pick<AppContext, 'config' | 'sequelize'>;
+
 export interface Page {
   page: number;
   size: number;
@@ -32,7 +34,7 @@ const RANKING_SIZE = 3;
 const RANKING_TTL_SECONDS = 60;
 
 async function feedItems(
-  ctx: AppContext,
+  ctx: Deps,
   viewerId: string | null,
   scope: FeedScope,
   slice?: FeedSlice,
@@ -51,7 +53,10 @@ const rankingKey = (region: number | null) => `course:ranking:${region ?? 'all'}
  * reads every course of the scope, which the feed should not pay on every request. A key-store
  * failure only costs the cache.
  */
-async function rankingIds(ctx: AppContext, region: number | null): Promise<string[]> {
+async function rankingIds(
+  ctx: Pick<AppContext, 'logger' | 'store'>,
+  region: number | null,
+): Promise<string[]> {
   const key = rankingKey(region);
   try {
     const cached = await ctx.store.get(key);
@@ -69,7 +74,10 @@ async function rankingIds(ctx: AppContext, region: number | null): Promise<strin
 }
 
 /** Drops the cached rankings of these regions and of all regions (a course left them). */
-export async function forgetRanking(ctx: AppContext, regions: number[]): Promise<void> {
+export async function forgetRanking(
+  ctx: Pick<AppContext, 'logger' | 'store'>,
+  regions: number[],
+): Promise<void> {
   for (const region of [null, ...new Set(regions)]) {
     try {
       await ctx.store.del(rankingKey(region));
@@ -82,7 +90,7 @@ export async function forgetRanking(ctx: AppContext, regions: number[]): Promise
 }
 
 async function rankingFeed(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'config' | 'logger' | 'sequelize' | 'store'>,
   viewerId: string | null,
   region: number | null,
 ): Promise<FeedItem[]> {
@@ -106,7 +114,11 @@ async function preferredRegion(viewerId: string | null): Promise<string | null> 
  * regions for guests and users without one, the original showed signed-in users without one
  * nothing), and that region's label as `preferData` ('' when none; the SPA then shows #전국).
  */
-export async function listCourses(ctx: AppContext, viewerId: string | null, query: AllFeedQuery) {
+export async function listCourses(
+  ctx: Pick<AppContext, 'config' | 'logger' | 'sequelize' | 'store'>,
+  viewerId: string | null,
+  query: AllFeedQuery,
+) {
   const prefer = await preferredRegion(viewerId);
   const [feed, ranking] = await Promise.all([
     feedItems(ctx, viewerId, query.region === 0 ? {} : { region: query.region }, {
@@ -123,7 +135,7 @@ export async function listCourses(ctx: AppContext, viewerId: string | null, quer
 }
 
 /** `GET /course/main`: the six newest courses. */
-export async function listNewestCourses(ctx: AppContext, viewerId: string | null) {
+export async function listNewestCourses(ctx: Deps, viewerId: string | null) {
   return feedItems(ctx, viewerId, {}, { sort: 'new', limit: MAIN_SIZE });
 }
 
@@ -135,11 +147,7 @@ function ownerOf(queryUserId: string | undefined, viewerId: string | null): stri
 }
 
 /** `GET /course/mypage?userId=`: a user's courses, newest first (all, or one page if asked). */
-export async function listUserCourses(
-  ctx: AppContext,
-  viewerId: string | null,
-  query: ProfileFeedQuery,
-) {
+export async function listUserCourses(ctx: Deps, viewerId: string | null, query: ProfileFeedQuery) {
   const ownerId = ownerOf(query.userId, viewerId);
   if ((await User.count({ where: { userId: ownerId } })) === 0) {
     throw notFound(COURSE.listFailed);
@@ -153,7 +161,7 @@ export async function listUserCourses(
  * the SPA loads this list on every profile page and would show an alert otherwise.
  */
 export async function listBookmarkedCourses(
-  ctx: AppContext,
+  ctx: Deps,
   viewerId: string | null,
   query: ProfileFeedQuery,
 ) {

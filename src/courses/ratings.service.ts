@@ -19,7 +19,7 @@ export interface StarPointSummary {
  * lock, and the unique (courseId, userId) key keeps one rating per user whatever happens.
  */
 export async function rateCourse(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'sequelize'>,
   userId: string,
   courseId: string,
   value: number | null,
@@ -39,7 +39,7 @@ export async function rateCourse(
 
 /** `GET /course/:courseId/starPoint`: the average, how many rated, and the viewer's rating. */
 export async function summarizeRatings(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'sequelize'>,
   courseId: string,
   viewerId: string | null,
 ): Promise<StarPointSummary> {

@@ -19,7 +19,7 @@ export interface ApplyResult {
  * takes the user out of the group's chat room.
  */
 export async function toggleApplication(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'events' | 'now' | 'sequelize'>,
   userId: string,
   groupId: string,
 ): Promise<ApplyResult> {

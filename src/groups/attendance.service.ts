@@ -29,7 +29,11 @@ const isSubmitted = (group: Group, roster: Applicant[]) =>
   roster.some((a) => a.userId === group.userId && a.attendance);
 
 /** `GET /group/attendance/:groupId`. */
-export async function openAttendanceSheet(ctx: AppContext, hostId: string, groupId: string) {
+export async function openAttendanceSheet(
+  ctx: Pick<AppContext, 'now' | 'store'>,
+  hostId: string,
+  groupId: string,
+) {
   const { group, host } = await groupWithHost(groupId);
   assertSheetOpen(group, hostId, ctx.now());
   const roster = await rosterOf(groupId);
@@ -44,7 +48,7 @@ export async function openAttendanceSheet(ctx: AppContext, hostId: string, group
 }
 
 /** The runners' ids in the order the host was shown them. */
-async function sheetOf(ctx: AppContext, group: Group): Promise<string[]> {
+async function sheetOf(ctx: Pick<AppContext, 'store'>, group: Group): Promise<string[]> {
   const saved = await ctx.store.get(sheetKey(group.groupId));
   if (saved !== null) {
     try {
@@ -59,7 +63,7 @@ async function sheetOf(ctx: AppContext, group: Group): Promise<string[]> {
 
 /** `PATCH /group/attendance/:groupId` with `{ attendance: [indexes into applyUser] }`. */
 export async function submitAttendance(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'now' | 'sequelize' | 'store'>,
   hostId: string,
   groupId: string,
   indexes: number[],

@@ -38,7 +38,11 @@ async function assertMayEvaluate(
 }
 
 /** `GET /group/evaluation/:groupId`: the host to rate. */
-export async function findHostToEvaluate(ctx: AppContext, userId: string, groupId: string) {
+export async function findHostToEvaluate(
+  ctx: Pick<AppContext, 'now'>,
+  userId: string,
+  groupId: string,
+) {
   const { group, host } = await groupWithHost(groupId);
   await assertMayEvaluate(group, userId, ctx.now());
   return toHostUser(group, host);
@@ -50,7 +54,7 @@ export async function findHostToEvaluate(ctx: AppContext, userId: string, groupI
  * (`evaluation = 0`) makes a second submission, even a concurrent one, change nothing.
  */
 export async function evaluateHost(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'now' | 'sequelize'>,
   userId: string,
   groupId: string,
   evaluation: Evaluation,

@@ -59,7 +59,7 @@ const derivedCodes = (fields: GroupChanges) => ({
  * are stored once every rule has passed, and removed again if the insert fails.
  */
 export async function createGroup(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'images' | 'now' | 'sequelize' | 'store'>,
   hostId: string,
   fields: GroupFields,
   images: PreparedImage[],
@@ -187,7 +187,7 @@ export interface GroupEdit {
  * committed; the new ones are deleted if it is not.
  */
 export async function updateGroup(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'config' | 'images' | 'now' | 'sequelize'>,
   hostId: string,
   { groupId, changes, keep }: GroupEdit,
   images: PreparedImage[],
@@ -227,7 +227,11 @@ export async function updateGroup(
 }
 
 /** `DELETE /group/:groupId`: applications, comments and chat go with it (foreign keys). */
-export async function deleteGroup(ctx: AppContext, hostId: string, groupId: string) {
+export async function deleteGroup(
+  ctx: Pick<AppContext, 'images' | 'now' | 'sequelize'>,
+  hostId: string,
+  groupId: string,
+) {
   const keys = await ctx.sequelize.transaction(async (transaction) => {
     const group = await lockGroup(groupId, transaction);
     if (group.userId !== hostId) throw forbidden(GROUP.notHostDelete);
@@ -246,7 +250,11 @@ export async function groupWithHost(groupId: string): Promise<{ group: Group; ho
 }
 
 /** `GET /group/detail/:groupId`: two queries (run + host, applicants + users). */
-export async function findGroupDetail(ctx: AppContext, groupId: string, viewerId: string | null) {
+export async function findGroupDetail(
+  ctx: Pick<AppContext, 'config' | 'now'>,
+  groupId: string,
+  viewerId: string | null,
+) {
   const { group, host } = await groupWithHost(groupId);
   const appliers = hostFirst(group, await rosterOf(groupId));
   return toDetail(ctx.config, { group, host, appliers, viewerId }, ctx.now());

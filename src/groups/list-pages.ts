@@ -36,7 +36,7 @@ export const MOST_RECENT_FIRST: OrderItem[] = [
 
 /** One page of runs as cards' rows (see {@link selectCards}). */
 export const findPage = (
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'sequelize'>,
   query: PageQuery,
   order: OrderItem[],
   extra: { include?: Includeable[] } = {},
@@ -50,7 +50,7 @@ export const findPage = (
  * in the past runs it starts. At most three queries.
  */
 export async function nearestFirstPage(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'sequelize'>,
   query: PageQuery,
   now: Date,
 ): Promise<PageRow[]> {
@@ -76,7 +76,7 @@ export async function nearestFirstPage(
 
 /** The runs to come, soonest first, or with `includeStarted` the nearest to now first. */
 export function runsPage(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'now' | 'sequelize'>,
   query: PageQuery,
   includeStarted: boolean,
   now = ctx.now(),
@@ -92,7 +92,7 @@ export function runsPage(
  * read on every request. `key` must name everything the page depends on besides the clock.
  */
 export async function publicPage(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'now' | 'sequelize'>,
   key: string,
   query: PageQuery,
   includeStarted: boolean,

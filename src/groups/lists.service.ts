@@ -18,6 +18,8 @@ import { startedWhere } from './schedule';
 import type { ListQuery, ProfileListQuery } from './list-query';
 import { distanceBandWhere, searchWhere } from './search';
 
+type Deps = Pick<AppContext, 'config' | 'now' | 'sequelize'>;
+
 /** The main page shows the three runs starting soonest. */
 const MAIN_SIZE = 3;
 
@@ -26,7 +28,7 @@ export interface GroupList {
   preferData?: { likeLocation: string | null; likeDistance: string };
 }
 
-function toItems(ctx: AppContext, rows: PageRow[]): ListItem[] {
+function toItems(ctx: Pick<AppContext, 'config' | 'now'>, rows: PageRow[]): ListItem[] {
   const now = ctx.now();
   return rows.map((row) =>
     toListItem(
@@ -68,7 +70,7 @@ async function profileOwner(userId: string): Promise<string> {
 
 type QueryOf<C extends ListQuery['category']> = Extract<ListQuery, { category: C }>;
 
-async function listAll(ctx: AppContext, viewer: AuthUser | null, query: QueryOf<'all'>) {
+async function listAll(ctx: Deps, viewer: AuthUser | null, query: QueryOf<'all'>) {
   const { filters, page } = query;
   const rows = await publicPage(
     ctx,
@@ -84,7 +86,7 @@ async function listAll(ctx: AppContext, viewer: AuthUser | null, query: QueryOf<
   return { data: toItems(ctx, rows) };
 }
 
-async function listMain(ctx: AppContext, viewer: AuthUser | null) {
+async function listMain(ctx: Deps, viewer: AuthUser | null) {
   const page = { limit: MAIN_SIZE, offset: 0 };
   const rows = await publicPage(
     ctx,
@@ -99,7 +101,7 @@ async function listMain(ctx: AppContext, viewer: AuthUser | null) {
  * Runs matching the signed-in user's preferences: their region (codes 1..9) and distance band
  * (1..4); a preference not chosen does not filter.
  */
-async function listPreferred(ctx: AppContext, viewer: AuthUser | null, query: QueryOf<'prefer'>) {
+async function listPreferred(ctx: Deps, viewer: AuthUser | null, query: QueryOf<'prefer'>) {
   if (!viewer) throw unauthorized(GROUP.loginRequired);
   const { includeStarted, page } = query;
   const user = await User.findByPk(viewer.userId, {
@@ -132,7 +134,7 @@ async function listPreferred(ctx: AppContext, viewer: AuthUser | null, query: Qu
  * Runs a user hosts, public like the posts themselves. `attendance` (has the host submitted
  * the sheet) is the host's own to-do state: the owner sees it, anyone else reads false.
  */
-async function listHosted(ctx: AppContext, viewer: AuthUser | null, query: ProfileListQuery) {
+async function listHosted(ctx: Deps, viewer: AuthUser | null, query: ProfileListQuery) {
   const ownerId = await profileOwner(query.ownerId);
   const viewerId = viewer?.userId ?? null;
   const rows = await nearestFirstPage(
@@ -154,7 +156,7 @@ async function listHosted(ctx: AppContext, viewer: AuthUser | null, query: Profi
  * is public (every detail page lists its applicants), so the list is too; `evaluation` (how
  * the user rated the host) is private: the owner sees it, anyone else reads 0.
  */
-async function listCompleted(ctx: AppContext, viewer: AuthUser | null, query: ProfileListQuery) {
+async function listCompleted(ctx: Deps, viewer: AuthUser | null, query: ProfileListQuery) {
   const ownerId = await profileOwner(query.ownerId);
   const viewerId = viewer?.userId ?? null;
   const rows = await findPage(
@@ -188,7 +190,7 @@ async function listCompleted(ctx: AppContext, viewer: AuthUser | null, query: Pr
 
 /** `GET /group/:category`, its query parsed at the edge. */
 export async function listGroups(
-  ctx: AppContext,
+  ctx: Deps,
   viewer: AuthUser | null,
   query: ListQuery,
 ): Promise<GroupList> {

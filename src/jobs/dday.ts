@@ -1,7 +1,6 @@
 import { ddayRule } from '../groups/reminders';
-import type { WorkerDeps } from './deps';
-import { runReminders, type WindowOptions } from './reminders';
+import { runReminders, type ReminderDeps, type WindowOptions } from './reminders';
 
 /** Writes the D-day reminders that fell due in the window (the rule: `ddayRule`). */
-export const runDdayReminders = (deps: WorkerDeps, options: WindowOptions) =>
+export const runDdayReminders = (deps: ReminderDeps, options: WindowOptions) =>
   runReminders(deps, ddayRule, options);

@@ -1,7 +1,6 @@
 import { endRule } from '../groups/reminders';
-import type { WorkerDeps } from './deps';
-import { runReminders, type WindowOptions } from './reminders';
+import { runReminders, type ReminderDeps, type WindowOptions } from './reminders';
 
 /** Writes the end reminders that fell due in the window (the rule: `endRule`). */
-export const runEndReminders = (deps: WorkerDeps, options: WindowOptions) =>
+export const runEndReminders = (deps: ReminderDeps, options: WindowOptions) =>
   runReminders(deps, endRule, options);

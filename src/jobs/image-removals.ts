@@ -13,7 +13,7 @@ export interface ImageRemovalResult {
  * queued and ends the run: the storage is likely down, and the next run tries again.
  */
 export async function runImageRemovals(
-  deps: WorkerDeps,
+  deps: Pick<WorkerDeps, 'images' | 'logger' | 'settings'>,
   { signal }: JobOptions,
 ): Promise<ImageRemovalResult> {
   const result: ImageRemovalResult = { removed: 0, left: 0, interrupted: false };

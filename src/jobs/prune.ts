@@ -14,7 +14,10 @@ export interface PruneResult {
  * users over the cap are found here with one grouped scan of the (userId, createdAt) index and
  * trimmed with the same rule the API applies on its own writes.
  */
-export async function runPrune(deps: WorkerDeps, { signal }: JobOptions): Promise<PruneResult> {
+export async function runPrune(
+  deps: Pick<WorkerDeps, 'logger'>,
+  { signal }: JobOptions,
+): Promise<PruneResult> {
   const over = await Alarm.findAll({
     attributes: ['userId'],
     group: ['userId'],

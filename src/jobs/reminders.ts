@@ -5,6 +5,9 @@ import type { Recipient, ReminderCategory, ReminderRule } from '../groups/remind
 import { kstDateTime } from '../lib/time';
 import type { JobOptions, WorkerDeps } from './deps';
 
+/** What a reminder scan uses of the worker's deps. */
+export type ReminderDeps = Pick<WorkerDeps, 'logger' | 'settings'>;
+
 export interface WindowOptions extends JobOptions {
   /** Where the last successful scan ended; null when there was none. */
   since: Date | null;
@@ -85,7 +88,7 @@ function alarmRow(category: ReminderCategory, group: Group, to: Recipient, now: 
  * window) is skipped by the database itself. Should the batch fail as a whole, each row is tried
  * on its own so that one bad row is logged and skipped instead of holding up the others.
  */
-async function insertAlarms(deps: WorkerDeps, rows: AlarmRow[]): Promise<void> {
+async function insertAlarms(deps: Pick<WorkerDeps, 'logger'>, rows: AlarmRow[]): Promise<void> {
   try {
     await Alarm.bulkCreate(rows, { ignoreDuplicates: true });
     return;
@@ -116,7 +119,7 @@ async function insertAlarms(deps: WorkerDeps, rows: AlarmRow[]): Promise<void> {
  * skipped (and logged), not announced late.
  */
 export async function runReminders(
-  deps: WorkerDeps,
+  deps: ReminderDeps,
   rule: ReminderRule,
   { now, since, signal }: WindowOptions,
 ): Promise<ReminderResult> {

@@ -4,12 +4,12 @@ import type { JobOptions, WorkerDeps } from './deps';
 import { runEndReminders } from './end';
 import { runImageRemovals } from './image-removals';
 import { runPrune } from './prune';
-import type { ReminderResult, WindowOptions } from './reminders';
+import type { ReminderDeps, ReminderResult, WindowOptions } from './reminders';
 import { lastScan, recordScan } from './scan-state';
 import { runSmsOutbox } from '../alarms/sms-outbox';
 import { runStartReminders } from './start';
 
-type ReminderJob = (deps: WorkerDeps, options: WindowOptions) => Promise<ReminderResult>;
+type ReminderJob = (deps: ReminderDeps, options: WindowOptions) => Promise<ReminderResult>;
 
 /** In the order a tick runs them; the names key their scan marks in `WorkerScans`. */
 export const REMINDER_JOBS: Array<[name: string, job: ReminderJob]> = [
@@ -30,7 +30,7 @@ export const IMAGE_REMOVALS_EVERY_MS = 10 * 60_000;
  * unique keys make that harmless).
  */
 export async function runReminderScan(
-  deps: WorkerDeps,
+  deps: ReminderDeps,
   name: string,
   job: ReminderJob,
   { now, signal }: JobOptions,
@@ -48,7 +48,13 @@ export async function runReminderScan(
  * queued image deletions and (hourly) the alarm cap. A job that fails is logged and the next one
  * runs; the process never goes down for it.
  */
-export async function runTick(deps: WorkerDeps, { now, signal }: JobOptions): Promise<void> {
+/** All the worker's deps but the database handle, which the jobs reach through the models. */
+type TickDeps = Pick<
+  WorkerDeps,
+  'images' | 'logger' | 'phones' | 'settings' | 'sms' | 'smsTimeoutMs'
+>;
+
+export async function runTick(deps: TickDeps, { now, signal }: JobOptions): Promise<void> {
   const guarded = async (name: string, work: () => Promise<unknown>) => {
     if (signal?.aborted) return;
     try {
@@ -89,7 +95,7 @@ export interface Scheduler {
  * default), with no cron library: the jobs scan windows, so the loop only has to come round
  * regularly, and the Korea-time rules live in the jobs rather than in a schedule's time zone.
  */
-export function startScheduler(deps: WorkerDeps, clock: () => Date = () => new Date()): Scheduler {
+export function startScheduler(deps: TickDeps, clock: () => Date = () => new Date()): Scheduler {
   const controller = new AbortController();
   const { signal } = controller;
   let finished: Date | null = null;

@@ -122,7 +122,7 @@ class RecoveringStore implements Store {
   }
 }
 
-function storeFor(ctx: AppContext, name: RateLimitName): Store {
+function storeFor(ctx: Pick<AppContext, 'config' | 'store'>, name: RateLimitName): Store {
   const prefix = `rl:${name}:`;
   if (ctx.store instanceof RedisKeyStore) {
     const client = ctx.store.connection;
@@ -151,7 +151,7 @@ function loggerAdapter(logger: Logger) {
  * route keeps its own per-user/per-number limits in the store (which answer 503 then).
  */
 export function createRateLimiter(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'config' | 'logger' | 'store'>,
   name: RateLimitName,
   rule: RateLimitRule,
 ): RequestHandler {
@@ -178,7 +178,7 @@ export function isWrite(req: Request): boolean {
 }
 
 /** The three limits the app mounts; see createApp for where. */
-export function createRateLimits(ctx: AppContext) {
+export function createRateLimits(ctx: Pick<AppContext, 'config' | 'logger' | 'store'>) {
   const { rateLimit: rules } = ctx.config;
   const write = createRateLimiter(ctx, 'write', rules.write);
   return {

@@ -33,7 +33,10 @@ function providerImage(ctx: Pick<AppContext, 'config'>, url: string | null): str
  * Two first logins at the same moment create one user: the unique (social, socialId) index
  * refuses the second insert, which then reads the first's row.
  */
-async function findOrCreateUser(ctx: AppContext, profile: ProviderProfile): Promise<User> {
+async function findOrCreateUser(
+  ctx: Pick<AppContext, 'config' | 'sequelize' | 'store'>,
+  profile: ProviderProfile,
+): Promise<User> {
   const identity = { social: profile.provider, socialId: profile.id };
   const existing = await User.findOne({ where: identity });
   if (existing) return existing;
@@ -63,7 +66,7 @@ async function findOrCreateUser(ctx: AppContext, profile: ProviderProfile): Prom
 
 /** Signs the provider account in: a new session with its tokens. */
 export async function loginWithProvider(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize' | 'store'>,
   profile: ProviderProfile,
 ): Promise<LoginResult> {
   const user = await findOrCreateUser(ctx, profile);

@@ -62,7 +62,10 @@ async function evaluationHistogram(ctx: Pick<AppContext, 'sequelize'>, hostId: s
 }
 
 /** Runs the user applied to (hosts apply to their own) that have not started yet, soonest first. */
-async function upcomingRuns(ctx: AppContext, userId: string): Promise<WaitingRun[]> {
+async function upcomingRuns(
+  ctx: Pick<AppContext, 'config' | 'now'>,
+  userId: string,
+): Promise<WaitingRun[]> {
   const now = ctx.now();
   const runs = await appliedRunsAfter(userId, kstDate(now), kstTime(now));
   return runs.map((g) => ({
@@ -81,7 +84,10 @@ async function upcomingRuns(ctx: AppContext, userId: string): Promise<WaitingRun
 }
 
 /** `GET /auth/info/:userId`: anyone's profile page. */
-export async function loadPublicProfile(ctx: AppContext, userId: string): Promise<PublicProfile> {
+export async function loadPublicProfile(
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
+  userId: string,
+): Promise<PublicProfile> {
   const user = await User.findByPk(userId);
   if (!user) throw notFound(USER_MESSAGES.profileNotFound);
   const [{ evaluation, total }, waiting] = await Promise.all([
@@ -187,7 +193,7 @@ function profileChanges(form: ProfileForm): ProfileChanges {
  * is not changed here: only a verification sets it.
  */
 export async function updateProfile(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'config' | 'images' | 'sequelize' | 'store'>,
   userId: string,
   form: ProfileForm,
   image: PreparedImage | null,

@@ -58,7 +58,10 @@ export async function findOrCreateLocalUser(
  * what the storage refuses stays queued for the notification worker to delete later. Once the
  * rows are gone, the account's chat connections are closed.
  */
-export async function withdraw(ctx: AppContext, userId: string): Promise<void> {
+export async function withdraw(
+  ctx: Pick<AppContext, 'config' | 'events' | 'images' | 'now' | 'sequelize' | 'store'>,
+  userId: string,
+): Promise<void> {
   const badges = await hasBadgesTable(ctx.sequelize);
   await revokeAllSessions(ctx, userId);
   const images = await ctx.sequelize.transaction(async (transaction) => {
