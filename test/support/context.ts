@@ -20,9 +20,12 @@ export interface TestContext extends Runtime {
 }
 
 /** The app on the test database and key store, built in-process (nothing listens). */
-export async function createTestContext(overrides: Partial<Config> = {}): Promise<TestContext> {
+export async function createTestContext(
+  overrides: Partial<Config> = {},
+  { migrate = false }: { migrate?: boolean } = {},
+): Promise<TestContext> {
   const config = { ...loadConfig(process.env), ...overrides };
-  return toTestContext(await bootstrap(config, { migrate: false }));
+  return toTestContext(await bootstrap(config, { migrate }));
 }
 
 /** A runtime built by a test itself (on a database of its own), with the app and the clock. */
@@ -49,6 +52,8 @@ export interface TestContextOptions {
    * after), so keys other test files write at the same time are not seen.
    */
   ownKeyStore?: boolean;
+  /** Migrate the database first (one the file created itself, not yet migrated). */
+  migrate?: boolean;
   /** Run after the context is closed (also when building it failed): stops the file's fakes. */
   teardown?: () => void | Promise<void>;
 }
@@ -82,7 +87,7 @@ export function useTestContext(
         store: { ...store, keyPrefix: `${store.keyPrefix}${own}:`, sqliteFile },
       };
     }
-    ctx = await createTestContext(overrides);
+    ctx = await createTestContext(overrides, { migrate: options.migrate });
     await use(ctx);
   });
   afterAll(async () => {
