@@ -54,13 +54,15 @@ export interface TestContextOptions {
   ownKeyStore?: boolean;
   /** Migrate the database first (one the file created itself, not yet migrated). */
   migrate?: boolean;
+  /** Run before the context is closed: stops what was built on it (servers, chat). */
+  beforeClose?: () => void | Promise<void>;
   /** Run after the context is closed (also when building it failed): stops the file's fakes. */
   teardown?: () => void | Promise<void>;
 }
 
 /**
- * A test file's context: built before its tests (`use` receives it), closed after them (its own
- * image folder and key store removed, then `teardown` run).
+ * A test file's context: built before its tests (`use` receives it), closed after them (`beforeClose`
+ * run first; its own image folder and key store removed, then `teardown` run).
  */
 export function useTestContext(
   use: (ctx: TestContext) => void | Promise<void>,
@@ -92,6 +94,7 @@ export function useTestContext(
   });
   afterAll(async () => {
     try {
+      await options.beforeClose?.();
       await ctx?.close();
       for (const file of ownFiles) fs.rmSync(file, { recursive: true, force: true });
     } finally {
