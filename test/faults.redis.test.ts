@@ -29,7 +29,6 @@ useTestContext(
       redis = await PrivateRedis.start();
       return {
         store: { ...base.store, redisUrl: redis.url },
-        images: { ...base.images, s3: null },
       };
     },
     ownImageDir: true,

@@ -45,7 +45,10 @@ export interface TestContextOptions {
    * async, to start the fakes (S3, SENS, a private Redis) the settings point at first.
    */
   config?: Partial<Config> | ((base: Config) => Partial<Config> | Promise<Partial<Config>>);
-  /** Images in a folder of the test file's own, removed after, so a test sees exactly its files. */
+  /**
+   * Images in a folder of the test file's own (S3 off), removed after, so a test sees exactly
+   * its files (`ctx.imageDir`).
+   */
   ownImageDir?: boolean;
   /**
    * A key store of the file's own (a Redis key prefix, or a SQLite key store file, removed
@@ -77,7 +80,10 @@ export function useTestContext(
     if (options.ownImageDir) {
       const localDir = path.join(base.dataDir, `images-${uniqueSuffix()}`);
       ownFiles.push(localDir);
-      overrides = { ...overrides, images: { ...base.images, ...overrides.images, localDir } };
+      overrides = {
+        ...overrides,
+        images: { ...base.images, ...overrides.images, localDir, s3: null },
+      };
     }
     if (options.ownKeyStore) {
       const own = `own-${uniqueSuffix()}`;
