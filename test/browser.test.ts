@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
-import { loadConfig, type Config } from '../src/config';
+import type { Config } from '../src/config';
 import { attachChat } from '../src/chat/chat.gateway';
 import { createHttpServer } from '../src/lib/http-server';
 import { defaultGroupThumbnailUrl } from '../src/uploads';
-import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
+import { authHeaders, signIn, useTestContext, type TestContext } from './support/context';
 import { png } from './support/images';
 import type { ChatMessage } from '../src/chat/chat.mapper';
 import { Chat, type User } from '../src/db/models';
@@ -124,45 +123,53 @@ interface Api {
   ctx: TestContext;
   /** Every request it received, as `METHOD path`, preflights included. */
   received: string[];
-  close(): Promise<void>;
 }
 
 /**
  * The API and its chat on an ephemeral loopback port, as `src/server.ts` runs them, allowing the
- * page's origin and storing images in a folder of its own. It listens before its context exists:
- * the context needs the public URL (image URLs), which holds the port.
+ * page's origin and storing images in a folder of its own, for the enclosing block (`ready`
+ * receives it once built). It listens before its context exists: the context needs the public
+ * URL (image URLs), which holds the port.
  */
-async function startApi(settings: (base: Config) => Partial<Config> = () => ({})): Promise<Api> {
-  const base = loadConfig(process.env);
+function useApi(
+  ready: (api: Api) => void,
+  settings: (base: Config) => Partial<Config> = () => ({}),
+): void {
   const received: string[] = [];
   let app: http.RequestListener = (_req, res) => res.writeHead(503).end();
-  const { server, port } = await listen(
-    createHttpServer((req, res) => {
-      received.push(`${req.method} ${new URL(req.url ?? '/', 'http://api').pathname}`);
-      app(req, res);
-    }, base.http),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  const imagesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-browser-images-'));
-  const ctx = await createTestContext({
-    publicUrl: url,
-    http: { ...base.http, corsOrigins: [pageOrigin] },
-    images: { ...base.images, baseUrl: `${url}/images`, localDir: imagesDir, s3: null },
-    ...settings(base),
-  });
-  app = ctx.app;
-  const closeChat = await attachChat(server, ctx);
-  return {
-    url,
-    ctx,
-    received,
-    async close() {
-      await closeChat();
-      await stop(server);
-      await ctx.close();
-      fs.rmSync(imagesDir, { recursive: true, force: true });
+  let server: http.Server | undefined;
+  let url = '';
+  let closeChat: (() => Promise<void>) | undefined;
+  useTestContext(
+    async (ctx) => {
+      app = ctx.app;
+      closeChat = await attachChat(server!, ctx);
+      ready({ url, ctx, received });
     },
-  };
+    {
+      config: async (base) => {
+        const listening = await listen(
+          createHttpServer((req, res) => {
+            received.push(`${req.method} ${new URL(req.url ?? '/', 'http://api').pathname}`);
+            app(req, res);
+          }, base.http),
+        );
+        server = listening.server;
+        url = `http://127.0.0.1:${listening.port}`;
+        return {
+          publicUrl: url,
+          http: { ...base.http, corsOrigins: [pageOrigin] },
+          images: { ...base.images, baseUrl: `${url}/images` },
+          ...settings(base),
+        };
+      },
+      ownImageDir: true,
+      beforeClose: async () => {
+        await closeChat?.();
+        if (server) await stop(server);
+      },
+    },
+  );
 }
 
 let browser: Browser;
@@ -173,6 +180,8 @@ let main: Api;
 let ctx: TestContext;
 let api: string;
 
+// Hooks run in the order written: the page first, then the API, then the browser; and closed
+// in the same order as before (browser, API, page).
 beforeAll(async () => {
   if (!fs.existsSync(CHROMIUM)) {
     throw new Error(
@@ -183,9 +192,15 @@ beforeAll(async () => {
   const page = await listen(pageServer());
   closePage = () => stop(page.server);
   pageOrigin = `http://localhost:${page.port}`;
-  main = await startApi();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+useApi((started) => {
+  main = started;
   ({ ctx, url: api } = main);
-
+});
+beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -199,10 +214,7 @@ beforeAll(async () => {
     ],
   });
 });
-
 afterAll(async () => {
-  await browser?.close();
-  await main?.close();
   await closePage?.();
 });
 
@@ -362,12 +374,12 @@ window.chat = {
 
 describe('the SPA chat in a real browser, with CHAT_LEGACY_CLIENTS', () => {
   let legacy: Api;
-  beforeAll(async () => {
-    legacy = await startApi((base) => ({ chat: { ...base.chat, legacyClients: true } }));
-  });
-  afterAll(async () => {
-    await legacy?.close();
-  });
+  useApi(
+    (started) => {
+      legacy = started;
+    },
+    (base) => ({ chat: { ...base.chat, legacyClients: true } }),
+  );
 
   /** The chat page of `user` for `groupId`, with its history shown. */
   async function chatPage(groupId: string, user: User) {

@@ -28,7 +28,7 @@ import { DomainEventHub } from '../src/lib/events';
 import { createLogger } from '../src/lib/logger';
 import { RedisKeyStore } from '../src/store/redis-store';
 import { logout } from '../src/users/users.service';
-import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
+import { authHeaders, signIn, useTestContext, type TestContext } from './support/context';
 import { PrivateRedis } from './support/redis-server';
 import { makeUser } from './support/users';
 
@@ -63,24 +63,27 @@ let main: Served;
 let legacy: Served;
 const clients: Socket[] = [];
 
-beforeAll(async () => {
-  ctx = await createTestContext();
-  main = await serve(ctx);
-  legacy = await serve({
-    ...ctx,
-    config: { ...ctx.config, chat: { ...ctx.config.chat, legacyClients: true } },
-    now: () => ctx.now(),
-  });
-});
+useTestContext(
+  async (c) => {
+    ctx = c;
+    main = await serve(ctx);
+    legacy = await serve({
+      ...ctx,
+      config: { ...ctx.config, chat: { ...ctx.config.chat, legacyClients: true } },
+      now: () => ctx.now(),
+    });
+  },
+  {
+    beforeClose: async () => {
+      await main?.close();
+      await legacy?.close();
+    },
+  },
+);
 afterEach(() => {
   ctx.clock.reset();
   jest.restoreAllMocks();
   for (const client of clients.splice(0)) client.disconnect();
-});
-afterAll(async () => {
-  await main.close();
-  await legacy.close();
-  await ctx.close();
 });
 
 /** Freezes the server's clock (`offsetMs` from the real one), for token expiry and rate limits. */

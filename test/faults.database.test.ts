@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
-import { bootstrap } from '../src/bootstrap';
 import { loadConfig } from '../src/config';
 import { Group } from '../src/db/models';
 import { MESSAGES } from '../src/lib/error-handler';
@@ -9,7 +8,7 @@ import { createGroupRequestFields, timed, until } from './support/faults';
 import { GUEST, makeGroup, member, postGroup, testCalendar } from './support/groups';
 import { serverConnection } from './support/database';
 import { TcpProxy } from './support/tcp-proxy';
-import { toTestContext, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 
 /**
  * The database connection lost under a running app and given back. The MariaDB server is the
@@ -31,36 +30,43 @@ let proxy: TcpProxy;
 let ctx: TestContext;
 let app: Express;
 
-beforeAll(async () => {
-  if (!/test/i.test(scratch)) throw new Error(`scratch database ${scratch} must contain "test"`);
-  const conn = await serverConnection(serverUrl.toString());
-  try {
-    await conn.query(
-      `CREATE DATABASE \`${scratch}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-    );
-  } finally {
-    await conn.end();
-  }
-  proxy = await TcpProxy.start(Number(serverUrl.port || 3306), serverUrl.hostname);
-  const viaProxy = new URL(serverUrl.toString());
-  viaProxy.hostname = '127.0.0.1';
-  viaProxy.port = String(proxy.port);
-  viaProxy.pathname = `/${scratch}`;
-  const config = loadConfig({ ...process.env, DB_URL: viaProxy.toString() });
-  ctx = toTestContext(await bootstrap(config, { migrate: true }));
-  app = ctx.app;
-});
-
-afterAll(async () => {
-  await ctx?.close();
-  await proxy?.close();
-  const conn = await serverConnection(serverUrl.toString());
-  try {
-    await conn.query(`DROP DATABASE IF EXISTS \`${scratch}\``);
-  } finally {
-    await conn.end();
-  }
-});
+useTestContext(
+  (c) => {
+    ctx = c;
+    app = ctx.app;
+  },
+  {
+    // The whole configuration as the app reads it with DB_URL on the proxy (not the test one's).
+    config: async () => {
+      if (!/test/i.test(scratch))
+        throw new Error(`scratch database ${scratch} must contain "test"`);
+      const conn = await serverConnection(serverUrl.toString());
+      try {
+        await conn.query(
+          `CREATE DATABASE \`${scratch}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+        );
+      } finally {
+        await conn.end();
+      }
+      proxy = await TcpProxy.start(Number(serverUrl.port || 3306), serverUrl.hostname);
+      const viaProxy = new URL(serverUrl.toString());
+      viaProxy.hostname = '127.0.0.1';
+      viaProxy.port = String(proxy.port);
+      viaProxy.pathname = `/${scratch}`;
+      return loadConfig({ ...process.env, DB_URL: viaProxy.toString() });
+    },
+    migrate: true,
+    teardown: async () => {
+      await proxy?.close();
+      const conn = await serverConnection(serverUrl.toString());
+      try {
+        await conn.query(`DROP DATABASE IF EXISTS \`${scratch}\``);
+      } finally {
+        await conn.end();
+      }
+    },
+  },
+);
 
 const unavailable = { success: false, message: MESSAGES.unavailable };
 

@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
-import { loadConfig } from '../src/config';
 import { Group } from '../src/db/models';
 import { SLOT_MESSAGES } from '../src/uploads/images.service';
 import { createGroupRequestFields, timed } from './support/faults';
 import { member, postGroup, testCalendar } from './support/groups';
-import { createTestContext, type TestContext } from './support/context';
+import { useTestContext, type TestContext } from './support/context';
 import { FailingS3 } from './support/failing-s3';
 import { png } from './support/images';
 
@@ -21,17 +20,20 @@ const S3_TIMEOUT_MS = 1000;
 let s3: FailingS3;
 let ctx: TestContext;
 
-beforeAll(async () => {
-  s3 = await FailingS3.start();
-  const config = loadConfig(process.env);
-  ctx = await createTestContext({
-    images: { ...config.images, s3: s3.settings(S3_TIMEOUT_MS), baseUrl: s3.endpoint },
-  });
-});
-afterAll(async () => {
-  await ctx?.close();
-  await s3?.close();
-});
+useTestContext(
+  (c) => {
+    ctx = c;
+  },
+  {
+    config: async (base) => {
+      s3 = await FailingS3.start();
+      return {
+        images: { ...base.images, s3: s3.settings(S3_TIMEOUT_MS), baseUrl: s3.endpoint },
+      };
+    },
+    teardown: () => s3?.close(),
+  },
+);
 afterEach(() => {
   s3.behaviour = () => 'ok';
 });

@@ -1,15 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { AUTH } from '../src/auth/messages';
-import { loadConfig } from '../src/config';
 import { Course, Group, User } from '../src/db/models';
 import { MESSAGES } from '../src/lib/error-handler';
 import { ImageRemoval } from '../src/uploads/image-removal.model';
 import { createGroupRequestFields, until, userWithUploads } from './support/faults';
 import { GUEST, makeGroup, member, postGroup, testCalendar } from './support/groups';
-import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
+import { authHeaders, signIn, useTestContext, type TestContext } from './support/context';
 import { PrivateRedis } from './support/redis-server';
 import { randomMobile } from './support/users';
 
@@ -22,21 +20,21 @@ jest.setTimeout(60_000);
 
 let redis: PrivateRedis;
 let ctx: TestContext;
-const localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-faults-redis-'));
-
-beforeAll(async () => {
-  redis = await PrivateRedis.start();
-  const config = loadConfig(process.env);
-  ctx = await createTestContext({
-    store: { ...config.store, redisUrl: redis.url },
-    images: { ...config.images, localDir, s3: null },
-  });
-});
-afterAll(async () => {
-  await ctx?.close();
-  await redis?.stop();
-  fs.rmSync(localDir, { recursive: true, force: true });
-});
+useTestContext(
+  (c) => {
+    ctx = c;
+  },
+  {
+    config: async (base) => {
+      redis = await PrivateRedis.start();
+      return {
+        store: { ...base.store, redisUrl: redis.url },
+      };
+    },
+    ownImageDir: true,
+    teardown: () => redis?.stop(),
+  },
+);
 
 const seeRedisAgain = () =>
   until('the app to see Redis again', async () => {
@@ -133,7 +131,7 @@ it('Withdrawal while Redis is down answers 503 and deletes nothing; once it is b
   const { user, group, course, paths } = await userWithUploads(ctx, ctx.config);
   // Signed in before the fault: the access token itself is checked without the store.
   const headers = authHeaders(await signIn(ctx, user, 600));
-  const onDisk = () => paths.filter((p) => fs.existsSync(path.join(localDir, p)));
+  const onDisk = () => paths.filter((p) => fs.existsSync(path.join(ctx.imageDir, p)));
   expect(onDisk()).toEqual(paths);
 
   await redis.stop();

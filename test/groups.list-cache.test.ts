@@ -1,12 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import request from 'supertest';
 import { Group } from '../src/db/models';
 import { GroupListCache } from '../src/groups/list-cache';
 import { fromKst } from '../src/lib/time';
 import type { KeyStore } from '../src/store/keystore';
-import { loadConfig } from '../src/config';
-import { createTestContext, uniqueSuffix, type TestContext } from './support/context';
+import { createTestContext, useTestContext, type TestContext } from './support/context';
 import {
   createFields,
   GUEST,
@@ -26,26 +23,16 @@ import {
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
 
-beforeAll(async () => {
-  // A key store of its own (a Redis key prefix, or a SQLite key store file): other test files
-  // write to the database at the same time, and their generation bumps would make "the page
-  // is still cached" below a race.
-  const base = loadConfig(process.env);
-  const own = `list-cache-${uniqueSuffix()}`;
-  ctx = await createTestContext({
-    store: {
-      ...base.store,
-      keyPrefix: `${base.store.keyPrefix}${own}:`,
-      sqliteFile: path.join(base.dataDir, `${own}.sqlite`),
-    },
-  });
-  calendar = testCalendar(ctx);
-});
-afterAll(async () => {
-  await ctx.close();
-  for (const suffix of ['', '-wal', '-shm'])
-    fs.rmSync(`${ctx.config.store.sqliteFile}${suffix}`, { force: true });
-});
+// A key store of its own (a Redis key prefix, or a SQLite key store file): other test files
+// write to the database at the same time, and their generation bumps would make "the page
+// is still cached" below a race.
+useTestContext(
+  (c) => {
+    ctx = c;
+    calendar = testCalendar(ctx);
+  },
+  { ownKeyStore: true },
+);
 
 interface Card {
   groupId: string;

@@ -7,28 +7,29 @@ import {
   createRateLimiter,
 } from '../src/lib/rate-limit';
 import type { KeyStore } from '../src/store/keystore';
-import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
+import { authHeaders, signIn, useTestContext, type TestContext } from './support/context';
 import express from 'express';
 import { createApp } from '../src/app';
 import { makeUser } from './support/users';
 
 let ctx: TestContext;
 
-beforeAll(async () => {
-  const base = loadConfig(process.env);
-  ctx = await createTestContext({
-    // The proxy is trusted only on loopback, so each test can speak from its own address.
-    http: { ...base.http, trustProxy: ['loopback'] },
-    rateLimit: {
-      login: { max: 2, windowSeconds: 60 },
-      write: { max: 3, windowSeconds: 60 },
-      sms: { max: 1, windowSeconds: 60 },
-    },
-  });
-});
-afterAll(async () => {
-  await ctx.close();
-});
+useTestContext(
+  (c) => {
+    ctx = c;
+  },
+  {
+    config: (base) => ({
+      // The proxy is trusted only on loopback, so each test can speak from its own address.
+      http: { ...base.http, trustProxy: ['loopback'] },
+      rateLimit: {
+        login: { max: 2, windowSeconds: 60 },
+        write: { max: 3, windowSeconds: 60 },
+        sms: { max: 1, windowSeconds: 60 },
+      },
+    }),
+  },
+);
 
 /** An address no other test (or earlier run within the window) has used. */
 const freshIp = () =>

@@ -18,7 +18,12 @@ import {
   uploadImages,
   UPLOAD_MESSAGES,
 } from '../src/uploads';
-import { createTestContext, type TestContext } from './support/context';
+import {
+  createTestContext,
+  useTestContext,
+  type TestContext,
+  type TestContextOptions,
+} from './support/context';
 import { FakeS3 } from './support/fake-s3';
 import { jpeg, png } from './support/images';
 
@@ -28,7 +33,12 @@ interface Setup {
   stored(): string[];
   /** Fetches an image URL the API returned. */
   fetchImage(url: string): Promise<{ status: number; body: Buffer; type: string }>;
-  close(): Promise<void>;
+}
+
+/** An image store: the context's options for it, and how to look into it once built. */
+interface ImageStore {
+  options: TestContextOptions;
+  connect(ctx: TestContext): Setup;
 }
 
 function listFiles(root: string): string[] {
@@ -45,62 +55,53 @@ function listFiles(root: string): string[] {
   return out.sort();
 }
 
-async function localSetup(): Promise<Setup> {
-  const base = await createTestContext();
-  await base.close();
-  const localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-images-'));
-  const ctx = await createTestContext({ images: { ...base.config.images, localDir, s3: null } });
+function localStore(): ImageStore {
   return {
-    ctx,
-    stored: () => listFiles(localDir),
-    async fetchImage(url) {
-      const res = await request(ctx.app)
-        .get(url.slice(ctx.config.publicUrl.length))
-        .buffer(true)
-        .parse((r, cb) => {
-          const chunks: Buffer[] = [];
-          r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => cb(null, Buffer.concat(chunks)));
-        });
-      return {
-        status: res.status,
-        body: res.body as Buffer,
-        type: String(res.headers['content-type']),
-      };
-    },
-    async close() {
-      await ctx.close();
-      fs.rmSync(localDir, { recursive: true, force: true });
-    },
+    options: { ownImageDir: true },
+    connect: (ctx) => ({
+      ctx,
+      stored: () => listFiles(ctx.imageDir),
+      async fetchImage(url) {
+        const res = await request(ctx.app)
+          .get(url.slice(ctx.config.publicUrl.length))
+          .buffer(true)
+          .parse((r, cb) => {
+            const chunks: Buffer[] = [];
+            r.on('data', (c: Buffer) => chunks.push(c));
+            r.on('end', () => cb(null, Buffer.concat(chunks)));
+          });
+        return {
+          status: res.status,
+          body: res.body as Buffer,
+          type: String(res.headers['content-type']),
+        };
+      },
+    }),
   };
 }
 
-async function s3Setup(): Promise<Setup> {
-  const fake = await FakeS3.start();
-  const base = await createTestContext();
-  await base.close();
-  const ctx = await createTestContext({
-    images: {
-      ...base.config.images,
-      baseUrl: fake.publicBase,
-      s3: fake.settings(),
-    },
-  });
+function s3Store(): ImageStore {
+  let fake: FakeS3 | undefined;
   return {
-    ctx,
-    stored: () => fake.objectKeys(),
-    async fetchImage(url) {
-      const res = await fetch(url);
-      return {
-        status: res.status,
-        body: Buffer.from(await res.arrayBuffer()),
-        type: res.headers.get('content-type') ?? '',
-      };
+    options: {
+      config: async (base) => {
+        fake = await FakeS3.start();
+        return { images: { ...base.images, baseUrl: fake.publicBase, s3: fake.settings() } };
+      },
+      teardown: () => fake?.stop(),
     },
-    async close() {
-      await ctx.close();
-      await fake.stop();
-    },
+    connect: (ctx) => ({
+      ctx,
+      stored: () => fake!.objectKeys(),
+      async fetchImage(url) {
+        const res = await fetch(url);
+        return {
+          status: res.status,
+          body: Buffer.from(await res.arrayBuffer()),
+          type: res.headers.get('content-type') ?? '',
+        };
+      },
+    }),
   };
 }
 
@@ -125,16 +126,14 @@ function postApp(ctx: TestContext) {
 }
 
 describe.each([
-  ['local folder', localSetup],
-  ['S3 (s3rver through the AWS SDK)', s3Setup],
-])('image uploads to %s', (_name, makeSetup) => {
+  ['local folder', localStore],
+  ['S3 (s3rver through the AWS SDK)', s3Store],
+])('image uploads to %s', (_name, makeStore) => {
+  const store = makeStore();
   let setup: Setup;
-  beforeAll(async () => {
-    setup = await makeSetup();
-  });
-  afterAll(async () => {
-    await setup.close();
-  });
+  useTestContext((ctx) => {
+    setup = store.connect(ctx);
+  }, store.options);
 
   it('stores the original and both variants before answering, and the URLs serve them', async () => {
     const before = setup.stored();
@@ -275,11 +274,8 @@ describe.each([
 
 describe('image URLs', () => {
   let ctx: TestContext;
-  beforeAll(async () => {
-    ctx = await createTestContext();
-  });
-  afterAll(async () => {
-    await ctx.close();
+  useTestContext((c) => {
+    ctx = c;
   });
 
   it('builds the original layout from the public base', () => {

@@ -3,18 +3,30 @@ import request from 'supertest';
 import { User } from '../src/db/models';
 import { isProviderDown } from '../src/users/oauth';
 import { defaultProfileUrl } from '../src/users/users.service';
-import { authHeaders, createTestContext, uniqueSuffix, type TestContext } from './support/context';
+import {
+  authHeaders,
+  createTestContext,
+  uniqueSuffix,
+  useTestContext,
+  type TestContext,
+} from './support/context';
 import { allowOnlyLoopback, KAKAO, NAVER, oauthConfig } from './support/users';
 
 let ctx: TestContext;
-beforeAll(async () => {
+beforeAll(() => {
   allowOnlyLoopback();
-  ctx = await createTestContext({ oauth: oauthConfig(2000) });
 });
-afterAll(async () => {
-  await ctx.close();
-  nock.enableNetConnect();
-});
+useTestContext(
+  (c) => {
+    ctx = c;
+  },
+  {
+    config: { oauth: oauthConfig(2000) },
+    teardown: () => {
+      nock.enableNetConnect();
+    },
+  },
+);
 afterEach(() => {
   nock.abortPendingRequests();
   nock.cleanAll();

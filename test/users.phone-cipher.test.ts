@@ -6,7 +6,7 @@ import request from 'supertest';
 import { reencryptPhones } from '../src/cli/phones-reencrypt';
 import { User } from '../src/db/models';
 import { createPhoneCipher, PhoneDecryptError } from '../src/lib/phone-cipher';
-import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
+import { authHeaders, signIn, useTestContext, type TestContext } from './support/context';
 import { REPO_ROOT } from './support/test-env';
 import { LEGACY_PASSPHRASE, LEGACY_VALUES, makeUser } from './support/users';
 
@@ -61,16 +61,12 @@ describe('phone cipher', () => {
 
 describe('legacy phone numbers in the database', () => {
   let ctx: TestContext;
-  beforeAll(async () => {
-    const base = await createTestContext();
-    await base.close();
-    ctx = await createTestContext({
-      phone: { ...base.config.phone, legacyKey: LEGACY_PASSPHRASE },
-    });
-  });
-  afterAll(async () => {
-    await ctx.close();
-  });
+  useTestContext(
+    (c) => {
+      ctx = c;
+    },
+    { config: (base) => ({ phone: { ...base.phone, legacyKey: LEGACY_PASSPHRASE } }) },
+  );
 
   const phoneOf = async (user: User) => (await User.findByPk(user.userId))!.phone;
   const current = () => createPhoneCipher(ctx.config.phone);

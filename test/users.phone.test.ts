@@ -7,20 +7,24 @@ import { createPhoneCipher } from '../src/lib/phone-cipher';
 import { createSmsSender, messageType, smsByteLength } from '../src/sms';
 import { LogSmsSender } from '../src/sms/log-sender';
 import { smsCodeText } from '../src/users/phone-verification.service';
-import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
+import { authHeaders, signIn, useTestContext, type TestContext } from './support/context';
 import { dashed, FakeSens, randomMobile, makeUser } from './support/users';
 
 let ctx: TestContext;
 let sens: FakeSens;
 
-beforeAll(async () => {
-  sens = await FakeSens.start();
-  ctx = await createTestContext({ sms: { sens: sens.settings(), timeoutMs: 2000 } });
-});
-afterAll(async () => {
-  await ctx.close();
-  await sens.close();
-});
+useTestContext(
+  (c) => {
+    ctx = c;
+  },
+  {
+    config: async () => {
+      sens = await FakeSens.start();
+      return { sms: { sens: sens.settings(), timeoutMs: 2000 } };
+    },
+    teardown: () => sens?.close(),
+  },
+);
 let phoneSettings: TestContext['config']['phone'];
 beforeAll(() => {
   phoneSettings = ctx.config.phone;

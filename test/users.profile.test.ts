@@ -6,21 +6,27 @@ import { Applier, Group, User } from '../src/db/models';
 import { createPhoneCipher } from '../src/lib/phone-cipher';
 import { fromKst } from '../src/lib/time';
 import { keyFromImageUrl } from '../src/uploads';
-import { authHeaders, signIn, uniqueSuffix, type TestContext } from './support/context';
+import {
+  authHeaders,
+  signIn,
+  uniqueSuffix,
+  useTestContext,
+  type TestContext,
+} from './support/context';
 import { png } from './support/images';
 import { makeGroupRow } from './support/comments';
-import { contextWithLocalImages, makeUser } from './support/users';
+import { makeUser } from './support/users';
 
 let ctx: TestContext;
 let localDir: string;
-let close: () => Promise<void>;
 
-beforeAll(async () => {
-  ({ ctx, localDir, close } = await contextWithLocalImages());
-});
-afterAll(async () => {
-  await close();
-});
+useTestContext(
+  (c) => {
+    ctx = c;
+    localDir = ctx.imageDir;
+  },
+  { ownImageDir: true },
+);
 afterEach(() => {
   ctx.clock.reset();
 });

@@ -22,22 +22,21 @@ import { runImageRemovals } from '../src/jobs/image-removals';
 import { objectPaths } from '../src/uploads/urls';
 import { createImageService, profileImageUrl } from '../src/uploads';
 import { ImageRemoval } from '../src/uploads/image-removal.model';
-import { authHeaders, signIn, uniqueSuffix, type TestContext } from './support/context';
+import {
+  authHeaders,
+  signIn,
+  uniqueSuffix,
+  useTestContext,
+  type TestContext,
+} from './support/context';
 import { makeCourseRow, makeGroupRow } from './support/comments';
 import { userWithUploads } from './support/faults';
 import { FailingS3 } from './support/failing-s3';
 import { FakeS3 } from './support/fake-s3';
-import {
-  allowOnlyLoopback,
-  contextWithLocalImages,
-  KAKAO,
-  oauthConfig,
-  makeUser,
-} from './support/users';
+import { allowOnlyLoopback, KAKAO, oauthConfig, makeUser } from './support/users';
 
 let ctx: TestContext;
 let localDir: string;
-let close: () => Promise<void>;
 
 /**
  * An original database may keep its Badges table, whose key to Users has no cascade. The
@@ -52,16 +51,26 @@ async function createOriginalBadgesTable() {
   );
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   allowOnlyLoopback();
-  ({ ctx, localDir, close } = await contextWithLocalImages({ oauth: oauthConfig() }));
-  await createOriginalBadgesTable();
 });
-afterAll(async () => {
-  await ctx.sequelize.query('DROP TABLE IF EXISTS `Badges`');
-  await close();
-  nock.enableNetConnect();
-});
+useTestContext(
+  async (c) => {
+    ctx = c;
+    localDir = ctx.imageDir;
+    await createOriginalBadgesTable();
+  },
+  {
+    config: { oauth: oauthConfig() },
+    ownImageDir: true,
+    beforeClose: async () => {
+      await ctx?.sequelize.query('DROP TABLE IF EXISTS `Badges`');
+    },
+    teardown: () => {
+      nock.enableNetConnect();
+    },
+  },
+);
 afterEach(() => {
   ctx.clock.reset();
   nock.cleanAll();

@@ -20,9 +20,12 @@ export interface TestContext extends Runtime {
 }
 
 /** The app on the test database and key store, built in-process (nothing listens). */
-export async function createTestContext(overrides: Partial<Config> = {}): Promise<TestContext> {
+export async function createTestContext(
+  overrides: Partial<Config> = {},
+  { migrate = false }: { migrate?: boolean } = {},
+): Promise<TestContext> {
   const config = { ...loadConfig(process.env), ...overrides };
-  return toTestContext(await bootstrap(config, { migrate: false }));
+  return toTestContext(await bootstrap(config, { migrate }));
 }
 
 /** A runtime built by a test itself (on a database of its own), with the app and the clock. */
@@ -37,39 +40,72 @@ export function toTestContext(runtime: Runtime): TestContext {
 }
 
 export interface TestContextOptions {
-  /** Settings over the test environment's (a function receives the environment's). */
-  config?: Partial<Config> | ((base: Config) => Partial<Config>);
-  /** Images in a folder of the test file's own, removed after, so a test sees exactly its files. */
+  /**
+   * Settings over the test environment's. A function receives the environment's and may be
+   * async, to start the fakes (S3, SENS, a private Redis) the settings point at first.
+   */
+  config?: Partial<Config> | ((base: Config) => Partial<Config> | Promise<Partial<Config>>);
+  /**
+   * Images in a folder of the test file's own (S3 off), removed after, so a test sees exactly
+   * its files (`ctx.imageDir`).
+   */
   ownImageDir?: boolean;
+  /**
+   * A key store of the file's own (a Redis key prefix, or a SQLite key store file, removed
+   * after), so keys other test files write at the same time are not seen.
+   */
+  ownKeyStore?: boolean;
+  /** Migrate the database first (one the file created itself, not yet migrated). */
+  migrate?: boolean;
+  /** Run before the context is closed: stops what was built on it (servers, chat). */
+  beforeClose?: () => void | Promise<void>;
+  /** Run after the context is closed (also when building it failed): stops the file's fakes. */
+  teardown?: () => void | Promise<void>;
 }
 
 /**
- * A test file's context: built before its tests (`use` receives it), closed after them (its own
- * image folder removed).
+ * A test file's context: built before its tests (`use` receives it), closed after them (`beforeClose`
+ * run first; its own image folder and key store removed, then `teardown` run).
  */
 export function useTestContext(
   use: (ctx: TestContext) => void | Promise<void>,
   options: TestContextOptions = {},
 ): void {
   let ctx: TestContext | undefined;
-  let ownDir: string | undefined;
+  const ownFiles: string[] = [];
   beforeAll(async () => {
     const base = loadConfig(process.env);
     let overrides =
-      typeof options.config === 'function' ? options.config(base) : (options.config ?? {});
+      typeof options.config === 'function' ? await options.config(base) : (options.config ?? {});
     if (options.ownImageDir) {
-      ownDir = path.join(base.dataDir, `images-${uniqueSuffix()}`);
+      const localDir = path.join(base.dataDir, `images-${uniqueSuffix()}`);
+      ownFiles.push(localDir);
       overrides = {
         ...overrides,
-        images: { ...base.images, ...overrides.images, localDir: ownDir },
+        images: { ...base.images, ...overrides.images, localDir, s3: null },
       };
     }
-    ctx = await createTestContext(overrides);
+    if (options.ownKeyStore) {
+      const own = `own-${uniqueSuffix()}`;
+      const store = { ...base.store, ...overrides.store };
+      const sqliteFile = path.join(base.dataDir, `${own}.sqlite`);
+      ownFiles.push(...['', '-wal', '-shm'].map((suffix) => `${sqliteFile}${suffix}`));
+      overrides = {
+        ...overrides,
+        store: { ...store, keyPrefix: `${store.keyPrefix}${own}:`, sqliteFile },
+      };
+    }
+    ctx = await createTestContext(overrides, { migrate: options.migrate });
     await use(ctx);
   });
   afterAll(async () => {
-    await ctx?.close();
-    if (ownDir) fs.rmSync(ownDir, { recursive: true, force: true });
+    try {
+      await options.beforeClose?.();
+      await ctx?.close();
+      for (const file of ownFiles) fs.rmSync(file, { recursive: true, force: true });
+    } finally {
+      await options.teardown?.();
+    }
   });
 }
 

@@ -1,13 +1,10 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import nock from 'nock';
-import { loadConfig, type Config } from '../../src/config';
+import type { Config } from '../../src/config';
 import { User } from '../../src/db/models';
-import { createTestContext, uniqueSuffix, type TestContext } from './context';
+import { uniqueSuffix } from './context';
 
 /** A user written with the model, with unique nickname and login. */
 export async function makeUser(attrs: Partial<User> = {}): Promise<User> {
@@ -37,23 +34,6 @@ export const NAVER = {
 
 export function oauthConfig(timeoutMs = 2000): Config['oauth'] {
   return { timeoutMs, kakao: KAKAO, naver: NAVER };
-}
-
-/** The app with its images in a fresh folder of its own, so a test can look at the files. */
-export async function contextWithLocalImages(
-  overrides: Partial<Config> = {},
-): Promise<{ ctx: TestContext; localDir: string; close(): Promise<void> }> {
-  const localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-accounts-'));
-  const images = { ...loadConfig(process.env).images, localDir, s3: null };
-  const ctx = await createTestContext({ images, ...overrides });
-  return {
-    ctx,
-    localDir,
-    async close() {
-      await ctx.close();
-      fs.rmSync(localDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Only loopback (supertest, the databases, the fake SENS) may be reached for real. */
