@@ -29,7 +29,7 @@ export async function createTestContext(
 }
 
 /** A runtime built by a test itself (on a database of its own), with the app and the clock. */
-export function toTestContext(runtime: Runtime): TestContext {
+function toTestContext(runtime: Runtime): TestContext {
   const clock = testClock();
   runtime.now = () => clock.now();
   return Object.assign(runtime, {
