@@ -6,7 +6,7 @@ import { Group } from '../src/db/models';
 import { MESSAGES } from '../src/lib/error-handler';
 import { createGroupRequestFields, timed, until } from './support/faults';
 import { GUEST, makeGroup, member, postGroup, testCalendar } from './support/groups';
-import { serverConnection } from './support/database';
+import { dropMysqlDatabase, recreateMysqlDatabase } from './support/database';
 import { TcpProxy } from './support/tcp-proxy';
 import { useTestContext, type TestContext } from './support/context';
 
@@ -25,6 +25,9 @@ const serverUrl = new URL(
   ),
 );
 const scratch = `erunjrun_faults_${crypto.randomBytes(4).toString('hex')}_test`;
+const scratchUrl = Object.assign(new URL(serverUrl.toString()), {
+  pathname: `/${scratch}`,
+}).toString();
 
 let proxy: TcpProxy;
 let ctx: TestContext;
@@ -38,16 +41,7 @@ useTestContext(
   {
     // The whole configuration as the app reads it with DB_URL on the proxy (not the test one's).
     config: async () => {
-      if (!/test/i.test(scratch))
-        throw new Error(`scratch database ${scratch} must contain "test"`);
-      const conn = await serverConnection(serverUrl.toString());
-      try {
-        await conn.query(
-          `CREATE DATABASE \`${scratch}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-        );
-      } finally {
-        await conn.end();
-      }
+      await recreateMysqlDatabase(scratchUrl);
       proxy = await TcpProxy.start(Number(serverUrl.port || 3306), serverUrl.hostname);
       const viaProxy = new URL(serverUrl.toString());
       viaProxy.hostname = '127.0.0.1';
@@ -58,12 +52,7 @@ useTestContext(
     migrate: true,
     teardown: async () => {
       await proxy?.close();
-      const conn = await serverConnection(serverUrl.toString());
-      try {
-        await conn.query(`DROP DATABASE IF EXISTS \`${scratch}\``);
-      } finally {
-        await conn.end();
-      }
+      await dropMysqlDatabase(scratchUrl);
     },
   },
 );

@@ -15,7 +15,7 @@ import { createWorkerDeps } from '../src/jobs/deps';
 import { createSmsSender } from '../src/sms';
 import { makeGroupRow } from './support/comments';
 import { until } from './support/faults';
-import { serverConnection } from './support/database';
+import { dropMysqlDatabase, recreateMysqlDatabase } from './support/database';
 import { REPO_ROOT } from './support/test-env';
 import { FakeSens, randomMobile, makeUser } from './support/users';
 
@@ -97,18 +97,10 @@ beforeAll(async () => {
   sens.delayMs = SENS_DELAY_MS;
   fs.mkdirSync(dataDir, { recursive: true });
   if (mysqlServer) {
-    if (!/test/i.test(scratch)) throw new Error(`scratch database ${scratch} must contain "test"`);
-    const conn = await serverConnection(mysqlServer.toString());
-    try {
-      await conn.query(
-        `CREATE DATABASE \`${scratch}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-      );
-    } finally {
-      await conn.end();
-    }
     const url = new URL(mysqlServer.toString());
     url.pathname = `/${scratch}`;
     dbUrl = url.toString();
+    await recreateMysqlDatabase(dbUrl);
   }
   config = loadConfig({ ...process.env, DB_URL: dbUrl, REDIS_URL: '', DATA_DIR: dataDir });
   runtime = await bootstrap(config, { migrate: true });
@@ -121,14 +113,7 @@ afterAll(async () => {
   }
   await runtime?.close();
   await sens?.close();
-  if (mysqlServer) {
-    const conn = await serverConnection(mysqlServer.toString());
-    try {
-      await conn.query(`DROP DATABASE IF EXISTS \`${scratch}\``);
-    } finally {
-      await conn.end();
-    }
-  }
+  if (dbUrl) await dropMysqlDatabase(dbUrl);
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

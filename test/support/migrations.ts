@@ -5,7 +5,7 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/lib/logger';
 import { createSequelize, dialectOf, type Dialect } from '../../src/db/sequelize';
-import { databaseName, serverConnection } from './database';
+import { databaseName, dropMysqlDatabase, recreateMysqlDatabase } from './database';
 
 /**
  * Migration tests work on databases of their own, made and dropped here, so they never touch
@@ -24,30 +24,16 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
 
   if (config.db.url) {
     const serverUrl = config.db.url;
-    const name = `${databaseName(serverUrl)}_mig_${suffix}`;
-    if (!/test/i.test(name)) throw new Error(`Scratch database "${name}" must contain "test"`);
-    const conn = await serverConnection(serverUrl);
-    try {
-      await conn.query(
-        `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-      );
-    } finally {
-      await conn.end();
-    }
     const url = new URL(serverUrl.replace(/^mariadb:/, 'mysql:'));
-    url.pathname = `/${name}`;
+    url.pathname = `/${databaseName(serverUrl)}_mig_${suffix}`;
+    await recreateMysqlDatabase(url.toString());
     const sequelize = createSequelize({ ...config.db, url: url.toString() }, logger);
     return {
       sequelize,
       dialect: 'mysql',
       async drop() {
         await sequelize.close();
-        const c = await serverConnection(serverUrl);
-        try {
-          await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-        } finally {
-          await c.end();
-        }
+        await dropMysqlDatabase(url.toString());
       },
     };
   }
