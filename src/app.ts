@@ -17,6 +17,7 @@ import { recommentsRouter } from './comments/recomments.router';
 import { alarmsRouter } from './alarms/alarms.router';
 import { coursesRouter } from './courses/courses.router';
 import { localImagesRouter } from './uploads/images.router';
+import { docsRouter } from './docs/docs.router';
 
 /**
  * Assembles the Express application. Pure: it never connects or listens, so tests build it
@@ -85,6 +86,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/recomment', recommentsRouter(ctx));
   app.use('/alarm', alarmsRouter(ctx));
   app.use('/course', coursesRouter(ctx));
+  app.use(docsRouter(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

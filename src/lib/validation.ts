@@ -75,9 +75,11 @@ function hasNul(body: unknown, depth = 0): boolean {
  */
 const ENCODED_CONTROL = /%(?:[01][0-9a-f]|7f)/i;
 
+export const CONTROL_CHARACTER_MESSAGE = '잘못된 요청 주소입니다.';
+
 export const refuseControlCharactersInUrl: RequestHandler = (req, res, next) => {
   if (ENCODED_CONTROL.test(req.originalUrl)) {
-    res.status(400).json({ success: false, message: '잘못된 요청 주소입니다.' });
+    res.status(400).json({ success: false, message: CONTROL_CHARACTER_MESSAGE });
     return;
   }
   next();

@@ -1,0 +1,181 @@
+import type { OpenAPIV3_1 } from 'openapi-types';
+import {
+  anyone,
+  arrayOf,
+  done,
+  failure,
+  integer,
+  json,
+  nullableString,
+  object,
+  pathParam,
+  ref,
+  signedIn,
+  string,
+  unauthorized,
+  type Paths,
+} from '../docs/components';
+import { COMMENT, RECOMMENT } from './messages';
+
+/** `/comment` (group runs and courses) and `/recomment` (replies, group runs only). */
+
+const author = object({
+  userId: string(),
+  nickname: string(),
+  profileUrl: string(),
+  userLevel: nullableString(),
+});
+
+export const schemas: Record<string, OpenAPIV3_1.SchemaObject> = {
+  Comment: object({
+    commentId: string(),
+    groupId: nullableString(),
+    courseId: nullableString(),
+    content: nullableString(),
+    createdAt: string('Relative display time, e.g. `5분 전`'),
+    user: author,
+    recommentCount: integer(),
+  }),
+  Recomment: object({
+    recommentId: string(),
+    commentId: string('The comment it answers'),
+    content: string(),
+    createdAt: string('Relative display time'),
+    user: author,
+  }),
+};
+
+const list = (item: string, message?: string) =>
+  object(
+    {
+      success: { const: true },
+      ...(message && { message: { const: message } }),
+      data: arrayOf(ref(item), 'The whole list of the post, oldest first'),
+    },
+    [],
+  );
+
+const contentBody = (what: string): OpenAPIV3_1.RequestBodyObject => ({
+  required: true,
+  content: { 'application/json': { schema: object({ content: string(what) }) } },
+});
+
+const op = (
+  tag: string,
+  summary: string,
+  responses: OpenAPIV3_1.ResponsesObject,
+  extra: Partial<OpenAPIV3_1.OperationObject>,
+): OpenAPIV3_1.OperationObject => ({
+  tags: [tag],
+  summary,
+  security: signedIn,
+  ...extra,
+  responses: { ...responses, '401': unauthorized() },
+});
+
+const post = [
+  pathParam('category', '`group` or `course`'),
+  pathParam('categoryId', 'The run or the course'),
+];
+const commentId = [pathParam('commentId', 'The comment')];
+/**
+ * `/recomment/{id}` names a comment for GET and POST and a reply for PATCH and DELETE (the
+ * original's paths); OpenAPI allows one parameter name per path.
+ */
+const ofComment = [pathParam('id', 'The comment')];
+const ofReply = [pathParam('id', 'The reply')];
+const badContent = (m: typeof COMMENT | typeof RECOMMENT) => [m.contentMissing, m.contentTooLong];
+
+export const paths: Paths = {
+  '/comment/{category}/{categoryId}': {
+    get: op(
+      'comments',
+      "A post's comments, oldest first",
+      {
+        '200': json('The comments', list('Comment')),
+        '400': failure('Unknown category', [COMMENT.badCategory]),
+        '404': failure('No such post', [COMMENT.postNotFound]),
+      },
+      { security: anyone, parameters: post },
+    ),
+    post: op(
+      'comments',
+      'Comment on a post; answers the whole list',
+      {
+        '201': json('Commented', list('Comment')),
+        '400': failure('Bad content or category', [...badContent(COMMENT), COMMENT.badCategory]),
+        '404': failure('No such post', [COMMENT.postNotFound]),
+      },
+      { parameters: post, requestBody: contentBody('The comment') },
+    ),
+  },
+  '/comment/{commentId}': {
+    patch: op(
+      'comments',
+      'Edit my comment; answers the whole list',
+      {
+        '200': json('Edited', list('Comment', COMMENT.updated)),
+        '400': failure('Bad content', badContent(COMMENT)),
+        '403': failure('Not mine', [COMMENT.notAuthorUpdate]),
+        '404': failure('No such comment', [COMMENT.notFound]),
+      },
+      { parameters: commentId, requestBody: contentBody('The comment') },
+    ),
+    delete: op(
+      'comments',
+      'Delete my comment (and its replies)',
+      {
+        '200': json('Deleted', done(COMMENT.deleted)),
+        '403': failure('Not mine', [COMMENT.notAuthorDelete]),
+        '404': failure('No such comment', [COMMENT.notFound]),
+      },
+      { parameters: commentId },
+    ),
+  },
+  '/recomment/{id}': {
+    get: op(
+      'replies',
+      "Every reply of the comment's group post (the SPA files them by `commentId`)",
+      {
+        '200': json('The replies', list('Recomment')),
+        '400': failure('A course comment', [RECOMMENT.onCourseComment]),
+        '404': failure('No such comment', [COMMENT.notFound]),
+      },
+      { security: anyone, parameters: ofComment },
+    ),
+    post: op(
+      'replies',
+      'Reply to a comment; answers every reply of its post',
+      {
+        '201': json('Replied', list('Recomment')),
+        '400': failure('Bad content, or a course comment', [
+          ...badContent(RECOMMENT),
+          RECOMMENT.onCourseComment,
+        ]),
+        '404': failure('No such comment', [COMMENT.notFound]),
+      },
+      { parameters: ofComment, requestBody: contentBody('The reply') },
+    ),
+    patch: op(
+      'replies',
+      'Edit my reply; answers every reply of its post',
+      {
+        '200': json('Edited', list('Recomment', RECOMMENT.updated)),
+        '400': failure('Bad content', badContent(RECOMMENT)),
+        '403': failure('Not mine', [RECOMMENT.notAuthorUpdate]),
+        '404': failure('No such reply', [RECOMMENT.notFound]),
+      },
+      { parameters: ofReply, requestBody: contentBody('The reply') },
+    ),
+    delete: op(
+      'replies',
+      'Delete my reply',
+      {
+        '200': json('Deleted', done(RECOMMENT.deleted)),
+        '403': failure('Not mine', [RECOMMENT.notAuthorDelete]),
+        '404': failure('No such reply', [RECOMMENT.notFound]),
+      },
+      { parameters: ofReply },
+    ),
+  },
+};
