@@ -10,11 +10,10 @@ import {
   object,
   pathParam,
   ref,
-  signedIn,
   string,
-  unauthorized,
   type Paths,
 } from '../docs/components';
+import { jsonBody, signedInOperation } from '../docs/operations';
 import { COMMENT, RECOMMENT } from './messages';
 
 /** `/comment` (group runs and courses) and `/recomment` (replies, group runs only). */
@@ -55,23 +54,9 @@ const list = (item: string, message?: string) =>
     [],
   );
 
-const contentBody = (what: string): OpenAPIV3_1.RequestBodyObject => ({
-  required: true,
-  content: { 'application/json': { schema: object({ content: string(what) }) } },
-});
+const contentBody = (what: string) => jsonBody(object({ content: string(what) }));
 
-const op = (
-  tag: string,
-  summary: string,
-  responses: OpenAPIV3_1.ResponsesObject,
-  extra: Partial<OpenAPIV3_1.OperationObject>,
-): OpenAPIV3_1.OperationObject => ({
-  tags: [tag],
-  summary,
-  security: signedIn,
-  ...extra,
-  responses: { ...responses, '401': unauthorized() },
-});
+const op = signedInOperation;
 
 const post = [
   pathParam('category', '`group` or `course`'),

@@ -18,6 +18,14 @@ import {
   unauthorized,
   type Paths,
 } from '../docs/components';
+import {
+  imageFiles,
+  multipartBody,
+  ownerParam as owner,
+  pageParams as page,
+  signedInOperation,
+  theme,
+} from '../docs/operations';
 import { COURSE as M } from './messages';
 
 /** `/course`: course recommendations, their feeds, bookmarks and star ratings. */
@@ -73,11 +81,6 @@ const feed = arrayOf(ref('CourseCard'));
 const feedOnly = object({ success: { const: true }, data: object({ feed }) });
 const courseId = pathParam('courseId', 'The course');
 const notFound = failure('No such course', [M.notFound]);
-const page = [
-  queryParam('page', 'From 1', { type: 'integer', minimum: 1 }),
-  queryParam('size', 'Cards per page', { type: 'integer', minimum: 1 }),
-];
-const owner = queryParam('userId', 'The profile owner', { type: 'string' }, true);
 
 const list = (
   summary: string,
@@ -101,14 +104,7 @@ const signedInOp = (
   summary: string,
   responses: OpenAPIV3_1.ResponsesObject,
   extra: Partial<OpenAPIV3_1.OperationObject> = {},
-): OpenAPIV3_1.OperationObject => ({
-  tags: ['courses'],
-  summary,
-  security: signedIn,
-  parameters: [courseId],
-  ...extra,
-  responses: { ...responses, '401': unauthorized() },
-});
+) => signedInOperation('courses', summary, responses, { parameters: [courseId], ...extra });
 
 const FIELD_MESSAGES = [
   M.titleMissing,
@@ -128,36 +124,21 @@ const FIELD_MESSAGES = [
 ];
 
 function form(required: boolean): OpenAPIV3_1.RequestBodyObject {
-  return {
-    required: true,
-    content: {
-      'multipart/form-data': {
-        schema: {
-          type: 'object',
-          ...(required && {
-            required: ['title', 'distance', 'location', 'mapLatLng', 'content', 'totalTime'],
-          }),
-          properties: {
-            courseImage: {
-              type: 'array',
-              maxItems: 3,
-              items: { type: 'string', contentMediaType: 'image/*' },
-              description: 'Up to 3 images (repeated field)',
-            },
-            title: string(),
-            totalTime: string('e.g. `1h 30min`'),
-            parking: string(),
-            baggage: string(),
-            content: string(),
-            thema: { enum: ['도시', '공원', '트랙', '강변', '산', '해변'] },
-            location: string(),
-            distance: string('km'),
-            mapLatLng: string('The route as a JSON array'),
-          },
-        },
-      },
+  return multipartBody(
+    {
+      courseImage: imageFiles,
+      title: string(),
+      totalTime: string('e.g. `1h 30min`'),
+      parking: string(),
+      baggage: string(),
+      content: string(),
+      thema: theme,
+      location: string(),
+      distance: string('km'),
+      mapLatLng: string('The route as a JSON array'),
     },
-  };
+    required ? ['title', 'distance', 'location', 'mapLatLng', 'content', 'totalTime'] : null,
+  );
 }
 
 export const paths: Paths = {

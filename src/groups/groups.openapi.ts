@@ -15,6 +15,12 @@ import {
 } from '../docs/components';
 import { GROUP as M } from './messages';
 
+import {
+  ownerParam as owner,
+  pageParams as page,
+  jsonBody,
+  signedInOperation,
+} from '../docs/operations';
 import { FIELD_MESSAGES, form } from './groups.schemas';
 
 export { schemas } from './groups.schemas';
@@ -22,11 +28,6 @@ export { schemas } from './groups.schemas';
 /** `/group`: group runs, their lists, applications, attendance and host evaluation. */
 
 const groupId = pathParam('groupId', 'The run');
-const page = [
-  queryParam('page', 'From 1', { type: 'integer', minimum: 1 }),
-  queryParam('size', 'Cards per page', { type: 'integer', minimum: 1 }),
-];
-const owner = queryParam('userId', 'The profile owner', { type: 'string' }, true);
 
 const list = (
   summary: string,
@@ -51,14 +52,7 @@ const signedInOp = (
   summary: string,
   responses: OpenAPIV3_1.ResponsesObject,
   extra: Partial<OpenAPIV3_1.OperationObject> = {},
-): OpenAPIV3_1.OperationObject => ({
-  tags: ['groups'],
-  summary,
-  security: signedIn,
-  parameters: [groupId],
-  ...extra,
-  responses: { ...responses, '401': unauthorized() },
-});
+) => signedInOperation('groups', summary, responses, { parameters: [groupId], ...extra });
 
 const notFound = failure('No such run', [M.notFound]);
 
@@ -184,20 +178,15 @@ export const paths: Paths = {
         '500': failure('Unexpected failure', [M.attendanceFailed]),
       },
       {
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: object({
-                attendance: {
-                  type: 'array',
-                  items: { type: 'integer', minimum: 0 },
-                  description: 'Indexes into the `applyUser` array of the sheet',
-                },
-              }),
+        requestBody: jsonBody(
+          object({
+            attendance: {
+              type: 'array',
+              items: { type: 'integer', minimum: 0 },
+              description: 'Indexes into the `applyUser` array of the sheet',
             },
-          },
-        },
+          }),
+        ),
       },
     ),
   },
@@ -227,22 +216,15 @@ export const paths: Paths = {
         '500': failure('Unexpected failure', [M.evaluationFailed]),
       },
       {
-        requestBody: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: {
-                type: 'object',
-                required: ['hostId', 'point'],
-                properties: {
-                  hostId: string(),
-                  point: { enum: [1, -1] },
-                  evaluationCategory: { type: 'integer', minimum: 1, maximum: 10 },
-                },
-              },
-            },
+        requestBody: jsonBody({
+          type: 'object',
+          required: ['hostId', 'point'],
+          properties: {
+            hostId: string(),
+            point: { enum: [1, -1] },
+            evaluationCategory: { type: 'integer', minimum: 1, maximum: 10 },
           },
-        },
+        }),
       },
     ),
   },

@@ -9,6 +9,7 @@ import {
   sharedSchemas,
   string,
 } from '../docs/components';
+import { imageFiles, multipartBody, theme } from '../docs/operations';
 import { GROUP as M } from './messages';
 
 /**
@@ -126,12 +127,7 @@ const text = string();
 /** The multipart form of a run (create: all required; edit: absent means unchanged). */
 export function form(required: boolean): OpenAPIV3_1.RequestBodyObject {
   const properties: Record<string, OpenAPIV3_1.SchemaObject> = {
-    thumbnail: {
-      type: 'array',
-      maxItems: 3,
-      items: { type: 'string', contentMediaType: 'image/*' },
-      description: 'Up to 3 images (repeated field)',
-    },
+    thumbnail: imageFiles,
     ...(!required && {
       thumbnailUrl: {
         type: 'array',
@@ -149,24 +145,14 @@ export function form(required: boolean): OpenAPIV3_1.RequestBodyObject {
     speed: text,
     baggage: text,
     content: text,
-    thema: { enum: ['도시', '공원', '트랙', '강변', '산', '해변'] },
+    thema: theme,
     chattingRoom: string('Open-chat link (`http(s)://`), may be empty'),
     location: text,
     distance: string('km'),
     mapLatLng: string('The route as a JSON array'),
   };
-  return {
-    required: true,
-    content: {
-      'multipart/form-data': {
-        schema: {
-          type: 'object',
-          properties,
-          ...(required && {
-            required: ['title', 'maxPeople', 'date', 'standbyTime', 'location', 'distance'],
-          }),
-        },
-      },
-    },
-  };
+  return multipartBody(
+    properties,
+    required ? ['title', 'maxPeople', 'date', 'standbyTime', 'location', 'distance'] : null,
+  );
 }

@@ -6,11 +6,10 @@ import {
   json,
   object,
   queryParam,
-  signedIn,
   string,
-  unauthorized,
   type Paths,
 } from '../docs/components';
+import { jsonBody, signedInOperation } from '../docs/operations';
 import { RATE_LIMIT_MESSAGES } from '../lib/rate-limit';
 import { USER_MESSAGES as M } from './messages';
 
@@ -84,18 +83,7 @@ const signedInOnly = (
   summary: string,
   responses: OpenAPIV3_1.ResponsesObject,
   extra: Partial<OpenAPIV3_1.OperationObject> = {},
-): OpenAPIV3_1.OperationObject => ({
-  tags: ['users'],
-  summary,
-  security: signedIn,
-  ...extra,
-  responses: { ...responses, '401': unauthorized() },
-});
-
-const jsonBody = (schema: OpenAPIV3_1.SchemaObject): OpenAPIV3_1.RequestBodyObject => ({
-  required: true,
-  content: { 'application/json': { schema } },
-});
+) => signedInOperation('users', summary, responses, extra);
 
 const tel = string('As typed, dashes allowed (e.g. `010-1234-5678`)');
 
