@@ -243,14 +243,27 @@ describe('GET /calendar/<secret>.ics', () => {
     expect(now.lastModified > old.lastModified).toBe(true);
   });
 
-  it('Answers an unchanged feed with 304 to its ETag', async () => {
+  it('Answers an unchanged feed with 304 to its ETag, later too, and a changed one with 200', async () => {
     const { at } = calendar.window();
     const runner = await member(ctx);
-    await makeGroup(runner.user, { date: at(1) });
+    const group = await makeGroup(runner.user, { date: at(1) });
+    await backdate(group, 1);
     const { url } = await issue(runner);
     const ip = freshIp();
     const first = await fetchFeed(url, ip).expect(200);
-    await fetchFeed(url, ip).set('If-None-Match', String(first.headers.etag)).expect(304);
+    const etag = String(first.headers.etag);
+    // An hour later nothing changed: the same document, so the same ETag.
+    ctx.clock.advance(3600);
+    await fetchFeed(url, ip).set('If-None-Match', etag).expect(304);
+
+    await request(ctx.app)
+      .patch(`/group/${group.groupId}`)
+      .set(runner.headers)
+      .field('title', '제목을 바꾼 러닝')
+      .expect(200);
+    const changed = await fetchFeed(url, ip).set('If-None-Match', etag).expect(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    expect(parse(changed.text).events.get(uidOf(group))!.summary).toBe('제목을 바꾼 러닝');
   });
 
   it('Stops serving a revoked address, with the same 404 as an unknown or malformed one; the next GET issues a new one', async () => {

@@ -117,7 +117,6 @@ export async function calendarFeed(
   return renderCalendar({
     name: CALENDAR.name,
     refreshMinutes: REFRESH_MINUTES,
-    now,
     events: runs.map((run) => eventOf(ctx, run)),
   });
 }

@@ -24,7 +24,6 @@ export interface CalendarDocument {
   name: string;
   /** How often a client should fetch again (minutes). */
   refreshMinutes: number;
-  now: Date;
   events: CalendarEvent[];
 }
 
@@ -91,11 +90,16 @@ const VTIMEZONE = [
   'END:VTIMEZONE',
 ];
 
-function eventLines(event: CalendarEvent, now: Date): string[] {
+/**
+ * `DTSTAMP` is the event's last change rather than the time of the request: the document then
+ * stays byte for byte the same until a run changes, so its ETag holds and a calendar app's
+ * repeated fetch is a 304.
+ */
+function eventLines(event: CalendarEvent): string[] {
   return [
     'BEGIN:VEVENT',
     `UID:${event.uid}`,
-    `DTSTAMP:${utcStamp(now)}`,
+    `DTSTAMP:${utcStamp(event.lastModified)}`,
     `DTSTART;TZID=${TZID}:${kstStamp(event.start)}`,
     `DTEND;TZID=${TZID}:${kstStamp(event.end)}`,
     `SUMMARY:${escapeText(event.summary)}`,
@@ -125,7 +129,7 @@ export function renderCalendar(doc: CalendarDocument): string {
     `REFRESH-INTERVAL;VALUE=DURATION:PT${doc.refreshMinutes}M`,
     `X-PUBLISHED-TTL:PT${doc.refreshMinutes}M`,
     ...VTIMEZONE,
-    ...doc.events.flatMap((event) => eventLines(event, doc.now)),
+    ...doc.events.flatMap(eventLines),
     'END:VCALENDAR',
   ];
   return `${lines.map(foldLine).join('\r\n')}\r\n`;
