@@ -7,7 +7,8 @@ import { fromKst } from '../src/lib/time';
 import { CALENDAR } from '../src/calendar/messages';
 import { durationMinutes } from '../src/calendar/calendar.service';
 import { escapeText, foldLine } from '../src/calendar/ical';
-import { useTestContext, type TestContext } from './support/context';
+import { createApp } from '../src/app';
+import { authHeaders, signIn, useTestContext, type TestContext } from './support/context';
 import { GUEST, apply, makeGroup, member, testCalendar, type Member } from './support/groups';
 
 let ctx: TestContext;
@@ -295,16 +296,29 @@ describe('GET /calendar/<secret>.ics', () => {
     await fetchFeed(url).expect(404);
   });
 
-  it('Issues a new address when the server key changed, since the old one can no longer be derived', async () => {
+  it('After a new signing secret, an old address works until its owner asks again, which issues a new one', async () => {
     const runner = await member(ctx);
     const { url } = await issue(runner);
-    await CalendarFeed.update(
-      { secretHash: crypto.createHash('sha256').update('another key').digest('hex') },
-      { where: { userId: runner.user.userId } },
-    );
-    const renewed = await issue(runner);
+    // The same database and key store, restarted with another JWT_SECRET (which signs everyone out).
+    const config = {
+      ...ctx.config,
+      jwt: { ...ctx.config.jwt, secret: crypto.randomBytes(32).toString('hex') },
+    };
+    const rotated = createApp({ ...ctx, config });
+    const headers = authHeaders(await signIn({ ...ctx, config }, runner.user));
+    const feed = (address: string) =>
+      request(rotated).get(feedPath(address)).set('X-Forwarded-For', freshIp());
+
+    await feed(url).expect(200);
+    const renewed = (await request(rotated).get('/user/calendar').set(headers).expect(200))
+      .body as {
+      url: string;
+    };
     expect(renewed.url).not.toBe(url);
-    await fetchFeed(renewed.url).expect(200);
+    await feed(renewed.url).expect(200);
+    await feed(url).expect(404);
+    const again = await request(rotated).get('/user/calendar').set(headers).expect(200);
+    expect(again.body.url).toBe(renewed.url);
   });
 
   it('Limits requests per feed from any address, and per address over any feed', async () => {
