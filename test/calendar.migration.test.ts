@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { createMigrator, migrate } from '../src/db/migrator';
+import { CalendarFeed, initModels } from '../src/db/models';
 import { runsOnCalendar } from '../src/calendar/calendar.queries';
 import { up as addFeeds } from '../migrations/20261203001200-calendar-feeds';
 import { createOriginalSchema } from './support/original-schema';
@@ -98,7 +99,8 @@ describe('The calendar feed migration', () => {
       );
     });
     await migrate(upgraded.sequelize);
-  });
+    // Two databases migrated from nothing: longer than one test's default on a busy machine.
+  }, 120_000);
 
   afterAll(async () => {
     await fresh?.drop();
@@ -126,6 +128,20 @@ describe('The calendar feed migration', () => {
       }),
     ]);
     if (fresh.dialect === 'mysql') expect(made.foreignKeys[0].name).toBe('fk_CalendarFeeds_userId');
+  });
+
+  it('Has exactly the columns, types and nullability the model declares', async () => {
+    initModels(fresh.sequelize);
+    const columns = await fresh.sequelize.getQueryInterface().describeTable(TABLE);
+    const attributes = CalendarFeed.getAttributes();
+    expect(Object.keys(columns).sort()).toEqual(Object.keys(attributes).sort());
+    for (const [name, attribute] of Object.entries(attributes)) {
+      expect({ name, type: columns[name].type, allowNull: columns[name].allowNull }).toEqual({
+        name,
+        type: (attribute.type as { toSql(): string }).toSql(),
+        allowNull: false,
+      });
+    }
   });
 
   it('Ends in the same table on an upgraded original database as on an empty one', async () => {
