@@ -31,7 +31,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { QueryTypes } from 'sequelize';
 import { startSession } from '../src/auth/sessions';
-import { Comment, User } from '../src/db/models';
+import { calendarLinks } from '../src/calendar/calendar.service';
+import { Comment, Group, User } from '../src/db/models';
 import { kstDate } from '../src/lib/time';
 import { courseIdOf, numberArg, seedBench, type SeedSizes } from './seed';
 import { openBenchDatabase } from './support';
@@ -246,7 +247,12 @@ async function main() {
 
   // The write limit (120 a minute per client by default) guards production from floods; here
   // every request comes from one address, and the limiter is not what is being measured.
-  const database = await openBenchDatabase('run', { RATE_LIMIT_WRITE_MAX: '1000000' });
+  // The same holds for the calendar feed's limits (per address and per feed).
+  const database = await openBenchDatabase('run', {
+    RATE_LIMIT_WRITE_MAX: '1000000',
+    RATE_LIMIT_ICS_MAX: '1000000',
+    RATE_LIMIT_ICS_FEED_MAX: '1000000',
+  });
   const { runtime } = database;
   const client = fork(__filename, ['--load-client'], {
     execArgv: ['-r', 'ts-node/register/transpile-only'],
@@ -311,6 +317,10 @@ async function main() {
       });
       const groupId = questioned?.groupId ?? open[0].groupId;
       const courseId = courseIdOf(0);
+      // The calendar feed of the questioned run's host (the runtime shares the server's key).
+      const host = await Group.findByPk(groupId, { attributes: ['userId'] });
+      if (!host) throw new Error(`run ${groupId} vanished`);
+      const feed = new URL((await calendarLinks(runtime, host.userId)).url).pathname;
       const filtered = `/group/all?date=&region=1&time=&distance=2/3/&finish=0&thema=${thema}&page=1&size=6`;
 
       const all: Array<{ name: string; requests: Job['requests'] }> = [
@@ -346,6 +356,10 @@ async function main() {
         {
           name: 'GET /comment/group/:id',
           requests: [{ method: 'GET', path: `/comment/group/${groupId}` }],
+        },
+        {
+          name: 'GET /calendar/<secret>.ics',
+          requests: [{ method: 'GET', path: feed }],
         },
         {
           name: 'GET /alarm (signed in)',

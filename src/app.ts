@@ -18,6 +18,7 @@ import { alarmsRouter } from './alarms/alarms.router';
 import { coursesRouter } from './courses/courses.router';
 import { localImagesRouter } from './uploads/images.router';
 import { docsRouter } from './docs/docs.router';
+import { calendarRouter } from './calendar/calendar.router';
 
 /**
  * Assembles the Express application. Pure: it never connects or listens, so tests build it
@@ -42,7 +43,8 @@ export function createApp(ctx: AppContext): Express {
   );
   // Access log through winston, when its level is on (`LOG_LEVEL=http` or `debug`); at the
   // default level the lines would be formatted for every request and then dropped. The URL is
-  // logged without its query string (codes, states).
+  // logged without its query string (codes, states), and the logger redacts the secret of a
+  // calendar feed address (`/calendar/<secret>.ics`).
   if (logger.isLevelEnabled('http')) {
     morgan.token('path', (req) => (req as express.Request).path);
     morgan.token('id', (_req, res) => String((res as express.Response).locals.requestId));
@@ -87,6 +89,7 @@ export function createApp(ctx: AppContext): Express {
   app.use('/alarm', alarmsRouter(ctx));
   app.use('/course', coursesRouter(ctx));
   app.use(docsRouter(ctx));
+  app.use(calendarRouter(ctx));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

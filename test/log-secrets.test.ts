@@ -1,10 +1,6 @@
-import { PassThrough } from 'node:stream';
 import request from 'supertest';
-import { loadConfig } from '../src/config';
-import { bootstrap, type Runtime } from '../src/bootstrap';
-import { createApp } from '../src/app';
-import { createLogger } from '../src/lib/logger';
 import { authHeaders, signIn } from './support/context';
+import { appWithCapturedLog, type LoggedApp } from './support/logs';
 import { dashed, FakeSens, randomMobile, makeUser } from './support/users';
 
 /**
@@ -13,42 +9,27 @@ import { dashed, FakeSens, randomMobile, makeUser } from './support/users';
  * statement logged: none of them may appear in the output.
  */
 
-let runtime: Runtime;
-let app: ReturnType<typeof createApp>;
+let logged: LoggedApp;
 let sens: FakeSens;
-let output = '';
 
 beforeAll(async () => {
   sens = await FakeSens.start();
-  const stream = new PassThrough();
-  stream.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  const base = loadConfig(process.env);
-  const config = {
-    ...base,
-    log: { level: 'debug' as const, format: 'json' as const },
-    db: { ...base.db, logQueries: true },
-    sms: { sens: sens.settings(), timeoutMs: 2000 },
-  };
-  const logger = createLogger({ ...config.log, stream });
-  runtime = await bootstrap(config, { migrate: false, logger });
-  app = createApp(runtime);
+  logged = await appWithCapturedLog(() => ({ sms: { sens: sens.settings(), timeoutMs: 2000 } }));
 });
 afterAll(async () => {
-  await runtime.close();
+  await logged.runtime.close();
   await sens.close();
 });
 
 it('Never writes a token, code, phone number or key to the log', async () => {
   const user = await makeUser();
-  const tokens = await signIn(runtime, user);
+  const tokens = await signIn(logged.runtime, user);
   const headers = authHeaders(tokens);
   const tel = randomMobile();
   const secrets: string[] = [tokens.token, tokens.refreshToken, tel, dashed(tel)];
 
-  await request(app).get('/auth/updateUser').set(headers).expect(200);
-  await request(app)
+  await request(logged.app).get('/auth/updateUser').set(headers).expect(200);
+  await request(logged.app)
     .post('/user/message')
     .set(headers)
     .send({ tel: dashed(tel) })
@@ -56,25 +37,25 @@ it('Never writes a token, code, phone number or key to the log', async () => {
   const code = sens.lastCode(tel);
   secrets.push(code);
   // A wrong code, then the right one: both travel in bodies the log must not echo.
-  await request(app).post('/user/verify').set(headers).send({ tel, code: '000000' });
-  await request(app).post('/user/verify').set(headers).send({ tel, code }).expect(200);
+  await request(logged.app).post('/user/verify').set(headers).send({ tel, code: '000000' });
+  await request(logged.app).post('/user/verify').set(headers).send({ tel, code }).expect(200);
   // Secrets in the query string (an OAuth code) and in bad requests that get logged.
-  await request(app).get(`/user/kakao/callback?code=${code}&state=${tokens.token}`);
-  await request(app)
+  await request(logged.app).get(`/user/kakao/callback?code=${code}&state=${tokens.token}`);
+  await request(logged.app)
     .get('/auth/updateUser')
     .set(authHeaders({ token: tokens.token, refreshToken: 'x' }));
-  await request(app).get(`/nothing-here/${tel}?token=${tokens.refreshToken}`);
-  await request(app).delete('/user/logout').set(headers).expect(200);
+  await request(logged.app).get(`/nothing-here/${tel}?token=${tokens.refreshToken}`);
+  await request(logged.app).delete('/user/logout').set(headers).expect(200);
 
   const settings = sens.settings();
   secrets.push(settings.secretKey, settings.accessKey);
 
   // The run did log (the access log and SQL at least), so an empty output cannot pass.
-  expect(output).toMatch(/"level":"http"/);
-  expect(output).toMatch(/"level":"debug"/);
+  expect(logged.output()).toMatch(/"level":"http"/);
+  expect(logged.output()).toMatch(/"level":"debug"/);
   for (const secret of secrets) {
-    expect({ secret, found: output.includes(secret) }).toEqual({ secret, found: false });
+    expect({ secret, found: logged.output().includes(secret) }).toEqual({ secret, found: false });
   }
   // Nor the number in another spelling.
-  expect(output).not.toContain(`${tel.slice(0, 3)} ${tel.slice(3, 7)} ${tel.slice(7)}`);
+  expect(logged.output()).not.toContain(`${tel.slice(0, 3)} ${tel.slice(3, 7)} ${tel.slice(7)}`);
 });

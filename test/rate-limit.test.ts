@@ -23,6 +23,7 @@ useTestContext(
       // The proxy is trusted only on loopback, so each test can speak from its own address.
       http: { ...base.http, trustProxy: ['loopback'] },
       rateLimit: {
+        ...base.rateLimit,
         login: { max: 2, windowSeconds: 60 },
         write: { max: 3, windowSeconds: 60 },
         sms: { max: 1, windowSeconds: 60 },

@@ -123,6 +123,12 @@ export const RATE_LIMIT = {
   login: rateLimit('LOGIN', 20, 600, 'Kakao/Naver login callbacks'),
   write: rateLimit('WRITE', 120, 60, 'POST/PATCH/PUT/DELETE requests'),
   sms: rateLimit('SMS', 10, HOUR, 'verification texts (POST /user/message)'),
+  // One calendar service fetches many users' feeds: generous per IP, tighter per feed.
+  calendar: {
+    max: int('RATE_LIMIT_ICS_MAX', 600, [1, 1e6], 'calendar feed requests per IP per window'),
+    feedMax: int('RATE_LIMIT_ICS_FEED_MAX', 20, [1, 1e6], 'requests of one feed per window'),
+    windowSeconds: int('RATE_LIMIT_ICS_WINDOW_SECONDS', 600, [1, DAY], 'calendar window (s)'),
+  },
 };
 
 export const LOG = {

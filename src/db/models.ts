@@ -10,6 +10,7 @@ import { Recomment } from '../comments/recomment.model';
 import { Alarm } from '../alarms/alarm.model';
 import { Chat } from '../chat/chat.model';
 import { ImageRemoval } from '../uploads/image-removal.model';
+import { CalendarFeed } from '../calendar/calendar-feed.model';
 
 const MODELS = [
   User,
@@ -23,6 +24,7 @@ const MODELS = [
   Alarm,
   Chat,
   ImageRemoval,
+  CalendarFeed,
 ] as const;
 
 export {
@@ -37,6 +39,7 @@ export {
   Alarm,
   Chat,
   ImageRemoval,
+  CalendarFeed,
 };
 
 /**

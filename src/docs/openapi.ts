@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '../lib/paths';
 import { CONTROL_CHARACTER_MESSAGE } from '../lib/validation';
 import { failure, securitySchemes, sharedSchemas, type PathItem, type Paths } from './components';
 import * as alarms from '../alarms/alarms.openapi';
+import * as calendar from '../calendar/calendar.openapi';
 import * as comments from '../comments/comments.openapi';
 import * as courses from '../courses/courses.openapi';
 import * as docs from './docs.openapi';
@@ -33,6 +34,7 @@ const FRAGMENTS: Fragment[] = [
   alarms,
   uploads,
   docs,
+  calendar,
 ];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;

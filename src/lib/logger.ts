@@ -3,9 +3,11 @@ import type { LogFormat, LogLevel } from '../config';
 
 /**
  * Values that must never reach a log line: bearer tokens, JWT-looking strings,
- * Korean mobile numbers and 6-digit verification codes next to a code-ish key.
+ * Korean mobile numbers, 6-digit verification codes next to a code-ish key, and the secret
+ * of a calendar feed address (`/calendar/<secret>.ics`, in access and error lines).
  */
 const REDACTIONS: Array<[RegExp, string]> = [
+  [/(\/calendar\/)[^/?#\s"]+/gi, '$1[REDACTED]'],
   [/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1[REDACTED]'],
   [/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, '[REDACTED_JWT]'],
   [/\b01[016789][- ]?\d{3,4}[- ]?\d{4}\b/g, '[REDACTED_PHONE]'],

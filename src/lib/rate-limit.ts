@@ -17,6 +17,8 @@ export const RATE_LIMIT_MESSAGES = {
   login: '로그인 시도가 너무 많습니다. 잠시 후 다시 시도해주세요.',
   write: '요청이 너무 많습니다. 잠시 후 다시 시도해주세요.',
   sms: '인증번호 요청이 너무 많습니다. 잠시 후 다시 시도해주세요.',
+  calendar: '캘린더 요청이 너무 많습니다. 잠시 후 다시 시도해주세요.',
+  calendarFeed: '캘린더 요청이 너무 많습니다. 잠시 후 다시 시도해주세요.',
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_MESSAGES;
@@ -146,14 +148,16 @@ function loggerAdapter(logger: Logger) {
 }
 
 /**
- * One per-IP limiter. When the store fails (Redis down) the request passes unlimited rather
- * than failing: a key-store outage must not take every write down with it, and the SMS
+ * One limiter, per client IP unless `keyOf` names another key (it must not be a secret: keys
+ * are stored as they are). When the store fails (Redis down) the request passes unlimited
+ * rather than failing: a key-store outage must not take every write down with it, and the SMS
  * route keeps its own per-user/per-number limits in the store (which answer 503 then).
  */
 export function createRateLimiter(
   ctx: Pick<AppContext, 'config' | 'logger' | 'store'>,
   name: RateLimitName,
   rule: RateLimitRule,
+  keyOf?: (req: Request) => string,
 ): RequestHandler {
   const windowMs = rule.windowSeconds * 1000;
   return rateLimit({
@@ -163,6 +167,7 @@ export function createRateLimiter(
     legacyHeaders: false,
     store: storeFor(ctx, name),
     passOnStoreError: true,
+    ...(keyOf && { keyGenerator: keyOf }),
     logger: loggerAdapter(ctx.logger),
     // Retry-After is set by the library before the handler runs.
     handler: (_req, res) => {
