@@ -4,6 +4,7 @@ import {
   IndexHints,
   literal,
   Op,
+  where as sqlWhere,
   type FindAttributeOptions,
   type Includeable,
   type OrderItem,
@@ -12,6 +13,7 @@ import {
   type WhereOptions,
 } from 'sequelize';
 import { Applier, Group, User } from '../db/models';
+import type { BoundingBox } from '../lib/geo';
 import type { Host, ListGroup } from './groups.mapper';
 import type { PageRequest } from './list-query';
 
@@ -115,6 +117,71 @@ export async function selectCards(
     ...regionHint(query.regions),
   });
   return rows as unknown as PageRow[];
+}
+
+/** A run's start point as read by the near-me search (MySQL answers DECIMAL as text). */
+export interface StartPointRow {
+  groupId: string;
+  startLat: number | string;
+  startLng: number | string;
+}
+
+/**
+ * An order by a flat-earth distance around `center` (longitudes scaled by `lngScale`, the cosine
+ * of the latitude): arithmetic both databases have (SQLite has no trigonometry), which ranks the
+ * box's runs nearly as the great circle does. Its key is in squared degrees.
+ */
+export interface PlanarOrder {
+  center: { lat: number; lng: number };
+  lngScale: number;
+  /** Only runs whose key is at most this. */
+  maxKey?: number;
+  limit?: number;
+}
+
+function planarKey(sequelize: Sequelize, order: PlanarOrder) {
+  const [lat, lng, k2] = [order.center.lat, order.center.lng, order.lngScale ** 2].map((n) =>
+    sequelize.escape(n),
+  );
+  return literal(
+    `((\`startLat\` - ${lat}) * (\`startLat\` - ${lat}) + ` +
+      `(\`startLng\` - ${lng}) * (\`startLng\` - ${lng}) * ${k2})`,
+  );
+}
+
+/**
+ * The runs matching `where` whose start lies in the box (latitudes as one range, longitudes as
+ * one range or two across the antimeridian), optionally nearest first by a {@link PlanarOrder}.
+ * Only the id and the start are read, which the (startLat, startLng, date, standbyTime) index
+ * holds on InnoDB: the box is an index range, the rest is checked in the index.
+ */
+export async function selectStartsInBox(
+  sequelize: Sequelize,
+  box: BoundingBox,
+  where: WhereOptions[],
+  planar?: PlanarOrder,
+): Promise<StartPointRow[]> {
+  const key = planar && planarKey(sequelize, planar);
+  const rows = await Group.findAll({
+    attributes: ['groupId', 'startLat', 'startLng'],
+    where: and([
+      { startLat: { [Op.between]: [box.minLat, box.maxLat] } },
+      {
+        [Op.or]: box.lngRanges.map(([min, max]) => ({ startLng: { [Op.between]: [min, max] } })),
+      },
+      ...where,
+      ...(key && planar?.maxKey !== undefined ? [sqlWhere(key, Op.lte, planar.maxKey)] : []),
+    ]),
+    ...(key && {
+      order: [
+        [key, 'ASC'],
+        ['groupId', 'ASC'],
+      ],
+      limit: planar?.limit,
+    }),
+    raw: true,
+  });
+  return rows as unknown as StartPointRow[];
 }
 
 /** How many runs match all of `where`. */
