@@ -216,9 +216,38 @@ describe('GET /group/near', () => {
     ]);
   });
 
-  test('Where the flat pre-order the database sorts by and the great circle disagree, pages follow the great circle', async () => {
+  test('Every page size gives the same order, whichever of the widening boxes the page is found in', async () => {
+    const center = ownCenter();
+    // On both sides of the search's inner radii (0.5, 2, 8 and 32 km), and box corners.
+    const { letters } = await runsAround(center, [
+      ['A', 0.4, 10],
+      ['B', 0.6, 100],
+      ['C', 0.52, 45],
+      ['D', 1.9, 200],
+      ['E', 2.05, 315],
+      ['F', 7.9, 135],
+      ['G', 8.1, 0],
+      ['H', 31, 270],
+      ['I', 33, 90],
+    ]);
+    const full = letters((await near(at(center, '&radiusKm=50'))).body);
+    expect(full).toBe('ACBDEFGHI');
+    for (let size = 1; size <= 9; size += 1) {
+      expect(letters((await near(at(center, `&radiusKm=50&size=${size}`))).body)).toBe(
+        full.slice(0, size),
+      );
+    }
+    let paged = '';
+    for (let n = 1; n <= 5; n += 1) {
+      paged += letters((await near(at(center, `&radiusKm=50&size=2&page=${n}`))).body);
+    }
+    expect(paged).toBe(full);
+    expect(letters((await near(at(center, '&radiusKm=8&size=3&page=2'))).body)).toBe('DEF');
+  });
+
+  test('Where a flat map and the great circle disagree, pages follow the great circle', async () => {
     // At 60° north a flat map stretches the north-east: P is nearer than N by great circle,
-    // but after N and M in the flat order the database ranks by.
+    // but after N and M on a map scaled at the center's latitude.
     const center = { lat: 60 + crypto.randomInt(1000) / 10_000, lng: crypto.randomInt(170) };
     const { letters, points } = await runsAround(center, [
       ['N', 10, 0],

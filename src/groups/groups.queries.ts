@@ -4,7 +4,6 @@ import {
   IndexHints,
   literal,
   Op,
-  where as sqlWhere,
   type FindAttributeOptions,
   type Includeable,
   type OrderItem,
@@ -127,41 +126,15 @@ export interface StartPointRow {
 }
 
 /**
- * An order by a flat-earth distance around `center` (longitudes scaled by `lngScale`, the cosine
- * of the latitude): arithmetic both databases have (SQLite has no trigonometry), which ranks the
- * box's runs nearly as the great circle does. Its key is in squared degrees.
- */
-export interface PlanarOrder {
-  center: { lat: number; lng: number };
-  lngScale: number;
-  /** Only runs whose key is at most this. */
-  maxKey?: number;
-  limit?: number;
-}
-
-function planarKey(sequelize: Sequelize, order: PlanarOrder) {
-  const [lat, lng, k2] = [order.center.lat, order.center.lng, order.lngScale ** 2].map((n) =>
-    sequelize.escape(n),
-  );
-  return literal(
-    `((\`startLat\` - ${lat}) * (\`startLat\` - ${lat}) + ` +
-      `(\`startLng\` - ${lng}) * (\`startLng\` - ${lng}) * ${k2})`,
-  );
-}
-
-/**
  * The runs matching `where` whose start lies in the box (latitudes as one range, longitudes as
- * one range or two across the antimeridian), optionally nearest first by a {@link PlanarOrder}.
- * Only the id and the start are read, which the (startLat, startLng, date, standbyTime) index
- * holds on InnoDB: the box is an index range, the rest is checked in the index.
+ * one range or two across the antimeridian). Only the id and the start are read, which the
+ * (startLat, startLng, date, standbyTime) index holds on InnoDB: the box is an index range,
+ * the rest is checked in the index.
  */
 export async function selectStartsInBox(
-  sequelize: Sequelize,
   box: BoundingBox,
   where: WhereOptions[],
-  planar?: PlanarOrder,
 ): Promise<StartPointRow[]> {
-  const key = planar && planarKey(sequelize, planar);
   const rows = await Group.findAll({
     attributes: ['groupId', 'startLat', 'startLng'],
     where: and([
@@ -170,15 +143,7 @@ export async function selectStartsInBox(
         [Op.or]: box.lngRanges.map(([min, max]) => ({ startLng: { [Op.between]: [min, max] } })),
       },
       ...where,
-      ...(key && planar?.maxKey !== undefined ? [sqlWhere(key, Op.lte, planar.maxKey)] : []),
     ]),
-    ...(key && {
-      order: [
-        [key, 'ASC'],
-        ['groupId', 'ASC'],
-      ],
-      limit: planar?.limit,
-    }),
     raw: true,
   });
   return rows as unknown as StartPointRow[];

@@ -1,9 +1,9 @@
+import type { WhereOptions } from 'sequelize';
 import type { AuthUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
-import { boundingBox, haversineKm, KM_PER_DEGREE, type BoundingBox } from '../lib/geo';
-import type { LatLng } from '../lib/route';
+import { boundingBox, haversineKm } from '../lib/geo';
 import type { ListItem } from './groups.mapper';
-import { selectStartsInBox, type PlanarOrder, type StartPointRow } from './groups.queries';
+import { selectStartsInBox } from './groups.queries';
 import { findPage } from './list-pages';
 import type { NearQuery } from './near-query';
 import { toItems } from './lists.service';
@@ -22,91 +22,42 @@ interface Ranked {
 const nearestFirst = (a: Ranked, b: Ranked) =>
   a.km - b.km || (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0);
 
-const rank = (center: LatLng, rows: StartPointRow[]): Ranked[] =>
-  rows
-    .map((row) => ({
-      groupId: row.groupId,
-      km: haversineKm(center, { lat: Number(row.startLat), lng: Number(row.startLng) }),
-    }))
-    .sort(nearestFirst);
-
-const radians = (degrees: number) => (degrees * Math.PI) / 180;
-
 /**
- * The flat-earth order around the center, and how far below its distance the great circle can
- * be in the box: at least `floor` times it. Along a meridian both agree; east-west the flat one
- * scales longitudes by cos φ of the center, where the great circle's scale is that of latitudes
- * between, never below cos φ of the box's edge farthest from the equator (and the earth's
- * curvature takes well under 0.1% over 100 km, the margin added). Null where the flat order is
- * no good guide: the box touches a pole, spans every longitude or crosses the antimeridian
- * (then every run in the box is ranked exactly).
+ * The radii (km) the search widens through before the caller's own: most pages are found in a
+ * small box, which reads a thin slice of the index even where runs are dense.
  */
-function planarBound(center: LatLng, box: BoundingBox): { scale: number; floor: number } | null {
-  if (box.lngRanges.length !== 1 || box.minLat <= -90 || box.maxLat >= 90) return null;
-  const [west, east] = box.lngRanges[0];
-  if (west <= -180 && east >= 180) return null;
-  const scale = Math.cos(radians(center.lat));
-  const edge = Math.cos(radians(Math.max(Math.abs(box.minLat), Math.abs(box.maxLat))));
-  const floor = (edge / scale) * 0.999;
-  return floor > 0.5 ? { scale, floor } : null;
-}
-
-/** Squared degrees of the flat order for a distance in km. */
-const keyOf = (km: number) => (km / KM_PER_DEGREE) ** 2;
+const RINGS_KM = [0.5, 2, 8, 32];
 
 /**
- * The runs in the box within the radius, nearest first, as far as the page needs them.
+ * The runs in the radius, nearest first, as far as the page needs them (`offset + limit`).
  *
- * The database ranks the box's runs by the flat order and answers the first 2 × (offset + limit)
- * (one index range and a sort of ids). Their great-circle distances
- * tell how far the page's runs can be at most (D); every run the flat order put after them is
- * at least as far as the last one answered, so when that is beyond D / floor, the page is
- * among them. Otherwise one more read takes every run whose flat distance is within
- * D / floor. Either way the exact distance orders the page.
+ * The database finds the runs in a bounding box (an index range over the start point, "not
+ * started" checked in the index); their great-circle distance is computed here, where both
+ * databases agree (SQLite has no trigonometry). The box grows ring by ring: once the runs
+ * within a ring's radius fill the page, every run outside is farther than all of them, so the
+ * page is exactly the great-circle order without reading the whole radius.
  */
-async function rankedWithin(
-  ctx: Deps,
-  query: NearQuery,
-  upcoming: ReturnType<typeof notStartedWhere>,
-) {
+async function rankedWithin(query: NearQuery, upcoming: WhereOptions): Promise<Ranked[]> {
   const { center, radiusKm, page } = query;
-  const box = boundingBox(center, radiusKm);
-  const within = (runs: Ranked[]) => runs.filter((run) => run.km <= radiusKm);
-  const bound = planarBound(center, box);
-  if (!bound) return within(rank(center, await selectStartsInBox(ctx.sequelize, box, [upcoming])));
-
   const wanted = page.offset + page.limit;
-  const order: PlanarOrder = { center, lngScale: bound.scale };
-  // Twice what the page needs, so that the last one answered is usually well beyond it.
-  const first = await selectStartsInBox(ctx.sequelize, box, [upcoming], {
-    ...order,
-    limit: 2 * wanted,
-  });
-  const ranked = rank(center, first);
-  if (first.length < 2 * wanted) return within(ranked);
-  const farthest = Math.min(radiusKm, ranked[wanted - 1].km);
-  const last = first[first.length - 1];
-  const lastKm =
-    KM_PER_DEGREE *
-    Math.hypot(
-      Number(last.startLat) - center.lat,
-      (Number(last.startLng) - center.lng) * bound.scale,
-    );
-  if (lastKm > farthest / bound.floor) return within(ranked);
-  const all = await selectStartsInBox(ctx.sequelize, box, [upcoming], {
-    ...order,
-    maxKey: keyOf(farthest / bound.floor),
-  });
-  return within(rank(center, all));
+  for (const ringKm of [...RINGS_KM.filter((km) => km < radiusKm), radiusKm]) {
+    const rows = await selectStartsInBox(boundingBox(center, ringKm), [upcoming]);
+    const ranked = rows
+      .map((row) => ({
+        groupId: row.groupId,
+        km: haversineKm(center, { lat: Number(row.startLat), lng: Number(row.startLng) }),
+      }))
+      .filter((run) => run.km <= ringKm)
+      .sort(nearestFirst);
+    if (ranked.length >= wanted || ringKm === radiusKm) return ranked;
+  }
+  return [];
 }
 
 /**
  * `GET /group/near`: the runs to come (as `/group/all` lists them without `finish=1`) whose
  * route starts within the radius, nearest first by great-circle distance, ties by id, so pages
- * neither overlap nor skip. The database finds the candidates by the bounding box (an index
- * range, see {@link boundingBox}) and ranks them roughly; the exact distance, computed here
- * where both databases agree, applies the radius and orders the page (see
- * {@link rankedWithin}). Then one query reads the page's cards.
+ * neither overlap nor skip (see {@link rankedWithin}). Then one query reads the page's cards.
  */
 export async function listNearby(
   ctx: Deps,
@@ -116,7 +67,7 @@ export async function listNearby(
   const now = ctx.now();
   const upcoming = notStartedWhere(now);
   const { offset, limit } = query.page;
-  const page = (await rankedWithin(ctx, query, upcoming)).slice(offset, offset + limit);
+  const page = (await rankedWithin(query, upcoming)).slice(offset, offset + limit);
   if (page.length === 0) return { data: [] };
 
   const rows = await findPage(
