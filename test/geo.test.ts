@@ -1,21 +1,7 @@
 import crypto from 'node:crypto';
 import { boundingBox, haversineKm, type BoundingBox } from '../src/lib/geo';
 import type { LatLng } from '../src/lib/route';
-
-const EARTH_RADIUS_KM = 6371.0088;
-const rad = (d: number) => (d * Math.PI) / 180;
-const deg = (r: number) => (r * 180) / Math.PI;
-
-/** The point `km` from `from` on the initial bearing `bearing` (degrees), on the great circle. */
-function destination(from: LatLng, km: number, bearing: number): LatLng {
-  const d = km / EARTH_RADIUS_KM;
-  const [φ1, λ1, θ] = [rad(from.lat), rad(from.lng), rad(bearing)];
-  const φ2 = Math.asin(Math.sin(φ1) * Math.cos(d) + Math.cos(φ1) * Math.sin(d) * Math.cos(θ));
-  const λ2 =
-    λ1 +
-    Math.atan2(Math.sin(θ) * Math.sin(d) * Math.cos(φ1), Math.cos(d) - Math.sin(φ1) * Math.sin(φ2));
-  return { lat: deg(φ2), lng: ((deg(λ2) + 540) % 360) - 180 };
-}
+import { destination } from './support/geo';
 
 const inBox = (box: BoundingBox, p: LatLng) =>
   p.lat >= box.minLat &&

@@ -5,6 +5,7 @@ import { GROUP } from '../src/groups/messages';
 import { boundingBox, haversineKm } from '../src/lib/geo';
 import type { LatLng } from '../src/lib/route';
 import { useTestContext, type TestContext } from './support/context';
+import { destination as onSphere, rad } from './support/geo';
 import {
   apply,
   createFields,
@@ -24,20 +25,10 @@ useTestContext((c) => {
   calendar = testCalendar(ctx);
 });
 
-const EARTH_RADIUS_KM = 6371.0088;
-const rad = (d: number) => (d * Math.PI) / 180;
-const deg = (r: number) => (r * 180) / Math.PI;
-
-/** The point `km` from `from` on the initial bearing `bearing` (degrees), on the great circle. */
+/** A point on the great circle, rounded as start points are stored (6 decimals). */
 function destination(from: LatLng, km: number, bearing: number): LatLng {
-  const d = km / EARTH_RADIUS_KM;
-  const [φ1, λ1, θ] = [rad(from.lat), rad(from.lng), rad(bearing)];
-  const φ2 = Math.asin(Math.sin(φ1) * Math.cos(d) + Math.cos(φ1) * Math.sin(d) * Math.cos(θ));
-  const λ2 =
-    λ1 +
-    Math.atan2(Math.sin(θ) * Math.sin(d) * Math.cos(φ1), Math.cos(d) - Math.sin(φ1) * Math.sin(φ2));
-  const lng = ((deg(λ2) + 540) % 360) - 180;
-  return { lat: Number(deg(φ2).toFixed(6)), lng: Number(lng.toFixed(6)) };
+  const p = onSphere(from, km, bearing);
+  return { lat: Number(p.lat.toFixed(6)), lng: Number(p.lng.toFixed(6)) };
 }
 
 /**
