@@ -220,6 +220,13 @@ function startServer(env: Record<string, string>, profileDir: string | null): Pr
 }
 
 const RUNNERS = 64;
+/** Where the near-me requests stand: Yeouido (Seoul), Haeundae (Busan), Gwangju, Gangneung. */
+const NEAR_SPOTS: Array<[number, number]> = [
+  [37.5285, 126.9326],
+  [35.1587, 129.16],
+  [35.1595, 126.8526],
+  [37.7519, 128.8761],
+];
 const thema = encodeURIComponent('강변/');
 
 async function main() {
@@ -352,6 +359,31 @@ async function main() {
         {
           name: 'GET /course/detail/:id',
           requests: [{ method: 'GET', path: `/course/detail/${courseId}` }],
+        },
+        // Runs near me from a few places where the seeded runs are dense or sparse: the page is
+        // found in a small box first, then a wider one (see src/groups/near.service.ts).
+        {
+          name: 'GET /group/near (5 km, signed in)',
+          requests: NEAR_SPOTS.map(([lat, lng]) => ({
+            method: 'GET' as const,
+            path: `/group/near?lat=${lat}&lng=${lng}&page=1&size=6`,
+            token: viewerToken,
+          })),
+        },
+        {
+          name: 'GET /group/near (50 km)',
+          requests: NEAR_SPOTS.map(([lat, lng]) => ({
+            method: 'GET' as const,
+            path: `/group/near?lat=${lat}&lng=${lng}&radiusKm=50&page=2&size=20`,
+          })),
+        },
+        {
+          name: 'GET /group/:id/route.gpx',
+          requests: [{ method: 'GET', path: `/group/${groupId}/route.gpx` }],
+        },
+        {
+          name: 'GET /course/:id/route.gpx',
+          requests: [{ method: 'GET', path: `/course/${courseId}/route.gpx` }],
         },
         {
           name: 'GET /comment/group/:id',

@@ -13,7 +13,8 @@
  *
  * Shape (per run, on average): 10 applications, 1 question with an answer every other time; per
  * course 10 comments, 5 bookmarks, 5 ratings; one reply per three course comments; 5 alarms per
- * user. Runs are spread over the 8 weeks before and after today, so half have started.
+ * user. Runs are spread over the 8 weeks before and after today, so half have started, and
+ * start within about 3 km of one of 52 real running spots across Korea's cities.
  */
 import path from 'node:path';
 import { Op, type CreationAttributes, type Transaction } from 'sequelize';
@@ -68,6 +69,15 @@ const mapOf = (lat: number, lng: number) =>
     { lat: lat + 0.004, lng: lng + 0.006 },
     { lat: lat + 0.009, lng: lng + 0.002 },
   ]);
+
+/**
+ * Where a run starts: somewhere within about 3 km of its place (runners meet at different gates
+ * and stations), so the near-me search sees runs spread over each city, not stacked on 52 spots.
+ */
+const nearby = (place: { lat: number; lng: number }, rand: Random): [number, number] => [
+  Number((place.lat + rand.float(-0.027, 0.027)).toFixed(6)),
+  Number((place.lng + rand.float(-0.034, 0.034)).toFixed(6)),
+];
 
 /** Inserts rows in chunks inside one transaction: one commit (one fsync) per batch, not per row. */
 async function insert<T extends object>(
@@ -147,6 +157,8 @@ async function seedGroups(
   now: Date,
 ) {
   const progress = new Progress('groups', to - from);
+  // Start points have a generator of their own, so the rest of the data is what it was.
+  const spots = new Random(5 + from);
   for (let start = from; start < to; start += BATCH) {
     const groups: Array<CreationAttributes<Group>> = [];
     const appliers: Array<CreationAttributes<Applier>> = [];
@@ -163,7 +175,7 @@ async function seedGroups(
       groups.push({
         groupId,
         userId: userIdOf(host),
-        mapLatLng: mapOf(place.lat, place.lng),
+        mapLatLng: mapOf(...nearby(place, spots)),
         thumbnailUrl1: null,
         thumbnailUrl2: null,
         thumbnailUrl3: null,

@@ -20,6 +20,7 @@ import {
   indexes,
   schemaSnapshot,
   SCHEMA_TABLES,
+  selectAll,
   tableNames,
   type ScratchDatabase,
 } from './support/migrations';
@@ -61,6 +62,7 @@ const EXPECTED_INDEXES: Record<string, Array<[string[], boolean]>> = {
     [['date', 'standbyTime'], false],
     [['userId', 'date'], false],
     [['region', 'date', 'standbyTime'], false],
+    [['startLat', 'startLng', 'date', 'standbyTime'], false],
   ],
   Appliers: [
     [['groupId', 'userId'], true],
@@ -304,6 +306,37 @@ describe('Migrations on an empty database', () => {
         socialId: user.socialId,
       } as User),
     ).rejects.toBeInstanceOf(UniqueConstraintError);
+  });
+
+  test('A run keeps its route start in startLat/startLng on create, bulk create and route edit, NULL when the route cannot be read', async () => {
+    const { group } = await seedActivity(host);
+    const start = async (groupId: string) => {
+      const [row] = await selectAll(
+        db,
+        'SELECT `startLat`, `startLng` FROM `Groups` WHERE `groupId` = ?',
+        [groupId],
+      );
+      return [row.startLat, row.startLng].map((v) => (v === null ? null : Number(v)));
+    };
+    expect(await start(group.groupId)).toEqual([37.5, 127]);
+
+    await group.update({
+      mapLatLng: '[{"lat":35.1234567,"lng":129.0000004},{"lat":35,"lng":129}]',
+    });
+    expect(await start(group.groupId)).toEqual([35.123457, 129]);
+    await group.update({ title: '제목만 바뀜' });
+    expect(await start(group.groupId)).toEqual([35.123457, 129]);
+    await group.update({ mapLatLng: 'not json' });
+    expect(await start(group.groupId)).toEqual([null, null]);
+
+    const [bulk] = await Group.bulkCreate([
+      {
+        ...group.get({ plain: true }),
+        groupId: `bulk-${unique()}`,
+        mapLatLng: '[{"lat":-33.9,"lng":151.2}]',
+      },
+    ] as Group[]);
+    expect(await start(bulk.groupId)).toEqual([-33.9, 151.2]);
   });
 
   test('Users without a social login do not collide with each other', async () => {

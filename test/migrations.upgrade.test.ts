@@ -158,7 +158,12 @@ const ORIGINAL_ROWS: Record<string, Row[]> = {
   ],
   Groups: [
     group('g-1', 'u-host', { finishTime: '09:30:00' }),
-    group('g-2', 'u-runner', { finishTime: '00:00:00', chattingRoom: '' }),
+    group('g-2', 'u-runner', {
+      finishTime: '00:00:00',
+      chattingRoom: '',
+      // What the original accepted unchecked: not a list of points.
+      mapLatLng: '[{"lat":"37.5","lng":127}]',
+    }),
     group('g-orphan', 'u-gone'),
     group('g-quiet', 'u-quiet'),
   ],
@@ -450,6 +455,20 @@ describe('Migrations on a database written by the original backend', () => {
   test('Each course counts the comments it kept in commentCnt, once the orphans are gone', () => {
     const counts = Object.fromEntries(after.Courses.map((r) => [r.courseId, Number(r.commentCnt)]));
     expect(counts).toEqual({ 'c-1': 1, 'c-2': 0, 'c-quiet': 1 });
+  });
+
+  test('Each run gets its route start in startLat/startLng; a route that cannot be read leaves NULL', () => {
+    const starts = Object.fromEntries(
+      after.Groups.map((r) => [
+        r.groupId,
+        [r.startLat, r.startLng].map((v) => (v === null ? null : Number(v))),
+      ]),
+    );
+    expect(starts).toEqual({
+      'g-1': [37.52, 126.93],
+      'g-2': [null, null],
+      'g-quiet': [37.52, 126.93],
+    });
   });
 
   test('The original totalTime dates become NULL and the column stores the text the SPA sends', async () => {

@@ -1,10 +1,12 @@
 import type { NextFunction, Request, Response } from 'express';
 import { currentUser, viewer } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
+import { sendGpx } from '../lib/gpx';
 import { uploadedImages } from '../uploads';
 import { toggleBookmark } from './bookmarks.service';
 import {
   assertAuthor,
+  courseRouteFile,
   createCourse,
   deleteCourse,
   updateCourse,
@@ -12,6 +14,7 @@ import {
 } from './courses.service';
 import {
   getBookmarkedCoursesInput,
+  getCourseGpxInput,
   getCourseInput,
   getCoursesInput,
   getStarPointInput,
@@ -116,5 +119,12 @@ export function patchStarPoint(ctx: AppContext) {
     const { courseId, myStarPoint } = patchStarPointInput.input(res);
     const data = await rateCourse(ctx, currentUser(res).userId, courseId, myStarPoint);
     res.json({ success: true, data });
+  };
+}
+
+export function getCourseGpx(ctx: AppContext) {
+  return async (_req: Request, res: Response) => {
+    const { courseId } = getCourseGpxInput.input(res);
+    sendGpx(res, await courseRouteFile(ctx, courseId));
   };
 }

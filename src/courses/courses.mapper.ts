@@ -4,7 +4,7 @@ import { kstDateTime } from '../lib/time';
 import { detailImageUrl, listImageUrl } from '../uploads';
 import type { Course, User } from '../db/models';
 import type { FeedRow } from './courses.queries';
-import { parseRoute } from './route';
+import { parseRoute } from '../lib/route';
 import { storedStarPoint } from './stats';
 
 type ImageConfig = Pick<Config, 'images'>;

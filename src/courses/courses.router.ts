@@ -7,6 +7,7 @@ import {
   authorOnly,
   getBookmarkedCourses,
   getCourse,
+  getCourseGpx,
   getCourses,
   getMainCourses,
   getStarPoint,
@@ -19,6 +20,7 @@ import {
 } from './courses.controller';
 import {
   getBookmarkedCoursesInput,
+  getCourseGpxInput,
   getCourseInput,
   getCoursesInput,
   getMainCoursesRules,
@@ -62,6 +64,14 @@ export function coursesRouter(ctx: AppContext): Router {
     optionalUser(ctx),
     getCourseInput.check,
     getCourse(ctx),
+  );
+  // The route as a GPX 1.1 file, public like the detail page.
+  router.get(
+    '/:courseId/route.gpx',
+    failureMessage(COURSE.detailFailed),
+    guest,
+    getCourseGpxInput.check,
+    getCourseGpx(ctx),
   );
   router.get(
     '/:courseId/starPoint',

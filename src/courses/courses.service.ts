@@ -1,13 +1,14 @@
 import { regionFromAddress } from '../lib/codes';
 import type { AppContext } from '../lib/context';
 import { badRequest, forbidden, notFound } from '../lib/errors';
+import { routeFile } from '../lib/gpx';
 import { planImageSlots, type PreparedImage } from '../uploads';
 import { Course } from '../db/models';
 import { toCourseDetail } from './courses.mapper';
 import { findCourseDetail } from './courses.queries';
 import { forgetRanking } from './feed';
 import { COURSE } from './messages';
-import type { LatLng } from './route';
+import type { LatLng } from '../lib/route';
 import { countsAsView, type CourseViewer } from './views';
 
 /** What the SPA's course form sends (#37), validated. */
@@ -202,4 +203,13 @@ export async function viewCourse(
     course.clickCnt += 1;
   }
   return toCourseDetail(ctx.config, course, author, bookmark);
+}
+
+/** `GET /course/:courseId/route.gpx`: public like the detail page; 404 when there is no course. */
+export async function courseRouteFile(ctx: Pick<AppContext, 'now'>, courseId: string) {
+  const course = await Course.findByPk(courseId, {
+    attributes: ['courseId', 'title', 'mapLatLng'],
+  });
+  if (!course) throw notFound(COURSE.notFound);
+  return routeFile(course, `course-${course.courseId}`, ctx.now());
 }

@@ -12,7 +12,7 @@ import {
   TITLE_MIN_LENGTH,
   TOTAL_TIME_MAX_LENGTH,
 } from './messages';
-import { parseRoute } from './route';
+import { parseRoute } from '../lib/route';
 
 export const FEED_SORTS = ['new', 'starPoint', 'comment', 'bookmark'] as const;
 export type FeedSort = (typeof FEED_SORTS)[number];
@@ -128,6 +128,7 @@ export const patchCourseInput = validated(
 const courseIdInput = () => validated([], (req) => ({ courseId: courseIdOf(req) }));
 export const removeCourseInput = courseIdInput();
 export const getStarPointInput = courseIdInput();
+export const getCourseGpxInput = courseIdInput();
 export const patchBookmarkInput = courseIdInput();
 
 /** The detail: the course and who looks (a guest by their address, for the view count). */

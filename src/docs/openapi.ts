@@ -12,6 +12,8 @@ import * as comments from '../comments/comments.openapi';
 import * as courses from '../courses/courses.openapi';
 import * as docs from './docs.openapi';
 import * as groups from '../groups/groups.openapi';
+import * as gpx from '../groups/gpx.openapi';
+import * as near from '../groups/near.openapi';
 import * as health from '../health/health.openapi';
 import * as profile from '../users/profile.openapi';
 import * as uploads from '../uploads/uploads.openapi';
@@ -35,6 +37,8 @@ const FRAGMENTS: Fragment[] = [
   uploads,
   docs,
   calendar,
+  near,
+  gpx,
 ];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;

@@ -6,6 +6,28 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
+import { startPointOf } from '../lib/route';
+
+/** A coordinate column: DECIMAL, which MySQL answers as text; read back as a number. */
+const coordinate = (name: 'startLat' | 'startLng') => ({
+  type: DataTypes.DECIMAL(9, 6),
+  allowNull: true,
+  get(this: Group) {
+    const value = this.getDataValue(name) as number | string | null;
+    return value === null || value === undefined ? null : Number(value);
+  },
+});
+
+/**
+ * Keeps the start point in step with the route, whoever writes the run (the service, the
+ * seeders, the benchmark): on create, and on any save that changes `mapLatLng`.
+ */
+function fillStartPoint(group: Group): void {
+  if (!group.isNewRecord && !group.changed('mapLatLng')) return;
+  const start = startPointOf(group.mapLatLng);
+  group.startLat = start?.lat ?? null;
+  group.startLng = start?.lng ?? null;
+}
 
 export class Group extends Model<InferAttributes<Group>, InferCreationAttributes<Group>> {
   declare groupId: CreationOptional<string>;
@@ -32,6 +54,12 @@ export class Group extends Model<InferAttributes<Group>, InferCreationAttributes
   declare timecode: number;
   declare thema: string;
   declare chattingRoom: CreationOptional<string>;
+  /**
+   * Where the route starts (its first point), kept by the hooks below whenever `mapLatLng` is
+   * written; null when the route cannot be read. Searched by `GET /group/near`.
+   */
+  declare startLat: CreationOptional<number | null>;
+  declare startLng: CreationOptional<number | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -59,10 +87,19 @@ export class Group extends Model<InferAttributes<Group>, InferCreationAttributes
         timecode: { type: DataTypes.INTEGER, allowNull: false },
         thema: { type: DataTypes.STRING(20), allowNull: false },
         chattingRoom: { type: DataTypes.STRING(255), allowNull: false, defaultValue: '' },
+        startLat: coordinate('startLat'),
+        startLng: coordinate('startLng'),
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,
       },
-      { sequelize, tableName: 'Groups' },
+      {
+        sequelize,
+        tableName: 'Groups',
+        hooks: {
+          beforeSave: fillStartPoint,
+          beforeBulkCreate: (groups) => groups.forEach(fillStartPoint),
+        },
+      },
     );
   }
 }

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { currentUser, viewer } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
 import { unauthorized } from '../lib/errors';
+import { sendGpx } from '../lib/gpx';
 import { uploadedImages } from '../uploads';
 import { toggleApplication } from './applications.service';
 import { openAttendanceSheet, submitAttendance } from './attendance.service';
@@ -11,12 +12,14 @@ import {
   createGroup,
   deleteGroup,
   findGroupDetail,
+  groupRouteFile,
   updateGroup,
 } from './groups.service';
 import {
   getAttendanceInput,
   getEvaluationInput,
   getGroupDetailInput,
+  getGroupGpxInput,
   getGroupsInput,
   patchAttendanceInput,
   patchEvaluationInput,
@@ -27,6 +30,8 @@ import {
 } from './groups.validators';
 import { listGroups } from './lists.service';
 import { GROUP } from './messages';
+import { getNearGroupsInput } from './near-query';
+import { listNearby } from './near.service';
 
 export function postGroup(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
@@ -68,6 +73,20 @@ export function getGroups(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const list = await listGroups(ctx, viewer(res), getGroupsInput.input(res));
     res.json({ success: true, ...list });
+  };
+}
+
+export function getNearGroups(ctx: AppContext) {
+  return async (_req: Request, res: Response) => {
+    const list = await listNearby(ctx, viewer(res), getNearGroupsInput.input(res));
+    res.json({ success: true, ...list });
+  };
+}
+
+export function getGroupGpx(ctx: AppContext) {
+  return async (_req: Request, res: Response) => {
+    const { groupId } = getGroupGpxInput.input(res);
+    sendGpx(res, await groupRouteFile(ctx, groupId));
   };
 }
 

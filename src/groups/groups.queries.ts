@@ -12,6 +12,7 @@ import {
   type WhereOptions,
 } from 'sequelize';
 import { Applier, Group, User } from '../db/models';
+import type { BoundingBox } from '../lib/geo';
 import type { Host, ListGroup } from './groups.mapper';
 import type { PageRequest } from './list-query';
 
@@ -115,6 +116,37 @@ export async function selectCards(
     ...regionHint(query.regions),
   });
   return rows as unknown as PageRow[];
+}
+
+/** A run's start point as read by the near-me search (MySQL answers DECIMAL as text). */
+export interface StartPointRow {
+  groupId: string;
+  startLat: number | string;
+  startLng: number | string;
+}
+
+/**
+ * The runs matching `where` whose start lies in the box (latitudes as one range, longitudes as
+ * one range or two across the antimeridian). Only the id and the start are read, which the
+ * (startLat, startLng, date, standbyTime) index holds on InnoDB: the box is an index range,
+ * the rest is checked in the index.
+ */
+export async function selectStartsInBox(
+  box: BoundingBox,
+  where: WhereOptions[],
+): Promise<StartPointRow[]> {
+  const rows = await Group.findAll({
+    attributes: ['groupId', 'startLat', 'startLng'],
+    where: and([
+      { startLat: { [Op.between]: [box.minLat, box.maxLat] } },
+      {
+        [Op.or]: box.lngRanges.map(([min, max]) => ({ startLng: { [Op.between]: [min, max] } })),
+      },
+      ...where,
+    ]),
+    raw: true,
+  });
+  return rows as unknown as StartPointRow[];
 }
 
 /** How many runs match all of `where`. */

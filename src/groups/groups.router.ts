@@ -8,7 +8,9 @@ import {
   getAttendance,
   getEvaluation,
   getGroupDetail,
+  getGroupGpx,
   getGroups,
+  getNearGroups,
   hostOnly,
   signedInForPreferred,
   patchAttendance,
@@ -23,6 +25,7 @@ import {
   getAttendanceInput,
   getEvaluationInput,
   getGroupDetailInput,
+  getGroupGpxInput,
   getGroupsInput,
   patchAttendanceInput,
   patchEvaluationInput,
@@ -32,6 +35,7 @@ import {
   removeGroupInput,
 } from './groups.validators';
 import { GROUP } from './messages';
+import { getNearGroupsInput } from './near-query';
 
 /**
  * `/group`: group runs. Reads are open to guests (`Bearer undefined`); everything else needs a
@@ -91,6 +95,21 @@ export function groupsRouter(ctx: AppContext): Router {
     anyone,
     getGroupDetailInput.check,
     getGroupDetail(ctx),
+  );
+  router.get(
+    '/near',
+    failureMessage(GROUP.listFailed),
+    anyone,
+    getNearGroupsInput.check,
+    getNearGroups(ctx),
+  );
+  // The route as a GPX 1.1 file, public like the detail page.
+  router.get(
+    '/:groupId/route.gpx',
+    failureMessage(GROUP.detailFailed),
+    anyone,
+    getGroupGpxInput.check,
+    getGroupGpx(ctx),
   );
   router.post(
     '/:groupId/apply',

@@ -20,7 +20,7 @@ import { GROUP as M } from './messages';
 const card = sharedSchemas.GroupCard;
 
 /** The card with one more field (the profile lists add the owner's own state). */
-function cardWith(name: string, schema: OpenAPIV3_1.SchemaObject, description: string) {
+export function cardWith(name: string, schema: OpenAPIV3_1.SchemaObject, description: string) {
   return {
     ...card,
     description,

@@ -4,6 +4,7 @@ import { regionFromAddress, timeSlotFromTime } from '../lib/codes';
 import { Applier, Group } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../lib/errors';
+import { routeFile } from '../lib/gpx';
 import { planImageSlots, type PreparedImage } from '../uploads';
 import { toDetail, type Host } from './groups.mapper';
 import { selectGroupWithHost } from './groups.queries';
@@ -258,4 +259,10 @@ export async function findGroupDetail(
   const { group, host } = await groupWithHost(groupId);
   const appliers = hostFirst(group, await rosterOf(groupId));
   return toDetail(ctx.config, { group, host, appliers, viewerId }, ctx.now());
+}
+
+/** `GET /group/:groupId/route.gpx`: public like the detail page; 404 when there is no run. */
+export async function groupRouteFile(ctx: Pick<AppContext, 'now'>, groupId: string) {
+  const group = await findGroup(groupId, { attributes: ['groupId', 'title', 'mapLatLng'] });
+  return routeFile(group, `group-${group.groupId}`, ctx.now());
 }

@@ -209,6 +209,7 @@ export const removeGroupInput = byGroupId();
 export const postApplicationInput = byGroupId();
 export const getAttendanceInput = byGroupId();
 export const getEvaluationInput = byGroupId();
+export const getGroupGpxInput = byGroupId();
 
 /** `GET /group/:category`: the list and its query string, parsed once (see list-query.ts). */
 export const getGroupsInput = validated([], (req) =>

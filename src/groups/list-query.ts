@@ -129,7 +129,7 @@ function positive(query: Query, name: string, fallback: number, max: number): nu
 }
 
 /** `page` (1-based) and `size`; without them, the first {@link MAX_PAGE_SIZE} runs. */
-function parsePage(query: Query): PageRequest {
+export function parsePage(query: Query): PageRequest {
   const size = positive(query, 'size', MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   const page = positive(query, 'page', 1, 100_000);
   return { limit: size, offset: (page - 1) * size };

@@ -28,8 +28,12 @@ export interface GroupList {
   preferData?: { likeLocation: string | null; likeDistance: string };
 }
 
-function toItems(ctx: Pick<AppContext, 'config' | 'now'>, rows: PageRow[]): ListItem[] {
-  const now = ctx.now();
+/** The rows as `/group/all`'s cards (the near-me list's too). */
+export function toItems(
+  ctx: Pick<AppContext, 'config' | 'now'>,
+  rows: PageRow[],
+  now = ctx.now(),
+): ListItem[] {
   return rows.map((row) =>
     toListItem(
       ctx.config,

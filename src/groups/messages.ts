@@ -49,6 +49,12 @@ export const GROUP = {
   badUser: '잘못된 유저입니다',
   loginRequired: '로그인 후 사용할 수 있습니다',
 
+  // Runs near me (ours).
+  nearLocationMissing: '내 위치(lat, lng)를 입력해주세요',
+  badLatitude: '위도(lat)는 -90 이상 90 이하의 숫자로 입력해주세요',
+  badLongitude: '경도(lng)는 -180 이상 180 이하의 숫자로 입력해주세요',
+  badRadius: '검색 반경(radiusKm)은 0보다 크고 50 이하인 숫자로 입력해주세요',
+
   // Applications.
   applyClosed: '이미 지난 그룹러닝은 신청 및 취소가 불가합니다',
   hostCannotCancel: '개설자는 신청을 취소할 수 없습니다',

@@ -31,3 +31,18 @@ export function parseRoute(value: unknown): LatLng[] | null {
   }
   return points;
 }
+
+/** Decimal places a start point is stored with (DECIMAL(9,6): about 11 cm). */
+const START_POINT_DECIMALS = 6;
+const toStored = (value: number) => Number(value.toFixed(START_POINT_DECIMALS));
+
+/**
+ * Where a route starts, as stored in a run's own columns (`startLat`, `startLng`) for the
+ * near-me search: its first point, rounded to the columns' precision. Null when the route
+ * cannot be read (such a run is never found by distance).
+ */
+export function startPointOf(route: unknown): LatLng | null {
+  const points = parseRoute(route);
+  if (!points) return null;
+  return { lat: toStored(points[0].lat), lng: toStored(points[0].lng) };
+}

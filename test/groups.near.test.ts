@@ -1,0 +1,384 @@
+import crypto from 'node:crypto';
+import request from 'supertest';
+import { Group } from '../src/db/models';
+import { GROUP } from '../src/groups/messages';
+import { boundingBox, haversineKm } from '../src/lib/geo';
+import type { LatLng } from '../src/lib/route';
+import { useTestContext, type TestContext } from './support/context';
+import { destination as onSphere, rad } from './support/geo';
+import {
+  apply,
+  createFields,
+  GUEST,
+  makeGroup,
+  member,
+  postGroup,
+  testCalendar,
+  type Member,
+} from './support/groups';
+
+let ctx: TestContext;
+let calendar: ReturnType<typeof testCalendar>;
+
+useTestContext((c) => {
+  ctx = c;
+  calendar = testCalendar(ctx);
+});
+
+/** A point on the great circle, rounded as start points are stored (6 decimals). */
+function destination(from: LatLng, km: number, bearing: number): LatLng {
+  const p = onSphere(from, km, bearing);
+  return { lat: Number(p.lat.toFixed(6)), lng: Number(p.lng.toFixed(6)) };
+}
+
+/**
+ * A spot of the test's own, far from every other test's runs (they meet in Seoul): somewhere in
+ * the southern oceans, different for every test.
+ */
+const ownCenter = (): LatLng => ({
+  lat: -55 + crypto.randomInt(40_000) / 1000,
+  lng: -170 + crypto.randomInt(300_000) / 1000,
+});
+
+const routeFrom = (start: LatLng) => JSON.stringify([start, start]);
+
+type Card = Record<string, unknown> & { groupId: string; distanceFromMe: number };
+
+const near = (query: string, headers: Record<string, string> = GUEST) =>
+  request(ctx.app).get(`/group/near?${query}`).set(headers);
+
+const at = (p: LatLng, extra = '') => `lat=${p.lat}&lng=${p.lng}${extra}`;
+
+describe('GET /group/near', () => {
+  let host: Member;
+  let day: { today: string; at: (days: number) => string };
+
+  beforeEach(async () => {
+    day = calendar.window();
+    // Signed in on the test's own calendar (tokens expire by the app's clock).
+    host = await member(ctx);
+  });
+
+  /** Runs starting `km` from `center`, named by letter, tomorrow unless told. */
+  async function runsAround(
+    center: LatLng,
+    spec: Array<[letter: string, km: number, bearing: number]>,
+    attrs: Partial<Group> = {},
+  ) {
+    const names = new Map<string, string>();
+    const points = new Map<string, LatLng>();
+    for (const [letter, km, bearing] of spec) {
+      const start = destination(center, km, bearing);
+      const group = await makeGroup(host.user, {
+        date: day.at(1),
+        title: `near ${letter}`,
+        mapLatLng: routeFrom(start),
+        ...attrs,
+      });
+      names.set(group.groupId, letter);
+      points.set(letter, start);
+    }
+    const letters = (body: { data: Card[] }) =>
+      body.data.map((card) => names.get(card.groupId) ?? '?').join('');
+    return { names, points, letters };
+  }
+
+  test('Lists the runs whose route starts within 5 km by default, nearest first, each with distanceFromMe in km to one decimal', async () => {
+    const center = ownCenter();
+    const { points, letters } = await runsAround(center, [
+      ['D', 4.0, 200],
+      ['A', 0.3, 10],
+      ['E', 4.9, 300],
+      ['C', 2.5, 90],
+      ['B', 1.24, 135],
+      ['F', 5.2, 0],
+    ]);
+    const res = await near(at(center));
+    expect(res.status).toBe(200);
+    expect(res.body.success).toBe(true);
+    expect(letters(res.body)).toBe('ABCDE');
+    expect(res.body.data.map((card: Card) => card.distanceFromMe)).toEqual(
+      ['A', 'B', 'C', 'D', 'E'].map(
+        (letter) => Math.round(haversineKm(center, points.get(letter)!) * 10) / 10,
+      ),
+    );
+    expect(res.body.data[1].distanceFromMe).toBe(1.2);
+  });
+
+  test('Each item is exactly the card /group/all shows for the run, plus distanceFromMe', async () => {
+    const center = ownCenter();
+    const viewer = await member(ctx);
+    const { names } = await runsAround(center, [
+      ['A', 1, 45],
+      ['B', 2, 225],
+    ]);
+    const [mine] = [...names.keys()];
+    await apply(mine, viewer.user);
+    calendar.set(day.today, '12:00:00');
+
+    const nearby = await near(at(center), viewer.headers);
+    const all = await request(ctx.app)
+      .get('/group/all?date=&region=&time=&distance=&finish=0&thema=&page=1&size=100')
+      .set(viewer.headers);
+    expect(nearby.status).toBe(200);
+    expect(nearby.body.data).toHaveLength(2);
+    for (const { distanceFromMe, ...card } of nearby.body.data as Card[]) {
+      expect(typeof distanceFromMe).toBe('number');
+      const listed = all.body.data.find((c: Card) => c.groupId === card.groupId);
+      expect(card).toEqual(listed);
+    }
+    const byId = new Map((nearby.body.data as Card[]).map((c) => [c.groupId, c]));
+    expect(byId.get(mine)?.applyState).toBe(true);
+    expect(byId.get(mine)?.applyPeople).toBe(2);
+    const guest = await near(at(center));
+    expect(guest.body.data.every((c: Card) => c.applyState === false)).toBe(true);
+  });
+
+  test('A run inside the bounding box but outside the circle is left out; radiusKm widens and narrows the circle', async () => {
+    const center = ownCenter();
+    const box = boundingBox(center, 5);
+    const [west, east] = box.lngRanges[0];
+    // Near the box's north-east corner: inside the rectangle, about 7 km away.
+    const corner = {
+      lat: Number((center.lat + (box.maxLat - center.lat) * 0.9).toFixed(6)),
+      lng: Number((center.lng + (east - center.lng) * 0.9).toFixed(6)),
+    };
+    expect(corner.lat).toBeLessThan(box.maxLat);
+    expect(corner.lng).toBeLessThan(east);
+    expect(corner.lng).toBeGreaterThan(west);
+    expect(haversineKm(center, corner)).toBeGreaterThan(6);
+    const { letters } = await runsAround(center, [
+      ['A', 1, 300],
+      ['B', 4.95, 180],
+      ['C', 12, 270],
+      ['D', 49, 90],
+    ]);
+    const cornerRun = await makeGroup(host.user, {
+      date: day.at(1),
+      mapLatLng: routeFrom(corner),
+    });
+
+    const ids = (body: { data: Card[] }) => body.data.map((c) => c.groupId);
+    const byDefault = await near(at(center));
+    expect(letters(byDefault.body)).toBe('AB');
+    expect(ids(byDefault.body)).not.toContain(cornerRun.groupId);
+
+    expect(letters((await near(at(center, '&radiusKm=2.5'))).body)).toBe('A');
+    const wide = await near(at(center, '&radiusKm=50'));
+    expect(letters(wide.body)).toBe('AB?CD');
+    expect(ids(wide.body)[2]).toBe(cornerRun.groupId);
+  });
+
+  test('Pages follow the distance order with ties broken by id, so they neither overlap nor skip', async () => {
+    const center = ownCenter();
+    const { names } = await runsAround(center, [
+      ['A', 0.5, 0],
+      ['B', 1, 90],
+      ['C', 1.5, 180],
+      ['D', 2, 270],
+      ['E', 3, 45],
+    ]);
+    // Two runs starting at the very same spot.
+    const twin = destination(center, 2.5, 135);
+    const twins = [
+      await makeGroup(host.user, { date: day.at(2), mapLatLng: routeFrom(twin) }),
+      await makeGroup(host.user, { date: day.at(3), mapLatLng: routeFrom(twin) }),
+    ].map((g) => g.groupId);
+    twins.sort();
+    twins.forEach((id, i) => names.set(id, `T${i}`));
+
+    const page = async (n: number) =>
+      ((await near(at(center, `&page=${n}&size=3`))).body.data as Card[]).map((c) =>
+        names.get(c.groupId),
+      );
+    expect(await page(1)).toEqual(['A', 'B', 'C']);
+    expect(await page(2)).toEqual(['D', 'T0', 'T1']);
+    expect(await page(3)).toEqual(['E']);
+    expect(await page(4)).toEqual([]);
+    const whole = await near(at(center, '&size=100'));
+    expect((whole.body.data as Card[]).map((c) => names.get(c.groupId))).toEqual([
+      'A',
+      'B',
+      'C',
+      'D',
+      'T0',
+      'T1',
+      'E',
+    ]);
+  });
+
+  test('Every page size gives the same order, whichever of the widening boxes the page is found in', async () => {
+    const center = ownCenter();
+    // On both sides of the search's inner radii (0.5, 2, 8 and 32 km), and box corners.
+    const { letters } = await runsAround(center, [
+      ['A', 0.4, 10],
+      ['B', 0.6, 100],
+      ['C', 0.52, 45],
+      ['D', 1.9, 200],
+      ['E', 2.05, 315],
+      ['F', 7.9, 135],
+      ['G', 8.1, 0],
+      ['H', 31, 270],
+      ['I', 33, 90],
+    ]);
+    const full = letters((await near(at(center, '&radiusKm=50'))).body);
+    expect(full).toBe('ACBDEFGHI');
+    for (let size = 1; size <= 9; size += 1) {
+      expect(letters((await near(at(center, `&radiusKm=50&size=${size}`))).body)).toBe(
+        full.slice(0, size),
+      );
+    }
+    let paged = '';
+    for (let n = 1; n <= 5; n += 1) {
+      paged += letters((await near(at(center, `&radiusKm=50&size=2&page=${n}`))).body);
+    }
+    expect(paged).toBe(full);
+    expect(letters((await near(at(center, '&radiusKm=8&size=3&page=2'))).body)).toBe('DEF');
+  });
+
+  test('Where a flat map and the great circle disagree, pages follow the great circle', async () => {
+    // At 60° north a flat map stretches the north-east: P is nearer than N by great circle,
+    // but after N and M on a map scaled at the center's latitude.
+    const center = { lat: 60 + crypto.randomInt(1000) / 10_000, lng: crypto.randomInt(170) };
+    const { letters, points } = await runsAround(center, [
+      ['N', 10, 0],
+      ['M', 10.001, 0],
+      ['P', 9.998, 60],
+    ]);
+    const flat = (p: LatLng) =>
+      Math.hypot(p.lat - center.lat, (p.lng - center.lng) * Math.cos(rad(center.lat)));
+    expect(flat(points.get('P')!)).toBeGreaterThan(flat(points.get('M')!));
+    expect(haversineKm(center, points.get('P')!)).toBeLessThan(
+      haversineKm(center, points.get('N')!),
+    );
+    const pages = [];
+    for (const n of [1, 2, 3]) {
+      pages.push(letters((await near(at(center, `&radiusKm=20&page=${n}&size=1`))).body));
+    }
+    expect(pages).toEqual(['P', 'N', 'M']);
+    expect(letters((await near(at(center, '&radiusKm=20&size=2'))).body)).toBe('PN');
+  });
+
+  test('Runs that have started and runs whose route cannot be read are never listed', async () => {
+    const center = ownCenter();
+    await runsAround(center, [['S', 1, 0]], { date: day.today, standbyTime: '09:00:00' });
+    const later = await runsAround(center, [['L', 2, 0]], {
+      date: day.today,
+      standbyTime: '13:00:00',
+    });
+    const unreadable = await makeGroup(host.user, { date: day.at(1), mapLatLng: 'not a route' });
+    expect(unreadable.startLat).toBeNull();
+    expect(unreadable.startLng).toBeNull();
+
+    calendar.set(day.today, '12:00:00');
+    const res = await near(at(center));
+    expect(later.letters(res.body)).toBe('L');
+    expect(res.body.data.map((c: Card) => c.groupId)).not.toContain(unreadable.groupId);
+    calendar.set(day.today, '13:00:00');
+    expect((await near(at(center))).body.data).toEqual([]);
+  });
+
+  test('A new run is found at its route start, and a route edit moves it', async () => {
+    const center = ownCenter();
+    const first = destination(center, 1, 0);
+    const moved = destination(center, 30, 180);
+    const created = await postGroup(
+      ctx,
+      host.headers,
+      createFields(day.at(2), { mapLatLng: JSON.stringify([first, center]) }),
+    );
+    expect(created.status).toBe(201);
+    const { groupId } = created.body as { groupId: string };
+    const stored = await Group.findByPk(groupId);
+    expect([stored?.startLat, stored?.startLng]).toEqual([first.lat, first.lng]);
+    expect((await near(at(center))).body.data.map((c: Card) => c.groupId)).toEqual([groupId]);
+
+    const edit = await request(ctx.app)
+      .patch(`/group/${groupId}`)
+      .set(host.headers)
+      .field('mapLatLng', JSON.stringify([moved]));
+    expect(edit.status).toBe(200);
+    const after = await Group.findByPk(groupId);
+    expect([after?.startLat, after?.startLng]).toEqual([moved.lat, moved.lng]);
+    expect((await near(at(center))).body.data).toEqual([]);
+    const wide = await near(at(center, '&radiusKm=31'));
+    expect(wide.body.data.map((c: Card) => [c.groupId, c.distanceFromMe])).toEqual([[groupId, 30]]);
+  });
+
+  test('Runs across the antimeridian and beyond the pole are found at their great-circle distance', async () => {
+    const east = { lat: -40 - crypto.randomInt(1000) / 1000, lng: 179.99 };
+    const { letters } = await runsAround(east, [['W', 0, 0]], {
+      mapLatLng: routeFrom({ lat: east.lat, lng: -179.99 }),
+    });
+    const res = await near(at(east));
+    expect(letters(res.body)).toBe('W');
+    expect(res.body.data[0].distanceFromMe).toBe(
+      Math.round(haversineKm(east, { lat: east.lat, lng: -179.99 }) * 10) / 10,
+    );
+
+    const pole = { lat: -89.99, lng: crypto.randomInt(100) };
+    const other = { lat: -89.99, lng: pole.lng - 180 };
+    const across = await runsAround(pole, [['P', 0, 0]], { mapLatLng: routeFrom(other) });
+    const polar = await near(at(pole));
+    expect(across.letters(polar.body)).toBe('P');
+    expect(polar.body.data[0].distanceFromMe).toBe(2.2);
+  });
+
+  test.each([
+    ['lng=127', GROUP.nearLocationMissing],
+    ['lat=37.5', GROUP.nearLocationMissing],
+    ['lat=&lng=127', GROUP.nearLocationMissing],
+    ['lat=NaN&lng=127', GROUP.badLatitude],
+    ['lat=Infinity&lng=127', GROUP.badLatitude],
+    ['lat=-Infinity&lng=127', GROUP.badLatitude],
+    ['lat=91&lng=127', GROUP.badLatitude],
+    ['lat=-91&lng=127', GROUP.badLatitude],
+    ['lat=90.0001&lng=127', GROUP.badLatitude],
+    ['lat=abc&lng=127', GROUP.badLatitude],
+    ['lat=1e1&lng=127', GROUP.badLatitude],
+    ['lat=0x10&lng=127', GROUP.badLatitude],
+    ['lat=37.5&lat=37.6&lng=127', GROUP.badLatitude],
+    ['lat[a]=1&lng=127', GROUP.nearLocationMissing],
+    ['lat=37.5&lng=180.5', GROUP.badLongitude],
+    ['lat=37.5&lng=-181', GROUP.badLongitude],
+    ['lat=37.5&lng=NaN', GROUP.badLongitude],
+    ['lat=37.5&lng=Infinity', GROUP.badLongitude],
+    ['lat=37.5&lng=127&lng=128', GROUP.badLongitude],
+    ['lat=37.5&lng=127&radiusKm=0', GROUP.badRadius],
+    ['lat=37.5&lng=127&radiusKm=-1', GROUP.badRadius],
+    ['lat=37.5&lng=127&radiusKm=50.01', GROUP.badRadius],
+    ['lat=37.5&lng=127&radiusKm=Infinity', GROUP.badRadius],
+    ['lat=37.5&lng=127&radiusKm=NaN', GROUP.badRadius],
+    ['lat=37.5&lng=127&radiusKm=five', GROUP.badRadius],
+    ['lat=37.5&lng=127&page=0', GROUP.badSearch],
+    ['lat=37.5&lng=127&page=-1', GROUP.badSearch],
+    ['lat=37.5&lng=127&page=1.5', GROUP.badSearch],
+    ['lat=37.5&lng=127&size=101', GROUP.badSearch],
+    ['lat=37.5&lng=127&size=abc', GROUP.badSearch],
+    ['lat=37.5&lng=127&size=1&size=2', GROUP.badSearch],
+  ])('GET /group/near?%s answers 400 with a clear message', async (query, message) => {
+    const res = await near(query);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ success: false, message });
+  });
+
+  test.each([
+    'lat=90&lng=180',
+    'lat=-90&lng=-180',
+    'lat=+37.5&lng=127.&radiusKm=.5',
+    'lat=0&lng=0&radiusKm=50',
+  ])('GET /group/near?%s is a valid query at the limits', async (query) => {
+    const res = await near(query);
+    expect(res.status).toBe(200);
+    expect(res.body.success).toBe(true);
+    expect(Array.isArray(res.body.data)).toBe(true);
+  });
+
+  test('/group/near is not taken for a list category, and the lists still answer', async () => {
+    const res = await near('lat=10&lng=10');
+    expect(res.status).toBe(200);
+    const unknown = await request(ctx.app).get('/group/nearby').set(GUEST);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toBe(GROUP.badCategory);
+  });
+});
