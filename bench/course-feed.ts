@@ -11,6 +11,7 @@
  *
  * See bench/support.ts for the database it uses.
  */
+import { argsOrExit, intOption } from '../src/cli/args';
 import type { Transaction } from 'sequelize';
 import { up as refreshSortKeys } from '../migrations/20261123000600-course-sort-keys';
 import { up as refreshCommentCounts } from '../migrations/20261124000900-course-comment-count';
@@ -51,11 +52,6 @@ const FEEDS: Array<{ name: string; url: string; guest?: boolean; coldRanking?: b
   { name: 'sort=starPoint, ranking recomputed', url: STARS, coldRanking: true },
   { name: 'sort=starPoint, guest, ranking recomputed', url: STARS, guest: true, coldRanking: true },
 ];
-
-const runsArgument = () => {
-  const i = process.argv.indexOf('--runs');
-  return i >= 0 ? Number(process.argv[i + 1]) : 200;
-};
 
 const id = (prefix: string, n: number) => `${prefix}-${String(n).padStart(6, '0')}`;
 
@@ -157,8 +153,23 @@ async function time(
   return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
 }
 
+const COURSE_FEED_CLI = {
+  command: 'ts-node --transpile-only bench/course-feed.ts',
+  summary:
+    'Times GET /course/all on a small and a large feed (BENCH_DB_URL for MySQL, else embedded).',
+  options: {
+    runs: {
+      type: 'string',
+      value: '<n>',
+      description: 'sequential requests per case (default 200)',
+    },
+  },
+} as const;
+
 async function main() {
-  const runs = runsArgument();
+  const { runs } = argsOrExit(COURSE_FEED_CLI, ({ values }) => ({
+    runs: intOption('runs', values.runs, 200, [1, 100000]),
+  }));
   const { runtime, base, close } = await startBenchApi('courses');
   try {
     await bulk(

@@ -12,6 +12,7 @@
  * (its name must contain "bench"). Runs are spread over 60 days before and after today, so half
  * have started.
  */
+import { argsOrExit, intOption } from '../src/cli/args';
 import os from 'node:os';
 import { Applier, Group, User } from '../src/db/models';
 import type { Runtime } from '../src/bootstrap';
@@ -66,11 +67,6 @@ const PLACES = [
   '제주특별자치도 제주시 연동',
 ];
 const REGIONS = [1, 1, 2, 3, 4, 5, 7, 8, 9];
-
-function argument(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 /** A small deterministic generator, so both sizes and both backends see the same data. */
 function random(seed: number) {
@@ -172,8 +168,18 @@ async function time(base: string, url: string, runs: number): Promise<Timing> {
   return { p50: percentile(samples, 50), p95: percentile(samples, 95), items };
 }
 
+const GROUPS_CLI = {
+  command: 'npm run bench:groups --',
+  summary: 'Times GET /group/all at 100 and 10,000 runs (BENCH_DB_URL for MySQL, else embedded).',
+  options: {
+    runs: { type: 'string', value: '<n>', description: 'timed requests per step (default 300)' },
+  },
+} as const;
+
 async function main() {
-  const runs = argument('runs', 300);
+  const { runs } = argsOrExit(GROUPS_CLI, ({ values }) => ({
+    runs: intOption('runs', values.runs, 300, [1, 100000]),
+  }));
   const { runtime, base, close } = await startBenchApi('groups');
 
   try {
