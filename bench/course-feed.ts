@@ -11,7 +11,7 @@
  *
  * See bench/support.ts for the database it uses.
  */
-import { argsOrExit, intOption } from '../src/cli/args';
+import { runsArgument } from '../src/cli/args';
 import type { Transaction } from 'sequelize';
 import { up as refreshSortKeys } from '../migrations/20261123000600-course-sort-keys';
 import { up as refreshCommentCounts } from '../migrations/20261124000900-course-comment-count';
@@ -153,23 +153,14 @@ async function time(
   return { p50: percentile(samples, 50), p95: percentile(samples, 95) };
 }
 
-const COURSE_FEED_CLI = {
-  command: 'ts-node --transpile-only bench/course-feed.ts',
-  summary:
-    'Times GET /course/all on a small and a large feed (BENCH_DB_URL for MySQL, else embedded).',
-  options: {
-    runs: {
-      type: 'string',
-      value: '<n>',
-      description: 'sequential requests per case (default 200)',
-    },
-  },
-} as const;
-
 async function main() {
-  const { runs } = argsOrExit(COURSE_FEED_CLI, ({ values }) => ({
-    runs: intOption('runs', values.runs, 200, [1, 100000]),
-  }));
+  const runs = runsArgument({
+    command: 'ts-node --transpile-only bench/course-feed.ts',
+    summary:
+      'Times GET /course/all on a small and a large feed (BENCH_DB_URL for MySQL, else embedded).',
+    counts: 'sequential requests per case',
+    fallback: 200,
+  });
   const { runtime, base, close } = await startBenchApi('courses');
   try {
     await bulk(

@@ -12,8 +12,8 @@
  * (its name must contain "bench"). Runs are spread over 60 days before and after today, so half
  * have started.
  */
-import { argsOrExit, intOption } from '../src/cli/args';
 import os from 'node:os';
+import { runsArgument } from '../src/cli/args';
 import { Applier, Group, User } from '../src/db/models';
 import type { Runtime } from '../src/bootstrap';
 import { timeSlotFromTime } from '../src/lib/codes';
@@ -168,18 +168,13 @@ async function time(base: string, url: string, runs: number): Promise<Timing> {
   return { p50: percentile(samples, 50), p95: percentile(samples, 95), items };
 }
 
-const GROUPS_CLI = {
-  command: 'npm run bench:groups --',
-  summary: 'Times GET /group/all at 100 and 10,000 runs (BENCH_DB_URL for MySQL, else embedded).',
-  options: {
-    runs: { type: 'string', value: '<n>', description: 'timed requests per step (default 300)' },
-  },
-} as const;
-
 async function main() {
-  const { runs } = argsOrExit(GROUPS_CLI, ({ values }) => ({
-    runs: intOption('runs', values.runs, 300, [1, 100000]),
-  }));
+  const runs = runsArgument({
+    command: 'npm run bench:groups --',
+    summary: 'Times GET /group/all at 100 and 10,000 runs (BENCH_DB_URL for MySQL, else embedded).',
+    counts: 'timed requests per step',
+    fallback: 300,
+  });
   const { runtime, base, close } = await startBenchApi('groups');
 
   try {

@@ -5,10 +5,10 @@
  *
  *   npm run bench:images [-- --runs 10]
  */
-import { argsOrExit, intOption } from '../src/cli/args';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runsArgument } from '../src/cli/args';
 import sharp from 'sharp';
 import { createLogger } from '../src/lib/logger';
 import { prepareImage } from '../src/uploads/processing';
@@ -32,18 +32,13 @@ async function photo(width: number, height: number): Promise<Buffer> {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
-const IMAGE_UPLOAD_CLI = {
-  command: 'npm run bench:images --',
-  summary: 'Times one image upload (checks, variants, storage) in this process.',
-  options: {
-    runs: { type: 'string', value: '<n>', description: 'uploads timed (default 10)' },
-  },
-} as const;
-
 async function main() {
-  const { runs } = argsOrExit(IMAGE_UPLOAD_CLI, ({ values }) => ({
-    runs: intOption('runs', values.runs, 10, [1, 10000]),
-  }));
+  const runs = runsArgument({
+    command: 'npm run bench:images --',
+    summary: 'Times one image upload (checks, variants, storage) in this process.',
+    counts: 'uploads timed',
+    fallback: 10,
+  });
   const input = await photo(4000, 3000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-bench-images-'));
   const images = new ImageService(

@@ -13,9 +13,9 @@
  * latency ÷ WORKER_SMS_CONCURRENCY per text. The database is the benchmarks' own (see
  * `bench/support.ts`): embedded by default, or the MySQL one named by BENCH_DB_URL.
  */
-import { argsOrExit, intOption } from '../src/cli/args';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { argsOrExit, intOption } from '../src/cli/args';
 import { Alarm, Applier, Group, User } from '../src/db/models';
 import { createWorkerDeps } from '../src/jobs/deps';
 import { REMINDER_JOBS, runReminderScan } from '../src/jobs/scheduler';

@@ -589,5 +589,5 @@ describe('Demo images', () => {
       'course',
       courses.map((c) => c.courseImageUrl1),
     );
-  });
+  }, 120_000);
 });

@@ -11,6 +11,9 @@ import { REPO_ROOT } from './support/test-env';
 
 const run = promisify(execFile);
 
+// Each command compiles its imports with ts-node: slow on a busy two-core machine.
+jest.setTimeout(180_000);
+
 let ctx: TestContext;
 useTestContext((c) => {
   ctx = c;

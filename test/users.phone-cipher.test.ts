@@ -129,7 +129,7 @@ describe('legacy phone numbers in the database', () => {
       /^done: [1-9]\d* re-encrypted, \d+ 'null' placeholders cleared, 0 unreadable/m,
     );
     expect(current().decrypt((await phoneOf(user))!)).toBe('01012345678');
-  });
+  }, 180_000);
 
   it('The command refuses to start without LEGACY_PHONE_KEY while legacy values exist', async () => {
     const user = await makeUser({ phone: LEGACY_VALUES.digits.stored });
@@ -142,5 +142,5 @@ describe('legacy phone numbers in the database', () => {
     expect((failure as { stderr: string }).stderr).toMatch(/set LEGACY_PHONE_KEY/);
     expect(await phoneOf(user)).toBe(LEGACY_VALUES.digits.stored);
     await User.update({ phone: null }, { where: { userId: user.userId } });
-  });
+  }, 180_000);
 });

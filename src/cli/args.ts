@@ -160,3 +160,30 @@ export function argsOrExit<O extends OptionSpecs, A>(
     process.exit(err.exitCode);
   }
 }
+
+/**
+ * For the bench scripts whose one option is `--runs <n>` (how many times to measure): reads it
+ * from the command line, or ends the process as {@link argsOrExit} does.
+ */
+export function runsArgument(spec: {
+  command: string;
+  summary: string;
+  /** What is counted, for the help: `timed requests per step`. */
+  counts: string;
+  fallback: number;
+}): number {
+  const cli: CliSpec = {
+    command: spec.command,
+    summary: spec.summary,
+    options: {
+      runs: {
+        type: 'string',
+        value: '<n>',
+        description: `${spec.counts} (default ${spec.fallback})`,
+      },
+    },
+  };
+  return argsOrExit(cli, ({ values }) =>
+    intOption('runs', values.runs as string | undefined, spec.fallback, [1, 1_000_000]),
+  );
+}
