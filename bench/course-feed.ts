@@ -11,6 +11,7 @@
  *
  * See bench/support.ts for the database it uses.
  */
+import { runsArgument } from '../src/cli/args';
 import type { Transaction } from 'sequelize';
 import { up as refreshSortKeys } from '../migrations/20261123000600-course-sort-keys';
 import { up as refreshCommentCounts } from '../migrations/20261124000900-course-comment-count';
@@ -51,11 +52,6 @@ const FEEDS: Array<{ name: string; url: string; guest?: boolean; coldRanking?: b
   { name: 'sort=starPoint, ranking recomputed', url: STARS, coldRanking: true },
   { name: 'sort=starPoint, guest, ranking recomputed', url: STARS, guest: true, coldRanking: true },
 ];
-
-const runsArgument = () => {
-  const i = process.argv.indexOf('--runs');
-  return i >= 0 ? Number(process.argv[i + 1]) : 200;
-};
 
 const id = (prefix: string, n: number) => `${prefix}-${String(n).padStart(6, '0')}`;
 
@@ -158,7 +154,13 @@ async function time(
 }
 
 async function main() {
-  const runs = runsArgument();
+  const runs = runsArgument({
+    command: 'ts-node --transpile-only bench/course-feed.ts',
+    summary:
+      'Times GET /course/all on a small and a large feed (BENCH_DB_URL for MySQL, else embedded).',
+    counts: 'sequential requests per case',
+    fallback: 200,
+  });
   const { runtime, base, close } = await startBenchApi('courses');
   try {
     await bulk(

@@ -13,6 +13,7 @@
  * have started.
  */
 import os from 'node:os';
+import { runsArgument } from '../src/cli/args';
 import { Applier, Group, User } from '../src/db/models';
 import type { Runtime } from '../src/bootstrap';
 import { timeSlotFromTime } from '../src/lib/codes';
@@ -66,11 +67,6 @@ const PLACES = [
   '제주특별자치도 제주시 연동',
 ];
 const REGIONS = [1, 1, 2, 3, 4, 5, 7, 8, 9];
-
-function argument(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 /** A small deterministic generator, so both sizes and both backends see the same data. */
 function random(seed: number) {
@@ -173,7 +169,12 @@ async function time(base: string, url: string, runs: number): Promise<Timing> {
 }
 
 async function main() {
-  const runs = argument('runs', 300);
+  const runs = runsArgument({
+    command: 'npm run bench:groups --',
+    summary: 'Times GET /group/all at 100 and 10,000 runs (BENCH_DB_URL for MySQL, else embedded).',
+    counts: 'timed requests per step',
+    fallback: 300,
+  });
   const { runtime, base, close } = await startBenchApi('groups');
 
   try {

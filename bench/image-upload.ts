@@ -8,16 +8,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runsArgument } from '../src/cli/args';
 import sharp from 'sharp';
 import { createLogger } from '../src/lib/logger';
 import { prepareImage } from '../src/uploads/processing';
 import { ImageService } from '../src/uploads/images.service';
 import { LocalStorage } from '../src/uploads/storage';
-
-function argument(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 async function photo(width: number, height: number): Promise<Buffer> {
   const raw = Buffer.alloc(width * height * 3);
@@ -37,7 +33,12 @@ const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 async function main() {
-  const runs = argument('runs', 10);
+  const runs = runsArgument({
+    command: 'npm run bench:images --',
+    summary: 'Times one image upload (checks, variants, storage) in this process.',
+    counts: 'uploads timed',
+    fallback: 10,
+  });
   const input = await photo(4000, 3000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-bench-images-'));
   const images = new ImageService(

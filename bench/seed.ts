@@ -44,6 +44,8 @@ import {
 import { PLACES } from '../seeders/places';
 import { Random } from '../seeders/random';
 import { courseTotalTime } from '../seeders/rules';
+import { argsOrExit, intOption } from '../src/cli/args';
+import { createProgress, QUIET } from '../src/cli/progress';
 
 export interface SeedSizes {
   users: number;
@@ -98,22 +100,16 @@ const writer =
   (chunk: object[], transaction: Transaction) =>
     model.bulkCreate(chunk as never[], { transaction });
 
+/** Progress on stderr (a line updated in place on a terminal); `--quiet` turns it off. */
+let report = createProgress();
+
 class Progress {
-  private last = 0;
   constructor(
     private readonly label: string,
     private readonly total: number,
   ) {}
   tick(done: number) {
-    const now = Date.now();
-    if (done < this.total && now - this.last < 250) return;
-    this.last = now;
-    const width = 30;
-    const filled = this.total > 0 ? Math.round((done / this.total) * width) : width;
-    process.stderr.write(
-      `\r${this.label.padEnd(8)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')}/${this.total.toLocaleString('en')}`,
-    );
-    if (done >= this.total) process.stderr.write('\n');
+    report.count(this.label, done, this.total);
   }
 }
 
@@ -406,14 +402,31 @@ export function numberArg(argv: string[], name: string, fallback: number): numbe
   return value;
 }
 
+const LIMIT: [number, number] = [0, 10_000_000];
+
+export const BENCH_SEED_CLI = {
+  command: 'npm run bench:seed --',
+  summary:
+    'Grows the bench rows of the configured database (DB_URL, or the embedded one in DATA_DIR) ' +
+    'up to the given sizes. Refuses a database whose name (or DATA_DIR) has no "bench" or "test".',
+  options: {
+    groups: { type: 'string', value: '<n>', description: 'group runs (default 100000)' },
+    courses: { type: 'string', value: '<n>', description: 'courses (default 10000)' },
+    users: { type: 'string', value: '<n>', description: 'users, at least 1 (default 20000)' },
+    ...QUIET,
+  },
+} as const;
+
 async function main() {
-  const argv = process.argv.slice(2);
-  const sizes = {
-    groups: numberArg(argv, 'groups', 100_000),
-    courses: numberArg(argv, 'courses', 10_000),
-    users: numberArg(argv, 'users', 20_000),
-  };
-  if (sizes.users < 1) throw new Error('--users must be at least 1');
+  const { sizes, quiet } = argsOrExit(BENCH_SEED_CLI, ({ values }) => ({
+    sizes: {
+      groups: intOption('groups', values.groups, 100_000, LIMIT),
+      courses: intOption('courses', values.courses, 10_000, LIMIT),
+      users: intOption('users', values.users, 20_000, [1, LIMIT[1]]),
+    },
+    quiet: values.quiet === true,
+  }));
+  if (quiet) report = createProgress({ quiet });
   const config = { ...loadConfigFromEnvironment() };
   assertDisposable(config.db.url, config.db.sqliteFile);
   const runtime = await bootstrap(
@@ -423,8 +436,8 @@ async function main() {
   const started = performance.now();
   try {
     const seeded = await seedBench(runtime, sizes);
-    process.stderr.write(
-      `seeded ${JSON.stringify(seeded)} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    report.line(
+      `seeded ${JSON.stringify(seeded)} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
   } finally {
     await runtime.close();

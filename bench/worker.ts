@@ -15,6 +15,7 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { argsOrExit, intOption } from '../src/cli/args';
 import { Alarm, Applier, Group, User } from '../src/db/models';
 import { createWorkerDeps } from '../src/jobs/deps';
 import { REMINDER_JOBS, runReminderScan } from '../src/jobs/scheduler';
@@ -27,21 +28,33 @@ import { startBenchApi } from './support';
 const RUNNERS_PER_RUN = 3;
 const CHUNK = 1_000;
 
-function argument(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
 async function inChunks<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) await write(rows.slice(i, i + CHUNK));
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+const WORKER_CLI = {
+  command: 'npm run bench:worker --',
+  summary:
+    'Times one worker tick with many runs due at once (BENCH_DB_URL for MySQL, else embedded).',
+  options: {
+    runs: { type: 'string', value: '<n>', description: 'runs due at once (default 5000)' },
+    'sens-ms': {
+      type: 'string',
+      value: '<n>',
+      description: 'simulated SENS latency per text (ms) (default 0)',
+    },
+    concurrency: { type: 'string', value: '<n>', description: 'texts sent at once (default 4)' },
+  },
+} as const;
+
 async function main() {
-  const runs = argument('runs', 5000);
-  const sensMs = argument('sens-ms', 0);
-  const concurrency = argument('concurrency', 4);
+  const { runs, sensMs, concurrency } = argsOrExit(WORKER_CLI, ({ values }) => ({
+    runs: intOption('runs', values.runs, 5000, [1, 1000000]),
+    sensMs: intOption('sens-ms', values['sens-ms'], 0, [0, 60000]),
+    concurrency: intOption('concurrency', values.concurrency, 4, [1, 50]),
+  }));
   // Its HTTP side is not used: the worker has none.
   const bench = await startBenchApi('worker');
   const { runtime } = bench;

@@ -39,11 +39,22 @@ import { PLACES, type Place, type Theme } from './places';
 import { Random, seedId } from './random';
 import { regionFromAddress, timeSlotFromTime } from '../src/lib/codes';
 import { courseTotalTime } from './rules';
+import { buildShowcase } from './showcase';
 
 /** `Users.social` of every demo account; how a database that already has the demo is recognised. */
 export const SEED_SOCIAL = 'seed';
 
-export const DEMO_SIZE = { users: 36, upcomingGroups: 40, pastGroups: 8, courses: 15 } as const;
+export const DEMO_SIZE = {
+  users: 36,
+  upcomingGroups: 40,
+  pastGroups: 8,
+  /** The runs of seeders/showcase.ts (starting soon, just ended, full). */
+  showcaseGroups: 3,
+  courses: 15,
+} as const;
+
+/** The socialId of the first demo account (`seed-${pad2(1)}`). */
+const DEMO_FIRST_SOCIAL_ID = 'seed-01';
 
 /** Fixed so that the same clock gives the same demo, run after run. */
 const PRNG_SEED = 20220610;
@@ -423,6 +434,11 @@ export function buildDemo(
     }
   });
 
+  // Placed by the clock alone (no draws), so the random part above stays as it was.
+  const showcase = buildShowcase(nowMs, userIdOf);
+  data.groups.push(...showcase.groups);
+  data.appliers.push(...showcase.appliers);
+
   data.users.forEach((user, i) => {
     user.mannerPoint = Math.max(0, Math.min(100, mannerPoints[i]));
   });
@@ -445,6 +461,19 @@ async function insertRows<M extends Model>(
     log(`${label} ${done + chunk.length}/${rows.length}`);
   }
   if (rows.length === 0) log(`${label} 0/0`);
+}
+
+/**
+ * The nickname of the first demo account, the one the showcase runs are arranged around: what to
+ * pass to `npm run token`. Null when it is gone (withdrawn).
+ */
+export async function firstDemoNickname(transaction?: Transaction): Promise<string | null> {
+  const user = await User.findOne({
+    attributes: ['nickname'],
+    where: { social: SEED_SOCIAL, socialId: DEMO_FIRST_SOCIAL_ID },
+    transaction,
+  });
+  return user?.nickname ?? null;
 }
 
 /** What the demo accounts and their posts hold right now. */
@@ -492,13 +521,17 @@ export async function countDemo(transaction?: Transaction): Promise<DemoCounts> 
 export async function seedDemo(
   ctx: SeedContext,
   log: (line: string) => void,
-): Promise<{ created: boolean; counts: DemoCounts }> {
+): Promise<{ created: boolean; counts: DemoCounts; tryAs: string | null }> {
   const now = ctx.now();
   const alreadySeeded = async (transaction?: Transaction) => {
     const existing = await User.count({ where: { social: SEED_SOCIAL }, transaction });
     if (existing === 0) return null;
     log(`demo data already present (${existing} demo users): nothing changed`);
-    return { created: false, counts: await countDemo(transaction) };
+    return {
+      created: false,
+      counts: await countDemo(transaction),
+      tryAs: await firstDemoNickname(transaction),
+    };
   };
 
   try {
@@ -531,7 +564,7 @@ export async function seedDemo(
       const counts = Object.fromEntries(
         Object.entries(data).map(([table, rows]) => [table, rows.length]),
       ) as DemoCounts;
-      return { created: true, counts };
+      return { created: true, counts, tryAs: data.users[0].nickname };
     });
   } catch (err) {
     // A second run that started alongside this one committed first: its demo is the demo.

@@ -183,7 +183,7 @@ it('Killed mid-batch and started again, the worker texts every applicant exactly
 
   // A tick once the killed worker's lease is over: the calls it never saw answered go again.
   const sms = createSmsSender(
-    { sms: { sens: sens.settings(), timeoutMs: SMS_TIMEOUT_MS } },
+    { sms: { sens: sens.settings(), timeoutMs: SMS_TIMEOUT_MS }, production: false },
     runtime!.logger,
   );
   const deps = createWorkerDeps(runtime!, { sms, smsTimeoutMs: SMS_TIMEOUT_MS });

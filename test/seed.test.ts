@@ -26,6 +26,14 @@ import {
   type DemoCounts,
 } from '../seeders/demo';
 import { seedId } from '../seeders/random';
+import { SHOWCASE, SHOWCASE_IDS } from '../seeders/showcase';
+import { openAttendanceSheet } from '../src/groups/attendance.service';
+import { findHostToEvaluate } from '../src/groups/evaluation.service';
+import { toggleApplication } from '../src/groups/applications.service';
+import { endsAt, startRule } from '../src/groups/reminders';
+import { attendanceIsOpen, hasStarted, runStart } from '../src/groups/schedule';
+import { GROUP } from '../src/groups/messages';
+import { AppError } from '../src/lib/errors';
 import { storeDemoImages } from '../seeders/images';
 import { regionFromAddress, timeSlotFromTime } from '../src/lib/codes';
 import { courseTotalTime } from '../seeders/rules';
@@ -35,7 +43,8 @@ import { courseTotalTime } from '../seeders/rules';
  * in the wrong time zone lands on the wrong day here.
  */
 const NOW = new Date('2025-03-14T15:30:00Z');
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 const THEMES = ['도시', '공원', '트랙', '강변', '산', '해변'];
@@ -126,6 +135,10 @@ async function loadDemo() {
 const startOf = (g: { date: string; standbyTime: string }) =>
   fromKst(g.date, g.standbyTime).getTime();
 
+/** The runs drawn at random (the showcase runs are placed by the clock, and checked apart). */
+const drawn = <G extends { groupId?: string }>(groups: G[]) =>
+  groups.filter((g) => !SHOWCASE_IDS.includes(g.groupId!));
+
 function expectRoute(mapLatLng: string, minPoints: number, maxPoints: number) {
   const points = JSON.parse(mapLatLng) as { lat: number; lng: number }[];
   expect(Array.isArray(points)).toBe(true);
@@ -173,7 +186,7 @@ describe('The demo data set', () => {
     const lateNight = new Date('2025-03-16T14:50:00Z');
     const today = kstDate(lateNight);
     for (let prngSeed = 1; prngSeed <= 40; prngSeed += 1) {
-      const { groups } = buildDemo(lateNight, new Set(), prngSeed);
+      const groups = drawn(buildDemo(lateNight, new Set(), prngSeed).groups);
       const upcoming = groups.filter((g) => startOf(g) > lateNight.getTime());
       expect(upcoming).toHaveLength(DEMO_SIZE.upcomingGroups);
       for (const g of upcoming) {
@@ -222,7 +235,7 @@ describe('npm run db:seed on a database without the demo', () => {
     expect(first.counts).toEqual(countedAfterFirst);
     expect(first.counts).toMatchObject({
       users: DEMO_SIZE.users,
-      groups: DEMO_SIZE.upcomingGroups + DEMO_SIZE.pastGroups,
+      groups: DEMO_SIZE.upcomingGroups + DEMO_SIZE.pastGroups + DEMO_SIZE.showcaseGroups,
       courses: DEMO_SIZE.courses,
     });
     for (const table of Object.keys(demo) as (keyof typeof demo)[]) {
@@ -237,8 +250,8 @@ describe('npm run db:seed on a database without the demo', () => {
   });
 
   test('Running it again, even on another day, changes nothing', () => {
-    expect(again).toEqual({ created: false, counts: first.counts });
-    expect(nextWeek).toEqual({ created: false, counts: first.counts });
+    expect(again).toEqual({ created: false, counts: first.counts, tryAs: first.tryAs });
+    expect(nextWeek).toEqual({ created: false, counts: first.counts, tryAs: first.tryAs });
     expect(againLines.some((l) => l.includes('already present'))).toBe(true);
     expect(demoAfterAgain).toEqual(demo);
   });
@@ -266,8 +279,8 @@ describe('npm run db:seed on a database without the demo', () => {
 
   test('Upcoming runs lie in the next three weeks (Korea time); only the past ones are over', () => {
     const today = kstDate(NOW);
-    const upcoming = demo.groups.filter((g) => startOf(g) > NOW.getTime());
-    const past = demo.groups.filter((g) => startOf(g) <= NOW.getTime());
+    const upcoming = drawn(demo.groups).filter((g) => startOf(g) > NOW.getTime());
+    const past = drawn(demo.groups).filter((g) => startOf(g) <= NOW.getTime());
     expect(upcoming).toHaveLength(DEMO_SIZE.upcomingGroups);
     expect(past).toHaveLength(DEMO_SIZE.pastGroups);
     for (const g of upcoming) {
@@ -280,7 +293,7 @@ describe('npm run db:seed on a database without the demo', () => {
       expect(g.date < today).toBe(true);
       expect(g.date >= kstDate(new Date(NOW.getTime() - 14 * DAY))).toBe(true);
     }
-    for (const g of demo.groups) {
+    for (const g of drawn(demo.groups)) {
       expect(g.standbyTime).toMatch(/^\d{2}:(00|15|30|45):00$/);
       expect(g.finishTime).toMatch(/^\d{2}:\d{2}:00$/);
       expect(g.finishTime! > g.standbyTime).toBe(true);
@@ -461,6 +474,83 @@ describe('npm run db:seed when something goes wrong', () => {
   });
 });
 
+describe('The showcase runs, placed relative to the moment of seeding', () => {
+  const you = seedId('user:1');
+  let result: Awaited<ReturnType<typeof seedDemo>>;
+  let showcase: Map<string, Group>;
+  /** The services, as the API would call them at that instant. */
+  const at = (instant: Date) => ({ ...runtime, now: () => instant });
+
+  beforeAll(async () => {
+    await removeDemo();
+    result = await seedDemo(seedCtx(), () => undefined);
+    const groups = await Group.findAll({ where: { groupId: [...SHOWCASE_IDS] } });
+    showcase = new Map(groups.map((g) => [g.groupId, g]));
+  });
+  afterAll(async () => {
+    await runtime.store.del(`attendance-sheet:${SHOWCASE.soon}`);
+    await removeDemo();
+  });
+
+  test('The seed names the demo account they are arranged around, for the token command', async () => {
+    expect(showcase.size).toBe(DEMO_SIZE.showcaseGroups);
+    expect(result.tryAs).toBe((await User.findByPk(you))!.nickname);
+  });
+
+  test('One starts in about 40 minutes: its start reminder falls due after the seeding, when its host can take attendance', async () => {
+    const soon = showcase.get(SHOWCASE.soon)!;
+    expect(soon.userId).toBe(you);
+    const startsIn = runStart(soon).getTime() - NOW.getTime();
+    expect(startsIn).toBeGreaterThanOrEqual(40 * MINUTE);
+    expect(startsIn).toBeLessThanOrEqual(41 * MINUTE);
+    expect(hasStarted(soon, NOW)).toBe(false);
+
+    const due = startRule.dueAt(soon, runtime.config.worker)!;
+    // After the seeding, so a worker running then still sends it, and soon after.
+    expect(due.getTime()).toBeGreaterThan(NOW.getTime());
+    expect(due.getTime()).toBeLessThanOrEqual(NOW.getTime() + 15 * MINUTE);
+    // The worker's scan of the window from the seeding to that moment finds it in the database.
+    const window = startRule.candidates(NOW, due, runtime.config.worker)!;
+    const scanned = await Group.findAll({
+      attributes: ['groupId'],
+      where: { [Op.and]: [window, { groupId: SHOWCASE.soon }] },
+    });
+    expect(scanned.map((g) => g.groupId)).toEqual([SHOWCASE.soon]);
+
+    expect(attendanceIsOpen(soon, NOW)).toBe(false);
+    await expect(openAttendanceSheet(at(NOW), you, SHOWCASE.soon)).rejects.toMatchObject({
+      status: 400,
+      message: GROUP.attendanceNotYet,
+    });
+    const sheet = await openAttendanceSheet(at(due), you, SHOWCASE.soon);
+    expect(sheet.groupInfo.user.userId).toBe(you);
+    expect(sheet.applyUser.length).toBeGreaterThan(0);
+  });
+
+  test('One ended an hour ago; the demo account ran in it and may rate its host', async () => {
+    const ended = showcase.get(SHOWCASE.ended)!;
+    expect(ended.userId).not.toBe(you);
+    expect(hasStarted(ended, NOW)).toBe(true);
+    const endedAgo = NOW.getTime() - endsAt(ended).getTime();
+    expect(endedAgo).toBeGreaterThanOrEqual(HOUR);
+    expect(endedAgo).toBeLessThan(HOUR + MINUTE);
+    const mine = await Applier.findOne({ where: { groupId: SHOWCASE.ended, userId: you } });
+    expect(mine).toMatchObject({ attendance: true, evaluation: 0 });
+    const host = await findHostToEvaluate(at(NOW), you, SHOWCASE.ended);
+    expect(host).toMatchObject({ groupId: SHOWCASE.ended, user: { userId: ended.userId } });
+  });
+
+  test('One is full; the demo account is not in it, and applying is refused as full', async () => {
+    const full = showcase.get(SHOWCASE.full)!;
+    expect(hasStarted(full, NOW)).toBe(false);
+    expect(await Applier.count({ where: { groupId: SHOWCASE.full } })).toBe(full.maxPeople);
+    expect(await Applier.count({ where: { groupId: SHOWCASE.full, userId: you } })).toBe(0);
+    const applying = toggleApplication(at(NOW), you, SHOWCASE.full);
+    await expect(applying).rejects.toBeInstanceOf(AppError);
+    await expect(applying).rejects.toMatchObject({ status: 409, message: GROUP.full });
+  });
+});
+
 describe('Demo images', () => {
   afterAll(removeDemo);
 
@@ -499,5 +589,5 @@ describe('Demo images', () => {
       'course',
       courses.map((c) => c.courseImageUrl1),
     );
-  });
+  }, 120_000);
 });

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
+import { UsageError } from '../src/cli/args';
 import { parseTokenArgs } from '../src/cli/token';
 import { AUTH } from '../src/auth/messages';
 import { User } from '../src/db/models';
@@ -9,6 +10,9 @@ import { authHeaders, useTestContext, uniqueSuffix, type TestContext } from './s
 import { REPO_ROOT } from './support/test-env';
 
 const run = promisify(execFile);
+
+// Each command compiles its imports with ts-node: slow on a busy two-core machine.
+jest.setTimeout(180_000);
 
 let ctx: TestContext;
 useTestContext((c) => {
@@ -70,14 +74,22 @@ describe('token command', () => {
     }
   });
 
-  it('rejects bad arguments with the usage line', () => {
-    expect(() => parseTokenArgs([])).toThrow(/usage/);
-    expect(() => parseTokenArgs(['a', 'b'])).toThrow(/usage/);
+  it('rejects bad arguments with a one-line reason', () => {
+    expect(() => parseTokenArgs([])).toThrow(new UsageError('missing <nickname>'));
+    expect(() => parseTokenArgs(['a', 'b'])).toThrow(new UsageError('unexpected argument b'));
     expect(() => parseTokenArgs(['a', '--expires-in', 'soon'])).toThrow(/--expires-in/);
-    expect(() => parseTokenArgs(['a', '--admin'])).toThrow(/unknown option/);
+    expect(() => parseTokenArgs(['a', '--expires-in', '0'])).toThrow(/--expires-in/);
+    expect(() => parseTokenArgs(['a', '--expires-in'])).toThrow(
+      new UsageError('--expires-in needs a value'),
+    );
+    expect(() => parseTokenArgs(['a', '--admin'])).toThrow(
+      new UsageError('unknown option --admin'),
+    );
+    expect(() => parseTokenArgs([' '])).toThrow(UsageError);
     expect(parseTokenArgs(['러너', '--expires-in=60'])).toEqual({
       nickname: '러너',
       expiresIn: 60,
     });
+    expect(parseTokenArgs(['러너'])).toEqual({ nickname: '러너', expiresIn: undefined });
   });
 });

@@ -342,7 +342,10 @@ describe('SMS senders', () => {
   });
 
   it('The SENS sender sends the type it chose', async () => {
-    const sender = createSmsSender({ sms: { sens: sens.settings(), timeoutMs: 1000 } }, ctx.logger);
+    const sender = createSmsSender(
+      { sms: { sens: sens.settings(), timeoutMs: 1000 }, production: false },
+      ctx.logger,
+    );
     const to = randomMobile();
     const long =
       '홍길동님 30분 뒤 [한강 야간 러닝 정기 모임]러닝이 시작합니다. 출석체크를 해주세요.';
@@ -353,8 +356,10 @@ describe('SMS senders', () => {
     expect(sens.requests.at(-1)!.body.type).toBe('SMS');
   });
 
-  it('Without SENS the log-only sender is used, and its log shows neither number nor code', async () => {
-    expect(createSmsSender({ sms: { sens: null, timeoutMs: 1000 } }, ctx.logger).kind).toBe('log');
+  it('Without SENS the log-only sender is used; in production its log shows neither number nor code', async () => {
+    expect(
+      createSmsSender({ sms: { sens: null, timeoutMs: 1000 }, production: true }, ctx.logger).kind,
+    ).toBe('log');
     let output = '';
     const logger = winston.createLogger({
       format: winston.format.json(),
@@ -369,9 +374,10 @@ describe('SMS senders', () => {
         }),
       ],
     });
-    const result = await new LogSmsSender(logger).send({
+    const result = await new LogSmsSender(logger, { showCodes: false }).send({
       to: '01012345678',
       content: smsCodeText('482913'),
+      code: '482913',
     });
     expect(result).toEqual({ type: 'SMS' });
     expect(output).toContain('010****5678');

@@ -234,7 +234,9 @@ describe('Sending', () => {
   });
 
   it('With SENS not configured the text is only logged and sendPhone stays 0', async () => {
-    const deps = depsWith(createSmsSender({ sms: { sens: null, timeoutMs: 1000 } }, ctx.logger));
+    const deps = depsWith(
+      createSmsSender({ sms: { sens: null, timeoutMs: 1000 }, production: false }, ctx.logger),
+    );
     const host = await textableUser(ctx);
     const { group, now } = await startAlarms(deps, host, []);
     await runSmsOutbox(deps, { now });
@@ -504,7 +506,9 @@ describe('Through the SENS sender, against a fake SENS on loopback', () => {
       secretKey: 'secret-key',
       from: '0212345678',
     };
-    const deps = depsWith(createSmsSender({ sms: { sens, timeoutMs: 2000 } }, ctx.logger));
+    const deps = depsWith(
+      createSmsSender({ sms: { sens, timeoutMs: 2000 }, production: false }, ctx.logger),
+    );
     const host = await textableUser(ctx);
     const { group, now } = await startAlarms(deps, host, []);
     answers = [500];

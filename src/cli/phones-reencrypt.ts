@@ -3,6 +3,7 @@ import { bootstrap } from '../bootstrap';
 import { User } from '../db/models';
 import { normalizeMobile } from '../lib/phone';
 import { CURRENT_PREFIX, type PhoneCipher } from '../lib/phone-cipher';
+import { createProgress, QUIET } from './progress';
 import { runCli } from './run';
 
 export interface ReencryptReport {
@@ -72,30 +73,44 @@ export async function reencryptPhones(
  * PHONE_ENCRYPTION_KEY the API uses. Prints progress, then the counts; exits non-zero when
  * some values could not be read.
  */
+export const PHONES_REENCRYPT_CLI = {
+  command: 'npm run phones:reencrypt --',
+  summary:
+    "Rewrites every phone number still in the original's DES format as AES-256-GCM. Needs " +
+    "LEGACY_PHONE_KEY (the original's CRYPTO_KEY) and the PHONE_ENCRYPTION_KEY the API uses. " +
+    'Progress on stderr, the counts on stdout; exit 1 when some values could not be read.',
+  options: QUIET,
+};
+
 if (require.main === module) {
-  runCli(async (config, logger) => {
-    const runtime = await bootstrap(config, { logger });
-    try {
-      const pending = await User.count({
-        where: { phone: { [Op.and]: [notCurrent, { [Op.ne]: 'null' }] } },
-      });
-      if (pending > 0 && config.phone.legacyKey === null) {
-        throw new Error(
-          `${pending} phone numbers are in the original's format: set LEGACY_PHONE_KEY (its CRYPTO_KEY)`,
+  runCli(
+    PHONES_REENCRYPT_CLI,
+    ({ values }) => values,
+    async (config, logger, { quiet }) => {
+      const progress = createProgress({ quiet });
+      const runtime = await bootstrap(config, { logger });
+      try {
+        const pending = await User.count({
+          where: { phone: { [Op.and]: [notCurrent, { [Op.ne]: 'null' }] } },
+        });
+        if (pending > 0 && config.phone.legacyKey === null) {
+          throw new Error(
+            `${pending} phone numbers are in the original's format: set LEGACY_PHONE_KEY (its CRYPTO_KEY)`,
+          );
+        }
+        const report = await reencryptPhones(runtime.phones, {
+          onProgress: (done, total) => progress.count('phone numbers', done, total),
+        });
+        console.log(
+          `done: ${report.reencrypted} re-encrypted, ${report.cleared} 'null' placeholders cleared, ` +
+            `${report.unreadable} unreadable (left unchanged)`,
         );
+        if (report.unreadable > 0) {
+          throw new Error(`${report.unreadable} values did not decrypt with LEGACY_PHONE_KEY`);
+        }
+      } finally {
+        await runtime.close();
       }
-      const report = await reencryptPhones(runtime.phones, {
-        onProgress: (done, total) => console.log(`processed ${done} of ${total}`),
-      });
-      console.log(
-        `done: ${report.reencrypted} re-encrypted, ${report.cleared} 'null' placeholders cleared, ` +
-          `${report.unreadable} unreadable (left unchanged)`,
-      );
-      if (report.unreadable > 0) {
-        throw new Error(`${report.unreadable} values did not decrypt with LEGACY_PHONE_KEY`);
-      }
-    } finally {
-      await runtime.close();
-    }
-  });
+    },
+  );
 }

@@ -1,38 +1,46 @@
-import { bootstrap } from '../bootstrap';
-import { startSession } from '../auth/sessions';
-import { findOrCreateLocalUser } from '../users/users.service';
+import { intOption, parseCli, UsageError, type ParsedArgs } from './args';
 import { runCli } from './run';
 
-const USAGE = 'usage: npm run --silent token -- <nickname> [--expires-in <seconds>]';
+export const TOKEN_CLI = {
+  command: 'npm run --silent token --',
+  positionals: { usage: '<nickname>', min: 1, max: 1 },
+  summary:
+    'Signs in as that user (created with the default avatar if no account has that nickname) and ' +
+    'prints one JSON line {"userId","nickname","token","refreshToken"} on stdout.',
+  options: {
+    'expires-in': {
+      type: 'string',
+      value: '<seconds>',
+      description: 'lifetime of the access token (default JWT_ACCESS_TTL)',
+    },
+  },
+  notes:
+    'The tokens work against a server running with the same configuration (same DATA_DIR, or the\n' +
+    'same database, Redis and JWT_SECRET).',
+} as const;
 
 export interface TokenArgs {
   nickname: string;
   expiresIn?: number;
 }
 
-export function parseTokenArgs(argv: string[]): TokenArgs {
-  const positional: string[] = [];
-  let expiresIn: number | undefined;
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === '--expires-in' || arg.startsWith('--expires-in=')) {
-      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[(i += 1)];
-      expiresIn = Number(value);
-      if (!Number.isInteger(expiresIn) || expiresIn < 1) {
-        throw new Error(`--expires-in must be a whole number of seconds\n${USAGE}`);
-      }
-    } else if (arg.startsWith('--')) {
-      throw new Error(`unknown option ${arg}\n${USAGE}`);
-    } else {
-      positional.push(arg);
-    }
+export function tokenArgs({
+  values,
+  positionals,
+}: ParsedArgs<typeof TOKEN_CLI.options>): TokenArgs {
+  const nickname = positionals[0].trim();
+  if (nickname === '' || nickname.length > 150) {
+    throw new UsageError('the nickname must be 1 to 150 characters');
   }
-  const nickname = positional.join(' ').trim();
-  if (positional.length !== 1 || nickname === '' || nickname.length > 150) {
-    throw new Error(USAGE);
-  }
+  const expiresIn =
+    values['expires-in'] === undefined
+      ? undefined
+      : intOption('expires-in', values['expires-in'], 0, [1, 10 * 365 * 24 * 3600]);
   return { nickname, expiresIn };
 }
+
+/** The arguments of the token command; a UsageError when they are not right. */
+export const parseTokenArgs = (argv: string[]): TokenArgs => tokenArgs(parseCli(TOKEN_CLI, argv));
 
 /**
  * `npm run --silent token -- <nickname>`: signs in as that user (created if missing) and prints
@@ -40,8 +48,11 @@ export function parseTokenArgs(argv: string[]): TokenArgs {
  * someone with shell access and the server's configuration can mint tokens.
  */
 if (require.main === module) {
-  runCli(async (config, logger) => {
-    const args = parseTokenArgs(process.argv.slice(2));
+  runCli(TOKEN_CLI, tokenArgs, async (config, logger, args) => {
+    // Loaded once the arguments are good: --help and usage errors answer at once.
+    const { bootstrap } = await import('../bootstrap');
+    const { startSession } = await import('../auth/sessions');
+    const { findOrCreateLocalUser } = await import('../users/users.service');
     const runtime = await bootstrap(config, { logger });
     try {
       const user = await findOrCreateLocalUser(runtime, args.nickname);

@@ -60,6 +60,8 @@ function assemble(r: Reader) {
     /** Where clients reach this API (used for links to its own files, like the default avatar). */
     publicUrl,
     dataDir,
+    /** NODE_ENV=production: no development aids (the log-only SMS sender hides the codes). */
+    production: server.nodeEnv === 'production',
     /** true when no DB_URL is set: SQLite + local key store + local files. */
     embedded,
     db: {

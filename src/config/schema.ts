@@ -28,6 +28,11 @@ export const SERVER = {
   port: int('PORT', 3000, [0, 65535], 'port the API listens on'),
   publicUrl: baseUrl('PUBLIC_URL', null, 'public origin of this API (links to its own files)'),
   dataDir: text('DATA_DIR', './data', 'folder of the embedded mode files (SQLite, secrets)'),
+  nodeEnv: text(
+    'NODE_ENV',
+    'development',
+    '`production` turns the development aids off (SMS codes in the log) and db:seed needs --force',
+  ),
 };
 
 export const DB = {
@@ -138,7 +143,12 @@ export const LOG = {
     'info',
     'silent, error, warn, info, http (adds the access log) or debug',
   ),
-  format: oneOf('LOG_FORMAT', ['json', 'pretty'] as const, 'json', 'json or pretty'),
+  format: oneOf(
+    'LOG_FORMAT',
+    ['auto', 'json', 'pretty'] as const,
+    'auto',
+    'pretty (one coloured line per entry) or json; auto = pretty on a terminal, json otherwise',
+  ),
 };
 
 export const IMAGES = {

@@ -52,14 +52,25 @@ const LOCK_WAIT_SECONDS = 300;
  * DB_MIGRATE_ON_START) take turns through a named lock held by one pinned connection, so a
  * migration never runs twice at once.
  */
-export async function migrate(sequelize: Sequelize, logger?: Logger): Promise<string[]> {
+export async function migrate(
+  sequelize: Sequelize,
+  logger?: Logger,
+  /** Called after each migration applied, with how many of the pending ones are done. */
+  onMigrated?: (name: string, done: number, total: number) => void,
+): Promise<string[]> {
   const umzug = createMigrator(sequelize, logger);
+  const up = async () => {
+    if (onMigrated) {
+      const total = (await umzug.pending()).length;
+      let done = 0;
+      umzug.on('migrated', ({ name }) => onMigrated(name, (done += 1), total));
+    }
+    return (await umzug.up()).map((m) => m.name);
+  };
   if (sequelize.getDialect() !== 'mysql') {
     // The typings omit the instance's options, which hold the SQLite file path.
     const { storage } = (sequelize as unknown as { options: { storage: string } }).options;
-    return withFileLock(`${storage}.migrate-lock`, async () =>
-      (await umzug.up()).map((m) => m.name),
-    );
+    return withFileLock(`${storage}.migrate-lock`, up);
   }
   return sequelize.transaction(async (transaction) => {
     const [rows] = await sequelize.query('SELECT GET_LOCK(?, ?) AS locked', {
@@ -70,7 +81,7 @@ export async function migrate(sequelize: Sequelize, logger?: Logger): Promise<st
       throw new Error(`could not take the migration lock within ${LOCK_WAIT_SECONDS} s`);
     }
     try {
-      return (await umzug.up()).map((m) => m.name);
+      return await up();
     } finally {
       await sequelize.query('SELECT RELEASE_LOCK(?)', { replacements: [LOCK_NAME], transaction });
     }

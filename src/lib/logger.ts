@@ -24,15 +24,65 @@ export function redact(text: string): string {
   );
 }
 
+/** Strings anywhere in a logged value, copied (never changed in place), a few levels deep. */
+function redactDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (depth >= 4 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, redactDeep(item, depth + 1)]),
+  );
+}
+
 const redactFormat = winston.format((info) => {
-  for (const key of Object.keys(info)) {
-    const value = info[key];
-    if (typeof value === 'string') info[key] = redact(value);
-  }
+  for (const key of Object.keys(info)) info[key] = redactDeep(info[key]);
   return info;
 });
 
 export type Logger = winston.Logger;
+
+/** Where winston keeps the level before colorize changes it. */
+const LEVEL = Symbol.for('level');
+
+/** `key=value`, the value quoted only when it has spaces or quotes (objects as JSON). */
+function field(key: string, value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return `${key}=${/[\s"=]/.test(text ?? '') ? JSON.stringify(text) : text}`;
+}
+
+/** One line per entry: `12:01:02 info  message key=value …`, coloured on a terminal. */
+function prettyFormat(colours: boolean) {
+  return winston.format.combine(
+    winston.format.timestamp({ format: 'HH:mm:ss' }),
+    redactFormat(),
+    ...(colours ? [winston.format.colorize()] : []),
+    winston.format.printf((info) => {
+      const { timestamp, level, message, ...rest } = info;
+      // colorize wraps the level in escape codes: pad by the plain level's width.
+      const plain = String(info[LEVEL] ?? level);
+      const fields = Object.entries(rest).map(([key, value]) => field(key, value));
+      return [
+        String(timestamp),
+        `${level}${' '.repeat(Math.max(0, 5 - plain.length))}`,
+        String(message),
+        ...fields,
+      ].join(' ');
+    }),
+  );
+}
+
+/**
+ * `auto` is pretty when the output is a terminal (someone is reading it), JSON otherwise (a
+ * file, a pipe, a container's log collector).
+ */
+export function resolveLogFormat(
+  format: LogFormat,
+  output: { isTTY?: boolean } | undefined,
+): 'json' | 'pretty' {
+  if (format !== 'auto') return format;
+  return output?.isTTY === true ? 'pretty' : 'json';
+}
 
 export function createLogger(options: {
   level: LogLevel;
@@ -40,21 +90,14 @@ export function createLogger(options: {
   /** Command-line tools keep stdout for their output and log to stderr. */
   stderr?: boolean;
   /** Write here instead of the console (tests capture the output to search it). */
-  stream?: NodeJS.WritableStream;
+  stream?: NodeJS.WritableStream & { isTTY?: boolean };
 }): Logger {
   const silent = options.level === 'silent';
+  const output = options.stream ?? (options.stderr ? process.stderr : process.stdout);
   const format =
-    options.format === 'json'
+    resolveLogFormat(options.format, output) === 'json'
       ? winston.format.combine(winston.format.timestamp(), redactFormat(), winston.format.json())
-      : winston.format.combine(
-          winston.format.timestamp({ format: 'HH:mm:ss' }),
-          redactFormat(),
-          winston.format.colorize(),
-          winston.format.printf(({ timestamp, level, message, ...rest }) => {
-            const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
-            return `${String(timestamp)} ${level} ${String(message)}${extra}`;
-          }),
-        );
+      : prettyFormat(output.isTTY === true);
   return winston.createLogger({
     level: silent ? 'error' : options.level,
     silent,

@@ -22,6 +22,25 @@ export function formatMobile(value: string): string {
     : `${digits.slice(0, 3)}-${digits.slice(3, 6)}-${digits.slice(6)}`;
 }
 
+/**
+ * A Korean mobile number inside free text: 010 then 8 digits, or 011/016/017/018/019 then 7 or 8,
+ * with or without `-`, `.` or spaces between the groups, or written +82 10-…. Not part of a
+ * longer run of digits, so ids and other numbers in links are not taken for one.
+ */
+const MOBILE_IN_TEXT =
+  /(?<![\d+])(?:\+82[-. ]?|0)1(?:0[-. ]?\d{4}|[16789][-. ]?\d{3,4})[-. ]?\d{4}(?!\d)/g;
+
+/**
+ * Every Korean mobile number in a text shown as `010-****-5678`; the rest of the text (links,
+ * ids, other numbers) is left as it is.
+ */
+export function maskMobilesInText(text: string): string {
+  return text.replace(MOBILE_IN_TEXT, (found) => {
+    const digits = normalizeMobile(found);
+    return digits ? `${digits.slice(0, 3)}-****-${digits.slice(-4)}` : found;
+  });
+}
+
 /** `010****5678`: enough to tell numbers apart in a log, not enough to reach anyone. */
 export function maskMobile(value: string): string {
   const digits = value.replace(/\D/g, '');

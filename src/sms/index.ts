@@ -8,8 +8,11 @@ export { messageType, smsByteLength, SmsError, type SmsSender, type SmsType } fr
 export { sensSignature } from './sens-sender';
 
 /** SENS when its keys are set, otherwise the log-only sender. */
-export function createSmsSender(config: Pick<Config, 'sms'>, logger: Logger): SmsSender {
+export function createSmsSender(
+  config: Pick<Config, 'sms' | 'production'>,
+  logger: Logger,
+): SmsSender {
   return config.sms.sens
     ? new SensSmsSender(config.sms.sens, config.sms.timeoutMs, logger)
-    : new LogSmsSender(logger);
+    : new LogSmsSender(logger, { showCodes: !config.production });
 }

@@ -9,6 +9,11 @@ export interface SmsMessage {
   /** Digits only, e.g. `01012345678`. */
   to: string;
   content: string;
+  /**
+   * The verification code the text carries, if any. Only the log-only sender looks at it: it
+   * hides it in the logged text and, outside production, shows it on a development line.
+   */
+  code?: string;
 }
 
 export interface SmsSender {

@@ -100,7 +100,7 @@ export async function sendVerificationCode(
   await ctx.store.set(codeKey(userId), JSON.stringify(pending), settings.codeTtlSeconds);
   await ctx.store.del(attemptsKey(userId));
   try {
-    await ctx.sms.send({ to: tel, content: smsCodeText(code) });
+    await ctx.sms.send({ to: tel, content: smsCodeText(code), code });
   } catch (err) {
     await ctx.store.del(codeKey(userId));
     if (err instanceof SmsError) throw new AppError(502, USER_MESSAGES.codeNotSent);
