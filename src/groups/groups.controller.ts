@@ -23,10 +23,12 @@ import {
   patchGroupInput,
   postApplicationInput,
   postGroupInput,
+  postWaitlistInput,
   removeGroupInput,
 } from './groups.validators';
 import { listGroups } from './lists.service';
 import { GROUP } from './messages';
+import { toggleWaitlist } from './waitlist.service';
 
 export function postGroup(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
@@ -83,6 +85,14 @@ export function postApplication(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const { groupId } = postApplicationInput.input(res);
     const result = await toggleApplication(ctx, currentUser(res).userId, groupId);
+    res.json({ success: true, ...result });
+  };
+}
+
+export function postWaitlist(ctx: AppContext) {
+  return async (_req: Request, res: Response) => {
+    const { groupId } = postWaitlistInput.input(res);
+    const result = await toggleWaitlist(ctx, currentUser(res).userId, groupId);
     res.json({ success: true, ...result });
   };
 }

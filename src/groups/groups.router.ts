@@ -16,6 +16,7 @@ import {
   patchGroup,
   postApplication,
   postGroup,
+  postWaitlist,
   removeGroup,
 } from './groups.controller';
 import {
@@ -29,9 +30,10 @@ import {
   patchGroupInput,
   postApplicationInput,
   postGroupInput,
+  postWaitlistInput,
   removeGroupInput,
 } from './groups.validators';
-import { GROUP } from './messages';
+import { GROUP, WAITLIST } from './messages';
 
 /**
  * `/group`: group runs. Reads are open to guests (`Bearer undefined`); everything else needs a
@@ -98,6 +100,13 @@ export function groupsRouter(ctx: AppContext): Router {
     signedIn,
     postApplicationInput.check,
     postApplication(ctx),
+  );
+  router.post(
+    '/:groupId/waitlist',
+    failureMessage(WAITLIST.failed),
+    signedIn,
+    postWaitlistInput.check,
+    postWaitlist(ctx),
   );
   router.get(
     '/:category',

@@ -2,6 +2,8 @@ import { Course, Group, User } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { endSession, revokeAllSessions } from '../auth/sessions';
 import { forgetCourseActivityOf } from '../courses/stats';
+import { fillFreedSeats } from '../groups/waitlist';
+import { lockSeatsHeldBy } from '../groups/waitlist.service';
 import { normalizeNickname } from './nickname';
 import { deleteBadgesOf, hasBadgesTable, oldestUserNamed } from './users.queries';
 
@@ -48,7 +50,8 @@ export async function findOrCreateLocalUser(
  * Withdrawal: the user row goes, and the schema's cascades take everything that was theirs —
  * their group runs (with the applications, comments and chat on them), applications, courses
  * (with their bookmarks, ratings and comments), comments, replies, bookmarks, ratings and
- * notifications. Chat messages stay as the snapshots they are.
+ * notifications, and their places on waitlists. Chat messages stay as the snapshots they are.
+ * The seats they held on runs to come are given to those runs' first waiters at once.
  *
  * In an order where a failure leaves nothing half done: every session is revoked first, in the
  * key store, so while it is down the request fails (503) before anything is deleted (should the
@@ -82,7 +85,11 @@ export async function withdraw(
     if (badges) await deleteBadgesOf(ctx.sequelize, userId, transaction);
     // The cascade would drop their bookmarks, ratings and comments without recounting the courses.
     await forgetCourseActivityOf(userId, transaction);
+    // The seats they held on runs to come go to those runs' first waiters (their own places
+    // on waitlists go with the account).
+    const freed = await lockSeatsHeldBy(ctx, userId, transaction);
     await User.destroy({ where: { userId }, transaction });
+    await fillFreedSeats(ctx, freed, transaction);
     const paths = [
       ...ctx.images.pathsOf('profile', [user.profileUrl]),
       ...ctx.images.pathsOf(
