@@ -305,6 +305,14 @@ async function main() {
       );
       // Fewer pairs than connections would make one runner's toggles race each other.
       if (open.length < connections) throw new Error(`only ${open.length} open runs to apply to`);
+      // Per runner, a full run to come: every waitlist toggle succeeds (joins, then leaves).
+      const full = await runtime.sequelize.query<{ groupId: string }>(
+        'SELECT `g`.`groupId` FROM `Groups` AS `g` WHERE `g`.`date` > ? AND ' +
+          '(SELECT COUNT(*) FROM `Appliers` AS `a` WHERE `a`.`groupId` = `g`.`groupId`) >= `g`.`maxPeople` ' +
+          'ORDER BY `g`.`groupId` LIMIT ?',
+        { type: QueryTypes.SELECT, replacements: [today, RUNNERS] },
+      );
+      if (full.length < connections) throw new Error(`only ${full.length} full runs to wait for`);
       const questioned = await Comment.findOne({
         attributes: ['groupId'],
         where: { groupId: open.map((g) => g.groupId) },
@@ -356,6 +364,14 @@ async function main() {
           requests: open.map((g, i) => ({
             method: 'POST' as const,
             path: `/group/${g.groupId}/apply`,
+            token: tokens[i],
+          })),
+        },
+        {
+          name: 'POST /group/:id/waitlist (toggle)',
+          requests: full.map((g, i) => ({
+            method: 'POST' as const,
+            path: `/group/${g.groupId}/waitlist`,
             token: tokens[i],
           })),
         },
