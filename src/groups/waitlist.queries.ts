@@ -103,29 +103,38 @@ export async function selectQueue(
   };
 }
 
-/** The runs (not started at `now`) whose seat the user holds as a runner, not as host. */
-export async function seatsHeldBy(
+/**
+ * The runs (not started) whose seat the user holds as a runner, not as host, or on whose
+ * waitlist the user is, in id order.
+ */
+export async function runsHeldBy(
   userId: string,
   notStarted: WhereOptions,
   transaction: Transaction,
 ): Promise<string[]> {
-  const rows = await Applier.findAll({
+  const ofRun = {
+    model: Group,
+    as: 'group',
+    attributes: [],
+    required: true,
+    where: { ...notStarted, userId: { [Op.ne]: userId } },
+  };
+  // One after the other: a transaction's statements share its one connection.
+  const seats = await Applier.findAll({
     attributes: ['groupId'],
     where: { userId },
-    include: [
-      {
-        model: Group,
-        as: 'group',
-        attributes: [],
-        required: true,
-        where: { ...notStarted, userId: { [Op.ne]: userId } },
-      },
-    ],
-    order: [['groupId', 'ASC']],
+    include: [ofRun],
     raw: true,
     transaction,
   });
-  return rows.map((row) => row.groupId);
+  const places = await Waiter.findAll({
+    attributes: ['groupId'],
+    where: { userId },
+    include: [ofRun],
+    raw: true,
+    transaction,
+  });
+  return [...new Set([...seats, ...places].map((row) => row.groupId))].sort();
 }
 
 /** The runs with waiters that have started at `now` (their waitlists are over). */

@@ -6,7 +6,7 @@ import { selectSeats } from './groups.queries';
 import { lockGroup } from './groups.service';
 import { WAITLIST } from './messages';
 import { hasStarted, notStartedWhere } from './schedule';
-import { placeInQueue, seatsHeldBy } from './waitlist.queries';
+import { placeInQueue, runsHeldBy } from './waitlist.queries';
 
 /**
  * `POST /group/:groupId/waitlist`, and the locks a withdrawal takes on the runs whose seats it
@@ -56,16 +56,17 @@ export async function toggleWaitlist(
 }
 
 /**
- * A withdrawal frees the seats the user holds on runs not yet started: those runs are locked
- * (in id order, so two withdrawals cannot deadlock) before the account's rows go, and
- * {@link fillFreedSeats} promotes their waiters once they have.
+ * A withdrawal frees the seats the user holds on runs not yet started, and their places in
+ * waitlists: those runs are locked (in id order, so two withdrawals cannot deadlock) before the
+ * account's rows go, so no promotion on them runs meanwhile, and `fillFreedSeats` promotes their
+ * waiters once the rows are gone.
  */
-export async function lockSeatsHeldBy(
+export async function lockRunsHeldBy(
   ctx: Pick<AppContext, 'now'>,
   userId: string,
   transaction: Transaction,
 ): Promise<string[]> {
-  const groupIds = await seatsHeldBy(userId, notStartedWhere(ctx.now()), transaction);
+  const groupIds = await runsHeldBy(userId, notStartedWhere(ctx.now()), transaction);
   for (const groupId of groupIds) {
     await lockGroup(groupId, transaction, ['groupId']);
   }

@@ -3,7 +3,7 @@ import type { AppContext } from '../lib/context';
 import { endSession, revokeAllSessions } from '../auth/sessions';
 import { forgetCourseActivityOf } from '../courses/stats';
 import { fillFreedSeats } from '../groups/waitlist';
-import { lockSeatsHeldBy } from '../groups/waitlist.service';
+import { lockRunsHeldBy } from '../groups/waitlist.service';
 import { normalizeNickname } from './nickname';
 import { deleteBadgesOf, hasBadgesTable, oldestUserNamed } from './users.queries';
 
@@ -86,8 +86,8 @@ export async function withdraw(
     // The cascade would drop their bookmarks, ratings and comments without recounting the courses.
     await forgetCourseActivityOf(userId, transaction);
     // The seats they held on runs to come go to those runs' first waiters (their own places
-    // on waitlists go with the account).
-    const freed = await lockSeatsHeldBy(ctx, userId, transaction);
+    // on waitlists go with the account); those runs are locked first.
+    const freed = await lockRunsHeldBy(ctx, userId, transaction);
     await User.destroy({ where: { userId }, transaction });
     await fillFreedSeats(ctx, freed, transaction);
     const paths = [
