@@ -10,6 +10,9 @@ import { apply, makeGroup, member, testCalendar, type Member } from './support/g
  * `maxPeople`, no seat empty while anyone waits, nobody both seated and waiting, and the
  * promoted waiters are exactly the ones who had queued first.
  */
+// Thirty requests queue on one run's lock (on SQLite, one writer): slow on a loaded machine.
+jest.setTimeout(120_000);
+
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
 
@@ -153,6 +156,31 @@ describe('Waitlist races', () => {
         .sort(),
     );
     expect(waiting).toEqual(waiters.slice(14).map((w) => w.user.userId));
+  });
+
+  it('10 waiters and 4 applicants withdraw while 5 applicants cancel: the first 9 who stay are seated', async () => {
+    const { group, runners } = await fullRun(10);
+    const waiters = await members(20);
+    await queueInOrder(group.groupId, waiters);
+    // Every other waiter of the first 20 leaves the service, the head of the queue included.
+    const leavers = waiters.filter((_, i) => i % 2 === 0);
+    const stayers = waiters.filter((_, i) => i % 2 === 1);
+    const withdraw = (m: Member) => request(ctx.app).delete('/user/delete').set(m.headers);
+    const answers = await Promise.all([
+      ...leavers.map(withdraw),
+      ...runners.slice(0, 4).map(withdraw),
+      ...runners.slice(4).map((r) => toggleApply(group.groupId, r)),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    const { seated, waiting, promoted } = await settle(group.groupId, 10, stayers);
+    expect(seated).toHaveLength(10);
+    expect(promoted.sort()).toEqual(
+      stayers
+        .slice(0, 9)
+        .map((w) => w.user.userId)
+        .sort(),
+    );
+    expect(waiting).toEqual([stayers[9].user.userId]);
   });
 
   it('30 double-clicks on the waitlist toggle leave each runner where two toggles put them: off it', async () => {

@@ -1,3 +1,4 @@
+import { Transaction } from 'sequelize';
 import { Course, Group, User } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { endSession, revokeAllSessions } from '../auth/sessions';
@@ -6,6 +7,8 @@ import { fillFreedSeats } from '../groups/waitlist';
 import { lockRunsHeldBy } from '../groups/waitlist.service';
 import { normalizeNickname } from './nickname';
 import { deleteBadgesOf, hasBadgesTable, oldestUserNamed } from './users.queries';
+
+const READ_COMMITTED = { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED };
 
 /** Ends this session: its refresh and access tokens stop working, its chat connections close. */
 export async function logout(
@@ -67,7 +70,10 @@ export async function withdraw(
 ): Promise<void> {
   const badges = await hasBadgesTable(ctx.sequelize);
   await revokeAllSessions(ctx, userId);
-  const images = await ctx.sequelize.transaction(async (transaction) => {
+  // Read committed: the runs' seats and waitlists are read after their locks are taken, and
+  // must be read as they are then, not as the transaction's first read saw them (MySQL's
+  // repeatable-read snapshot could seat a waiter who had just withdrawn, or one seat too many).
+  const images = await ctx.sequelize.transaction(READ_COMMITTED, async (transaction) => {
     const user = await User.findByPk(userId, { attributes: ['profileUrl'], transaction });
     if (!user) return [];
     const [groups, courses] = await Promise.all([
