@@ -308,16 +308,22 @@ async function main() {
       );
 
       // Targets: a run to come (its page and its questions) and, per runner, a run to come
-      // that has room, so every apply succeeds and every second request cancels it.
+      // that has room, so every apply succeeds and every second request cancels it, and a full
+      // one, so every waitlist toggle succeeds (joins, then leaves). Fewer pairs than
+      // connections would make one runner's toggles race each other.
       const today = kstDate(new Date());
-      const open = await runtime.sequelize.query<{ groupId: string }>(
-        'SELECT `g`.`groupId` FROM `Groups` AS `g` WHERE `g`.`date` > ? AND ' +
-          '(SELECT COUNT(*) FROM `Appliers` AS `a` WHERE `a`.`groupId` = `g`.`groupId`) < `g`.`maxPeople` - 1 ' +
-          'ORDER BY `g`.`groupId` LIMIT ?',
-        { type: QueryTypes.SELECT, replacements: [today, RUNNERS] },
-      );
-      // Fewer pairs than connections would make one runner's toggles race each other.
-      if (open.length < connections) throw new Error(`only ${open.length} open runs to apply to`);
+      const runsToCome = async (seats: string, what: string) => {
+        const runs = await runtime.sequelize.query<{ groupId: string }>(
+          'SELECT `g`.`groupId` FROM `Groups` AS `g` WHERE `g`.`date` > ? AND ' +
+            `(SELECT COUNT(*) FROM \`Appliers\` AS \`a\` WHERE \`a\`.\`groupId\` = \`g\`.\`groupId\`) ${seats} ` +
+            'ORDER BY `g`.`groupId` LIMIT ?',
+          { type: QueryTypes.SELECT, replacements: [today, RUNNERS] },
+        );
+        if (runs.length < connections) throw new Error(`only ${runs.length} ${what}`);
+        return runs;
+      };
+      const open = await runsToCome('< `g`.`maxPeople` - 1', 'open runs to apply to');
+      const full = await runsToCome('>= `g`.`maxPeople`', 'full runs to wait for');
       const questioned = await Comment.findOne({
         attributes: ['groupId'],
         where: { groupId: open.map((g) => g.groupId) },
@@ -402,6 +408,14 @@ async function main() {
           requests: open.map((g, i) => ({
             method: 'POST' as const,
             path: `/group/${g.groupId}/apply`,
+            token: tokens[i],
+          })),
+        },
+        {
+          name: 'POST /group/:id/waitlist (toggle)',
+          requests: full.map((g, i) => ({
+            method: 'POST' as const,
+            path: `/group/${g.groupId}/waitlist`,
             token: tokens[i],
           })),
         },

@@ -523,6 +523,9 @@ describe('GET /group/detail/:groupId', () => {
       userLevel: '블루',
       mannerPoint: 62,
       datetime: expect.stringMatching(/^\d{4}년 \d{2}월 \d{2}일 [일월화수목금토]요일 07시 05분$/),
+      // Ours (see README, "Waitlist"): nobody waits, the viewer included.
+      waitingCount: 0,
+      waitlistPosition: null,
     });
     const [y, m, d] = at(3).split('-');
     expect(res.body.data.datetime.startsWith(`${y}년 ${m}월 ${d}일`)).toBe(true);

@@ -13,6 +13,7 @@ import {
   Recomment,
   StarPoint,
   User,
+  Waiter,
 } from '../src/db/models';
 import {
   createScratchDatabase,
@@ -36,6 +37,7 @@ const MODELS: ModelStatic<Model>[] = [
   StarPoint,
   Alarm,
   Chat,
+  Waiter,
 ];
 
 /** The foreign keys the schema promises: table.column → parent table (same column name). */
@@ -50,6 +52,7 @@ const EXPECTED_FOREIGN_KEYS: Record<string, Record<string, string>> = {
   starpoint: { courseId: 'Courses', userId: 'Users' },
   Alarms: { userId: 'Users' },
   Chats: { groupId: 'Groups' },
+  Waitlists: { groupId: 'Groups', userId: 'Users' },
 };
 
 /** [columns, unique] per table; names are checked to be stable separately. */
@@ -102,6 +105,11 @@ const EXPECTED_INDEXES: Record<string, Array<[string[], boolean]>> = {
     [['smsStatus', 'smsNextAttemptAt'], false],
   ],
   Chats: [[['groupId', 'chatId'], false]],
+  Waitlists: [
+    [['groupId', 'userId'], true],
+    [['groupId', 'waitlistId'], false],
+    [['userId'], false],
+  ],
 };
 
 const unique = () => crypto.randomBytes(6).toString('hex');
@@ -400,6 +408,36 @@ describe('Migrations on an empty database', () => {
     expect(await exists(Chat, mine.chat.chatId)).toBe(true);
     expect(await exists(Group, mine.group.groupId)).toBe(true);
     expect(await exists(User, onTheirPosts.user.userId)).toBe(true);
+  });
+
+  test('A runner waits once per run, in auto-numbered order, and the place goes with the run or the runner', async () => {
+    const s = await seedActivity(host);
+    const other = await seedActivity(host);
+    const at = new Date();
+    const first = await Waiter.create({
+      groupId: s.group.groupId,
+      userId: s.user.userId,
+      createdAt: at,
+    });
+    const second = await Waiter.create({
+      groupId: s.group.groupId,
+      userId: other.user.userId,
+      createdAt: at,
+    });
+    expect(second.waitlistId).toBeGreaterThan(first.waitlistId);
+    await expect(
+      Waiter.create({ groupId: s.group.groupId, userId: s.user.userId, createdAt: at }),
+    ).rejects.toBeInstanceOf(UniqueConstraintError);
+    const onOther = await Waiter.create({
+      groupId: other.group.groupId,
+      userId: s.user.userId,
+      createdAt: at,
+    });
+    await User.destroy({ where: { userId: other.user.userId } });
+    expect(await exists(Waiter, second.waitlistId)).toBe(false);
+    await Group.destroy({ where: { groupId: s.group.groupId } });
+    expect(await exists(Waiter, first.waitlistId)).toBe(false);
+    expect(await exists(Waiter, onOther.waitlistId)).toBe(true);
   });
 
   test('Running the migrations again applies nothing and changes nothing', async () => {

@@ -1,6 +1,6 @@
 import { UniqueConstraintError } from 'sequelize';
 import { createMigrator, migrate } from '../src/db/migrator';
-import { Chat, Course, Group, initModels, User } from '../src/db/models';
+import { Chat, Course, Group, initModels, User, Waiter } from '../src/db/models';
 import {
   createScratchDatabase,
   foreignKeys,
@@ -560,6 +560,17 @@ describe('Migrations on a database written by the original backend', () => {
     }
   });
 
+  test('An upgraded database has an empty waitlist that queues runners on the original runs, once each', async () => {
+    expect(await Waiter.count()).toBe(0);
+    const at = new Date();
+    const first = await Waiter.create({ groupId: 'g-quiet', userId: 'u-test-1', createdAt: at });
+    const second = await Waiter.create({ groupId: 'g-quiet', userId: 'u-test-2', createdAt: at });
+    expect(second.waitlistId).toBeGreaterThan(first.waitlistId);
+    await expect(
+      Waiter.create({ groupId: 'g-quiet', userId: 'u-test-1', createdAt: at }),
+    ).rejects.toBeInstanceOf(UniqueConstraintError);
+  });
+
   test('Deleting an upgraded group, course or user cascades to the rows that belong to it', async () => {
     const count = async (table: string, column: string, value: string) => {
       const [row] = await selectAll(
@@ -571,6 +582,7 @@ describe('Migrations on a database written by the original backend', () => {
     };
     await Group.destroy({ where: { groupId: 'g-quiet' } });
     expect(await count('Appliers', 'groupId', 'g-quiet')).toBe(0);
+    expect(await count('Waitlists', 'groupId', 'g-quiet')).toBe(0);
     expect(await count('Comments', 'groupId', 'g-quiet')).toBe(0);
     expect(await count('Recomments', 'recommentId', 'rc-quiet')).toBe(0);
     expect(await count('Chats', 'groupId', 'g-quiet')).toBe(0);

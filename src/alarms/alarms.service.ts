@@ -1,13 +1,17 @@
 import { Op, type Transaction } from 'sequelize';
+import type { SmsStatus } from './alarm.model';
 import { Alarm } from '../db/models';
 import { NEWEST_FIRST, newestAlarms, type AlarmRecord } from './alarms.queries';
 
 /** How many notifications a user keeps: the newest ones; older ones are deleted on write. */
 export const ALARM_CAP = 100;
 
-/** The categories the SPA renders (`start`/`Dday`/`end` come from the worker, with a role). */
+/**
+ * The categories the SPA renders (`start`/`Dday`/`end` come from the worker, with a role), and
+ * `waitlist` (a promotion from a waitlist), which the SPA's list skips (see README, "Waitlist").
+ */
 export type AlarmCategory =
-  'comment' | 'recomment' | 'update' | 'delete' | 'Dday' | 'start' | 'end';
+  'comment' | 'recomment' | 'update' | 'delete' | 'Dday' | 'start' | 'end' | 'waitlist';
 
 /** One notification to write. Ids and titles are snapshots: an alarm outlives its post. */
 export interface NewAlarm {
@@ -26,6 +30,10 @@ export interface NewAlarm {
   commentId?: string | null;
   /** 0 nothing sent, 1 SMS, 2 LMS. */
   sendPhone?: number;
+  /** A text that belongs to the alarm: `pending` queues it for the worker's outbox. */
+  smsStatus?: SmsStatus | null;
+  /** Why no text goes out (`skipped`). */
+  smsError?: string | null;
 }
 
 /**
@@ -46,7 +54,11 @@ export async function createAlarms(
   if (rows.length === 0) return [];
   const { transaction, now } = options;
   const created = await Alarm.bulkCreate(
-    rows.map((row) => ({ ...row, createdAt: now })),
+    rows.map((row) => ({
+      ...row,
+      createdAt: now,
+      ...(row.smsStatus === 'pending' && { smsNextAttemptAt: now }),
+    })),
     { transaction },
   );
   for (const userId of new Set(rows.map((r) => r.userId))) {

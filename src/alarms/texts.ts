@@ -12,7 +12,7 @@ const forText = (value: string | null) => (value ?? '').replace(NOT_IN_TEXTS, ''
 
 /**
  * The text of a worker alarm, word for word the original worker's (spaces and the " \n " before
- * a link included), with links to the configured SPA.
+ * a link included), with links to the configured SPA; and ours for a waitlist promotion.
  */
 export function reminderText(alarm: TextSource, spaUrl: string): string {
   const nickname = forText(alarm.nickname);
@@ -29,6 +29,8 @@ export function reminderText(alarm: TextSource, spaUrl: string): string {
       return host
         ? `${nickname}님 [${title}] 러닝은 어떠셨나요? 당신은 멋진 크루장입니다!`
         : `${nickname}님 [${title}]러닝은 어떠셨나요? 크루장평가를 해주세요. \n 링크: ${spaUrl}/evaluation/${alarm.groupId}`;
+    case 'waitlist':
+      return `${nickname}님 대기하신 [${title}]러닝에 자리가 나서 신청되었습니다. \n 링크: ${spaUrl}/groupdetail/${alarm.groupId}`;
     default:
       throw new RangeError(`no text for alarm category "${alarm.category}"`);
   }

@@ -2,6 +2,7 @@ import type { Sequelize } from 'sequelize';
 import { User } from '../users/user.model';
 import { Group } from '../groups/group.model';
 import { Applier } from '../groups/applier.model';
+import { Waiter } from '../groups/waiter.model';
 import { Course } from '../courses/course.model';
 import { Bookmark } from '../courses/bookmark.model';
 import { StarPoint } from '../courses/starpoint.model';
@@ -16,6 +17,7 @@ const MODELS = [
   User,
   Group,
   Applier,
+  Waiter,
   Course,
   Bookmark,
   StarPoint,
@@ -31,6 +33,7 @@ export {
   User,
   Group,
   Applier,
+  Waiter,
   Course,
   Bookmark,
   StarPoint,
@@ -58,6 +61,8 @@ export function initModels(sequelize: Sequelize): void {
   Group.hasMany(Applier, { as: 'Appliers', foreignKey: 'groupId', ...plain });
   Applier.belongsTo(Group, { as: 'group', foreignKey: 'groupId', ...plain });
   Applier.belongsTo(User, { as: 'user', foreignKey: 'userId', ...plain });
+  Waiter.belongsTo(User, { as: 'user', foreignKey: 'userId', ...plain });
+  Waiter.belongsTo(Group, { as: 'group', foreignKey: 'groupId', ...plain });
 
   Course.belongsTo(User, { as: 'user', foreignKey: 'userId', ...plain });
   Course.hasMany(Bookmark, { as: 'Bookmarks', foreignKey: 'courseId', ...plain });

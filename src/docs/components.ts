@@ -217,6 +217,13 @@ const groupDetail = object(
     userLevel: nullableString('The host'),
     mannerPoint: number('The host'),
     datetime: string('Display date and time'),
+    waitingCount: integer('How many runners wait for a seat (0 once the run has started)'),
+    waitlistPosition: {
+      type: ['integer', 'null'],
+      minimum: 1,
+      description:
+        "The viewer's place in the queue (1 = next); null when not waiting, for guests and once the run has started",
+    },
   },
   [],
   '`GET /group/detail/{groupId}`.',

@@ -14,6 +14,7 @@ import * as docs from './docs.openapi';
 import * as groups from '../groups/groups.openapi';
 import * as gpx from '../groups/gpx.openapi';
 import * as near from '../groups/near.openapi';
+import * as waitlist from '../groups/waitlist.openapi';
 import * as health from '../health/health.openapi';
 import * as profile from '../users/profile.openapi';
 import * as uploads from '../uploads/uploads.openapi';
@@ -39,6 +40,7 @@ const FRAGMENTS: Fragment[] = [
   calendar,
   near,
   gpx,
+  waitlist,
 ];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;

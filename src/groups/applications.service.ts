@@ -5,6 +5,7 @@ import { selectSeats } from './groups.queries';
 import { lockGroup } from './groups.service';
 import { GROUP } from './messages';
 import { hasStarted } from './schedule';
+import { applyingWaiter, promoteWaiters } from './waitlist';
 
 export interface ApplyResult {
   message: string;
@@ -16,7 +17,8 @@ export interface ApplyResult {
  * the host. The group's row is locked for the whole check-and-write, so concurrent applicants
  * queue and the seat count holds (MySQL: SELECT … FOR UPDATE; SQLite: writers are serial);
  * the unique (groupId, userId) key stops a double application in any case. A cancellation
- * takes the user out of the group's chat room.
+ * promotes the run's first waiter in the same transaction, and takes the user out of the
+ * group's chat room. A waiter cannot apply past the queue of a full run.
  */
 export async function toggleApplication(
   ctx: Pick<AppContext, 'events' | 'now' | 'sequelize'>,
@@ -27,6 +29,7 @@ export async function toggleApplication(
     const group = await lockGroup(groupId, transaction, [
       'groupId',
       'userId',
+      'title',
       'maxPeople',
       'date',
       'standbyTime',
@@ -40,12 +43,16 @@ export async function toggleApplication(
       // By primary key: a record lock only. Deleting by (groupId, userId) let MariaDB pick the
       // userId index and lock the gaps around it, which blocks other users' applications.
       await Applier.destroy({ where: { applyId: seats.mineId }, transaction });
+      // The seat goes to the first waiter before anyone else can see it free.
+      const promoted = await promoteWaiters(ctx, group, applyPeople - 1, transaction);
       return {
         message: GROUP.cancelled,
-        data: { applyPeople: applyPeople - 1, applyState: false },
+        data: { applyPeople: applyPeople - 1 + promoted.length, applyState: false },
       };
     }
-    if (applyPeople >= group.maxPeople) throw conflict(GROUP.full);
+    const full = applyPeople >= group.maxPeople;
+    await applyingWaiter(groupId, userId, full, transaction);
+    if (full) throw conflict(GROUP.full);
     await Applier.create({ groupId, userId }, { transaction });
     return { message: GROUP.applied, data: { applyPeople: applyPeople + 1, applyState: true } };
   });

@@ -26,12 +26,14 @@ import {
   patchGroupInput,
   postApplicationInput,
   postGroupInput,
+  postWaitlistInput,
   removeGroupInput,
 } from './groups.validators';
 import { listGroups } from './lists.service';
 import { GROUP } from './messages';
 import { getNearGroupsInput } from './near-query';
 import { listNearby } from './near.service';
+import { toggleWaitlist } from './waitlist.service';
 
 export function postGroup(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
@@ -102,6 +104,14 @@ export function postApplication(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const { groupId } = postApplicationInput.input(res);
     const result = await toggleApplication(ctx, currentUser(res).userId, groupId);
+    res.json({ success: true, ...result });
+  };
+}
+
+export function postWaitlist(ctx: AppContext) {
+  return async (_req: Request, res: Response) => {
+    const { groupId } = postWaitlistInput.input(res);
+    const result = await toggleWaitlist(ctx, currentUser(res).userId, groupId);
     res.json({ success: true, ...result });
   };
 }

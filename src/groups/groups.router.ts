@@ -18,6 +18,7 @@ import {
   patchGroup,
   postApplication,
   postGroup,
+  postWaitlist,
   removeGroup,
 } from './groups.controller';
 import {
@@ -32,9 +33,10 @@ import {
   patchGroupInput,
   postApplicationInput,
   postGroupInput,
+  postWaitlistInput,
   removeGroupInput,
 } from './groups.validators';
-import { GROUP } from './messages';
+import { GROUP, WAITLIST } from './messages';
 import { getNearGroupsInput } from './near-query';
 
 /**
@@ -117,6 +119,13 @@ export function groupsRouter(ctx: AppContext): Router {
     signedIn,
     postApplicationInput.check,
     postApplication(ctx),
+  );
+  router.post(
+    '/:groupId/waitlist',
+    failureMessage(WAITLIST.failed),
+    signedIn,
+    postWaitlistInput.check,
+    postWaitlist(ctx),
   );
   router.get(
     '/:category',

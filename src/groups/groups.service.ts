@@ -11,6 +11,7 @@ import { selectGroupWithHost } from './groups.queries';
 import { GROUP } from './messages';
 import { hostFirst, rosterOf } from './roster';
 import { hasStarted, isFarEnoughAhead } from './schedule';
+import { promoteWaiters, waitersOf, waitlistOf } from './waitlist';
 
 /** The fields of a post, validated and normalised (times `HH:mm:ss`, route as JSON text). */
 export interface GroupFields {
@@ -142,20 +143,24 @@ export const lockGroup = (
   attributes?: Array<keyof Group & string>,
 ) => findGroup(groupId, { transaction, lock: transaction.LOCK.UPDATE, attributes });
 
-/** Alarms to everyone who applied, the host included, with the title as it was. */
+/**
+ * Alarms to everyone who applied, the host included, with the title as it was (and, with
+ * `waiters`, to the runners on its waitlist).
+ */
 async function notifyApplicants(
   group: Group,
   category: AlarmCategory,
   transaction: Transaction,
-  now: Date,
+  { now, waiters = false }: { now: Date; waiters?: boolean },
 ): Promise<void> {
   const appliers = await Applier.findAll({
     attributes: ['userId'],
     where: { groupId: group.groupId },
     transaction,
   });
+  const queued = waiters ? await waitersOf(group.groupId, transaction) : [];
   await createAlarms(
-    appliers.map(({ userId }) => ({
+    [...appliers.map(({ userId }) => userId), ...queued].map((userId) => ({
       userId,
       category,
       groupId: group.groupId,
@@ -213,11 +218,13 @@ export async function updateGroup(
       assertEditable(group, hostId, changes, applicants, now);
       const plan = planImageSlots(ctx.config, imageKeys(group), keep, newKeys);
       // The alarms carry the title the applicants knew.
-      await notifyApplicants(group, 'update', transaction, now);
+      await notifyApplicants(group, 'update', transaction, { now });
       await group.update(
         { ...changes, ...derivedCodes(changes), ...slotColumns(plan.slots) },
         { transaction },
       );
+      // More seats: the first waiters take them, in this transaction.
+      await promoteWaiters(ctx, group, applicants, transaction);
       return plan.removed;
     });
   } catch (err) {
@@ -236,7 +243,8 @@ export async function deleteGroup(
   const keys = await ctx.sequelize.transaction(async (transaction) => {
     const group = await lockGroup(groupId, transaction);
     if (group.userId !== hostId) throw forbidden(GROUP.notHostDelete);
-    await notifyApplicants(group, 'delete', transaction, ctx.now());
+    // The waiters are told too; their places go with the run (foreign key).
+    await notifyApplicants(group, 'delete', transaction, { now: ctx.now(), waiters: true });
     await group.destroy({ transaction });
     return imageKeys(group);
   });
@@ -250,15 +258,19 @@ export async function groupWithHost(groupId: string): Promise<{ group: Group; ho
   return found;
 }
 
-/** `GET /group/detail/:groupId`: two queries (run + host, applicants + users). */
+/**
+ * `GET /group/detail/:groupId`: three queries (run + host, applicants + users, the waitlist's
+ * count and the viewer's place in it).
+ */
 export async function findGroupDetail(
-  ctx: Pick<AppContext, 'config' | 'now'>,
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
   groupId: string,
   viewerId: string | null,
 ) {
   const { group, host } = await groupWithHost(groupId);
   const appliers = hostFirst(group, await rosterOf(groupId));
-  return toDetail(ctx.config, { group, host, appliers, viewerId }, ctx.now());
+  const waitlist = await waitlistOf(ctx, group, viewerId);
+  return { ...toDetail(ctx.config, { group, host, appliers, viewerId }, ctx.now()), ...waitlist };
 }
 
 /** `GET /group/:groupId/route.gpx`: public like the detail page; 404 when there is no run. */

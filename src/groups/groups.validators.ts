@@ -207,6 +207,7 @@ const byGroupId = () => validated([], (req) => ({ groupId: groupIdOf(req) }));
 export const getGroupDetailInput = byGroupId();
 export const removeGroupInput = byGroupId();
 export const postApplicationInput = byGroupId();
+export const postWaitlistInput = byGroupId();
 export const getAttendanceInput = byGroupId();
 export const getEvaluationInput = byGroupId();
 export const getGroupGpxInput = byGroupId();

@@ -91,3 +91,16 @@ export const GROUP = {
   evaluationPageFailed: '호스트 평가 페이지 불러오기에 실패하였습니다',
   evaluationFailed: '호스트 평가가 완료되지 않았습니다',
 } as const;
+
+/** The waitlist of a full run (ours: the original had none). */
+export const WAITLIST = {
+  joined: '대기 명단에 등록되었습니다',
+  left: '대기 신청이 취소되었습니다',
+  notFull: '신청인원이 남아있습니다. 대기 대신 그룹러닝을 신청해주세요',
+  host: '개설자는 대기 신청을 할 수 없습니다',
+  alreadyApplied: '이미 신청한 그룹러닝입니다',
+  closed: '이미 지난 그룹러닝은 대기 신청 및 취소가 불가합니다',
+  // Applying to a full run while on its waitlist.
+  waiting: '대기 중인 그룹러닝입니다. 자리가 나면 자동으로 신청됩니다',
+  failed: '그룹러닝 대기 신청이 실패하였습니다',
+} as const;

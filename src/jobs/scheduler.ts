@@ -8,6 +8,7 @@ import type { ReminderDeps, ReminderResult, WindowOptions } from './reminders';
 import { lastScan, recordScan } from './scan-state';
 import { runSmsOutbox } from '../alarms/sms-outbox';
 import { runStartReminders } from './start';
+import { runWaitlistSweep } from './waitlists';
 
 type ReminderJob = (deps: ReminderDeps, options: WindowOptions) => Promise<ReminderResult>;
 
@@ -44,8 +45,9 @@ export async function runReminderScan(
 }
 
 /**
- * One tick: the three reminder scans, then the texts they queued, then (every ten minutes) the
- * queued image deletions and (hourly) the alarm cap. A job that fails is logged and the next one
+ * One tick: the three reminder scans, then the texts they queued (with the waitlist promotions'),
+ * the waitlists of runs that started, then (every ten minutes) the queued image deletions and
+ * (hourly) the alarm cap. A job that fails is logged and the next one
  * runs; the process never goes down for it.
  */
 /** All the worker's deps but the database handle, which the jobs reach through the models. */
@@ -69,6 +71,7 @@ export async function runTick(deps: TickDeps, { now, signal }: JobOptions): Prom
   // A burst of texts yields after one tick period, so the next tick's reminders are not held
   // up behind it; the next tick goes on with the rest.
   await guarded('sms', () => runSmsOutbox(deps, { now, signal, budgetMs: deps.settings.tickMs }));
+  await guarded('waitlists', () => runWaitlistSweep(deps, { now, signal }));
   await guarded('images', async () => {
     const last = await lastScan('images');
     if (last && now.getTime() - last.getTime() < IMAGE_REMOVALS_EVERY_MS) return;

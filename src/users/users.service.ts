@@ -1,9 +1,14 @@
+import { Transaction } from 'sequelize';
 import { Course, Group, User } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { endSession, revokeAllSessions } from '../auth/sessions';
 import { forgetCourseActivityOf } from '../courses/stats';
+import { fillFreedSeats } from '../groups/waitlist';
+import { lockRunsHeldBy } from '../groups/waitlist.service';
 import { normalizeNickname } from './nickname';
 import { deleteBadgesOf, hasBadgesTable, oldestUserNamed } from './users.queries';
+
+const READ_COMMITTED = { isolationLevel: Transaction.ISOLATION_LEVELS.READ_COMMITTED };
 
 /** Ends this session: its refresh and access tokens stop working, its chat connections close. */
 export async function logout(
@@ -48,7 +53,8 @@ export async function findOrCreateLocalUser(
  * Withdrawal: the user row goes, and the schema's cascades take everything that was theirs —
  * their group runs (with the applications, comments and chat on them), applications, courses
  * (with their bookmarks, ratings and comments), comments, replies, bookmarks, ratings and
- * notifications. Chat messages stay as the snapshots they are.
+ * notifications, and their places on waitlists. Chat messages stay as the snapshots they are.
+ * The seats they held on runs to come are given to those runs' first waiters at once.
  *
  * In an order where a failure leaves nothing half done: every session is revoked first, in the
  * key store, so while it is down the request fails (503) before anything is deleted (should the
@@ -64,7 +70,10 @@ export async function withdraw(
 ): Promise<void> {
   const badges = await hasBadgesTable(ctx.sequelize);
   await revokeAllSessions(ctx, userId);
-  const images = await ctx.sequelize.transaction(async (transaction) => {
+  // Read committed: the runs' seats and waitlists are read after their locks are taken, and
+  // must be read as they are then, not as the transaction's first read saw them (MySQL's
+  // repeatable-read snapshot could seat a waiter who had just withdrawn, or one seat too many).
+  const images = await ctx.sequelize.transaction(READ_COMMITTED, async (transaction) => {
     const user = await User.findByPk(userId, { attributes: ['profileUrl'], transaction });
     if (!user) return [];
     const [groups, courses] = await Promise.all([
@@ -82,7 +91,11 @@ export async function withdraw(
     if (badges) await deleteBadgesOf(ctx.sequelize, userId, transaction);
     // The cascade would drop their bookmarks, ratings and comments without recounting the courses.
     await forgetCourseActivityOf(userId, transaction);
+    // The seats they held on runs to come go to those runs' first waiters (their own places
+    // on waitlists go with the account); those runs are locked first.
+    const freed = await lockRunsHeldBy(ctx, userId, transaction);
     await User.destroy({ where: { userId }, transaction });
+    await fillFreedSeats(ctx, freed, transaction);
     const paths = [
       ...ctx.images.pathsOf('profile', [user.profileUrl]),
       ...ctx.images.pathsOf(

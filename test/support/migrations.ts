@@ -146,6 +146,7 @@ export const SCHEMA_TABLES = [
   'starpoint',
   'Alarms',
   'Chats',
+  'Waitlists',
 ];
 
 /** Everything that makes up our tables, in a form two databases can be compared by. */

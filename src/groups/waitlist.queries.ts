@@ -1,0 +1,149 @@
+import {
+  fn,
+  col,
+  literal,
+  Op,
+  type Sequelize,
+  type Transaction,
+  type WhereOptions,
+} from 'sequelize';
+import { Applier, Group, User, Waiter } from '../db/models';
+
+/**
+ * The SQL of the waitlist: a run's queue is its `Waitlists` rows in `waitlistId` order, read
+ * through the (groupId, waitlistId) index. The rules and the locking stay in the service.
+ */
+
+/** A waiter about to be promoted, with what the promotion's alarm needs. */
+export interface QueuedWaiter {
+  waitlistId: number;
+  userId: string;
+  nickname: string;
+  agreeSMS: boolean;
+  hasPhone: boolean;
+}
+
+/** The first `limit` waiters of a run, in queue order. */
+export async function firstWaiters(
+  groupId: string,
+  limit: number,
+  transaction: Transaction,
+): Promise<QueuedWaiter[]> {
+  const rows = (await Waiter.findAll({
+    attributes: ['waitlistId', 'userId'],
+    where: { groupId },
+    include: [
+      { model: User, as: 'user', attributes: ['nickname', 'agreeSMS', 'phone'], required: true },
+    ],
+    order: [['waitlistId', 'ASC']],
+    limit,
+    raw: true,
+    nest: true,
+    transaction,
+  })) as unknown as Array<{
+    waitlistId: number;
+    userId: string;
+    user: { nickname: string; agreeSMS: boolean | number; phone: string | null };
+  }>;
+  return rows.map((row) => ({
+    waitlistId: Number(row.waitlistId),
+    userId: row.userId,
+    nickname: row.user.nickname,
+    agreeSMS: Boolean(row.user.agreeSMS),
+    hasPhone: row.user.phone !== null && row.user.phone !== '',
+  }));
+}
+
+/** The runner's place in the run's queue (1 = next), or null when not waiting. */
+export async function placeInQueue(
+  groupId: string,
+  userId: string,
+  transaction?: Transaction,
+): Promise<number | null> {
+  const mine = await Waiter.findOne({
+    attributes: ['waitlistId'],
+    where: { groupId, userId },
+    transaction,
+  });
+  if (!mine) return null;
+  return Waiter.count({
+    where: { groupId, waitlistId: { [Op.lte]: mine.waitlistId } },
+    transaction,
+  });
+}
+
+/**
+ * How many wait for the run, and the viewer's place (null when not waiting), in one statement:
+ * the viewer's own row joined to every row of the run, counting those at or before it.
+ */
+export async function selectQueue(
+  sequelize: Sequelize,
+  groupId: string,
+  viewerId: string | null,
+): Promise<{ waitingCount: number; waitlistPosition: number | null }> {
+  const viewer = viewerId === null ? 'NULL' : sequelize.escape(viewerId);
+  const [row] = (await Waiter.findAll({
+    attributes: [
+      [fn('COUNT', col('Waiter.waitlistId')), 'waitingCount'],
+      [
+        literal(
+          `SUM(CASE WHEN \`Waiter\`.\`waitlistId\` <= (SELECT \`m\`.\`waitlistId\` FROM \`Waitlists\` AS \`m\` ` +
+            `WHERE \`m\`.\`groupId\` = \`Waiter\`.\`groupId\` AND \`m\`.\`userId\` = ${viewer}) THEN 1 ELSE 0 END)`,
+        ),
+        'ahead',
+      ],
+    ],
+    where: { groupId },
+    raw: true,
+  })) as unknown as Array<{ waitingCount: number | string; ahead: number | string | null }>;
+  const ahead = Number(row?.ahead ?? 0);
+  return {
+    waitingCount: Number(row?.waitingCount ?? 0),
+    waitlistPosition: ahead > 0 ? ahead : null,
+  };
+}
+
+/**
+ * The runs (not started) whose seat the user holds as a runner, not as host, or on whose
+ * waitlist the user is, in id order.
+ */
+export async function runsHeldBy(
+  userId: string,
+  notStarted: WhereOptions,
+  transaction: Transaction,
+): Promise<string[]> {
+  const ofRun = {
+    model: Group,
+    as: 'group',
+    attributes: [],
+    required: true,
+    where: { ...notStarted, userId: { [Op.ne]: userId } },
+  };
+  // One after the other: a transaction's statements share its one connection.
+  const seats = await Applier.findAll({
+    attributes: ['groupId'],
+    where: { userId },
+    include: [ofRun],
+    raw: true,
+    transaction,
+  });
+  const places = await Waiter.findAll({
+    attributes: ['groupId'],
+    where: { userId },
+    include: [ofRun],
+    raw: true,
+    transaction,
+  });
+  return [...new Set([...seats, ...places].map((row) => row.groupId))].sort();
+}
+
+/** The runs with waiters that have started at `now` (their waitlists are over). */
+export async function startedRunsWithWaiters(started: WhereOptions): Promise<string[]> {
+  const rows = await Waiter.findAll({
+    attributes: ['groupId'],
+    include: [{ model: Group, as: 'group', attributes: [], required: true, where: started }],
+    group: ['Waiter.groupId'],
+    raw: true,
+  });
+  return rows.map((row) => row.groupId);
+}
