@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { Course, User } from '../src/db/models';
+import * as queries from '../src/courses/courses.queries';
 import { forgetRanking } from '../src/courses/feed';
 import { regionFromAddress } from '../src/lib/codes';
 import { useTestContext, type TestContext } from './support/context';
@@ -102,7 +103,7 @@ useTestContext(async (c) => {
   for (const [name, clickCnt] of Object.entries(clicks)) {
     await Course.update({ clickCnt }, { where: { courseId: known[name].courseId } });
   }
-  await forgetRanking(ctx, [8, 9]);
+  await forgetRanking(ctx);
 });
 
 const api = () => request(ctx.app);
@@ -260,7 +261,7 @@ describe('GET /course/all', () => {
 
 describe('The ranking (rankingFeed) and preferData', () => {
   beforeEach(async () => {
-    await forgetRanking(ctx, [8, 9]);
+    await forgetRanking(ctx);
   });
 
   it('ranks the viewer’s preferred region by comments + stars + views, top 3, and names it', async () => {
@@ -296,7 +297,7 @@ describe('The ranking (rankingFeed) and preferData', () => {
         'A',
         'B',
       ]);
-      await forgetRanking(ctx, [9]);
+      await forgetRanking(ctx);
       expect(names((await get('/course/all', viewer)).body.data.rankingFeed)).toEqual([
         'C',
         'E',
@@ -305,6 +306,53 @@ describe('The ranking (rankingFeed) and preferData', () => {
     } finally {
       await Course.update({ clickCnt: 2 }, { where: { courseId: known.C.courseId } });
     }
+  });
+
+  it('is computed once per region however many ask at once', async () => {
+    const scoring = jest.spyOn(queries, 'findRankingIds');
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => get('/course/all', i % 2 ? viewer : undefined)),
+      );
+      expect(answers.map((res) => res.status)).toEqual(answers.map(() => 200));
+      expect(names(answers[1].body.data.rankingFeed)).toEqual(['E', 'A', 'B']);
+      expect(names(answers[0].body.data.rankingFeed)).toEqual(['X', 'E', 'A']);
+      // Region 9 (the viewer's) and all regions (the guests'): one computation each.
+      expect(scoring.mock.calls.map(([region]) => region).sort()).toEqual([9, null]);
+    } finally {
+      scoring.mockRestore();
+    }
+  });
+
+  it('shows a course created or deleted through the API to the next read', async () => {
+    const southwest = await makeUser({ likeLocation: '8' });
+    const ranking = async () => names((await get('/course/all', southwest)).body.data.rankingFeed);
+    expect(await ranking()).toEqual(['X']);
+    // Written behind the app's back: the cached ranking is still in use...
+    const y = await makeCourse(author, {
+      title: '여수 코스 Y',
+      location: '전남 여수시',
+      region: 8,
+    });
+    const z = await makeCourse(author, {
+      title: '여수 코스 Z',
+      location: '전남 여수시',
+      region: 8,
+    });
+    await Course.update({ clickCnt: 5000 }, { where: { courseId: y.courseId } });
+    nameOf.set(y.courseId, 'Y').set(z.courseId, 'Z');
+    expect(await ranking()).toEqual(['X']);
+    // ...and a deletion through the API is seen at once.
+    const removed = await api()
+      .delete(`/course/${z.courseId}`)
+      .set(await as(author));
+    expect(removed.status).toBe(200);
+    expect(await ranking()).toEqual(['Y', 'X']);
+    const cleanUp = await api()
+      .delete(`/course/${y.courseId}`)
+      .set(await as(author));
+    expect(cleanUp.status).toBe(200);
+    expect(await ranking()).toEqual(['X']);
   });
 
   it('runs the same number of queries whatever the page size', async () => {

@@ -75,7 +75,7 @@ function planImages(
  * stored are removed again.
  */
 export async function createCourse(
-  ctx: Pick<AppContext, 'images' | 'now'>,
+  ctx: Pick<AppContext, 'images' | 'logger' | 'now' | 'store'>,
   authorId: string,
   input: CourseInput,
   images: PreparedImage[],
@@ -96,6 +96,8 @@ export async function createCourse(
       starPoint: 0,
       createdAt: ctx.now(),
     });
+    // In a region with few courses, a new one enters its ranking.
+    await forgetRanking(ctx);
     return course.courseId;
   } catch (err) {
     await ctx.images.remove('course', keys);
@@ -161,7 +163,7 @@ export async function updateCourse(
     throw err;
   }
   await ctx.images.remove('course', outcome.removed);
-  if (outcome.regions.length > 0) await forgetRanking(ctx, outcome.regions);
+  if (outcome.regions.length > 0) await forgetRanking(ctx);
 }
 
 /**
@@ -181,7 +183,7 @@ export async function deleteCourse(
     return row;
   });
   await ctx.images.remove('course', imageKeys(course));
-  await forgetRanking(ctx, [course.region]);
+  await forgetRanking(ctx);
 }
 
 /**
