@@ -255,3 +255,20 @@ export async function findCoursesTouchedBy(
   ];
   return [...new Set(rows.map((r) => r.courseId as string))].sort();
 }
+
+/**
+ * Adds counted views to the courses' `clickCnt` in one statement, leaving `updatedAt` alone
+ * (views are not edits). Courses deleted since are skipped.
+ */
+export async function addCourseViews(
+  sequelize: Sequelize,
+  views: ReadonlyArray<readonly [courseId: string, count: number]>,
+): Promise<void> {
+  if (views.length === 0) return;
+  await sequelize.query(
+    `UPDATE \`Courses\` SET \`clickCnt\` = \`clickCnt\` + CASE \`courseId\` ${views
+      .map(() => 'WHEN ? THEN ?')
+      .join(' ')} ELSE 0 END WHERE \`courseId\` IN (${views.map(() => '?').join(', ')})`,
+    { replacements: [...views.flat(), ...views.map(([courseId]) => courseId)] },
+  );
+}

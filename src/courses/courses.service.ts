@@ -8,7 +8,7 @@ import { findCourseDetail } from './courses.queries';
 import { forgetRanking } from './feed';
 import { COURSE } from './messages';
 import type { LatLng } from './route';
-import { countsAsView, type CourseViewer } from './views';
+import { countsAsView, courseViewsOf, type CourseViewer } from './views';
 
 /** What the SPA's course form sends (#37), validated. */
 export interface CourseInput {
@@ -188,8 +188,8 @@ export async function deleteCourse(
 
 /**
  * `GET /course/detail/:courseId`: the detail, counting the view once per viewer and window (see
- * `countsAsView`) with an atomic increment that leaves updatedAt alone; the answer carries the
- * count with this view in it.
+ * `countsAsView`) in the key store, written to the database in batches (`CourseViews`); the
+ * answer carries the stored count plus the pending views, this one included.
  */
 export async function viewCourse(
   ctx: Pick<AppContext, 'config' | 'logger' | 'now' | 'sequelize' | 'store'>,
@@ -199,9 +199,9 @@ export async function viewCourse(
   const found = await findCourseDetail(ctx.sequelize, courseId, viewer.userId, AUTHOR_ATTRIBUTES);
   if (!found) throw notFound(COURSE.detailFailed);
   const { course, author, bookmark } = found;
-  if (await countsAsView(ctx, courseId, course.userId, viewer)) {
-    await Course.increment('clickCnt', { where: { courseId }, silent: true });
-    course.clickCnt += 1;
-  }
+  const views = courseViewsOf(ctx);
+  course.clickCnt += (await countsAsView(ctx, courseId, course.userId, viewer))
+    ? await views.add(courseId)
+    : await views.pending(courseId);
   return toCourseDetail(ctx.config, course, author, bookmark);
 }
