@@ -9,7 +9,7 @@ import {
   type Transaction,
   type WhereOptions,
 } from 'sequelize';
-import { Bookmark, Comment, Course, StarPoint, User } from '../db/models';
+import { Bookmark, Comment, Course, StarPoint } from '../db/models';
 import type { FeedSort } from './courses.validators';
 
 /**
@@ -154,21 +154,6 @@ export async function findRankingIds(region: number | null, limit: number): Prom
   return rows.map((row) => row.courseId);
 }
 
-/** The course with its author and the viewer's bookmark flag, or null. */
-export async function findCourseDetail(
-  sequelize: Sequelize,
-  courseId: string,
-  viewerId: string | null,
-  authorAttributes: string[],
-): Promise<{ course: Course; author: User; bookmark: boolean } | null> {
-  const course = await Course.findByPk(courseId, {
-    attributes: { include: [[bookmarkedBy(sequelize, viewerId), 'bookmark']] },
-    include: [{ model: User, as: 'user', attributes: authorAttributes, required: true }],
-  });
-  if (!course?.user) return null;
-  return { course, author: course.user, bookmark: Boolean(Number(course.get('bookmark'))) };
-}
-
 /** A course's ratings: their sum and count, and the viewer's own (null when none). */
 export interface RatingTotals {
   total: number;
@@ -254,21 +239,4 @@ export async function findCoursesTouchedBy(
     })),
   ];
   return [...new Set(rows.map((r) => r.courseId as string))].sort();
-}
-
-/**
- * Adds counted views to the courses' `clickCnt` in one statement, leaving `updatedAt` alone
- * (views are not edits). Courses deleted since are skipped.
- */
-export async function addCourseViews(
-  sequelize: Sequelize,
-  views: ReadonlyArray<readonly [courseId: string, count: number]>,
-): Promise<void> {
-  if (views.length === 0) return;
-  await sequelize.query(
-    `UPDATE \`Courses\` SET \`clickCnt\` = \`clickCnt\` + CASE \`courseId\` ${views
-      .map(() => 'WHEN ? THEN ?')
-      .join(' ')} ELSE 0 END WHERE \`courseId\` IN (${views.map(() => '?').join(', ')})`,
-    { replacements: [...views.flat(), ...views.map(([courseId]) => courseId)] },
-  );
 }

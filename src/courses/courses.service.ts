@@ -4,7 +4,7 @@ import { badRequest, forbidden, notFound } from '../lib/errors';
 import { planImageSlots, type PreparedImage } from '../uploads';
 import { Course } from '../db/models';
 import { toCourseDetail } from './courses.mapper';
-import { findCourseDetail } from './courses.queries';
+import { findCourseDetail } from './detail.queries';
 import { forgetRanking } from './feed';
 import { COURSE } from './messages';
 import type { LatLng } from './route';
@@ -34,8 +34,6 @@ export interface CourseEdit {
   keep: unknown;
   images: PreparedImage[];
 }
-
-const AUTHOR_ATTRIBUTES = ['userId', 'nickname', 'profileUrl', 'userLevel', 'mannerPoint'];
 
 /** The stored form of the fields sent: the route as JSON text, the region from the address. */
 function columnsOf(fields: Partial<CourseInput>): Partial<Course> {
@@ -196,7 +194,7 @@ export async function viewCourse(
   courseId: string,
   viewer: CourseViewer,
 ) {
-  const found = await findCourseDetail(ctx.sequelize, courseId, viewer.userId, AUTHOR_ATTRIBUTES);
+  const found = await findCourseDetail(ctx.sequelize, courseId, viewer.userId);
   if (!found) throw notFound(COURSE.detailFailed);
   const { course, author, bookmark } = found;
   const views = courseViewsOf(ctx);

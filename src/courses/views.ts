@@ -1,6 +1,6 @@
 import type { AppContext } from '../lib/context';
 import type { KeyStore } from '../store/keystore';
-import { addCourseViews } from './courses.queries';
+import { addCourseViews } from './detail.queries';
 
 /** Who is looking at a course: the signed-in user, or a guest known by their address. */
 export interface CourseViewer {
