@@ -6,6 +6,8 @@
  *   npm run bench -- --quick            # 200 then 5,000 runs, 3 s each: a quick try
  *   npm run bench -- --small 500 --large 20000 --duration 5 --connections 8 --only group/all
  *   DB_URL=mysql://root@127.0.0.1:3306/erunjrun_bench REDIS_URL=redis://127.0.0.1:6379/5 npm run bench
+ *   npm run bench -- --compare ../erunjrun-before   # another build, side by side on the same data
+ *   npm run bench -- --compare http://127.0.0.1:8080  # or a server already running on that data
  *
  * Three processes besides this one, so that what is measured is what runs in production:
  * - the API: the built server as `npm start` runs it (`npm run build` runs first) with
@@ -174,11 +176,15 @@ const TUNING = ['TZ', 'NODE_OPTIONS', 'DB_POOL_MAX', 'GROUP_LIST_CACHE'];
  * The built API server on the benchmark's database, as production runs it. The port is read
  * from its "listening" log line (PORT=0 lets the system choose).
  */
-function startServer(env: Record<string, string>, profileDir: string | null): Promise<Server> {
+function startServer(
+  env: Record<string, string>,
+  profileDir: string | null,
+  root = ROOT,
+): Promise<Server> {
   // `npm start`'s command (its Node flags and script), run directly: npm's own process would
   // add its memory and the build step.
   const start = (
-    JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
       scripts: { start: string };
     }
   ).scripts.start.split(/\s+/);
@@ -187,7 +193,7 @@ function startServer(env: Record<string, string>, profileDir: string | null): Pr
     process.execPath,
     [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...start.slice(1)],
     {
-      cwd: ROOT,
+      cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
       env: {
         PATH: process.env.PATH ?? '',
@@ -219,6 +225,39 @@ function startServer(env: Record<string, string>, profileDir: string | null): Pr
   return served(child, port);
 }
 
+/**
+ * `--compare`: a second server measured on the same data in the same run. A URL is a server
+ * already running on the benchmark's database and key store (with its JWT secret, see
+ * bench/support.ts); anything else is the folder of another built checkout (an older build, the
+ * original backend built the same way), started like this one, on the same database, per phase.
+ */
+export type CompareTarget = { url: string } | { root: string } | null;
+
+export function compareTarget(argv: string[]): CompareTarget {
+  const at = argv.indexOf('--compare');
+  if (at < 0) return null;
+  const value = argv[at + 1];
+  if (!value || value.startsWith('--')) throw new Error('--compare needs a base URL or a folder');
+  if (/^https?:\/\//.test(value)) return { url: new URL(value).origin };
+  const root = path.resolve(value);
+  if (!fs.existsSync(path.join(root, 'dist/src/server.js'))) {
+    throw new Error(`--compare ${value}: no built server there (run \`npm run build\` in it)`);
+  }
+  return { root };
+}
+
+async function startCompared(
+  target: NonNullable<CompareTarget>,
+  env: Record<string, string>,
+): Promise<Server> {
+  if ('root' in target) return startServer(env, null, target.root);
+  // A server of someone else's: checked once, never stopped.
+  await fetch(`${target.url}/`).catch((err: unknown) => {
+    throw new Error(`--compare ${target.url} does not answer: ${(err as Error).message}`);
+  });
+  return { base: target.url, pid: 0, stop: async () => undefined };
+}
+
 const RUNNERS = 64;
 /** Where the near-me requests stand: Yeouido (Seoul), Haeundae (Busan), Gwangju, Gangneung. */
 const NEAR_SPOTS: Array<[number, number]> = [
@@ -239,6 +278,7 @@ async function main() {
   const onlyAt = argv.indexOf('--only');
   const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
   const profileDir = argv.includes('--cpu-prof') ? path.join(ROOT, 'bench', 'profiles') : null;
+  const compare = compareTarget(argv);
   if (duration < 1 || duration > 120) throw new Error('--duration must be 1–120 seconds');
   if (connections < 1 || connections > RUNNERS)
     throw new Error(`--connections must be 1–${RUNNERS}`);
@@ -268,10 +308,11 @@ async function main() {
   const dialect = runtime.sequelize.getDialect() === 'mysql' ? 'MySQL/MariaDB' : 'SQLite';
   const phases: Array<{
     sizes: SeedSizes;
-    rows: Array<{ name: string; outcome: Outcome }>;
+    rows: Array<{ name: string; outcome: Outcome; compared?: Outcome }>;
     peakRssMb: number;
   }> = [];
   let api: Server | null = null;
+  let compared: Server | null = null;
 
   try {
     // Runners that apply and cancel: fresh users, never hosts or applicants in the seed.
@@ -424,13 +465,23 @@ async function main() {
 
       api = await startServer(database.env, profileDir);
       const server = api;
-      const job = (name: string, base: string, requests: Job['requests'], seconds = duration) =>
-        measure(client, { name, base, requests, duration: seconds, connections }, server.pid);
+      compared = compare && (await startCompared(compare, database.env));
+      const other = compared;
+      const job = (
+        name: string,
+        base: string,
+        requests: Job['requests'],
+        seconds = duration,
+        pid = server.pid,
+      ) => measure(client, { name, base, requests, duration: seconds, connections }, pid);
       // One unmeasured second per endpoint first: the JIT, the connection pool and the
       // database's caches warm up here, in each phase, on a freshly started server.
-      for (const endpoint of endpoints) await job(endpoint.name, api.base, endpoint.requests, 1);
+      for (const endpoint of endpoints) {
+        await job(endpoint.name, api.base, endpoint.requests, 1);
+        if (other) await job(endpoint.name, other.base, endpoint.requests, 1, other.pid);
+      }
 
-      const rows: Array<{ name: string; outcome: Outcome }> = [];
+      const rows: Array<{ name: string; outcome: Outcome; compared?: Outcome }> = [];
       rows.push({
         name: 'ceiling: trivial Express JSON',
         outcome: await measure(
@@ -447,9 +498,14 @@ async function main() {
       });
       for (const endpoint of endpoints) {
         process.stderr.write(`  ${endpoint.name}…\n`);
+        // This server, then the compared one right after: both see the same machine load.
+        const outcome = await job(endpoint.name, api.base, endpoint.requests);
         rows.push({
           name: endpoint.name,
-          outcome: await job(endpoint.name, api.base, endpoint.requests),
+          outcome,
+          ...(other && {
+            compared: await job(endpoint.name, other.base, endpoint.requests, duration, other.pid),
+          }),
         });
       }
       // Requests autocannon gave up on at the end of a duration may still be running here.
@@ -457,11 +513,14 @@ async function main() {
       const peakRssMb = memoryOf(api.pid, 'VmHWM');
       await api.stop();
       api = null;
+      await compared?.stop();
+      compared = null;
       phases.push({ sizes: seeded, rows, peakRssMb });
     }
   } finally {
     client.kill();
     await api?.stop();
+    await compared?.stop();
     await ceiling.stop();
     await database.close();
   }
@@ -473,17 +532,28 @@ async function main() {
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );
+  if (compare) {
+    console.log(
+      `compared with ${'url' in compare ? compare.url : compare.root} (the "cmp" columns; ×cmp = this server's req/s ÷ the compared one's)`,
+    );
+  }
   for (const { sizes, rows, peakRssMb } of phases) {
     const ceilingRps = rows[0].outcome.rps;
     console.log(
       `\n${sizes.groups.toLocaleString('en')} runs, ${sizes.courses.toLocaleString('en')} courses, ${sizes.users.toLocaleString('en')} users; API peak RSS ${fixed(peakRssMb)} MB`,
     );
     console.log(
-      `${'endpoint'.padEnd(38)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'RSS MB'.padStart(7)} ${'×ceil'.padStart(6)}`,
+      `${'endpoint'.padEnd(38)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'RSS MB'.padStart(7)} ${'×ceil'.padStart(6)}${compare ? ` ${'cmp req/s'.padStart(9)} ${'cmp p99'.padStart(7)} ${'cmp err'.padStart(7)} ${'×cmp'.padStart(6)}` : ''}`,
     );
-    for (const { name, outcome: o } of rows) {
+    for (const { name, outcome: o, compared: c } of rows) {
+      const side = c
+        ? ` ${fixed(c.rps).padStart(9)} ${fixed(c.p99).padStart(7)} ${String(c.errors).padStart(7)} ${(c.rps > 0 ? fixed(o.rps / c.rps, 2) : '∞').padStart(6)}`
+        : '';
+      const statuses = [o.statuses && `HTTP ${o.statuses}`, c?.statuses && `cmp HTTP ${c.statuses}`]
+        .filter(Boolean)
+        .join(', ');
       console.log(
-        `${name.padEnd(38)} ${fixed(o.rps).padStart(7)} ${fixed(o.p50).padStart(7)} ${fixed(o.p99).padStart(7)} ${String(o.errors).padStart(6)} ${fixed(o.rssMb ?? 0).padStart(7)} ${fixed(o.rps / ceilingRps, 2).padStart(6)}${o.statuses ? `  (HTTP ${o.statuses})` : ''}`,
+        `${name.padEnd(38)} ${fixed(o.rps).padStart(7)} ${fixed(o.p50).padStart(7)} ${fixed(o.p99).padStart(7)} ${String(o.errors).padStart(6)} ${fixed(o.rssMb ?? 0).padStart(7)} ${fixed(o.rps / ceilingRps, 2).padStart(6)}${side}${statuses ? `  (${statuses})` : ''}`,
       );
     }
   }

@@ -3,6 +3,7 @@ import { createHttpServer } from './lib/http-server';
 import { bootstrap } from './bootstrap';
 import { onShutdown, startRuntime } from './lib/process';
 import { attachChat } from './chat/chat.gateway';
+import { startCourseViewFlush } from './courses/views';
 
 async function main() {
   const runtime = await startRuntime((config, logger) => bootstrap(config, { logger }));
@@ -10,6 +11,7 @@ async function main() {
 
   const server = createHttpServer(createApp(runtime), config.http);
   const closeChat = await attachChat(server, runtime);
+  const viewFlush = startCourseViewFlush(runtime);
   onShutdown(logger, async (reason) => {
     logger.info('shutting down', { reason });
     const force = setTimeout(() => {
@@ -26,6 +28,8 @@ async function main() {
     await closeChat();
     await closed;
     clearTimeout(force);
+    // The views counted until the last request, written before the database is closed.
+    await viewFlush.stop();
     await runtime.close();
     logger.info('stopped');
   });

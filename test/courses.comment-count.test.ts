@@ -200,7 +200,7 @@ describe('GET /course/all?sort=comment', () => {
     const users = await Promise.all([1, 2].map(() => makeUser()));
     await Promise.all(users.map((u) => postComment(u, loud.courseId)));
     const viewer = await makeUser({ likeLocation: String(REGION) });
-    await forgetRanking(ctx, [REGION]);
+    await forgetRanking(ctx);
     const res = await api()
       .get('/course/all')
       .set(await as(viewer));

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { AUTH } from '../src/auth/messages';
 import { Bookmark, Comment, Course, StarPoint, type User } from '../src/db/models';
 import { COURSE } from '../src/courses/messages';
+import { courseViewsOf } from '../src/courses/views';
 import { authHeaders, signIn, useTestContext, type TestContext } from './support/context';
 import {
   GUEST,
@@ -233,6 +234,7 @@ describe('GET /course/detail/:courseId', () => {
     const concurrent = await Promise.all(Array.from({ length: 5 }, view));
     expect(concurrent.map((res) => res.status)).toEqual([200, 200, 200, 200, 200]);
     expect((await view()).body.data.clickCnt).toBe(1);
+    await courseViewsOf(ctx).flush();
     const after = (await Course.findByPk(course.courseId)) as Course;
     expect(after.clickCnt).toBe(1);
     expect(after.updatedAt.getTime()).toBe(before.updatedAt.getTime());
@@ -248,6 +250,7 @@ describe('GET /course/detail/:courseId', () => {
         .set(await as(user));
       expect(res.status).toBe(200);
     }
+    await courseViewsOf(ctx).flush();
     expect(((await Course.findByPk(course.courseId)) as Course).clickCnt).toBe(2);
   });
 
@@ -287,6 +290,7 @@ describe('GET /course/detail/:courseId', () => {
     } finally {
       failing.mockRestore();
     }
+    await courseViewsOf(ctx).flush();
     expect(((await Course.findByPk(course.courseId)) as Course).clickCnt).toBe(0);
   });
 

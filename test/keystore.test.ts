@@ -72,6 +72,26 @@ describe.each(Object.keys(stores))('%s key store', (kind) => {
     await sleep(1100);
     expect(await store.increment(k, 1)).toBe(1);
   });
+
+  it('adds any amount, and takes a counter out in one step', async () => {
+    const k = key();
+    expect(await store.increment(k, 60, 5)).toBe(5);
+    expect(await store.increment(k, 60)).toBe(6);
+    const [taken, next] = await Promise.all([store.take(k), store.increment(k, 60, 2)]);
+    // Whichever ran first, no count is lost or seen twice.
+    expect(Number(taken) + (Number(taken) === 6 ? 2 : 0)).toBe(8);
+    expect(next).toBe(Number(taken) === 6 ? 2 : 8);
+    expect(await store.take(k)).toBe(Number(taken) === 6 ? '2' : null);
+    expect(await store.take(k)).toBeNull();
+    expect(await store.increment(k, 60, -3)).toBe(-3);
+  });
+
+  it('takes nothing from an expired key', async () => {
+    const k = key();
+    await store.increment(k, 1, 4);
+    await sleep(1100);
+    expect(await store.take(k)).toBeNull();
+  });
 });
 
 describe('embedded key store', () => {

@@ -9,6 +9,7 @@ import {
   kstTime,
   normalizeTime,
   relativeTime,
+  storedInstant,
 } from '../src/lib/time';
 
 const at = (iso: string) => new Date(iso);
@@ -20,6 +21,21 @@ describe('Korea time', () => {
     expect(kstDate(instant)).toBe('2022-06-10');
     expect(kstTime(instant)).toBe('07:30:05');
     expect(kstDateTime(instant)).toBe('2022-06-10 07:30:05');
+  });
+
+  it('reads a stored DATETIME of a raw row: a Date as is, SQLite text at its offset', () => {
+    const instant = at('2026-12-03T07:11:31.123Z');
+    expect(storedInstant(instant)).toBe(instant);
+    expect(storedInstant('2026-12-03 07:11:31.123 +00:00').toISOString()).toBe(
+      '2026-12-03T07:11:31.123Z',
+    );
+    expect(storedInstant('2026-12-03 16:11:31 +09:00').toISOString()).toBe(
+      '2026-12-03T07:11:31.000Z',
+    );
+    expect(storedInstant('2026-12-02 21:41:31.5 -09:30').toISOString()).toBe(
+      '2026-12-03T07:11:31.500Z',
+    );
+    expect(storedInstant('2026-12-03 07:11:31').toISOString()).toBe('2026-12-03T07:11:31.000Z');
   });
 
   it('turns a Korean date and time into the right instant', () => {

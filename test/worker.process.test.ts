@@ -1,16 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Sequelize } from 'sequelize';
 import { loadConfig } from '../src/config';
 import { createSequelize } from '../src/db/sequelize';
 import { Alarm, Applier, initModels } from '../src/db/models';
 import { createLogger } from '../src/lib/logger';
 import { kstDate, kstTime } from '../src/lib/time';
-import { REPO_ROOT } from './support/test-env';
+import { AppProcess } from './support/app-process';
 import { freePort } from './support/redis-server';
 import { makeGroupRow } from './support/comments';
-import { uniqueSuffix } from './support/context';
 import { makeUser } from './support/users';
 
 /**
@@ -19,13 +15,8 @@ import { makeUser } from './support/users';
  */
 jest.setTimeout(90_000);
 
-const dataDir = path.join(
-  process.env.TEST_DATA_DIR ?? path.join(REPO_ROOT, 'data', 'test'),
-  `worker-process-${uniqueSuffix()}`,
-);
-let child: ChildProcess;
+let worker: AppProcess;
 let port: number;
-let output = '';
 let sequelize: Sequelize | undefined;
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined>, ms = 30_000) {
@@ -33,50 +24,22 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined>
   for (;;) {
     const value = await probe().catch(() => null);
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${worker.output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
 
-const exited = () =>
-  new Promise<number | null>((resolve) => {
-    if (child.exitCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
-
 beforeAll(async () => {
   port = await freePort();
-  child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', path.join(REPO_ROOT, 'src/worker.ts')],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        // Set empty rather than removed, so a developer's .env cannot fill them in.
-        DB_URL: '',
-        REDIS_URL: '',
-        DATA_DIR: dataDir,
-        DB_MIGRATE_ON_START: 'true',
-        WORKER_TICK_SECONDS: '1',
-        WORKER_HEALTH_PORT: String(port),
-        LOG_LEVEL: 'info',
-        LOG_FORMAT: 'json',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  child.stdout?.on('data', (chunk) => (output += String(chunk)));
-  child.stderr?.on('data', (chunk) => (output += String(chunk)));
+  worker = AppProcess.start('src/worker.ts', 'worker-process', {
+    WORKER_TICK_SECONDS: '1',
+    WORKER_HEALTH_PORT: String(port),
+  });
 });
 
 afterAll(async () => {
   await sequelize?.close();
-  if (child.exitCode === null) {
-    child.kill('SIGKILL');
-    await exited();
-  }
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await worker.remove();
 });
 
 it('The worker reports healthy once it ticks, writes a reminder that falls due, and on SIGTERM finishes and exits 0', async () => {
@@ -86,7 +49,7 @@ it('The worker reports healthy once it ticks, writes a reminder that falls due, 
   });
 
   // The worker has migrated its database: write a run that meets 30 minutes and 2 seconds from now.
-  const config = loadConfig({ ...process.env, DB_URL: '', DATA_DIR: dataDir });
+  const config = loadConfig({ ...process.env, DB_URL: '', DATA_DIR: worker.dataDir });
   sequelize = createSequelize(config.db, createLogger({ level: 'silent', format: 'json' }));
   initModels(sequelize);
   const meeting = new Date(Date.now() + 30 * 60_000 + 2000);
@@ -104,8 +67,8 @@ it('The worker reports healthy once it ticks, writes a reminder that falls due, 
   );
   expect(alarm).toMatchObject({ userId: host.userId, role: 'host' });
 
-  child.kill('SIGTERM');
-  expect(await exited()).toBe(0);
-  expect(output).toContain('worker stopped');
-  expect(output).not.toContain('"level":"error"');
+  worker.child.kill('SIGTERM');
+  expect(await worker.exited()).toBe(0);
+  expect(worker.output).toContain('worker stopped');
+  expect(worker.output).not.toContain('"level":"error"');
 });

@@ -61,6 +61,12 @@ export const COURSES = {
     [60, 7 * DAY],
     'a viewer raises a course view count once per window (s)',
   ),
+  viewFlushSeconds: int(
+    'COURSE_VIEW_FLUSH_SECONDS',
+    10,
+    [1, HOUR],
+    'views counted in the key store are written to the database this often (s)',
+  ),
 };
 
 export const JWT = {

@@ -2,9 +2,9 @@ import type { Config } from '../config';
 import { shortLocation } from '../lib/codes';
 import { kstDateTime } from '../lib/time';
 import { detailImageUrl, listImageUrl } from '../uploads';
-import type { Course, User } from '../db/models';
 import type { FeedRow } from './courses.queries';
 import { parseRoute } from '../lib/route';
+import type { CourseAuthor, CourseDetailRow } from './detail.queries';
 import { storedStarPoint } from './stats';
 
 type ImageConfig = Pick<Config, 'images'>;
@@ -28,8 +28,8 @@ export type FeedItem = ReturnType<typeof toFeedItem>;
 /** `GET /course/detail/:courseId` (§2.2): the author under `user`, slides at 758 px. */
 export function toCourseDetail(
   config: ImageConfig,
-  course: Course,
-  author: User,
+  course: CourseDetailRow,
+  author: CourseAuthor,
   bookmark: boolean,
 ) {
   return {

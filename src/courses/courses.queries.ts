@@ -9,7 +9,7 @@ import {
   type Transaction,
   type WhereOptions,
 } from 'sequelize';
-import { Bookmark, Comment, Course, StarPoint, User } from '../db/models';
+import { Bookmark, Comment, Course, StarPoint } from '../db/models';
 import type { FeedSort } from './courses.validators';
 
 /**
@@ -152,21 +152,6 @@ export async function findRankingIds(region: number | null, limit: number): Prom
     raw: true,
   });
   return rows.map((row) => row.courseId);
-}
-
-/** The course with its author and the viewer's bookmark flag, or null. */
-export async function findCourseDetail(
-  sequelize: Sequelize,
-  courseId: string,
-  viewerId: string | null,
-  authorAttributes: string[],
-): Promise<{ course: Course; author: User; bookmark: boolean } | null> {
-  const course = await Course.findByPk(courseId, {
-    attributes: { include: [[bookmarkedBy(sequelize, viewerId), 'bookmark']] },
-    include: [{ model: User, as: 'user', attributes: authorAttributes, required: true }],
-  });
-  if (!course?.user) return null;
-  return { course, author: course.user, bookmark: Boolean(Number(course.get('bookmark'))) };
 }
 
 /** A course's ratings: their sum and count, and the viewer's own (null when none). */

@@ -5,11 +5,11 @@ import { routeFile } from '../lib/gpx';
 import { planImageSlots, type PreparedImage } from '../uploads';
 import { Course } from '../db/models';
 import { toCourseDetail } from './courses.mapper';
-import { findCourseDetail } from './courses.queries';
+import { findCourseDetail } from './detail.queries';
 import { forgetRanking } from './feed';
 import { COURSE } from './messages';
 import type { LatLng } from '../lib/route';
-import { countsAsView, type CourseViewer } from './views';
+import { countsAsView, courseViewsOf, type CourseViewer } from './views';
 
 /** What the SPA's course form sends (#37), validated. */
 export interface CourseInput {
@@ -35,8 +35,6 @@ export interface CourseEdit {
   keep: unknown;
   images: PreparedImage[];
 }
-
-const AUTHOR_ATTRIBUTES = ['userId', 'nickname', 'profileUrl', 'userLevel', 'mannerPoint'];
 
 /** The stored form of the fields sent: the route as JSON text, the region from the address. */
 function columnsOf(fields: Partial<CourseInput>): Partial<Course> {
@@ -76,7 +74,7 @@ function planImages(
  * stored are removed again.
  */
 export async function createCourse(
-  ctx: Pick<AppContext, 'images' | 'now'>,
+  ctx: Pick<AppContext, 'images' | 'logger' | 'now' | 'store'>,
   authorId: string,
   input: CourseInput,
   images: PreparedImage[],
@@ -97,6 +95,8 @@ export async function createCourse(
       starPoint: 0,
       createdAt: ctx.now(),
     });
+    // In a region with few courses, a new one enters its ranking.
+    await forgetRanking(ctx);
     return course.courseId;
   } catch (err) {
     await ctx.images.remove('course', keys);
@@ -162,7 +162,7 @@ export async function updateCourse(
     throw err;
   }
   await ctx.images.remove('course', outcome.removed);
-  if (outcome.regions.length > 0) await forgetRanking(ctx, outcome.regions);
+  if (outcome.regions.length > 0) await forgetRanking(ctx);
 }
 
 /**
@@ -182,26 +182,26 @@ export async function deleteCourse(
     return row;
   });
   await ctx.images.remove('course', imageKeys(course));
-  await forgetRanking(ctx, [course.region]);
+  await forgetRanking(ctx);
 }
 
 /**
  * `GET /course/detail/:courseId`: the detail, counting the view once per viewer and window (see
- * `countsAsView`) with an atomic increment that leaves updatedAt alone; the answer carries the
- * count with this view in it.
+ * `countsAsView`) in the key store, written to the database in batches (`CourseViews`); the
+ * answer carries the stored count plus the pending views, this one included.
  */
 export async function viewCourse(
   ctx: Pick<AppContext, 'config' | 'logger' | 'now' | 'sequelize' | 'store'>,
   courseId: string,
   viewer: CourseViewer,
 ) {
-  const found = await findCourseDetail(ctx.sequelize, courseId, viewer.userId, AUTHOR_ATTRIBUTES);
+  const found = await findCourseDetail(ctx.sequelize, courseId, viewer.userId);
   if (!found) throw notFound(COURSE.detailFailed);
   const { course, author, bookmark } = found;
-  if (await countsAsView(ctx, courseId, course.userId, viewer)) {
-    await Course.increment('clickCnt', { where: { courseId }, silent: true });
-    course.clickCnt += 1;
-  }
+  const views = courseViewsOf(ctx);
+  course.clickCnt += (await countsAsView(ctx, courseId, course.userId, viewer))
+    ? await views.add(courseId)
+    : await views.pending(courseId);
   return toCourseDetail(ctx.config, course, author, bookmark);
 }
 

@@ -1,6 +1,7 @@
 import type { AppContext } from '../lib/context';
 import { badRequest, notFound } from '../lib/errors';
 import { LIKE_LOCATION_LABELS } from '../lib/labels';
+import { sharedCache } from '../lib/shared-cache';
 import { User } from '../db/models';
 import { toFeedItem, type FeedItem } from './courses.mapper';
 import { findFeedRows, findRankingIds, type FeedScope, type FeedSlice } from './courses.queries';
@@ -46,47 +47,23 @@ async function feedItems(
 const pageOf = (page?: Page): FeedSlice =>
   page ? { limit: page.size, offset: (page.page - 1) * page.size } : {};
 
-const rankingKey = (region: number | null) => `course:ranking:${region ?? 'all'}`;
-
 /**
- * The ids of the top courses of a region (or of all), reused for RANKING_TTL_SECONDS: scoring
- * reads every course of the scope, which the feed should not pay on every request. A key-store
- * failure only costs the cache.
+ * The ids of the top courses of each region (and of all), reused for RANKING_TTL_SECONDS and
+ * computed once per region and expiry however many ask at once (src/lib/shared-cache.ts):
+ * scoring reads every course of the scope, which the feed should not pay on every request.
+ * Creating, editing or deleting a course is seen by the next read ({@link forgetRanking});
+ * ratings, comments and views move a score within the minute. A key-store failure only costs
+ * the cache.
  */
-async function rankingIds(
-  ctx: Pick<AppContext, 'logger' | 'store'>,
-  region: number | null,
-): Promise<string[]> {
-  const key = rankingKey(region);
-  try {
-    const cached = await ctx.store.get(key);
-    if (cached !== null) return JSON.parse(cached) as string[];
-  } catch (err) {
-    ctx.logger.warn('reading the course ranking cache failed', { error: (err as Error).message });
-  }
-  const ids = await findRankingIds(region, RANKING_SIZE);
-  try {
-    await ctx.store.set(key, JSON.stringify(ids), RANKING_TTL_SECONDS);
-  } catch (err) {
-    ctx.logger.warn('writing the course ranking cache failed', { error: (err as Error).message });
-  }
-  return ids;
-}
+const rankings = (ctx: Pick<AppContext, 'logger' | 'store'>) =>
+  sharedCache<string[]>(ctx, 'course:ranking', RANKING_TTL_SECONDS);
 
-/** Drops the cached rankings of these regions and of all regions (a course left them). */
-export async function forgetRanking(
-  ctx: Pick<AppContext, 'logger' | 'store'>,
-  regions: number[],
-): Promise<void> {
-  for (const region of [null, ...new Set(regions)]) {
-    try {
-      await ctx.store.del(rankingKey(region));
-    } catch (err) {
-      ctx.logger.warn('clearing the course ranking cache failed', {
-        error: (err as Error).message,
-      });
-    }
-  }
+const rankingIds = (ctx: Pick<AppContext, 'logger' | 'store'>, region: number | null) =>
+  rankings(ctx).get(String(region ?? 'all'), () => findRankingIds(region, RANKING_SIZE));
+
+/** A course was created, edited or deleted: every process computes the rankings again. */
+export async function forgetRanking(ctx: Pick<AppContext, 'logger' | 'store'>): Promise<void> {
+  await rankings(ctx).invalidate();
 }
 
 async function rankingFeed(

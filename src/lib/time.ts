@@ -50,6 +50,29 @@ export function kstDateTime(instant: Date): string {
   return `${kstDate(instant)} ${kstTime(instant)}`;
 }
 
+/**
+ * A DATETIME of a raw row as the driver answers it: a Date (mysql2), or the text Sequelize
+ * stores in SQLite, `YYYY-MM-DD HH:mm:ss[.SSS] ±HH:MM`. The text is read by position (raw rows
+ * are on the hot path: no regular expression, no Date string parser).
+ */
+export function storedInstant(value: Date | string): Date {
+  if (typeof value !== 'string') return value;
+  const n = (from: number, to: number) => Number(value.slice(from, to));
+  let end = 20;
+  if (value[19] === '.') while (value[end] >= '0' && value[end] <= '9') end += 1;
+  // Fractions of any length: the first three digits are the milliseconds.
+  const ms = value[19] === '.' ? Number(`${value.slice(20, end)}00`.slice(0, 3)) : 0;
+  const utc = Date.UTC(n(0, 4), n(5, 7) - 1, n(8, 10), n(11, 13), n(14, 16), n(17, 19), ms);
+  const sign = value[value.length - 6];
+  const offset =
+    (sign === '+' || sign === '-') && value[value.length - 3] === ':'
+      ? (sign === '-' ? -1 : 1) *
+        (n(value.length - 5, value.length - 3) * 60 + n(value.length - 2, value.length)) *
+        60_000
+      : 0;
+  return new Date(utc - offset);
+}
+
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_RE = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
 

@@ -10,8 +10,13 @@ export interface KeyStore {
   set(key: string, value: string, ttlSeconds?: number): Promise<void>;
   /** Stores the value only when the key is absent; true when it was stored. */
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
-  /** Adds one and returns the new count; a new counter expires after `ttlSeconds`. */
-  increment(key: string, ttlSeconds: number): Promise<number>;
+  /**
+   * Adds `by` (one unless given) and returns the new count; a new counter expires after
+   * `ttlSeconds`.
+   */
+  increment(key: string, ttlSeconds: number, by?: number): Promise<number>;
+  /** Reads the value and deletes the key in one step (null when absent): counters drained. */
+  take(key: string): Promise<string | null>;
   /** Seconds until the key expires, or null when it is absent or has no expiry. */
   ttl(key: string): Promise<number | null>;
   del(key: string): Promise<void>;

@@ -93,11 +93,15 @@ export class RedisKeyStore implements KeyStore {
     return result === 'OK';
   }
 
-  async increment(key: string, ttlSeconds: number) {
+  async increment(key: string, ttlSeconds: number, by = 1) {
     const [count] = await this.run(() =>
-      this.client.multi().incr(this.k(key)).expire(this.k(key), ttlSeconds, 'NX').exec(),
+      this.client.multi().incrBy(this.k(key), by).expire(this.k(key), ttlSeconds, 'NX').exec(),
     );
     return Number(count);
+  }
+
+  take(key: string) {
+    return this.run(() => this.client.getDel(this.k(key)));
   }
 
   async ttl(key: string) {

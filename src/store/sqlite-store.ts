@@ -89,18 +89,27 @@ export class SqliteKeyStore implements KeyStore {
     return changes === 1;
   }
 
-  async increment(key: string, ttlSeconds: number) {
+  async increment(key: string, ttlSeconds: number, by = 1) {
     const now = Date.now();
     const row = await this.row<{ v: string }>(
-      `INSERT INTO kv (k, v, exp) VALUES (?, '1', ?)
+      `INSERT INTO kv (k, v, exp) VALUES (?, CAST(? AS TEXT), ?)
        ON CONFLICT(k) DO UPDATE SET
-         v = CASE WHEN kv.exp IS NOT NULL AND kv.exp <= ? THEN '1' ELSE CAST(CAST(kv.v AS INTEGER) + 1 AS TEXT) END,
+         v = CASE WHEN kv.exp IS NOT NULL AND kv.exp <= ? THEN excluded.v ELSE CAST(CAST(kv.v AS INTEGER) + ? AS TEXT) END,
          exp = CASE WHEN kv.exp IS NOT NULL AND kv.exp <= ? THEN excluded.exp ELSE kv.exp END
        RETURNING v`,
-      [key, SqliteKeyStore.expiry(ttlSeconds), now, now],
+      [key, Math.trunc(by), SqliteKeyStore.expiry(ttlSeconds), now, Math.trunc(by), now],
     );
     await this.afterWrite();
     return Number(row?.v);
+  }
+
+  async take(key: string) {
+    const row = await this.row<{ v: string; exp: number | null }>(
+      'DELETE FROM kv WHERE k = ? RETURNING v, exp',
+      [key],
+    );
+    await this.afterWrite();
+    return row && (row.exp === null || row.exp > Date.now()) ? row.v : null;
   }
 
   async ttl(key: string) {

@@ -1,0 +1,98 @@
+import { SharedCache } from '../src/lib/shared-cache';
+import type { KeyStore } from '../src/store/keystore';
+import { uniqueSuffix, useTestContext, type TestContext } from './support/context';
+
+/**
+ * src/lib/shared-cache.ts on the configured key store (Redis or the SQLite one): one computation
+ * per key and generation whatever the concurrency, in a process and across processes (two
+ * instances on one store stand for two processes), and a new generation seen by the next read.
+ */
+let ctx: TestContext;
+useTestContext((c) => {
+  ctx = c;
+});
+
+/** A computation that reads `value()` when it starts, answers after `ms`, and counts its calls. */
+function slowLoad<T>(value: () => T, ms = 50) {
+  return jest.fn(() => {
+    const read = value();
+    return new Promise<T>((resolve) => setTimeout(() => resolve(read), ms));
+  });
+}
+
+const cacheNamed = (name: string, store: KeyStore = ctx.store) =>
+  new SharedCache<string[]>(store, ctx.logger, name, 60);
+
+describe('SharedCache', () => {
+  it('computes once for concurrent misses in one process, then answers from the store', async () => {
+    const cache = cacheNamed(`test-cache-${uniqueSuffix()}`);
+    const load = slowLoad(() => ['a', 'b']);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => cache.get('k', load)));
+    expect(answers).toEqual(Array.from({ length: 20 }, () => ['a', 'b']));
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(await cache.get('k', load)).toEqual(['a', 'b']);
+    expect(load).toHaveBeenCalledTimes(1);
+    // Another key is computed on its own.
+    expect(
+      await cache.get(
+        'other',
+        slowLoad(() => ['c']),
+      ),
+    ).toEqual(['c']);
+  });
+
+  it('computes once for concurrent misses of several processes sharing the store', async () => {
+    const name = `test-cache-${uniqueSuffix()}`;
+    const processes = [cacheNamed(name), cacheNamed(name), cacheNamed(name)];
+    const load = slowLoad(() => ['shared'], 100);
+    const answers = await Promise.all(
+      processes.flatMap((cache) => [cache.get('k', load), cache.get('k', load)]),
+    );
+    expect(answers.every((a) => a[0] === 'shared')).toBe(true);
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows a write to the next read of every process, even one computing at the time', async () => {
+    const name = `test-cache-${uniqueSuffix()}`;
+    const here = cacheNamed(name);
+    const elsewhere = cacheNamed(name);
+    let version = 1;
+    const load = slowLoad(() => [`v${version}`], 100);
+    // A computation starts, reading version 1; the write lands while it runs.
+    const inFlight = here.get('k', load);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    version = 2;
+    await elsewhere.invalidate();
+    expect(await inFlight).toEqual(['v1']);
+    // What the computation stored under the old generation is not read again.
+    expect(await here.get('k', load)).toEqual(['v2']);
+    expect(await elsewhere.get('k', load)).toEqual(['v2']);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not keep a failed computation, and lets the next one run at once', async () => {
+    const cache = cacheNamed(`test-cache-${uniqueSuffix()}`);
+    const failing = jest.fn(async (): Promise<string[]> => {
+      throw new Error('database down');
+    });
+    await expect(cache.get('k', failing)).rejects.toThrow('database down');
+    const started = Date.now();
+    expect(await cache.get('k', async () => ['back'])).toEqual(['back']);
+    // The failed one's lock was released: no waiting for another process's value.
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('computes every time while the key store is down, and invalidating still succeeds', async () => {
+    const down = {
+      ...ctx.store,
+      get: () => Promise.reject(new Error('store down')),
+      set: () => Promise.reject(new Error('store down')),
+    } as unknown as KeyStore;
+    const cache = cacheNamed(`test-cache-${uniqueSuffix()}`, down);
+    const load = jest.fn(async () => ['fresh']);
+    expect(await cache.get('k', load)).toEqual(['fresh']);
+    expect(await cache.get('k', load)).toEqual(['fresh']);
+    expect(load).toHaveBeenCalledTimes(2);
+    await expect(cache.invalidate()).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { uniqueSuffix } from './context';
+import { REPO_ROOT } from './test-env';
+
+/**
+ * One of the app's processes (`src/server.ts`, `src/worker.ts`) run through ts-node on an
+ * embedded database of its own (whatever backend the suite runs on), its output collected.
+ */
+export class AppProcess {
+  readonly child: ChildProcess;
+  output = '';
+
+  constructor(
+    script: string,
+    readonly dataDir: string,
+    env: Record<string, string>,
+  ) {
+    this.child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', path.join(REPO_ROOT, script)],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          // Set empty rather than removed, so a developer's .env cannot fill them in.
+          DB_URL: '',
+          REDIS_URL: '',
+          DATA_DIR: dataDir,
+          DB_MIGRATE_ON_START: 'true',
+          LOG_LEVEL: 'info',
+          LOG_FORMAT: 'json',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    this.child.stdout?.on('data', (chunk) => (this.output += String(chunk)));
+    this.child.stderr?.on('data', (chunk) => (this.output += String(chunk)));
+  }
+
+  /** `script` in a fresh data folder named after `name`. */
+  static start(script: string, name: string, env: Record<string, string>): AppProcess {
+    const dataDir = path.join(
+      process.env.TEST_DATA_DIR ?? path.join(REPO_ROOT, 'data', 'test'),
+      `${name}-${uniqueSuffix()}`,
+    );
+    return new AppProcess(script, dataDir, env);
+  }
+
+  /** Its exit code, once it has exited. */
+  exited(): Promise<number | null> {
+    return new Promise((resolve) => {
+      if (this.child.exitCode !== null) resolve(this.child.exitCode);
+      else this.child.once('exit', (code) => resolve(code));
+    });
+  }
+
+  /** Killed if still running, and its data folder removed. */
+  async remove(): Promise<void> {
+    if (this.child.exitCode === null) {
+      this.child.kill('SIGKILL');
+      await this.exited();
+    }
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
