@@ -7,7 +7,7 @@ import { createSequelize } from '../src/db/sequelize';
 import { Alarm, Applier, initModels } from '../src/db/models';
 import { createLogger } from '../src/lib/logger';
 import { kstDate, kstTime } from '../src/lib/time';
-import { REPO_ROOT } from './support/test-env';
+import { embeddedChildEnv, REPO_ROOT } from './support/test-env';
 import { freePort } from './support/redis-server';
 import { makeGroupRow } from './support/comments';
 import { uniqueSuffix } from './support/context';
@@ -52,12 +52,7 @@ beforeAll(async () => {
     {
       cwd: REPO_ROOT,
       env: {
-        ...process.env,
-        // Set empty rather than removed, so a developer's .env cannot fill them in.
-        DB_URL: '',
-        REDIS_URL: '',
-        DATA_DIR: dataDir,
-        DB_MIGRATE_ON_START: 'true',
+        ...embeddedChildEnv(dataDir),
         WORKER_TICK_SECONDS: '1',
         WORKER_HEALTH_PORT: String(port),
         LOG_LEVEL: 'info',

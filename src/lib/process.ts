@@ -1,5 +1,5 @@
-import { ConfigError, loadConfigFromEnvironment, type Config } from '../config';
 import type { Server } from 'node:http';
+import { ConfigError, loadConfigFromEnvironment, type Config } from '../config';
 import { createLogger, type Logger } from './logger';
 import { listen } from './http-server';
 
