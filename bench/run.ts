@@ -182,12 +182,14 @@ function startServer(
   root = ROOT,
 ): Promise<Server> {
   // `npm start`'s command (its Node flags and script), run directly: npm's own process would
-  // add its memory and the build step.
+  // add its memory and the build step. The script `exec`s node so npm's signals reach it.
   const start = (
     JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
       scripts: { start: string };
     }
-  ).scripts.start.split(/\s+/);
+  ).scripts.start
+    .replace(/^exec\s+/, '')
+    .split(/\s+/);
   if (start[0] !== 'node') throw new Error('`npm start` is expected to run node directly');
   const child = spawn(
     process.execPath,
@@ -215,8 +217,8 @@ function startServer(
     // Keep reading stdout after the port is known, so the server never blocks on a full pipe.
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
-        const entry = JSON.parse(line) as { message?: string; port?: number };
-        if (entry.message === 'listening' && entry.port) resolve(entry.port);
+        const entry = JSON.parse(line) as { event?: string; port?: number };
+        if (entry.event === 'listening' && entry.port) resolve(entry.port);
       } catch {
         // not a log line
       }

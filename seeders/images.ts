@@ -3,7 +3,7 @@ import { Op } from 'sequelize';
 import type { AppContext } from '../src/lib/context';
 import { Course, User } from '../src/db/models';
 import { prepareImage } from '../src/uploads/processing';
-import { defaultProfileUrl } from '../src/users/users.service';
+import { DEFAULT_PROFILE_REF } from '../src/uploads';
 import { SEED_SOCIAL } from './demo';
 
 /** Course photos stand in as a theme-coloured landscape, so the demo shows no broken image. */
@@ -35,7 +35,7 @@ function landscape(theme: string, seed: number): Buffer {
  * placeholders are touched, so running it again does nothing.
  */
 export async function storeDemoImages(
-  ctx: Pick<AppContext, 'images' | 'config'>,
+  ctx: Pick<AppContext, 'images'>,
   log: (line: string) => void,
 ): Promise<number> {
   const courses = await Course.findAll({
@@ -55,7 +55,7 @@ export async function storeDemoImages(
     log(`course images ${i + 1}/${pending.length}`);
   }
   await User.update(
-    { profileUrl: defaultProfileUrl(ctx) },
+    { profileUrl: DEFAULT_PROFILE_REF },
     { where: { social: SEED_SOCIAL, profileUrl: { [Op.like]: 'https://example.com/seed/%' } } },
   );
   return pending.length;

@@ -43,10 +43,11 @@ export function createApp(ctx: AppContext): Express {
   );
   // Access log through winston, when its level is on (`LOG_LEVEL=http` or `debug`); at the
   // default level the lines would be formatted for every request and then dropped. The URL is
-  // logged without its query string (codes, states), and the logger redacts the secret of a
-  // calendar feed address (`/calendar/<secret>.ics`).
+  // logged whole (`/group/all`: `req.path` is relative to the router that answered) and without
+  // its query string (codes, states); the logger redacts the secret of a calendar feed address
+  // (`/calendar/<secret>.ics`).
   if (logger.isLevelEnabled('http')) {
-    morgan.token('path', (req) => (req as express.Request).path);
+    morgan.token('path', (req) => (req as express.Request).originalUrl.split('?')[0]);
     morgan.token('id', (_req, res) => String((res as express.Response).locals.requestId));
     app.use(
       morgan(':id :method :path :status :res[content-length] - :response-time ms', {

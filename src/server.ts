@@ -1,7 +1,7 @@
 import { createApp } from './app';
 import { createHttpServer } from './lib/http-server';
 import { bootstrap } from './bootstrap';
-import { onShutdown, startRuntime } from './lib/process';
+import { listenOrExit, onShutdown, startRuntime } from './lib/process';
 import { attachChat } from './chat/chat.gateway';
 import { startCourseViewFlush } from './courses/views';
 
@@ -34,14 +34,15 @@ async function main() {
     logger.info('stopped');
   });
 
-  server.listen(config.port, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info('listening', {
-      port,
-      database: config.embedded ? 'sqlite' : 'mysql',
-      store: runtime.store.kind,
-    });
+  const port = await listenOrExit(server, config.port, 'PORT', logger, async () => {
+    await closeChat();
+    await runtime.close();
+  });
+  logger.info(`ErunJrun API listening on http://localhost:${port}`, {
+    event: 'listening',
+    port,
+    database: config.embedded ? 'sqlite' : 'mysql',
+    store: runtime.store.kind,
   });
 }
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { bootstrap } from './bootstrap';
-import { onShutdown, startRuntime } from './lib/process';
+import { listenOrExit, onShutdown, startRuntime } from './lib/process';
 import { createWorkerDeps } from './jobs/deps';
 import { startScheduler, type Scheduler } from './jobs/scheduler';
 
@@ -51,12 +51,19 @@ async function main() {
     logger.info('worker stopped');
   });
 
-  health?.listen(config.worker.healthPort ?? 0, () => {
-    const address = health.address();
-    logger.info('worker health endpoint listening', {
-      port: typeof address === 'object' && address ? address.port : config.worker.healthPort,
-    });
-  });
+  if (health) {
+    const port = await listenOrExit(
+      health,
+      config.worker.healthPort ?? 0,
+      'WORKER_HEALTH_PORT',
+      logger,
+      async () => {
+        await scheduler.stop();
+        await runtime.close();
+      },
+    );
+    logger.info('worker health endpoint listening', { port });
+  }
   logger.info('worker started', {
     database: config.embedded ? 'sqlite' : 'mysql',
     sms: deps.sms.kind,

@@ -312,9 +312,10 @@ describe('the SPA in a real browser, on another origin', () => {
       .set(authHeaders(tokens))
       .attach('image', await png(120, 80), 'avatar.png');
     expect(upload.status).toBe(200);
-    await user.reload();
+    // The avatar as the API answers it (stored without a host, resolved with PUBLIC_URL).
+    const info = await request(ctx.app).get(`/auth/info/${user.userId}`).expect(200);
     const urls = [
-      user.profileUrl,
+      info.body.data.userInfo.profileUrl as string,
       `${api}/assets/default-profile.png`,
       defaultGroupThumbnailUrl(ctx.config, '공원'),
     ];

@@ -128,7 +128,7 @@ it('Answers 503 where the key store is needed while Redis is down, serves the re
 });
 
 it('Withdrawal while Redis is down answers 503 and deletes nothing; once it is back, the account and every image file go', async () => {
-  const { user, group, course, paths } = await userWithUploads(ctx, ctx.config);
+  const { user, group, course, paths } = await userWithUploads(ctx);
   // Signed in before the fault: the access token itself is checked without the store.
   const headers = authHeaders(await signIn(ctx, user, 600));
   const onDisk = () => paths.filter((p) => fs.existsSync(path.join(ctx.imageDir, p)));

@@ -59,3 +59,18 @@ it('Never writes a token, code, phone number or key to the log', async () => {
   // Nor the number in another spelling.
   expect(logged.output()).not.toContain(`${tel.slice(0, 3)} ${tel.slice(3, 7)} ${tel.slice(7)}`);
 });
+
+it('The access log names the whole path (the router mount included), never the query string', async () => {
+  const before = output.length;
+  await request(app).get('/group/all?region=1&code=123456').expect(200);
+  await request(app).get('/course/all?page=1').expect(200);
+  const lines = output
+    .slice(before)
+    .split('\n')
+    .filter((line) => line.includes('"level":"http"'))
+    .map((line) => (JSON.parse(line) as { message: string }).message);
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toMatch(/^\S+ GET \/group\/all 200 /);
+  expect(lines[1]).toMatch(/^\S+ GET \/course\/all 200 /);
+  for (const line of lines) expect(line).not.toContain('?');
+});

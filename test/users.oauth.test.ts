@@ -2,7 +2,6 @@ import nock from 'nock';
 import request from 'supertest';
 import { User } from '../src/db/models';
 import { isProviderDown } from '../src/users/oauth';
-import { defaultProfileUrl } from '../src/users/users.service';
 import {
   authHeaders,
   createTestContext,
@@ -175,7 +174,7 @@ describe('Kakao login (GET /user/kakao/callback)', () => {
     kakaoSignsIn('c4', { id, properties: { nickname: `p${uniqueSuffix().slice(0, 5)}` } });
     const res = await kakaoCallback('c4');
     expect(res.status).toBe(200);
-    expect(res.body.profileUrl).toBe(defaultProfileUrl(ctx));
+    expect(res.body.profileUrl).toBe(`${ctx.config.publicUrl}/assets/default-profile.png`);
   });
 
   it('Cuts a long nickname to 8 characters without splitting a character', async () => {

@@ -20,7 +20,7 @@ import type { Config } from '../src/config';
 import { createWorkerDeps } from '../src/jobs/deps';
 import { runImageRemovals } from '../src/jobs/image-removals';
 import { objectPaths } from '../src/uploads/urls';
-import { createImageService, profileImageUrl } from '../src/uploads';
+import { createImageService, profileImageRef } from '../src/uploads';
 import { ImageRemoval } from '../src/uploads/image-removal.model';
 import {
   authHeaders,
@@ -119,7 +119,7 @@ describe('DELETE /user/delete (withdraw)', () => {
     const other = await makeUser();
 
     const profileKey = storeImage('profile');
-    await user.update({ profileUrl: profileImageUrl(ctx.config, profileKey) });
+    await user.update({ profileUrl: profileImageRef(profileKey) });
     const groupKey = storeImage('group');
     const courseKey = storeImage('course');
     const othersKey = storeImage('group');
@@ -278,13 +278,13 @@ describe('Withdrawal with the images on S3', () => {
   async function onS3(
     s3: NonNullable<Config['images']['s3']>,
     baseUrl: string,
-    work: (config: Config) => Promise<void>,
+    work: () => Promise<void>,
   ) {
     const local = ctx.images;
     const config = { ...ctx.config, images: { ...ctx.config.images, baseUrl, s3 } };
     ctx.images = createImageService(config, ctx.logger);
     try {
-      await work(config);
+      await work();
     } finally {
       ctx.images = local;
     }
@@ -293,9 +293,9 @@ describe('Withdrawal with the images on S3', () => {
   it('Deletes every image the user uploaded from the bucket, originals and variants', async () => {
     const fake = await FakeS3.start();
     try {
-      await onS3(fake.settings(5000), fake.publicBase, async (config) => {
-        const { user, paths } = await userWithUploads(ctx, config);
-        const someoneElse = await userWithUploads(ctx, config);
+      await onS3(fake.settings(5000), fake.publicBase, async () => {
+        const { user, paths } = await userWithUploads(ctx);
+        const someoneElse = await userWithUploads(ctx);
         expect(fake.objectKeys()).toEqual([...paths, ...someoneElse.paths].sort());
 
         const res = await request(ctx.app)
@@ -313,8 +313,8 @@ describe('Withdrawal with the images on S3', () => {
   it('When S3 refuses the deletion, withdrawal still succeeds and the worker deletes the images later', async () => {
     const s3 = await FailingS3.start();
     try {
-      await onS3(s3.settings(5000), `${s3.endpoint}/${s3.bucket}`, async (config) => {
-        const { user, paths } = await userWithUploads(ctx, config);
+      await onS3(s3.settings(5000), `${s3.endpoint}/${s3.bucket}`, async () => {
+        const { user, paths } = await userWithUploads(ctx);
         expect([...s3.objects].sort()).toEqual([...paths].sort());
 
         s3.refuseDeletes = true;

@@ -2,6 +2,7 @@ import '../lib/locals';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError, unauthorized } from '../lib/errors';
 import type { AppContext } from '../lib/context';
+import { avatarUrl } from '../uploads';
 import { findAccount, userExists } from '../users/users.queries';
 import { bearerToken } from './bearer';
 import { AUTH } from './messages';
@@ -113,7 +114,7 @@ async function authenticate(ctx: Deps, req: Request, optional: boolean): Promise
   return {
     userId: user.userId,
     nickname: user.nickname,
-    profileUrl: user.profileUrl,
+    profileUrl: avatarUrl(ctx.config, user.profileUrl),
     agreeSMS: user.agreeSMS,
     firstLogin: !user.likeLocation,
     sid,

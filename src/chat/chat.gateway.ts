@@ -53,7 +53,7 @@ interface UserLimits {
 }
 
 function registerHandlers(
-  ctx: Pick<AppContext, 'logger' | 'now'>,
+  ctx: Pick<AppContext, 'config' | 'logger' | 'now'>,
   io: ChatServer,
   socket: ChatSocket,
   users: UserLimits,
@@ -124,7 +124,7 @@ function registerHandlers(
   handle('chatRoom', reads, 1, async (userId, [groupArg]) => {
     const groupId = parseGroupId(groupArg);
     const rooms = [groupRoom(groupId), memberRoom(groupId, userId)];
-    const page = await enterRoom(groupId, userId, {
+    const page = await enterRoom(ctx, groupId, userId, {
       // A legacy client joins its user's room too, so withdrawal reaches it.
       join: () => socket.join(token ? rooms : [...rooms, userRoom(userId)]),
       leave: () => {
@@ -138,7 +138,7 @@ function registerHandlers(
   // A legacy client names its user after the cursor: `(groupId, cursor, userId)`.
   handle('chatHistory', reads, 2, async (userId, [groupArg, cursorArg]) => {
     const groupId = parseGroupId(groupArg);
-    const page = await readHistory(groupId, userId, parseCursor(cursorArg));
+    const page = await readHistory(ctx, groupId, userId, parseCursor(cursorArg));
     socket.emit('chatHistory', { groupId, ...page });
   });
 

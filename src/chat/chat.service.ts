@@ -30,7 +30,11 @@ async function assertMember(groupId: string, userId: string): Promise<void> {
  * chatId, which follows insertion, on the (groupId, chatId) index; one row more than a page tells
  * whether an older page exists.
  */
-async function readPage(groupId: string, before: number | null): Promise<HistoryPage> {
+async function readPage(
+  ctx: Pick<AppContext, 'config'>,
+  groupId: string,
+  before: number | null,
+): Promise<HistoryPage> {
   const rows = await Chat.findAll({
     where: before === null ? { groupId } : { groupId, chatId: { [Op.lt]: before } },
     order: [['chatId', 'DESC']],
@@ -38,7 +42,7 @@ async function readPage(groupId: string, before: number | null): Promise<History
   });
   const page = rows.slice(0, HISTORY_PAGE_SIZE).reverse();
   return {
-    messages: page.map(toChatMessage),
+    messages: page.map((chat) => toChatMessage(ctx.config, chat)),
     nextCursor: rows.length > HISTORY_PAGE_SIZE ? String(page[0].chatId) : null,
   };
 }
@@ -54,12 +58,17 @@ export interface Room {
  * checked again once in the room (beside the read): a cancellation committed between the first
  * check and the join announced itself before there was anything to leave, so it is caught here.
  */
-export async function enterRoom(groupId: string, userId: string, room: Room): Promise<HistoryPage> {
+export async function enterRoom(
+  ctx: Pick<AppContext, 'config'>,
+  groupId: string,
+  userId: string,
+  room: Room,
+): Promise<HistoryPage> {
   await assertMember(groupId, userId);
   await room.join();
   const [stillMember, page] = await Promise.all([
     isMember(groupId, userId),
-    readPage(groupId, null),
+    readPage(ctx, groupId, null),
   ]);
   if (!stillMember) {
     await room.leave();
@@ -70,12 +79,13 @@ export async function enterRoom(groupId: string, userId: string, room: Room): Pr
 
 /** An older page for a member. */
 export async function readHistory(
+  ctx: Pick<AppContext, 'config'>,
   groupId: string,
   userId: string,
   before: number,
 ): Promise<HistoryPage> {
   await assertMember(groupId, userId);
-  return readPage(groupId, before);
+  return readPage(ctx, groupId, before);
 }
 
 /** The signed-in user still exists (an account deleted since the token was issued is refused). */
@@ -88,7 +98,7 @@ export async function assertUser(userId: string): Promise<void> {
  * original kept) and returns it as it is to be broadcast: nothing is shown that is not stored.
  */
 export async function postMessage(
-  ctx: Pick<AppContext, 'now'>,
+  ctx: Pick<AppContext, 'config' | 'now'>,
   groupId: string,
   userId: string,
   message: string,
@@ -108,5 +118,5 @@ export async function postMessage(
     message,
     createdAt,
   });
-  return toChatMessage(chat);
+  return toChatMessage(ctx.config, chat);
 }

@@ -12,15 +12,18 @@ import { assertAuthor, findPost, postOf, type Actor, type Post, type PostRef } f
 export type CommentItem = ReturnType<typeof toCommentItem>;
 
 /** A post's comments, oldest first, with author and reply count, in a single query. */
-async function commentList(ctx: Pick<AppContext, 'now'>, ref: PostRef): Promise<CommentItem[]> {
+async function commentList(
+  ctx: Pick<AppContext, 'config' | 'now'>,
+  ref: PostRef,
+): Promise<CommentItem[]> {
   const rows = await findCommentsOf(ref);
   const now = ctx.now();
-  return rows.map((row) => toCommentItem(row, now));
+  return rows.map((row) => toCommentItem(ctx.config, row, now));
 }
 
 /** `GET /comment/:category/:categoryId`. */
 export async function listComments(
-  ctx: Pick<AppContext, 'now'>,
+  ctx: Pick<AppContext, 'config' | 'now'>,
   ref: PostRef,
 ): Promise<CommentItem[]> {
   await findPost(ref);
@@ -51,7 +54,7 @@ async function writeOnPost<T>(
  * author comments on their own post) commit together; answers the post's refreshed list.
  */
 export async function createComment(
-  ctx: Pick<AppContext, 'now' | 'sequelize'>,
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
   actor: Actor,
   ref: PostRef,
   content: string,
@@ -85,7 +88,7 @@ export async function findComment(commentId: string, transaction?: Transaction):
 
 /** `PATCH /comment/:commentId`: the author's edit; answers the post's list. */
 export async function updateComment(
-  ctx: Pick<AppContext, 'now'>,
+  ctx: Pick<AppContext, 'config' | 'now'>,
   actor: Actor,
   commentId: string,
   content: string,

@@ -15,15 +15,18 @@ export type RecommentItem = ReturnType<typeof toRecommentItem>;
  * per post (with its first comment's id) and files the replies under their `commentId`.
  * Course posts are served too: the original accepted replies there, so old data may hold some.
  */
-async function recommentList(ctx: Pick<AppContext, 'now'>, ref: PostRef): Promise<RecommentItem[]> {
+async function recommentList(
+  ctx: Pick<AppContext, 'config' | 'now'>,
+  ref: PostRef,
+): Promise<RecommentItem[]> {
   const recomments = await findRecommentsOf(ref);
   const now = ctx.now();
-  return recomments.map((recomment) => toRecommentItem(recomment, now));
+  return recomments.map((recomment) => toRecommentItem(ctx.config, recomment, now));
 }
 
 /** `GET /recomment/:commentId`: the replies of the comment's whole post. */
 export async function listRecomments(
-  ctx: Pick<AppContext, 'now'>,
+  ctx: Pick<AppContext, 'config' | 'now'>,
   commentId: string,
 ): Promise<RecommentItem[]> {
   return recommentList(ctx, postOf(await findComment(commentId)));
@@ -35,7 +38,7 @@ export async function listRecomments(
  * never the replier (the original notified the post author only, even himself, with no name).
  */
 export async function createRecomment(
-  ctx: Pick<AppContext, 'now' | 'sequelize'>,
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
   actor: Actor,
   commentId: string,
   content: string,
@@ -72,7 +75,7 @@ async function findRecomment(recommentId: string): Promise<Recomment> {
 
 /** `PATCH /recomment/:recommentId`: the author's edit; answers the post's reply list. */
 export async function updateRecomment(
-  ctx: Pick<AppContext, 'now'>,
+  ctx: Pick<AppContext, 'config' | 'now'>,
   actor: Actor,
   recommentId: string,
   content: string,

@@ -1,13 +1,13 @@
 import type { Config } from '../config';
 import { shortLocation } from '../lib/codes';
 import { kstDateTime } from '../lib/time';
-import { detailImageUrl, listImageUrl } from '../uploads';
+import { avatarUrl, detailImageUrl, listImageUrl } from '../uploads';
 import type { FeedRow } from './courses.queries';
 import { parseRoute } from '../lib/route';
 import type { CourseAuthor, CourseDetailRow } from './detail.queries';
 import { storedStarPoint } from './stats';
 
-type ImageConfig = Pick<Config, 'images'>;
+type ImageConfig = Pick<Config, 'images' | 'publicUrl'>;
 
 /** A card in every course list (#20, #21, #31, #32): exactly the fields the SPA reads. */
 export function toFeedItem(config: ImageConfig, row: FeedRow) {
@@ -52,7 +52,7 @@ export function toCourseDetail(
     user: {
       userId: author.userId,
       nickname: author.nickname,
-      profileUrl: author.profileUrl,
+      profileUrl: avatarUrl(config, author.profileUrl),
       userLevel: author.userLevel,
       mannerPoint: author.mannerPoint,
     },

@@ -30,7 +30,7 @@ const isSubmitted = (group: Group, roster: Applicant[]) =>
 
 /** `GET /group/attendance/:groupId`. */
 export async function openAttendanceSheet(
-  ctx: Pick<AppContext, 'now' | 'store'>,
+  ctx: Pick<AppContext, 'config' | 'now' | 'store'>,
   hostId: string,
   groupId: string,
 ) {
@@ -44,7 +44,7 @@ export async function openAttendanceSheet(
     JSON.stringify(runners.map((r) => r.userId)),
     SHEET_TTL_SECONDS,
   );
-  return toAttendanceSheet(group, host, roster.length, runners);
+  return toAttendanceSheet(ctx.config, group, host, roster.length, runners);
 }
 
 /** The runners' ids in the order the host was shown them. */

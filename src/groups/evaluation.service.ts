@@ -39,13 +39,13 @@ async function assertMayEvaluate(
 
 /** `GET /group/evaluation/:groupId`: the host to rate. */
 export async function findHostToEvaluate(
-  ctx: Pick<AppContext, 'now'>,
+  ctx: Pick<AppContext, 'config' | 'now'>,
   userId: string,
   groupId: string,
 ) {
   const { group, host } = await groupWithHost(groupId);
   await assertMayEvaluate(group, userId, ctx.now());
-  return toHostUser(group, host);
+  return toHostUser(ctx.config, group, host);
 }
 
 /**

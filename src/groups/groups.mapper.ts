@@ -1,11 +1,11 @@
 import type { Config } from '../config';
 import { shortLocation } from '../lib/codes';
 import { formatDetailDate, formatListDate, kstDateTime } from '../lib/time';
-import { defaultGroupThumbnailUrl, detailImageUrl, listImageUrl } from '../uploads';
+import { avatarUrl, defaultGroupThumbnailUrl, detailImageUrl, listImageUrl } from '../uploads';
 import type { Group } from '../db/models';
 import { applyEndTime } from './schedule';
 
-type ImageConfig = Pick<Config, 'images'>;
+type ImageConfig = Pick<Config, 'images' | 'publicUrl'>;
 
 /** The public fields of a person shown next to a run (host, applicant). */
 export interface Person {
@@ -60,7 +60,7 @@ export function toListItem(config: ImageConfig, row: ListRow, now: Date) {
     applyEndTime: applyEndTime(group, now),
     thema: group.thema,
     nickname: row.host.nickname,
-    profileUrl: row.host.profileUrl,
+    profileUrl: avatarUrl(config, row.host.profileUrl),
     applyState: row.applyState,
   };
 }
@@ -121,10 +121,10 @@ export function toDetail(config: ImageConfig, input: DetailInput, now: Date) {
     Appliers: appliers.map(({ userId, nickname, profileUrl }) => ({
       userId,
       nickname,
-      profileUrl,
+      profileUrl: avatarUrl(config, profileUrl),
     })),
     nickname: host.nickname,
-    profileUrl: host.profileUrl,
+    profileUrl: avatarUrl(config, host.profileUrl),
     userLevel: host.userLevel,
     mannerPoint: host.mannerPoint,
     datetime: formatDetailDate(group.date, group.standbyTime),
@@ -133,6 +133,7 @@ export function toDetail(config: ImageConfig, input: DetailInput, now: Date) {
 
 /** `GET /group/attendance/:groupId`: the run and its runners (the host is not on the sheet). */
 export function toAttendanceSheet(
+  config: ImageConfig,
   group: Group,
   host: Person,
   applicants: number,
@@ -143,7 +144,11 @@ export function toAttendanceSheet(
       title: group.title,
       date: formatListDate(group.date, group.standbyTime),
       maxPeople: group.maxPeople,
-      user: { userId: host.userId, nickname: host.nickname, profileUrl: host.profileUrl },
+      user: {
+        userId: host.userId,
+        nickname: host.nickname,
+        profileUrl: avatarUrl(config, host.profileUrl),
+      },
       attendanceCount: `${applicants}/${group.maxPeople}`,
     },
     applyUser: runners.map((runner) => ({
@@ -151,7 +156,7 @@ export function toAttendanceSheet(
       groupId: group.groupId,
       userId: runner.userId,
       attendance: runner.attendance,
-      user: { nickname: runner.nickname, profileUrl: runner.profileUrl },
+      user: { nickname: runner.nickname, profileUrl: avatarUrl(config, runner.profileUrl) },
     })),
   };
 }
@@ -160,11 +165,15 @@ export function toAttendanceSheet(
  * `GET /group/evaluation/:groupId`. The SPA prints `standbyTime` after `date`; the date already
  * holds the time, so it is left out (as the original did).
  */
-export function toHostUser(group: Group, host: Person) {
+export function toHostUser(config: ImageConfig, group: Group, host: Person) {
   return {
     groupId: group.groupId,
     title: group.title,
     date: formatDetailDate(group.date, group.standbyTime),
-    user: { userId: host.userId, nickname: host.nickname, profileUrl: host.profileUrl },
+    user: {
+      userId: host.userId,
+      nickname: host.nickname,
+      profileUrl: avatarUrl(config, host.profileUrl),
+    },
   };
 }

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { RequestListener } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import type { Config } from '../config';
 
 /**
@@ -22,4 +22,37 @@ export function createHttpServer(app: RequestListener, settings: Config['http'])
   );
   server.keepAliveTimeout = settings.keepAliveTimeoutMs;
   return server;
+}
+
+/**
+ * Starts listening on `port` (0: any free port) and resolves with the port bound. A port that
+ * cannot be had rejects with one line naming the port and the setting to change (`setting`),
+ * never a stack trace: the caller logs it and exits non-zero.
+ */
+export function listen(server: Server, port: number, setting: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const failed = (err: NodeJS.ErrnoException) => {
+      server.off('listening', listening);
+      reject(new Error(listenFailure(err, port, setting)));
+    };
+    const listening = () => {
+      server.off('error', failed);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    };
+    server.once('error', failed);
+    server.once('listening', listening);
+    server.listen(port);
+  });
+}
+
+function listenFailure(err: NodeJS.ErrnoException, port: number, setting: string): string {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return `port ${port} is already in use by another process: stop it, or set ${setting} to a free port`;
+    case 'EACCES':
+      return `not allowed to listen on port ${port}: set ${setting} to a port above 1023`;
+    default:
+      return `cannot listen on port ${port} (${err.code ?? err.message}): check ${setting}`;
+  }
 }

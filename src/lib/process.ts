@@ -1,5 +1,7 @@
+import type { Server } from 'node:http';
 import { ConfigError, loadConfigFromEnvironment, type Config } from '../config';
 import { createLogger, type Logger } from './logger';
+import { listen } from './http-server';
 
 /**
  * What the long-running processes (API server, worker) share: configuration checked before
@@ -55,4 +57,25 @@ export function onShutdown(logger: Logger, stop: (reason: string) => Promise<voi
     logger.error('uncaught exception', { error: err.message, stack: err.stack });
     void shutdown('uncaughtException', 1);
   });
+}
+
+/**
+ * Listens on `port` and resolves with the port bound; when the port cannot be had (busy, not
+ * allowed), logs one error line naming it and `setting`, runs `release` and exits 1. A busy port
+ * is the operator's to fix, so no stack trace.
+ */
+export async function listenOrExit(
+  server: Server,
+  port: number,
+  setting: string,
+  logger: Logger,
+  release: () => Promise<void>,
+): Promise<number> {
+  try {
+    return await listen(server, port, setting);
+  } catch (err) {
+    logger.error((err as Error).message);
+    await release().catch(() => undefined);
+    process.exit(1);
+  }
 }

@@ -6,7 +6,7 @@ import { badRequest, UnavailableError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
 import { prepareImage, type IncomingFile, type PreparedImage } from './processing';
 import type { ObjectStorage } from './storage';
-import { keyFromImageUrl, objectPaths, type ImageKind } from './urls';
+import { isHostFreeRef, keyFromImageUrl, objectPaths, type ImageKind } from './urls';
 import {
   forgetImagePaths,
   oldestQueuedImagePaths,
@@ -121,13 +121,16 @@ export class ImageService {
   /**
    * The storage paths (original and variants) of the images behind stored values: bare keys or
    * URLs of ours. Default thumbnails, the default avatar and provider avatars are not ours and
-   * give none; a profile picture counts only as a URL under IMAGE_BASE_URL.
+   * give none; a profile picture counts only as a stored `<variant>/<key>` or a URL under
+   * IMAGE_BASE_URL.
    */
   pathsOf(kind: ImageKind, values: Array<string | null | undefined>): string[] {
     const base = `${this.config.images.baseUrl}/`;
+    const ownProfile = (v: string) =>
+      v.startsWith(base) || (isHostFreeRef(v) && !v.startsWith('/') && v.includes('/'));
     const keys = values
       .filter((v): v is string => typeof v === 'string' && v !== '')
-      .filter((v) => kind !== 'profile' || v.startsWith(base))
+      .filter((v) => kind !== 'profile' || ownProfile(v))
       .map((v) => keyFromImageUrl(this.config, v))
       .filter((k): k is string => k !== null);
     return [...new Set(keys)].flatMap((k) => objectPaths(kind, k));

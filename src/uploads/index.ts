@@ -9,7 +9,9 @@ export { UPLOAD_MESSAGES, type PreparedImage } from './processing';
 export {
   listImageUrl,
   detailImageUrl,
-  profileImageUrl,
+  profileImageRef,
+  avatarUrl,
+  DEFAULT_PROFILE_REF,
   defaultGroupThumbnailUrl,
   keyFromImageUrl,
   type ImageKind,

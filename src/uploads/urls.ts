@@ -7,8 +7,11 @@ import { THEMES, type Theme } from '../lib/codes';
  *   <base>/groupthumbnail/<key>   group original      <base>/w_384/<key>   list-card variant
  *   <base>/courseImage/<key>      course original     <base>/w_758/<key>   detail-slide variant
  *   <base>/profile/<key>          profile original
- * Groups and courses store the bare key; Users.profileUrl stores a full URL (the original did, and
- * it may also be a Kakao/Naver avatar).
+ * Groups and courses store the bare key. Users.profileUrl (and a chat message's copy of it) stores
+ * either a full URL of someone else's (a Kakao/Naver avatar, an original bucket URL) or one of ours
+ * without a host, resolved when answering ({@link avatarUrl}): `w_384/<key>` under IMAGE_BASE_URL,
+ * `/assets/<file>` under PUBLIC_URL. So the URLs follow the server's configuration, whatever
+ * port or address the process that stored them ran with.
  */
 export type ImageKind = 'group' | 'course' | 'profile';
 export type Variant = 'w_384' | 'w_758';
@@ -41,9 +44,30 @@ export function detailImageUrl(config: ImageConfig, key: string | null): string 
   return key ? `${config.images.baseUrl}/w_758/${key}` : null;
 }
 
-/** What Users.profileUrl stores for an uploaded avatar. */
-export function profileImageUrl(config: ImageConfig, key: string): string {
-  return `${config.images.baseUrl}/w_384/${key}`;
+/** What Users.profileUrl stores for an uploaded avatar (host-free: see {@link avatarUrl}). */
+export function profileImageRef(key: string): string {
+  return `w_384/${key}`;
+}
+
+/** What Users.profileUrl stores for the app's default avatar (served from its own assets). */
+export const DEFAULT_PROFILE_REF = '/assets/default-profile.png';
+
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
+
+/** True for a stored avatar of ours without a host (an uploaded picture or one of our assets). */
+export function isHostFreeRef(stored: string): boolean {
+  return stored !== '' && !ABSOLUTE_URL.test(stored);
+}
+
+/**
+ * The URL of a stored avatar as the API answers it: ours follow PUBLIC_URL (assets) and
+ * IMAGE_BASE_URL (uploads); anyone else's full URL is returned as stored.
+ */
+export function avatarUrl(config: Pick<Config, 'images' | 'publicUrl'>, stored: string): string {
+  if (!isHostFreeRef(stored)) return stored;
+  return stored.startsWith('/')
+    ? `${config.publicUrl}${stored}`
+    : `${config.images.baseUrl}/${stored}`;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { AppContext } from '../lib/context';
 import { User } from '../db/models';
 import { claimFreeNickname, cutNickname } from './nickname';
 import type { ProviderProfile } from './oauth';
-import { defaultProfileUrl } from './users.service';
+import { DEFAULT_PROFILE_REF } from '../uploads';
 
 export interface LoginResult {
   user: User;
@@ -13,7 +13,7 @@ export interface LoginResult {
 }
 
 /** Profile URLs are rendered by the SPA over https; the providers' CDNs serve both schemes. */
-function providerImage(ctx: Pick<AppContext, 'config'>, url: string | null): string {
+function providerImage(url: string | null): string {
   if (url) {
     try {
       const parsed = new URL(url);
@@ -24,7 +24,7 @@ function providerImage(ctx: Pick<AppContext, 'config'>, url: string | null): str
       // Not a URL: fall back to our own picture.
     }
   }
-  return defaultProfileUrl(ctx);
+  return DEFAULT_PROFILE_REF;
 }
 
 /**
@@ -46,7 +46,7 @@ async function findOrCreateUser(
     return await User.create({
       ...identity,
       nickname: claim.nickname,
-      profileUrl: providerImage(ctx, profile.profileImage),
+      profileUrl: providerImage(profile.profileImage),
       bio: null,
       likeLocation: null,
       likeDistance: null,

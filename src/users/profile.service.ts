@@ -8,7 +8,8 @@ import { formatListDate, kstDate, kstDaysUntil, kstTime } from '../lib/time';
 import {
   defaultGroupThumbnailUrl,
   listImageUrl,
-  profileImageUrl,
+  avatarUrl,
+  profileImageRef,
   type PreparedImage,
 } from '../uploads';
 import { USER_MESSAGES } from './messages';
@@ -100,7 +101,7 @@ export async function loadPublicProfile(
     userInfo: {
       userId: user.userId,
       nickname: user.nickname,
-      profileUrl: user.profileUrl,
+      profileUrl: avatarUrl(ctx.config, user.profileUrl),
       bio: user.bio,
       likeLocation: likeLocationLabel(user.likeLocation),
       likeDistance: likeDistanceLabel(user.likeDistance),
@@ -128,14 +129,17 @@ function readPhone(ctx: Pick<AppContext, 'phones' | 'logger'>, user: User): stri
 }
 
 /** `GET /auth/updateUser`: the settings form, with codes where the form uses codes. */
-export async function loadSettings(ctx: Pick<AppContext, 'phones' | 'logger'>, userId: string) {
+export async function loadSettings(
+  ctx: Pick<AppContext, 'config' | 'phones' | 'logger'>,
+  userId: string,
+) {
   const user = await User.findByPk(userId);
   if (!user) throw notFound(USER_MESSAGES.profileNotFound);
   const phone = readPhone(ctx, user);
   return {
     userId: user.userId,
     nickname: user.nickname,
-    profileUrl: user.profileUrl,
+    profileUrl: avatarUrl(ctx.config, user.profileUrl),
     bio: user.bio,
     likeLocation: user.likeLocation,
     likeDistance: user.likeDistance,
@@ -207,7 +211,7 @@ export async function updateProfile(
   }
   try {
     const [key] = image ? await ctx.images.store([image], 'profile') : [];
-    const profileUrl = key ? profileImageUrl(ctx.config, key) : undefined;
+    const profileUrl = key ? profileImageRef(key) : undefined;
     const values = Object.fromEntries(
       Object.entries({ ...changes, profileUrl }).filter(([, v]) => v !== undefined),
     );

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
+import { avatarUrl } from '../uploads';
 import { loginWithProvider } from './login.service';
 import { USER_MESSAGES } from './messages';
 import type { Provider, SocialLogin } from './oauth';
@@ -44,7 +45,7 @@ export function getSocialCallback(ctx: AppContext, social: SocialLogin, provider
       refreshToken,
       userId: user.userId,
       nickname: user.nickname,
-      profileUrl: user.profileUrl,
+      profileUrl: avatarUrl(ctx.config, user.profileUrl),
       firstLogin: !user.likeLocation,
       agreeSMS: Boolean(user.agreeSMS),
     });

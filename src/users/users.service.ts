@@ -1,5 +1,6 @@
 import { Transaction } from 'sequelize';
 import { Course, Group, User } from '../db/models';
+import { DEFAULT_PROFILE_REF } from '../uploads';
 import type { AppContext } from '../lib/context';
 import { endSession, revokeAllSessions } from '../auth/sessions';
 import { forgetCourseActivityOf } from '../courses/stats';
@@ -20,17 +21,12 @@ export async function logout(
   ctx.events.sessionEnded(userId, sid);
 }
 
-/** The avatar of users whose provider gave none (served from the app's own assets). */
-export function defaultProfileUrl(ctx: Pick<AppContext, 'config'>): string {
-  return `${ctx.config.publicUrl}/assets/default-profile.png`;
-}
-
 /**
  * A local account (no social login) for tooling: the first user with that nickname (compared as
  * nicknames are, ignoring case), or a new one.
  */
 export async function findOrCreateLocalUser(
-  ctx: Pick<AppContext, 'sequelize' | 'config'>,
+  ctx: Pick<AppContext, 'sequelize'>,
   name: string,
 ): Promise<User> {
   const nickname = normalizeNickname(name);
@@ -38,7 +34,7 @@ export async function findOrCreateLocalUser(
   if (existing) return existing;
   return User.create({
     nickname,
-    profileUrl: defaultProfileUrl(ctx),
+    profileUrl: DEFAULT_PROFILE_REF,
     bio: null,
     likeLocation: null,
     likeDistance: null,

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { uniqueSuffix } from './context';
-import { REPO_ROOT } from './test-env';
+import { embeddedChildEnv, REPO_ROOT } from './test-env';
 
 /**
  * One of the app's processes (`src/server.ts`, `src/worker.ts`) run through ts-node on an
@@ -23,12 +23,7 @@ export class AppProcess {
       {
         cwd: REPO_ROOT,
         env: {
-          ...process.env,
-          // Set empty rather than removed, so a developer's .env cannot fill them in.
-          DB_URL: '',
-          REDIS_URL: '',
-          DATA_DIR: dataDir,
-          DB_MIGRATE_ON_START: 'true',
+          ...embeddedChildEnv(dataDir),
           LOG_LEVEL: 'info',
           LOG_FORMAT: 'json',
           ...env,

@@ -1,6 +1,5 @@
-import type { Config } from '../../src/config';
 import type { AppContext } from '../../src/lib/context';
-import { profileImageUrl } from '../../src/uploads';
+import { profileImageRef } from '../../src/uploads';
 import { objectPaths, type ImageKind } from '../../src/uploads/urls';
 import { makeCourseRow, makeGroupRow } from './comments';
 import { createFields } from './groups';
@@ -50,15 +49,12 @@ export async function storedImage(ctx: Pick<AppContext, 'images'>, kind: ImageKi
 
 /**
  * A user who uploaded a profile picture, two thumbnails of a run and a photo of a course, with
- * every storage path (originals and variants) of those images. `config` holds the image settings
- * `ctx.images` was built with (the profile URL starts with their IMAGE_BASE_URL).
+ * every storage path (originals and variants) of those images, in whatever storage `ctx.images`
+ * writes to.
  */
-export async function userWithUploads(
-  ctx: Pick<AppContext, 'images'>,
-  config: Pick<Config, 'images'>,
-) {
+export async function userWithUploads(ctx: Pick<AppContext, 'images'>) {
   const profileKey = await storedImage(ctx, 'profile');
-  const user = await makeUser({ profileUrl: profileImageUrl(config, profileKey) });
+  const user = await makeUser({ profileUrl: profileImageRef(profileKey) });
   const [thumb1, thumb2, photo] = [
     await storedImage(ctx, 'group'),
     await storedImage(ctx, 'group'),

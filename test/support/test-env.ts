@@ -27,3 +27,18 @@ export function applyTestEnv(env: NodeJS.ProcessEnv = process.env): void {
     if (/^(KAKAO|NAVER|SENS)_|^LEGACY_PHONE_KEY$/.test(key)) delete env[key];
   }
 }
+
+/**
+ * The environment of a child process (API server, worker) on an embedded database of its own in
+ * `dataDir`, migrated at start, whatever backend the suite runs on. DB_URL and REDIS_URL are set
+ * empty rather than removed, so a developer's .env cannot fill them in.
+ */
+export function embeddedChildEnv(dataDir: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DB_URL: '',
+    REDIS_URL: '',
+    DATA_DIR: dataDir,
+    DB_MIGRATE_ON_START: 'true',
+  };
+}

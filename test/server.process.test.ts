@@ -1,0 +1,209 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { embeddedChildEnv, REPO_ROOT } from './support/test-env';
+import { freePort } from './support/redis-server';
+
+/**
+ * The built API server and worker as the operator runs them: `npm start` stopped by SIGTERM to
+ * npm (a process manager) or SIGINT to its process group (Ctrl-C) stops the server gracefully,
+ * npm exits with the server's status and no process of the tree is left; a busy port stops a
+ * process with one error line. Each process runs embedded on a data folder of its own, whatever
+ * backend the suite runs on.
+ *
+ * `npm start` builds first (`prestart`); the build is run once here (incremental: quick when
+ * `dist` is current), then `npm start --ignore-scripts` runs the start script itself through npm.
+ */
+jest.setTimeout(240_000);
+
+const run = promisify(execFile);
+/** A first build on a loaded two-core machine takes minutes; an up-to-date one, seconds. */
+const BUILD_MS = 400_000;
+const folders: string[] = [];
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  await run('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, timeout: BUILD_MS }).catch(
+    (err: Error & { stdout?: string; stderr?: string; signal?: string }) => {
+      const how = err.signal ? ` (stopped by ${err.signal} after ${BUILD_MS} ms)` : '';
+      throw new Error(`npm run build failed${how}: ${err.stdout ?? ''}${err.stderr ?? ''}`);
+    },
+  );
+}, BUILD_MS + 10_000);
+
+afterAll(() => {
+  for (const child of children) {
+    // Whatever a failed test left (an orphaned server keeps the group's id after npm exits):
+    // the group each child leads (detached), by its own id.
+    if (child.pid && processGroup(child.pid).length > 0) process.kill(-child.pid, 'SIGKILL');
+  }
+  for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
+});
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** A process leading its own group (as a terminal's foreground job), on a fresh data folder. */
+function start(command: string, args: string[], env: Record<string, string>): Started {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-process-'));
+  folders.push(dataDir);
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
+    detached: true,
+    env: {
+      ...embeddedChildEnv(dataDir),
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += String(chunk)));
+  child.stderr?.on('data', (chunk) => (output += String(chunk)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
+
+async function until<T>(what: string, probe: () => T | null | Promise<T | null>, ms: number) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await Promise.resolve()
+      .then(probe)
+      .catch(() => null);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function within<T>(what: string, promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The processes of a process group, read from /proc (field 5 of `stat` is the group id). */
+function processGroup(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name (field 2) may hold spaces: fields are counted after its ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid) members.push(Number(entry));
+    } catch {
+      // exited while being read
+    }
+  }
+  return members;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const portOpen = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+describe('npm start', () => {
+  const stops: Array<[string, (npm: number) => void]> = [
+    ['SIGTERM to npm (a process manager)', (npm) => process.kill(npm, 'SIGTERM')],
+    ['SIGINT to its process group (Ctrl-C)', (npm) => process.kill(-npm, 'SIGINT')],
+  ];
+
+  it.each(stops)(
+    'Prints the URL it listens on; %s stops the server gracefully, npm exits 0 and no process is left',
+    async (_how, stop) => {
+      const port = await freePort();
+      const server = start('npm', ['start', '--ignore-scripts'], { PORT: String(port) });
+      const npm = server.child.pid!;
+
+      await until(
+        'the server to answer',
+        async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200,
+        60_000,
+      );
+      const listening = server
+        .output()
+        .split('\n')
+        .filter((line) => line.includes(`ErunJrun API listening on http://localhost:${port}`));
+      expect(listening).toHaveLength(1);
+      expect(JSON.parse(listening[0])).toMatchObject({ level: 'info', port });
+
+      const tree = processGroup(npm);
+      // npm and the server (`exec` replaces the shell npm runs the script with).
+      expect(tree.length).toBeGreaterThanOrEqual(2);
+      expect(tree).toContain(npm);
+
+      stop(npm);
+      const exit = await within('npm to exit', server.exited, 20_000);
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(server.output()).toContain('"message":"stopped"');
+      expect(await portOpen(port)).toBe(false);
+      // Every process of the tree is gone: an orphaned server would keep the group's id.
+      await until('the group to be empty', () => processGroup(npm).length === 0, 5_000);
+      expect(tree.filter(alive)).toEqual([]);
+    },
+  );
+});
+
+describe('A busy port', () => {
+  let blocker: net.Server;
+  let busy: number;
+
+  beforeAll(async () => {
+    blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, resolve));
+    busy = (blocker.address() as net.AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+
+  const cases: Array<[string, string, string]> = [
+    ['The API server', 'dist/src/server.js', 'PORT'],
+    ["The worker's health endpoint", 'dist/src/worker.js', 'WORKER_HEALTH_PORT'],
+  ];
+
+  it.each(cases)(
+    '%s stops with one error line naming the port and its setting, no stack trace, exit 1',
+    async (_what, script, setting) => {
+      const proc = start(process.execPath, [script], { [setting]: String(busy) });
+      const exit = await within('the process to exit', proc.exited, 30_000);
+      expect(exit).toEqual({ code: 1, signal: null });
+
+      const lines = proc.output().trim().split('\n');
+      const errors = lines.filter((line) => line.includes('"level":"error"'));
+      expect(errors).toHaveLength(1);
+      const { message } = JSON.parse(errors[0]) as { message: string };
+      expect(message).toBe(
+        `port ${busy} is already in use by another process: stop it, or set ${setting} to a free port`,
+      );
+      expect(proc.output()).not.toMatch(/^\s+at /m);
+      expect(proc.output()).not.toContain('EADDRINUSE');
+    },
+  );
+});
