@@ -46,6 +46,9 @@ async function feedItems(
 const pageOf = (page?: Page): FeedSlice =>
   page ? { limit: page.size, offset: (page.page - 1) * page.size } : {};
 
+/** The ranking cache's name in the metrics (hits, misses, key-store errors). */
+const RANKING_CACHE = 'course_ranking';
+
 const rankingKey = (region: number | null) => `course:ranking:${region ?? 'all'}`;
 
 /**
@@ -54,20 +57,27 @@ const rankingKey = (region: number | null) => `course:ranking:${region ?? 'all'}
  * failure only costs the cache.
  */
 async function rankingIds(
-  ctx: Pick<AppContext, 'logger' | 'store'>,
+  ctx: Pick<AppContext, 'logger' | 'metrics' | 'store'>,
   region: number | null,
 ): Promise<string[]> {
   const key = rankingKey(region);
+  const { cacheHits, cacheMisses, keyStoreErrors } = ctx.metrics;
   try {
     const cached = await ctx.store.get(key);
-    if (cached !== null) return JSON.parse(cached) as string[];
+    if (cached !== null) {
+      cacheHits.inc({ cache: RANKING_CACHE });
+      return JSON.parse(cached) as string[];
+    }
   } catch (err) {
+    keyStoreErrors.inc({ operation: RANKING_CACHE });
     ctx.logger.warn('reading the course ranking cache failed', { error: (err as Error).message });
   }
+  cacheMisses.inc({ cache: RANKING_CACHE });
   const ids = await findRankingIds(region, RANKING_SIZE);
   try {
     await ctx.store.set(key, JSON.stringify(ids), RANKING_TTL_SECONDS);
   } catch (err) {
+    keyStoreErrors.inc({ operation: RANKING_CACHE });
     ctx.logger.warn('writing the course ranking cache failed', { error: (err as Error).message });
   }
   return ids;
@@ -75,13 +85,14 @@ async function rankingIds(
 
 /** Drops the cached rankings of these regions and of all regions (a course left them). */
 export async function forgetRanking(
-  ctx: Pick<AppContext, 'logger' | 'store'>,
+  ctx: Pick<AppContext, 'logger' | 'metrics' | 'store'>,
   regions: number[],
 ): Promise<void> {
   for (const region of [null, ...new Set(regions)]) {
     try {
       await ctx.store.del(rankingKey(region));
     } catch (err) {
+      ctx.metrics.keyStoreErrors.inc({ operation: RANKING_CACHE });
       ctx.logger.warn('clearing the course ranking cache failed', {
         error: (err as Error).message,
       });
@@ -90,7 +101,7 @@ export async function forgetRanking(
 }
 
 async function rankingFeed(
-  ctx: Pick<AppContext, 'config' | 'logger' | 'sequelize' | 'store'>,
+  ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'sequelize' | 'store'>,
   viewerId: string | null,
   region: number | null,
 ): Promise<FeedItem[]> {
@@ -115,7 +126,7 @@ async function preferredRegion(viewerId: string | null): Promise<string | null> 
  * nothing), and that region's label as `preferData` ('' when none; the SPA then shows #전국).
  */
 export async function listCourses(
-  ctx: Pick<AppContext, 'config' | 'logger' | 'sequelize' | 'store'>,
+  ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'sequelize' | 'store'>,
   viewerId: string | null,
   query: AllFeedQuery,
 ) {
