@@ -4,16 +4,7 @@ import { runStartReminders } from '../src/jobs/start';
 import { workerMetricsOf } from '../src/jobs/metrics';
 import { SmsError } from '../src/sms';
 import { useTestContext, type TestContext } from './support/context';
-import {
-  addMs,
-  alarmsOf,
-  calendar,
-  FakeSms,
-  kst,
-  runWith,
-  textableUser,
-  workerDeps,
-} from './support/worker';
+import * as support from './support/worker';
 
 /**
  * The worker's metrics after its jobs run: alarms found due, texts by outcome, the outbox
@@ -21,7 +12,7 @@ import {
  * fixed `now`, on a stretch of calendar no other file uses.
  */
 let ctx: TestContext;
-const days = calendar('2043-01-01');
+const days = support.calendar('2043-01-01');
 
 useTestContext((c) => {
   ctx = c;
@@ -38,19 +29,19 @@ async function value(
 
 it('Counts the alarms a scan found due and the texts by outcome; the backlog is what is still pending', async () => {
   const metrics = workerMetricsOf(ctx.metrics.registry);
-  const sms = new FakeSms();
-  const deps = workerDeps(ctx, { smsMaxAttempts: 3, smsBackoffMs: 30_000 }, { sms });
-  const host = await textableUser(ctx);
-  const retried = await textableUser(ctx);
-  const refused = await textableUser(ctx);
+  const sms = new support.FakeSms();
+  const deps = support.workerDeps(ctx, { smsMaxAttempts: 3, smsBackoffMs: 30_000 }, { sms });
+  const host = await support.textableUser(ctx);
+  const retried = await support.textableUser(ctx);
+  const refused = await support.textableUser(ctx);
   const date = days.day();
-  const group = await runWith(host, [retried, refused], { date, standbyTime: '19:00:00' });
-  const now = kst(date, '18:30:00');
+  const group = await support.runWith(host, [retried, refused], { date, standbyTime: '19:00:00' });
+  const now = support.kst(date, '18:30:00');
 
   const dueBefore = await value(metrics.alarmsDue, { category: 'start' });
-  await runStartReminders(deps, { now, since: addMs(now, -30_000) });
+  await runStartReminders(deps, { now, since: support.addMs(now, -30_000) });
   expect(await value(metrics.alarmsDue, { category: 'start' })).toBe(dueBefore + 3);
-  expect(await alarmsOf(group, 'start')).toHaveLength(3);
+  expect(await support.alarmsOf(group, 'start')).toHaveLength(3);
 
   // SENS is busy for one (tried again later) and refuses another (given up).
   sms.fail = (message) =>
@@ -71,7 +62,7 @@ it('Counts the alarms a scan found due and the texts by outcome; the backlog is 
 
   // The retried text waits in the outbox: the backlog, read after the run, includes it (other
   // files' pending rows may be counted too: the table is shared).
-  const states = (await alarmsOf(group, 'start')).map((alarm) => alarm.smsStatus).sort();
+  const states = (await support.alarmsOf(group, 'start')).map((alarm) => alarm.smsStatus).sort();
   expect(states).toEqual(['failed', 'pending', 'sent']);
   expect(await value(metrics.outboxPending)).toBeGreaterThanOrEqual(1);
 });
@@ -91,7 +82,10 @@ it('Records how late a tick started, when it finished and how long it took', asy
     )?.value ?? 0;
   const ticksBefore = await ticks();
 
-  const scheduler = startScheduler(workerDeps(ctx, {}, { sms: new FakeSms() }), clock);
+  const scheduler = startScheduler(
+    support.workerDeps(ctx, {}, { sms: new support.FakeSms() }),
+    clock,
+  );
   while (scheduler.lastTickAt() === null) await new Promise((r) => setTimeout(r, 10));
   await scheduler.stop();
 
