@@ -210,7 +210,7 @@ describe('docker-compose.yml', () => {
     expect(proxy.volumes).toContain('./deploy/Caddyfile:/etc/caddy/Caddyfile:ro');
     const caddyfile = read('deploy/Caddyfile');
     expect(caddyfile).toMatch(/dynamic a \{\s+name api\s+port 3000\b/);
-    expect(caddyfile).toMatch(/^\s*respond \/metrics 404$/m);
+    expect(caddyfile).toMatch(/^\s*respond \/metrics\* 404$/m);
     expect(api.expose).toEqual(['3000']);
     expect(api.environment?.TRUST_PROXY).toBe('1');
   });
