@@ -9,6 +9,8 @@ import { createRateLimits } from './lib/rate-limit';
 import { refuseControlCharactersInUrl } from './lib/validation';
 import { ASSETS_DIR } from './lib/paths';
 import { healthRouter } from './health/health.router';
+import { metricsRouter } from './health/metrics.router';
+import { httpMetrics } from './lib/http-metrics';
 import { usersRouter } from './users/users.router';
 import { profileRouter } from './users/profile.router';
 import { groupsRouter } from './groups/groups.router';
@@ -31,6 +33,7 @@ export function createApp(ctx: AppContext): Express {
   app.set('trust proxy', config.http.trustProxy);
 
   app.use(requestId);
+  app.use(httpMetrics(ctx));
   app.use(helmet());
   app.use(
     cors({
@@ -82,6 +85,7 @@ export function createApp(ctx: AppContext): Express {
     app.use('/images', shownAnywhere, localImagesRouter(ctx));
   }
   app.use('/health', healthRouter(ctx));
+  if (config.metrics.enabled) app.use('/metrics', metricsRouter(ctx));
   app.use('/user', usersRouter(ctx));
   app.use('/auth', profileRouter(ctx));
   app.use('/group', groupsRouter(ctx));

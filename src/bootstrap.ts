@@ -4,9 +4,11 @@ import { MIN_SECRET_LENGTH } from './config/secrets';
 import type { AppContext } from './lib/context';
 import { DomainEventHub } from './lib/events';
 import { createLogger, type Logger } from './lib/logger';
+import { createMetrics, METRIC_PREFIX } from './lib/metrics';
 import { createPhoneCipher } from './lib/phone-cipher';
 import { createSequelize } from './db/sequelize';
 import { initModels } from './db/models';
+import { registerPoolGauges } from './db/pool-metrics';
 import { migrate } from './db/migrator';
 import { createSmsSender } from './sms';
 import { createKeyStore } from './store';
@@ -59,7 +61,8 @@ export async function openDatabase(
 
 /**
  * Builds what a process runs on for the given configuration: logger, database, key store,
- * images, SMS, phone cipher, social login, events and clock, then the domains' registrations.
+ * images, SMS, phone cipher, social login, events, metrics and clock, then the domains'
+ * registrations.
  */
 export async function bootstrap(
   config: Config,
@@ -83,6 +86,8 @@ export async function bootstrap(
     await sequelize.close();
     throw err;
   }
+  const metrics = createMetrics();
+  registerPoolGauges(metrics.registry, sequelize, METRIC_PREFIX);
   const runtime: Runtime = {
     config,
     logger,
@@ -93,6 +98,7 @@ export async function bootstrap(
     phones: createPhoneCipher(config.phone),
     oauth: createSocialLogin(config, logger),
     events: new DomainEventHub(logger),
+    metrics,
     now: () => new Date(),
     async close() {
       await Promise.allSettled([sequelize.close(), store.close()]);

@@ -1,15 +1,40 @@
 import http from 'node:http';
-import { bootstrap } from './bootstrap';
+import { bootstrap, type Runtime } from './bootstrap';
+import { METRICS_UNAUTHORIZED, metricsAuthorized } from './lib/metrics';
 import { listenOrExit, onShutdown, startRuntime } from './lib/process';
 import { createWorkerDeps } from './jobs/deps';
 import { startScheduler, type Scheduler } from './jobs/scheduler';
 
+/** `GET /metrics` of the worker: its registry, behind `METRICS_TOKEN` when one is set. */
+async function serveMetrics(runtime: Runtime, req: http.IncomingMessage, res: http.ServerResponse) {
+  const { config, metrics } = runtime;
+  if (!metricsAuthorized(config.metrics.token, req.headers.authorization)) {
+    res.writeHead(401, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'WWW-Authenticate': 'Bearer realm="metrics"',
+    });
+    res.end(JSON.stringify({ success: false, message: METRICS_UNAUTHORIZED }));
+    return;
+  }
+  const body = await metrics.registry.metrics();
+  res.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' });
+  res.end(body);
+}
+
 /**
- * `GET /health` of the worker: 200 while ticks keep finishing, 503 once the last one is more
- * than three periods old (a wedged loop or a database that stopped answering).
+ * The worker's health port. `GET /health`: 200 while ticks keep finishing, 503 once the last
+ * one is more than three periods old (a wedged loop or a database that stopped answering).
+ * `GET /metrics` (unless METRICS_ENABLED=false): its Prometheus metrics.
  */
-function healthServer(scheduler: Scheduler, tickMs: number, startedAt: Date): http.Server {
+function healthServer(runtime: Runtime, scheduler: Scheduler, startedAt: Date): http.Server {
+  const tickMs = runtime.config.worker.tickMs;
   return http.createServer((req, res) => {
+    if (req.url === '/metrics' && runtime.config.metrics.enabled) {
+      serveMetrics(runtime, req, res).catch(() => {
+        res.writeHead(500).end();
+      });
+      return;
+    }
     const last = scheduler.lastTickAt();
     const staleAfter = Math.max(3 * tickMs, 60_000);
     const healthy = Date.now() - (last ?? startedAt).getTime() < staleAfter;
@@ -32,9 +57,7 @@ async function main() {
   const deps = createWorkerDeps(runtime);
   const scheduler = startScheduler(deps, runtime.now);
   const health =
-    config.worker.healthPort === null
-      ? null
-      : healthServer(scheduler, config.worker.tickMs, runtime.now());
+    config.worker.healthPort === null ? null : healthServer(runtime, scheduler, runtime.now());
   onShutdown(logger, async (reason) => {
     logger.info('worker stopping', { reason });
     const force = setTimeout(() => {

@@ -59,7 +59,7 @@ useTestContext(
 
 const unavailable = { success: false, message: MESSAGES.unavailable };
 
-it('Answers 503 quickly while the database is unreachable, /health says so, and recovers without a restart', async () => {
+it('Answers 503 quickly while the database is unreachable, /health and /health/ready say so (live stays 200), and recovers without a restart', async () => {
   const day = testCalendar(ctx).window();
   const host = await member(ctx);
   const group = await makeGroup(host.user, { date: day.at(5) });
@@ -99,6 +99,11 @@ it('Answers 503 quickly while the database is unreachable, /health says so, and 
     database: { status: 'down', dialect: 'mysql' },
     store: { status: 'up' },
   });
+  const ready = await request(app).get('/health/ready');
+  expect(ready.status).toBe(503);
+  expect(ready.body).toMatchObject({ success: false, database: { status: 'down' } });
+  // The process itself is fine: liveness never asks the database.
+  expect((await request(app).get('/health/live')).body).toEqual({ status: 'ok' });
 
   proxy.restore();
 

@@ -201,8 +201,8 @@ describe('GroupListCache', () => {
   const now = new Date('2030-01-01T00:00:00Z');
 
   it("drops this process's pages when another process writes (the generation is shared)", async () => {
-    const here = new GroupListCache(ctx.store, ctx.logger);
-    const elsewhere = new GroupListCache(ctx.store, ctx.logger);
+    const here = new GroupListCache(ctx.store, ctx.logger, ctx.metrics);
+    const elsewhere = new GroupListCache(ctx.store, ctx.logger, ctx.metrics);
     const load = jest.fn(async () => ['rows']);
     await here.get('k', now, load);
     await here.get('k', now, load);
@@ -213,7 +213,7 @@ describe('GroupListCache', () => {
   });
 
   it('shares one read between concurrent misses and does not keep a failed one', async () => {
-    const cache = new GroupListCache(ctx.store, ctx.logger);
+    const cache = new GroupListCache(ctx.store, ctx.logger, ctx.metrics);
     let calls = 0;
     const slow = () =>
       new Promise<string[]>((resolve) => {
@@ -238,7 +238,7 @@ describe('GroupListCache', () => {
       get: () => Promise.reject(new Error('store down')),
       set: () => Promise.reject(new Error('store down')),
     } as unknown as KeyStore;
-    const cache = new GroupListCache(down, ctx.logger);
+    const cache = new GroupListCache(down, ctx.logger, ctx.metrics);
     const load = jest.fn(async () => ['rows']);
     await cache.get('k', now, load);
     await cache.get('k', now, load);

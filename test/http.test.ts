@@ -108,7 +108,26 @@ describe('GET /health', () => {
     });
   });
 
-  it('reports a stopped Redis as down with 503, keeps serving, and recovers when it is back', async () => {
+  it('GET /health/ready answers as /health; GET /health/live answers without any I/O', async () => {
+    const ready = await request(ctx.app).get('/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body).toEqual((await request(ctx.app).get('/health')).body);
+
+    const query = jest.spyOn(ctx.sequelize, 'query');
+    const ping = jest.spyOn(ctx.store, 'ping');
+    try {
+      const live = await request(ctx.app).get('/health/live');
+      expect(live.status).toBe(200);
+      expect(live.body).toEqual({ status: 'ok' });
+      expect(query).not.toHaveBeenCalled();
+      expect(ping).not.toHaveBeenCalled();
+    } finally {
+      query.mockRestore();
+      ping.mockRestore();
+    }
+  });
+
+  it('reports a stopped Redis as down with 503 (/health, /health/ready), keeps serving, and recovers when it is back', async () => {
     const redis = await PrivateRedis.start();
     const own = await createTestContext({ store: { ...ctx.config.store, redisUrl: redis.url } });
     try {
@@ -121,6 +140,11 @@ describe('GET /health', () => {
         database: { status: 'up' },
         store: { status: 'down' },
       });
+      // Not ready (the load balancer sends it nothing), but alive (no restart for an outage).
+      const notReady = await request(own.app).get('/health/ready');
+      expect(notReady.status).toBe(503);
+      expect(notReady.body).toEqual(down.body);
+      expect((await request(own.app).get('/health/live')).status).toBe(200);
       // Requests that do not need the store keep working.
       expect((await request(own.app).get('/nowhere')).status).toBe(404);
 

@@ -21,7 +21,7 @@ function slowLoad<T>(value: () => T, ms = 50) {
 }
 
 const cacheNamed = (name: string, store: KeyStore = ctx.store) =>
-  new SharedCache<string[]>(store, ctx.logger, name, 60);
+  new SharedCache<string[]>(store, ctx.logger, name, 60, ctx.metrics);
 
 describe('SharedCache', () => {
   it('computes once for concurrent misses in one process, then answers from the store', async () => {
@@ -39,6 +39,20 @@ describe('SharedCache', () => {
         slowLoad(() => ['c']),
       ),
     ).toEqual(['c']);
+  });
+
+  it('counts its hits and misses in the metrics, under its name', async () => {
+    const name = `test:cache-${uniqueSuffix()}`;
+    const label = name.replace(/:/g, '_');
+    const count = async (counter: typeof ctx.metrics.cacheHits) =>
+      (await counter.get()).values.find((v) => v.labels.cache === label)?.value ?? 0;
+    const cache = cacheNamed(name);
+    const load = slowLoad(() => ['a']);
+    await Promise.all(Array.from({ length: 5 }, () => cache.get('k', load)));
+    await cache.get('k', load);
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(await count(ctx.metrics.cacheMisses)).toBe(1);
+    expect(await count(ctx.metrics.cacheHits)).toBe(5);
   });
 
   it('computes once for concurrent misses of several processes sharing the store', async () => {

@@ -40,6 +40,11 @@ export function dueTexts(
   });
 }
 
+/** Texts waiting in the outbox: due now or backing off before a retry (the backlog). */
+export function countPendingTexts(): Promise<number> {
+  return Alarm.count({ where: { smsStatus: 'pending' } });
+}
+
 /** A pending text that will not go out, and why; false when it was no longer pending. */
 export async function skipText(alarm: Alarm, reason: string): Promise<boolean> {
   const [changed] = await Alarm.update(

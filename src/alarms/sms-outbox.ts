@@ -5,6 +5,7 @@ import { normalizeMobile } from '../lib/phone';
 import { SmsError } from '../sms';
 import {
   claimText,
+  countPendingTexts,
   dropLate,
   dueTexts,
   recordSent,
@@ -16,7 +17,7 @@ import {
 import { reminderText } from './texts';
 
 /** What the outbox uses of the worker's dependencies. */
-export type OutboxDeps = ClaimDeps & Pick<WorkerDeps, 'sms' | 'phones'>;
+export type OutboxDeps = ClaimDeps & Pick<WorkerDeps, 'jobMetrics' | 'sms' | 'phones'>;
 
 export interface OutboxResult {
   sent: number;
@@ -96,6 +97,7 @@ export async function runSmsOutbox(
   const outOfTime = () => performance.now() - started >= budgetMs;
   const count = (outcome: 'sent' | 'retried' | 'failed' | 'skipped') => {
     result[outcome] += 1;
+    deps.jobMetrics.texts.inc({ outcome });
   };
 
   await requeueInterrupted(deps, now);
@@ -149,6 +151,7 @@ export async function runSmsOutbox(
   if (result.sent + result.retried + result.failed + result.skipped > 0) {
     logger.info('texts processed', { ...result });
   }
+  deps.jobMetrics.outboxPending.set(await countPendingTexts());
   return result;
 }
 

@@ -11,7 +11,7 @@ import { signAccessToken, verifyToken, type TokenClaims } from './tokens';
 
 /** What reading a session's refresh token uses; signing a request in also logs. */
 type RefreshDeps = Pick<AppContext, 'config' | 'now' | 'store'>;
-type Deps = RefreshDeps & Pick<AppContext, 'logger'>;
+type Deps = RefreshDeps & Pick<AppContext, 'logger' | 'metrics'>;
 
 /** The signed-in user, as the original exposed it to controllers. */
 export interface AuthUser {

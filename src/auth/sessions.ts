@@ -109,7 +109,7 @@ const unreachable = new WeakSet<object>();
  * with a valid access token go on during an outage, as they did before sessions were checked.
  */
 export async function isSessionOpen(
-  ctx: Pick<AppContext, 'store' | 'logger'>,
+  ctx: Pick<AppContext, 'store' | 'logger' | 'metrics'>,
   userId: string,
   sid: string,
 ): Promise<boolean> {
@@ -118,6 +118,7 @@ export async function isSessionOpen(
     if (unreachable.delete(ctx.store)) ctx.logger.info('session checks: key store answers again');
     return open;
   } catch (err) {
+    ctx.metrics.keyStoreErrors.inc({ operation: 'session_check' });
     if (!unreachable.has(ctx.store)) {
       unreachable.add(ctx.store);
       ctx.logger.warn('session checks skipped while the key store is unavailable', {

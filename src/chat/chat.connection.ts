@@ -75,7 +75,7 @@ function handshakeToken(handshake: ChatSocket['handshake']): string | null {
 }
 
 export async function authenticate(
-  ctx: Pick<AppContext, 'config' | 'logger' | 'now' | 'store'>,
+  ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'now' | 'store'>,
   socket: ChatSocket,
 ): Promise<SocketData> {
   const token = handshakeToken(socket.handshake);

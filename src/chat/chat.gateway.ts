@@ -3,6 +3,7 @@ import { Server, type ExtendedError } from 'socket.io';
 import { AUTH } from '../auth/messages';
 import type { AppContext } from '../lib/context';
 import { createRoomAdapter } from './chat.adapter';
+import { chatMetricsOf } from './chat.metrics';
 import {
   actingUser,
   authenticate,
@@ -162,8 +163,9 @@ function registerHandlers(
  */
 export async function attachChat(
   server: http.Server,
-  ctx: Pick<AppContext, 'config' | 'events' | 'logger' | 'now' | 'store'>,
+  ctx: Pick<AppContext, 'config' | 'events' | 'logger' | 'metrics' | 'now' | 'store'>,
 ): Promise<() => Promise<void>> {
+  const { sockets } = chatMetricsOf(ctx.metrics.registry);
   const adapter = await createRoomAdapter(ctx);
   const io: ChatServer = new Server(server, {
     serveClient: false,
@@ -201,6 +203,8 @@ export async function attachChat(
   // the adapter cannot publish on closed connections.
   const capChecks = new Set<Promise<void>>();
   io.on('connection', (socket) => {
+    sockets.inc();
+    socket.once('disconnect', () => sockets.dec());
     registerHandlers(ctx, io, socket, users);
     const check = endOldestConnections(ctx, io, socket).catch((err: unknown) => {
       // Another process did not answer in time: the cap waits for the next connection.

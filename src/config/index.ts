@@ -10,6 +10,7 @@ import {
   JWT,
   KAKAO,
   LOG,
+  METRICS,
   NAVER,
   OAUTH,
   PHONE,
@@ -85,6 +86,8 @@ function assemble(r: Reader) {
     /** Naver Cloud SENS; null = the log-only sender. */
     sms: readSms(r),
     phone: readPhone(r, embedded),
+    /** Prometheus metrics (`GET /metrics` of the API and of the worker's health port). */
+    metrics: readMetrics(r),
     /** The notification worker (`npm run worker`). */
     worker: readWorker(r),
   };
@@ -209,6 +212,17 @@ function readPhone(r: Reader, embedded: boolean) {
     r.problem('PHONE_ENCRYPTION_KEY is required when DB_URL is set');
   }
   return { ...phone, encryptionKey: phone.encryptionKey ?? Buffer.alloc(0) };
+}
+
+/** Shortest METRICS_TOKEN: a guessable token would be no better than none. */
+const MIN_METRICS_TOKEN_LENGTH = 16;
+
+function readMetrics(r: Reader) {
+  const metrics = readSection(r, METRICS);
+  if (metrics.token !== null && metrics.token.length < MIN_METRICS_TOKEN_LENGTH) {
+    r.problem(`METRICS_TOKEN must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`);
+  }
+  return metrics;
 }
 
 function readWorker(r: Reader) {

@@ -260,6 +260,14 @@ export const PHONE = {
   ),
 };
 
+export const METRICS = {
+  enabled: bool('METRICS_ENABLED', true, 'serve GET /metrics (API and worker)'),
+  token: optionalText(
+    'METRICS_TOKEN',
+    'bearer token GET /metrics requires (16+ characters); unset = open to whoever reaches it',
+  ),
+};
+
 export const WORKER = {
   ddayHour: int('WORKER_DDAY_HOUR', 8, [0, 23], 'hour of the D-day reminder, Korea time'),
   tickMs: int('WORKER_TICK_SECONDS', 30, [1, HOUR], 'how often the worker runs (s)', 1000),
@@ -305,5 +313,6 @@ export const ALL_SETTINGS = settingsOf(
   SENS,
   SMS,
   PHONE,
+  METRICS,
   WORKER,
 );

@@ -125,7 +125,7 @@ export async function assertAuthor(userId: string, courseId: string): Promise<vo
  * are deleted once that is committed (or the new ones, if it is not).
  */
 export async function updateCourse(
-  ctx: Pick<AppContext, 'config' | 'images' | 'logger' | 'sequelize' | 'store'>,
+  ctx: Pick<AppContext, 'config' | 'images' | 'logger' | 'metrics' | 'sequelize' | 'store'>,
   userId: string,
   edit: CourseEdit,
 ): Promise<void> {
@@ -170,7 +170,7 @@ export async function updateCourse(
  * (foreign keys cascade), the images once it is gone.
  */
 export async function deleteCourse(
-  ctx: Pick<AppContext, 'images' | 'logger' | 'sequelize' | 'store'>,
+  ctx: Pick<AppContext, 'images' | 'logger' | 'metrics' | 'sequelize' | 'store'>,
   userId: string,
   courseId: string,
 ): Promise<void> {

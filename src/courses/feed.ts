@@ -55,19 +55,19 @@ const pageOf = (page?: Page): FeedSlice =>
  * ratings, comments and views move a score within the minute. A key-store failure only costs
  * the cache.
  */
-const rankings = (ctx: Pick<AppContext, 'logger' | 'store'>) =>
+const rankings = (ctx: Pick<AppContext, 'logger' | 'metrics' | 'store'>) =>
   sharedCache<string[]>(ctx, 'course:ranking', RANKING_TTL_SECONDS);
 
-const rankingIds = (ctx: Pick<AppContext, 'logger' | 'store'>, region: number | null) =>
+const rankingIds = (ctx: Pick<AppContext, 'logger' | 'metrics' | 'store'>, region: number | null) =>
   rankings(ctx).get(String(region ?? 'all'), () => findRankingIds(region, RANKING_SIZE));
 
 /** A course was created, edited or deleted: every process computes the rankings again. */
-export async function forgetRanking(ctx: Pick<AppContext, 'logger' | 'store'>): Promise<void> {
+export async function forgetRanking(ctx: Pick<AppContext, 'logger' | 'metrics' | 'store'>): Promise<void> {
   await rankings(ctx).invalidate();
 }
 
 async function rankingFeed(
-  ctx: Pick<AppContext, 'config' | 'logger' | 'sequelize' | 'store'>,
+  ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'sequelize' | 'store'>,
   viewerId: string | null,
   region: number | null,
 ): Promise<FeedItem[]> {
@@ -92,7 +92,7 @@ async function preferredRegion(viewerId: string | null): Promise<string | null> 
  * nothing), and that region's label as `preferData` ('' when none; the SPA then shows #전국).
  */
 export async function listCourses(
-  ctx: Pick<AppContext, 'config' | 'logger' | 'sequelize' | 'store'>,
+  ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'sequelize' | 'store'>,
   viewerId: string | null,
   query: AllFeedQuery,
 ) {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
 import type { AppContext } from '../lib/context';
 import type { Logger } from '../lib/logger';
+import type { Metrics } from '../lib/metrics';
 import type { KeyStore } from '../store/keystore';
 import { Applier, Group, User } from '../db/models';
 
@@ -35,6 +36,7 @@ export class GroupListCache {
   constructor(
     private readonly store: KeyStore,
     private readonly logger: Logger,
+    private readonly metrics: Metrics,
   ) {}
 
   /** The page named `key` at `now`: from this second's entries, else from `load`. */
@@ -43,6 +45,8 @@ export class GroupListCache {
     try {
       generation = (await this.store.get(GENERATION_KEY)) ?? 'initial';
     } catch (err) {
+      this.metrics.keyStoreErrors.inc({ operation: LIST_CACHE });
+      this.metrics.cacheMisses.inc({ cache: LIST_CACHE });
       this.logger.warn('group list cache: reading the generation failed; not cached', {
         error: (err as Error).message,
       });
@@ -50,14 +54,21 @@ export class GroupListCache {
     }
     const second = Math.floor(now.getTime() / 1000);
     // A request that began in an earlier second than the entries kept is served fresh.
-    if (second < this.second) return load();
+    if (second < this.second) {
+      this.metrics.cacheMisses.inc({ cache: LIST_CACHE });
+      return load();
+    }
     if (second > this.second) {
       this.second = second;
       this.entries = new Map();
     }
     const entryKey = `${generation}\n${key}`;
     const cached = this.entries.get(entryKey) as Promise<T> | undefined;
-    if (cached) return cached;
+    if (cached) {
+      this.metrics.cacheHits.inc({ cache: LIST_CACHE });
+      return cached;
+    }
+    this.metrics.cacheMisses.inc({ cache: LIST_CACHE });
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     const entries = this.entries;
     const loading = load();
@@ -73,6 +84,7 @@ export class GroupListCache {
     try {
       await this.store.set(GENERATION_KEY, crypto.randomUUID());
     } catch (err) {
+      this.metrics.keyStoreErrors.inc({ operation: LIST_CACHE });
       this.logger.warn('group list cache: storing a new generation failed', {
         error: (err as Error).message,
       });
@@ -81,6 +93,8 @@ export class GroupListCache {
 }
 
 const GENERATION_KEY = 'groups:lists:generation';
+/** The cache's name in the metrics (hits, misses, key-store errors). */
+const LIST_CACHE = 'group_lists';
 /** Distinct pages kept within one second (searches, page numbers); more start over. */
 const MAX_ENTRIES = 1_000;
 /** The models a list card is made from: the run, its applicants, its host. */
@@ -110,11 +124,11 @@ const caches = new WeakMap<Sequelize, GroupListCache>();
  * `CACHE_GROUP_LISTS` off it installs nothing and the lists read the database every time.
  */
 export function registerGroupListCache(
-  root: Pick<AppContext, 'sequelize' | 'store' | 'logger' | 'config'>,
+  root: Pick<AppContext, 'sequelize' | 'store' | 'logger' | 'config' | 'metrics'>,
 ): void {
-  const { sequelize, store, logger } = root;
+  const { sequelize, store, logger, metrics } = root;
   if (!root.config.cache.groupLists || caches.has(sequelize)) return;
-  const cache = new GroupListCache(store, logger);
+  const cache = new GroupListCache(store, logger, metrics);
   caches.set(sequelize, cache);
   for (const hook of WRITE_HOOKS) {
     // Permanent hooks run for every model, with the model as `this`; the options are the last

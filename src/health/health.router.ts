@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../lib/context';
 
 type State = 'up' | 'down';
@@ -21,12 +21,17 @@ async function probe(check: () => Promise<unknown>): Promise<State> {
 }
 
 /**
- * `GET /health`: 200 when the database and the key store both answer, 503 otherwise, with the
- * state of each so an operator (or a load balancer) sees which one is down.
+ * `GET /health` and `GET /health/ready` (readiness): 200 when the database and the key store
+ * both answer, 503 otherwise, with the state of each so an operator (or a load balancer) sees
+ * which one is down. `GET /health/live` (liveness) only shows that the process answers: it does
+ * no I/O at all, so an outage of a dependency never gets a healthy process restarted.
  */
-export function healthRouter(ctx: AppContext): Router {
+export function healthRouter(ctx: Pick<AppContext, 'sequelize' | 'store'>): Router {
   const router = Router();
-  router.get('/', async (_req, res) => {
+  router.get('/live', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  const ready: RequestHandler = async (_req, res) => {
     const [database, store] = await Promise.all([
       probe(() => ctx.sequelize.query('SELECT 1')),
       probe(() => ctx.store.ping()),
@@ -38,6 +43,9 @@ export function healthRouter(ctx: AppContext): Router {
       database: { status: database, dialect: ctx.sequelize.getDialect() },
       store: { status: store, kind: ctx.store.kind },
     });
-  });
+  };
+  // Two routes, not one with both paths: each is counted under its own template.
+  router.get('/', ready);
+  router.get('/ready', ready);
   return router;
 }

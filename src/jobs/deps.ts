@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import type { AppContext } from '../lib/context';
+import { workerMetricsOf, type WorkerMetrics } from './metrics';
 import { WorkerScan } from './scan-state';
 
 /**
@@ -13,6 +14,8 @@ export interface WorkerDeps extends Pick<
   settings: Config['worker'];
   /** How long one SENS call may take: a `sending` row older than this was interrupted. */
   smsTimeoutMs: number;
+  /** What the jobs count (texts, alarms, ticks), on the process's metrics registry. */
+  jobMetrics: WorkerMetrics;
 }
 
 /**
@@ -25,7 +28,10 @@ export interface JobOptions {
 }
 
 export function createWorkerDeps(
-  runtime: Pick<AppContext, 'config' | 'sequelize' | 'logger' | 'sms' | 'phones' | 'images'>,
+  runtime: Pick<
+    AppContext,
+    'config' | 'sequelize' | 'logger' | 'sms' | 'phones' | 'images' | 'metrics'
+  >,
   overrides: Partial<WorkerDeps> = {},
 ): WorkerDeps {
   // The worker's own table; the API never reads it, so it is not among the shared models.
@@ -38,6 +44,7 @@ export function createWorkerDeps(
     smsTimeoutMs: runtime.config.sms.timeoutMs,
     phones: runtime.phones,
     images: runtime.images,
+    jobMetrics: workerMetricsOf(runtime.metrics.registry),
     ...overrides,
   };
 }

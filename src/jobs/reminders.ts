@@ -6,7 +6,7 @@ import { kstDateTime } from '../lib/time';
 import type { JobOptions, WorkerDeps } from './deps';
 
 /** What a reminder scan uses of the worker's deps. */
-export type ReminderDeps = Pick<WorkerDeps, 'logger' | 'settings'>;
+export type ReminderDeps = Pick<WorkerDeps, 'jobMetrics' | 'logger' | 'settings'>;
 
 export interface WindowOptions extends JobOptions {
   /** Where the last successful scan ended; null when there was none. */
@@ -168,6 +168,7 @@ export async function runReminders(
     });
     for (const part of chunks(rows, settings.batchSize)) await insertAlarms(deps, part);
     result.alarms += rows.length;
+    deps.jobMetrics.alarmsDue.inc({ category: rule.category }, rows.length);
   }
   if (result.groups > 0) {
     logger.info('reminders written', {

@@ -53,7 +53,7 @@ export async function runReminderScan(
 /** All the worker's deps but the database handle, which the jobs reach through the models. */
 type TickDeps = Pick<
   WorkerDeps,
-  'images' | 'logger' | 'phones' | 'settings' | 'sms' | 'smsTimeoutMs'
+  'images' | 'jobMetrics' | 'logger' | 'phones' | 'settings' | 'sms' | 'smsTimeoutMs'
 >;
 
 export async function runTick(deps: TickDeps, { now, signal }: JobOptions): Promise<void> {
@@ -62,6 +62,7 @@ export async function runTick(deps: TickDeps, { now, signal }: JobOptions): Prom
     try {
       await work();
     } catch (err) {
+      deps.jobMetrics.jobFailures.inc({ job: name });
       deps.logger.error('worker job failed', { job: name, error: (err as Error).message });
     }
   };
@@ -102,12 +103,21 @@ export function startScheduler(deps: TickDeps, clock: () => Date = () => new Dat
   const controller = new AbortController();
   const { signal } = controller;
   let finished: Date | null = null;
+  const { tickLag, tickDuration, lastTick } = deps.jobMetrics;
 
   const loop = async () => {
+    // The first tick is planned for the start; each next one for its period boundary.
+    let planned = clock().getTime();
     while (!signal.aborted) {
-      await runTick(deps, { now: clock(), signal });
+      const now = clock();
+      tickLag.set(Math.max(0, now.getTime() - planned) / 1000);
+      const timer = tickDuration.startTimer();
+      await runTick(deps, { now, signal });
+      timer();
       finished = clock();
+      lastTick.set(finished.getTime() / 1000);
       const wait = deps.settings.tickMs - (clock().getTime() % deps.settings.tickMs);
+      planned = clock().getTime() + wait;
       await sleep(wait, undefined, { signal }).catch(() => undefined);
     }
   };

@@ -6,6 +6,7 @@ import type { ImageService } from '../uploads/images.service';
 import type { SocialLogin } from '../users/oauth';
 import type { DomainEventHub } from './events';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 import type { PhoneCipher } from './phone-cipher';
 
 /**
@@ -28,6 +29,8 @@ export interface AppContext {
   oauth: SocialLogin;
   /** Announcements from the services (a user left a group, a session ended…). */
   events: DomainEventHub;
+  /** Prometheus metrics on this process's own registry (served at `GET /metrics`). */
+  metrics: Metrics;
   /** The current instant; tests pass a fixed clock. */
   now: () => Date;
 }

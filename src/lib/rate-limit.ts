@@ -124,6 +124,42 @@ class RecoveringStore implements Store {
   }
 }
 
+/**
+ * Counts the store's failed increments (one per request let through unlimited while the key
+ * store is down) in the key-store error metric.
+ */
+class CountedStore implements Store {
+  constructor(
+    private readonly inner: Store,
+    private readonly failed: () => void,
+  ) {}
+
+  get prefix() {
+    return this.inner.prefix;
+  }
+
+  init(options: Options) {
+    return this.inner.init?.(options);
+  }
+
+  async increment(key: string) {
+    try {
+      return await this.inner.increment(key);
+    } catch (err) {
+      this.failed();
+      throw err;
+    }
+  }
+
+  decrement(key: string) {
+    return this.inner.decrement(key);
+  }
+
+  resetKey(key: string) {
+    return this.inner.resetKey(key);
+  }
+}
+
 function storeFor(ctx: Pick<AppContext, 'config' | 'store'>, name: RateLimitName): Store {
   const prefix = `rl:${name}:`;
   if (ctx.store instanceof RedisKeyStore) {
@@ -154,7 +190,7 @@ function loggerAdapter(logger: Logger) {
  * route keeps its own per-user/per-number limits in the store (which answer 503 then).
  */
 export function createRateLimiter(
-  ctx: Pick<AppContext, 'config' | 'logger' | 'store'>,
+  ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'store'>,
   name: RateLimitName,
   rule: RateLimitRule,
   keyOf?: (req: Request) => string,
@@ -165,7 +201,9 @@ export function createRateLimiter(
     limit: rule.max,
     standardHeaders: 'draft-6',
     legacyHeaders: false,
-    store: storeFor(ctx, name),
+    store: new CountedStore(storeFor(ctx, name), () =>
+      ctx.metrics.keyStoreErrors.inc({ operation: 'rate_limit' }),
+    ),
     passOnStoreError: true,
     ...(keyOf && { keyGenerator: keyOf }),
     logger: loggerAdapter(ctx.logger),
@@ -183,7 +221,7 @@ export function isWrite(req: Request): boolean {
 }
 
 /** The three limits the app mounts; see createApp for where. */
-export function createRateLimits(ctx: Pick<AppContext, 'config' | 'logger' | 'store'>) {
+export function createRateLimits(ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'store'>) {
   const { rateLimit: rules } = ctx.config;
   const write = createRateLimiter(ctx, 'write', rules.write);
   return {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { AppContext } from './context';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 import type { KeyStore } from '../store/keystore';
 
 /**
@@ -27,7 +28,13 @@ export class SharedCache<T> {
     /** Prefix of every key in the store, and the name in warnings. */
     private readonly name: string,
     private readonly ttlSeconds: number,
+    private readonly metrics: Pick<Metrics, 'cacheHits' | 'cacheMisses' | 'keyStoreErrors'>,
   ) {}
+
+  /** The cache's label in the metrics (`course:ranking` → `course_ranking`). */
+  private get label() {
+    return this.name.replace(/:/g, '_');
+  }
 
   private get generationKey() {
     return `${this.name}:generation`;
@@ -44,7 +51,10 @@ export class SharedCache<T> {
     }
     const flightKey = `${generation}\n${key}`;
     const running = this.flights.get(flightKey);
-    if (running) return running;
+    if (running) {
+      this.metrics.cacheHits.inc({ cache: this.label });
+      return running;
+    }
     const flight = this.fetch(`${this.name}:${generation}:${key}`, load);
     this.flights.set(flightKey, flight);
     try {
@@ -68,7 +78,10 @@ export class SharedCache<T> {
     let locked = false;
     try {
       const stored = await this.store.get(entryKey);
-      if (stored !== null) return JSON.parse(stored) as T;
+      if (stored !== null) {
+        this.metrics.cacheHits.inc({ cache: this.label });
+        return JSON.parse(stored) as T;
+      }
       locked = await this.store.setIfAbsent(lockKey, '1', LOCK_SECONDS);
       if (!locked) {
         // Another process computes it: wait for its value rather than computing it again.
@@ -76,13 +89,17 @@ export class SharedCache<T> {
         while (Date.now() < deadline) {
           await new Promise((resolve) => setTimeout(resolve, POLL_MS));
           const value = await this.store.get(entryKey);
-          if (value !== null) return JSON.parse(value) as T;
+          if (value !== null) {
+            this.metrics.cacheHits.inc({ cache: this.label });
+            return JSON.parse(value) as T;
+          }
         }
       }
     } catch (err) {
       this.warn('reading the cache failed; computed without it', err);
       return load();
     }
+    this.metrics.cacheMisses.inc({ cache: this.label });
     try {
       const value = await load();
       try {
@@ -97,6 +114,7 @@ export class SharedCache<T> {
   }
 
   private warn(what: string, err: unknown) {
+    this.metrics.keyStoreErrors.inc({ operation: this.label });
     this.logger.warn(`${this.name} cache: ${what}`, { error: (err as Error).message });
   }
 }
@@ -114,7 +132,7 @@ const instances = new WeakMap<KeyStore, Map<string, SharedCache<unknown>>>();
  * of the process shares its computations in progress.
  */
 export function sharedCache<T>(
-  ctx: Pick<AppContext, 'store' | 'logger'>,
+  ctx: Pick<AppContext, 'store' | 'logger' | 'metrics'>,
   name: string,
   ttlSeconds: number,
 ): SharedCache<T> {
@@ -122,6 +140,9 @@ export function sharedCache<T>(
   if (!named) instances.set(ctx.store, (named = new Map()));
   let cache = named.get(name);
   if (!cache)
-    named.set(name, (cache = new SharedCache<unknown>(ctx.store, ctx.logger, name, ttlSeconds)));
+    named.set(
+      name,
+      (cache = new SharedCache<unknown>(ctx.store, ctx.logger, name, ttlSeconds, ctx.metrics)),
+    );
   return cache as SharedCache<T>;
 }

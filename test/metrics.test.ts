@@ -1,0 +1,248 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { createApp } from '../src/app';
+import { isSessionOpen } from '../src/auth/sessions';
+import { attachChat } from '../src/chat/chat.gateway';
+import { ConfigError, loadConfig } from '../src/config';
+import { METRICS_UNAUTHORIZED } from '../src/lib/metrics';
+import type { KeyStore } from '../src/store/keystore';
+import { signIn, useTestContext, type TestContext } from './support/context';
+import { GUEST, makeGroup, member, testCalendar } from './support/groups';
+import { makeUser } from './support/users';
+
+/**
+ * `GET /metrics` read as Prometheus reads it, after requests made through the app itself: the
+ * request counter and histogram by route template, the cache and key-store counters, the chat
+ * socket gauge, the pool and process defaults, and the token rule.
+ */
+let ctx: TestContext;
+// The list cache's generation lives in a key store of this file's own: another file's writes
+// cannot turn an expected hit into a miss.
+useTestContext(
+  (c) => {
+    ctx = c;
+  },
+  { ownKeyStore: true },
+);
+afterEach(() => ctx.clock.reset());
+
+/** The exposition text, as a scraper gets it. */
+async function scrape(app = ctx.app, headers: Record<string, string> = {}): Promise<string> {
+  const res = await request(app).get('/metrics').set(headers);
+  expect(res.status).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+  return res.text;
+}
+
+/** The value of the sample `name` whose labels are exactly `labels`; undefined when absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}) {
+  const wanted = Object.entries(labels)
+    .map(([key, value]) => `${key}="${value}"`)
+    .sort()
+    .join(',');
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const have = (match[2] ?? '')
+      .split(/,(?=[a-zA-Z_]\w*=")/)
+      .filter(Boolean)
+      .sort()
+      .join(',');
+    if (have === wanted) return Number(match[3]);
+  }
+  return undefined;
+}
+
+const count = async (name: string, labels: Record<string, string>) =>
+  sample(await scrape(), name, labels) ?? 0;
+
+describe('GET /metrics', () => {
+  it('Counts and times each request under its route template, method and status', async () => {
+    const { at } = testCalendar(ctx).window();
+    const host = await member(ctx);
+    const group = await makeGroup(host.user, { date: at(3) });
+    const unknownId = crypto.randomUUID();
+    const detail = { method: 'GET', route: '/group/detail/:groupId' };
+    const ok = { ...detail, status: '200' };
+    const missing = { ...detail, status: '404' };
+    const unmatched = { method: 'GET', route: 'unmatched', status: '404' };
+    const before = {
+      ok: await count('erunjrun_http_requests_total', ok),
+      missing: await count('erunjrun_http_requests_total', missing),
+      unmatched: await count('erunjrun_http_requests_total', unmatched),
+    };
+
+    for (let i = 0; i < 2; i += 1) {
+      expect((await request(ctx.app).get(`/group/detail/${group.groupId}`).set(GUEST)).status).toBe(
+        200,
+      );
+    }
+    // The service throws (the router is left before the answer); the template is kept.
+    expect((await request(ctx.app).get(`/group/detail/${unknownId}`).set(GUEST)).status).toBe(404);
+    expect((await request(ctx.app).get(`/no-such-page/${unknownId}`)).status).toBe(404);
+
+    const text = await scrape();
+    expect(sample(text, 'erunjrun_http_requests_total', ok)).toBe(before.ok + 2);
+    expect(sample(text, 'erunjrun_http_requests_total', missing)).toBe(before.missing + 1);
+    expect(sample(text, 'erunjrun_http_requests_total', unmatched)).toBe(before.unmatched + 1);
+    // Ids never become labels: the number of series stays bounded.
+    expect(text).not.toContain(group.groupId);
+    expect(text).not.toContain(unknownId);
+
+    // The histogram: every bucket, the +Inf one and the count agree with the counter.
+    for (const le of ['0.005', '0.1', '1', '10', '+Inf']) {
+      expect(sample(text, 'erunjrun_http_request_duration_seconds_bucket', { ...ok, le })).toEqual(
+        expect.any(Number),
+      );
+    }
+    expect(sample(text, 'erunjrun_http_request_duration_seconds_count', ok)).toBe(before.ok + 2);
+    expect(
+      sample(text, 'erunjrun_http_request_duration_seconds_bucket', { ...ok, le: '+Inf' }),
+    ).toBe(before.ok + 2);
+    expect(sample(text, 'erunjrun_http_request_duration_seconds_sum', ok)).toBeGreaterThan(0);
+  });
+
+  it('Names the root route of a router by its mount (/health), not /health/', async () => {
+    const labels = { method: 'GET', route: '/health', status: '200' };
+    const before = await count('erunjrun_http_requests_total', labels);
+    expect((await request(ctx.app).get('/health')).status).toBe(200);
+    expect(await count('erunjrun_http_requests_total', labels)).toBe(before + 1);
+  });
+
+  it('Counts a hit when a group list page comes from the cache, a miss when it is read', async () => {
+    testCalendar(ctx).window();
+    const cache = { cache: 'group_lists' };
+    const text = await scrape();
+    const before = {
+      hits: sample(text, 'erunjrun_cache_hits_total', cache) ?? 0,
+      misses: sample(text, 'erunjrun_cache_misses_total', cache) ?? 0,
+    };
+    // The clock stands still: both reads fall in the same second, the second one is kept.
+    for (let i = 0; i < 2; i += 1) {
+      expect((await request(ctx.app).get('/group/all?page=1').set(GUEST)).status).toBe(200);
+    }
+    const after = await scrape();
+    expect(sample(after, 'erunjrun_cache_misses_total', cache)).toBe(before.misses + 1);
+    expect(sample(after, 'erunjrun_cache_hits_total', cache)).toBe(before.hits + 1);
+  });
+
+  it('Counts a key-store failure worked around (a session check while the store is down)', async () => {
+    const user = await makeUser();
+    const { sid } = await signIn(ctx, user);
+    const down = {
+      ...ctx.store,
+      get: () => Promise.reject(new Error('store down')),
+    } as unknown as KeyStore;
+    const labels = { operation: 'session_check' };
+    const before = await count('erunjrun_keystore_errors_total', labels);
+    // Fail open: the session counts as open, and the failure is counted.
+    await expect(isSessionOpen({ ...ctx, store: down }, user.userId, sid)).resolves.toBe(true);
+    expect(await count('erunjrun_keystore_errors_total', labels)).toBe(before + 1);
+  });
+
+  it('Reports the database pool and the process defaults', async () => {
+    const text = await scrape();
+    expect(sample(text, 'erunjrun_db_pool_size')).toEqual(expect.any(Number));
+    if (ctx.sequelize.getDialect() === 'mysql') {
+      expect(sample(text, 'erunjrun_db_pool_in_use')).toEqual(expect.any(Number));
+      expect(sample(text, 'erunjrun_db_pool_waiting')).toBe(0);
+      expect(sample(text, 'erunjrun_db_pool_max')).toBe(ctx.config.db.poolMax);
+    } else {
+      // SQLite has no pool to wait for: those two are not reported.
+      expect(text).not.toContain('erunjrun_db_pool_waiting');
+    }
+    expect(sample(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(text).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
+  });
+
+  it('Follows the chat connections open on this process', async () => {
+    const server = http.createServer(ctx.app);
+    const closeChat = await attachChat(server, ctx);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const clients: Socket[] = [];
+    try {
+      const gauge = async () => sample(await scrape(), 'erunjrun_chat_sockets_open');
+      const before = (await gauge()) ?? 0;
+      for (let i = 0; i < 2; i += 1) {
+        const { token } = await signIn(ctx, await makeUser());
+        const client = ioClient(url, {
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+          auth: { token },
+        });
+        clients.push(client);
+        await new Promise<void>((resolve, reject) => {
+          client.once('connect', () => resolve());
+          client.once('connect_error', reject);
+        });
+      }
+      expect(await gauge()).toBe(before + 2);
+      clients[0].disconnect();
+      await waitFor(async () => (await gauge()) === before + 1);
+      expect(await gauge()).toBe(before + 1);
+    } finally {
+      for (const client of clients) client.disconnect();
+      const closed = new Promise((resolve) => server.close(resolve));
+      await closeChat();
+      server.closeAllConnections();
+      await closed;
+    }
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('METRICS_TOKEN', () => {
+  const token = crypto.randomBytes(24).toString('base64url');
+  const guarded = () =>
+    createApp({ ...ctx, config: { ...ctx.config, metrics: { enabled: true, token } } });
+
+  it('Refuses a scrape without the token, or with another, before collecting anything', async () => {
+    const app = guarded();
+    const collect = jest.spyOn(ctx.metrics.registry, 'metrics');
+    try {
+      for (const authorization of [
+        undefined,
+        `Bearer ${token}x`,
+        `Bearer ${token.slice(1)}`,
+        token,
+      ]) {
+        const req = request(app).get('/metrics');
+        const res = await (authorization ? req.set('Authorization', authorization) : req);
+        expect(res.status).toBe(401);
+        expect(res.body).toEqual({ success: false, message: METRICS_UNAUTHORIZED });
+        expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+      }
+      expect(collect).not.toHaveBeenCalled();
+    } finally {
+      collect.mockRestore();
+    }
+  });
+
+  it('Serves the metrics with Authorization: Bearer <token>', async () => {
+    const text = await scrape(guarded(), { Authorization: `Bearer ${token}` });
+    expect(text).toContain('# TYPE erunjrun_http_requests_total counter');
+  });
+
+  it('Is read from the environment, at least 16 characters; METRICS_ENABLED=false hides /metrics', async () => {
+    expect(loadConfig({ ...process.env, METRICS_TOKEN: token }).metrics).toEqual({
+      enabled: true,
+      token,
+    });
+    expect(() => loadConfig({ ...process.env, METRICS_TOKEN: 'short' })).toThrow(ConfigError);
+    const off = loadConfig({ ...process.env, METRICS_ENABLED: 'false' });
+    const app = createApp({ ...ctx, config: { ...ctx.config, metrics: off.metrics } });
+    expect((await request(app).get('/metrics')).status).toBe(404);
+  });
+});
