@@ -61,10 +61,11 @@ it('Never writes a token, code, phone number or key to the log', async () => {
 });
 
 it('The access log names the whole path (the router mount included), never the query string', async () => {
-  const before = output.length;
-  await request(app).get('/group/all?region=1&code=123456').expect(200);
-  await request(app).get('/course/all?page=1').expect(200);
-  const lines = output
+  const before = logged.output().length;
+  await request(logged.app).get('/group/all?region=1&code=123456').expect(200);
+  await request(logged.app).get('/course/all?page=1').expect(200);
+  const lines = logged
+    .output()
     .slice(before)
     .split('\n')
     .filter((line) => line.includes('"level":"http"'))

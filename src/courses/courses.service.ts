@@ -74,7 +74,7 @@ function planImages(
  * stored are removed again.
  */
 export async function createCourse(
-  ctx: Pick<AppContext, 'images' | 'logger' | 'now' | 'store'>,
+  ctx: Pick<AppContext, 'images' | 'logger' | 'metrics' | 'now' | 'store'>,
   authorId: string,
   input: CourseInput,
   images: PreparedImage[],

@@ -34,7 +34,7 @@ export interface CourseDetailRow {
 export interface CourseAuthor {
   userId: string;
   nickname: string;
-  profileUrl: string | null;
+  profileUrl: string;
   userLevel: string | null;
   mannerPoint: number;
 }

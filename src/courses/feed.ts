@@ -62,7 +62,9 @@ const rankingIds = (ctx: Pick<AppContext, 'logger' | 'metrics' | 'store'>, regio
   rankings(ctx).get(String(region ?? 'all'), () => findRankingIds(region, RANKING_SIZE));
 
 /** A course was created, edited or deleted: every process computes the rankings again. */
-export async function forgetRanking(ctx: Pick<AppContext, 'logger' | 'metrics' | 'store'>): Promise<void> {
+export async function forgetRanking(
+  ctx: Pick<AppContext, 'logger' | 'metrics' | 'store'>,
+): Promise<void> {
   await rankings(ctx).invalidate();
 }
 
