@@ -27,7 +27,7 @@ beforeAll(async () => {
     COURSE_VIEW_FLUSH_SECONDS: '3600',
   });
   const deadline = Date.now() + 60_000;
-  while (!api.output.includes('"message":"listening"')) {
+  while (!api.output.includes('"event":"listening"')) {
     if (Date.now() > deadline || api.child.exitCode !== null) {
       throw new Error(`the API did not start\n${api.output}`);
     }

@@ -1,10 +1,10 @@
 import type { OpenAPIV3_1 } from 'openapi-types';
+import { failure, json, pathParam, ref, type Paths } from '../docs/components';
+import { signedInOperation } from '../docs/operations';
+import { RATE_LIMIT_MESSAGES } from '../lib/rate-limit';
+import { CALENDAR } from './messages';
 
 /** The personal calendar feed (README, "Calendar feed"); wired into `GET /openapi.json`. */
-const failure = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Failure' } } },
-});
 
 export const schemas: Record<string, OpenAPIV3_1.SchemaObject> = {
   CalendarLinks: {
@@ -28,42 +28,24 @@ export const schemas: Record<string, OpenAPIV3_1.SchemaObject> = {
     properties: {
       success: { type: 'boolean', const: true },
       revoked: { type: 'boolean', description: 'false when no address had been issued' },
-      message: { type: 'string' },
+      message: { type: 'string', examples: [CALENDAR.revoked, CALENDAR.notIssued] },
     },
   },
 };
 
-export const paths: OpenAPIV3_1.PathsObject = {
+export const paths: Paths = {
   '/user/calendar': {
-    get: {
-      tags: ['calendar'],
-      summary: "The signed-in user's private calendar subscription address (issued on first call)",
-      security: [{ bearer: [] }],
-      responses: {
-        '200': {
-          description: 'The address, the same on every call until revoked',
-          content: {
-            'application/json': { schema: { $ref: '#/components/schemas/CalendarLinks' } },
-          },
-        },
-        '401': failure('Not signed in'),
+    get: signedInOperation(
+      'calendar',
+      "The signed-in user's private calendar subscription address (issued on first call)",
+      {
+        '200': json('The address, the same on every call until revoked', ref('CalendarLinks')),
+        '429': failure('Too many requests from this address', [RATE_LIMIT_MESSAGES.calendar]),
       },
-    },
-    delete: {
-      tags: ['calendar'],
-      summary: 'Revokes the address; the next GET issues a new one',
-      security: [{ bearer: [] }],
-      responses: {
-        '200': {
-          description: 'Revoked (or there was none)',
-          content: {
-            'application/json': { schema: { $ref: '#/components/schemas/CalendarRevoked' } },
-          },
-        },
-        '401': failure('Not signed in'),
-        '429': failure('Too many writes from this address'),
-      },
-    },
+    ),
+    delete: signedInOperation('calendar', 'Revokes the address; the next GET issues a new one', {
+      '200': json('Revoked (or there was none)', ref('CalendarRevoked')),
+    }),
   },
   '/calendar/{file}': {
     get: {
@@ -76,10 +58,7 @@ export const paths: OpenAPIV3_1.PathsObject = {
       security: [],
       parameters: [
         {
-          name: 'file',
-          in: 'path',
-          required: true,
-          description: '`<secret>.ics`',
+          ...pathParam('file', '`<secret>.ics`'),
           schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}\\.ics$' },
         },
       ],
@@ -93,8 +72,11 @@ export const paths: OpenAPIV3_1.PathsObject = {
           content: { 'text/calendar': { schema: { type: 'string' } } },
         },
         '304': { description: 'Unchanged since the ETag sent in If-None-Match' },
-        '404': failure('Unknown, revoked or malformed address'),
-        '429': failure('Too many requests from this address or for this feed'),
+        '404': failure('Unknown, revoked or malformed address', [CALENDAR.notFound]),
+        '429': failure('Too many requests from this address or for this feed', [
+          RATE_LIMIT_MESSAGES.calendar,
+          RATE_LIMIT_MESSAGES.calendarFeed,
+        ]),
       },
     },
   },

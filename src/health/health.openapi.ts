@@ -1,5 +1,7 @@
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { failure, json, object, ref, string, type Paths } from '../docs/components';
+import { MESSAGES } from '../lib/error-handler';
+import { METRICS_UNAUTHORIZED } from '../lib/metrics';
 
 /** `/health` and its probes, `/metrics`. */
 
@@ -60,9 +62,10 @@ export const paths: Paths = {
       responses: {
         '200': {
           description: 'The metrics',
-          content: { 'text/plain; version=0.0.4': { schema: { type: 'string' } } },
+          content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } },
         },
-        '401': failure('`METRICS_TOKEN` is set and the bearer is not it', []),
+        '401': failure('`METRICS_TOKEN` is set and the bearer is not it', [METRICS_UNAUTHORIZED]),
+        '404': failure('`METRICS_ENABLED=false`: not served', [MESSAGES.notFound]),
       },
     },
   },
