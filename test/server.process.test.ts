@@ -1,10 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { embeddedChildEnv, REPO_ROOT } from './support/test-env';
+import { spawnCollecting } from './support/app-process';
+import { REPO_ROOT } from './support/test-env';
 import { freePort } from './support/redis-server';
 
 /**
@@ -53,25 +54,12 @@ interface Started {
 function start(command: string, args: string[], env: Record<string, string>): Started {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-process-'));
   folders.push(dataDir);
-  const child = spawn(command, args, {
-    cwd: REPO_ROOT,
-    detached: true,
-    env: {
-      ...embeddedChildEnv(dataDir),
-      LOG_LEVEL: 'info',
-      LOG_FORMAT: 'json',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { child, output } = spawnCollecting(command, args, dataDir, env, true);
   children.push(child);
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += String(chunk)));
-  child.stderr?.on('data', (chunk) => (output += String(chunk)));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  return { child, output: () => output, exited };
+  return { child, output, exited };
 }
 
 async function until<T>(what: string, probe: () => T | null | Promise<T | null>, ms: number) {

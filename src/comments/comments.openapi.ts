@@ -71,6 +71,39 @@ const ofComment = [pathParam('id', 'The comment')];
 const ofReply = [pathParam('id', 'The reply')];
 const badContent = (m: typeof COMMENT | typeof RECOMMENT) => [m.contentMissing, m.contentTooLong];
 
+/** Editing and deleting one's own comment or reply: the same answers, each with its messages. */
+function ownEditAndDelete(
+  what: { tag: string; name: 'comment' | 'reply'; item: string; edited: string },
+  m: typeof COMMENT | typeof RECOMMENT,
+  parameters: OpenAPIV3_1.ParameterObject[],
+) {
+  const mine = `my ${what.name}`;
+  const missing = `No such ${what.name}`;
+  return {
+    patch: op(
+      what.tag,
+      `Edit ${mine}; answers ${what.edited}`,
+      {
+        '200': json('Edited', list(what.item, m.updated)),
+        '400': failure('Bad content', badContent(m)),
+        '403': failure('Not mine', [m.notAuthorUpdate]),
+        '404': failure(missing, [m.notFound]),
+      },
+      { parameters, requestBody: contentBody(`The ${what.name}`) },
+    ),
+    delete: op(
+      what.tag,
+      what.name === 'comment' ? 'Delete my comment (and its replies)' : 'Delete my reply',
+      {
+        '200': json('Deleted', done(m.deleted)),
+        '403': failure('Not mine', [m.notAuthorDelete]),
+        '404': failure(missing, [m.notFound]),
+      },
+      { parameters },
+    ),
+  };
+}
+
 export const paths: Paths = {
   '/comment/{category}/{categoryId}': {
     get: op(
@@ -94,29 +127,11 @@ export const paths: Paths = {
       { parameters: post, requestBody: contentBody('The comment') },
     ),
   },
-  '/comment/{commentId}': {
-    patch: op(
-      'comments',
-      'Edit my comment; answers the whole list',
-      {
-        '200': json('Edited', list('Comment', COMMENT.updated)),
-        '400': failure('Bad content', badContent(COMMENT)),
-        '403': failure('Not mine', [COMMENT.notAuthorUpdate]),
-        '404': failure('No such comment', [COMMENT.notFound]),
-      },
-      { parameters: commentId, requestBody: contentBody('The comment') },
-    ),
-    delete: op(
-      'comments',
-      'Delete my comment (and its replies)',
-      {
-        '200': json('Deleted', done(COMMENT.deleted)),
-        '403': failure('Not mine', [COMMENT.notAuthorDelete]),
-        '404': failure('No such comment', [COMMENT.notFound]),
-      },
-      { parameters: commentId },
-    ),
-  },
+  '/comment/{commentId}': ownEditAndDelete(
+    { tag: 'comments', name: 'comment', item: 'Comment', edited: 'the whole list' },
+    COMMENT,
+    commentId,
+  ),
   '/recomment/{id}': {
     get: op(
       'replies',
@@ -141,26 +156,10 @@ export const paths: Paths = {
       },
       { parameters: ofComment, requestBody: contentBody('The reply') },
     ),
-    patch: op(
-      'replies',
-      'Edit my reply; answers every reply of its post',
-      {
-        '200': json('Edited', list('Recomment', RECOMMENT.updated)),
-        '400': failure('Bad content', badContent(RECOMMENT)),
-        '403': failure('Not mine', [RECOMMENT.notAuthorUpdate]),
-        '404': failure('No such reply', [RECOMMENT.notFound]),
-      },
-      { parameters: ofReply, requestBody: contentBody('The reply') },
-    ),
-    delete: op(
-      'replies',
-      'Delete my reply',
-      {
-        '200': json('Deleted', done(RECOMMENT.deleted)),
-        '403': failure('Not mine', [RECOMMENT.notAuthorDelete]),
-        '404': failure('No such reply', [RECOMMENT.notFound]),
-      },
-      { parameters: ofReply },
+    ...ownEditAndDelete(
+      { tag: 'replies', name: 'reply', item: 'Recomment', edited: 'every reply of its post' },
+      RECOMMENT,
+      ofReply,
     ),
   },
 };

@@ -5,34 +5,53 @@ import { uniqueSuffix } from './context';
 import { embeddedChildEnv, REPO_ROOT } from './test-env';
 
 /**
+ * `command` on an embedded database in `dataDir` (JSON log lines at info), with its stdout and
+ * stderr collected; `detached` makes it lead a process group of its own.
+ */
+export function spawnCollecting(
+  command: string,
+  args: string[],
+  dataDir: string,
+  env: Record<string, string>,
+  detached = false,
+): { child: ChildProcess; output: () => string } {
+  const child = spawn(command, args, {
+    cwd: REPO_ROOT,
+    detached,
+    env: { ...embeddedChildEnv(dataDir), LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += String(chunk)));
+  child.stderr?.on('data', (chunk) => (output += String(chunk)));
+  return { child, output: () => output };
+}
+
+/**
  * One of the app's processes (`src/server.ts`, `src/worker.ts`) run through ts-node on an
  * embedded database of its own (whatever backend the suite runs on), its output collected.
  */
 export class AppProcess {
   readonly child: ChildProcess;
-  output = '';
+  private readonly collected: () => string;
 
   constructor(
     script: string,
     readonly dataDir: string,
     env: Record<string, string>,
   ) {
-    this.child = spawn(
+    const args = ['-r', 'ts-node/register/transpile-only', path.join(REPO_ROOT, script)];
+    ({ child: this.child, output: this.collected } = spawnCollecting(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', path.join(REPO_ROOT, script)],
-      {
-        cwd: REPO_ROOT,
-        env: {
-          ...embeddedChildEnv(dataDir),
-          LOG_LEVEL: 'info',
-          LOG_FORMAT: 'json',
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    this.child.stdout?.on('data', (chunk) => (this.output += String(chunk)));
-    this.child.stderr?.on('data', (chunk) => (this.output += String(chunk)));
+      args,
+      dataDir,
+      env,
+    ));
+  }
+
+  /** Everything it wrote so far. */
+  get output(): string {
+    return this.collected();
   }
 
   /** `script` in a fresh data folder named after `name`. */
