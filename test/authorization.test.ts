@@ -85,7 +85,7 @@ async function world(phase: Phase = 'future'): Promise<World> {
   await apply(group.groupId, applicant.user);
   if (phase === 'starting') calendar.set(at(0), '09:30:00');
   if (phase === 'finished') calendar.set(at(2), '12:00:00');
-  // Out of regions 8 and 9 (Jeju, the fixture's default), which the feed tests own.
+  // Out of regions 8 and 9, which the feed tests own.
   const course = await makeCourse(owner.user, {
     region: 1,
     location: '서울 중구 남산공원길 105',

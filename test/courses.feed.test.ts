@@ -48,6 +48,8 @@ useTestContext(
     for (const [i, name] of ['A', 'B', 'C', 'D', 'E', 'F', 'G'].entries()) {
       known[name] = await makeCourse(author, {
         title: `제주 코스 ${name}`,
+        location: '제주특별자치도 제주시 애월읍 123',
+        region: 9,
         createdAt: new Date(Date.UTC(2090, 0, 1, 0, i)),
       });
     }

@@ -62,14 +62,17 @@ export async function multipart(
   return req;
 }
 
-/** A course written with the model (for the feed tests, which need many of them). */
+/**
+ * A course written with the model, in Seoul (region 1) unless `attrs` say otherwise: regions
+ * 2, 4, 8 and 9 belong to test files that check their course lists exactly.
+ */
 export async function makeCourse(author: User, attrs: Partial<Course> = {}): Promise<Course> {
   return Course.create({
     userId: author.userId,
     title: `테스트 코스 ${uniqueSuffix()}`,
     content: '설명',
-    location: '제주특별자치도 제주시 애월읍 123',
-    mapLatLng: JSON.stringify([{ lat: 33.4, lng: 126.3 }]),
+    location: '서울 중구 남산공원길 105',
+    mapLatLng: JSON.stringify([{ lat: 37.55, lng: 126.99 }]),
     distance: 5.5,
     totalTime: '0h 30min',
     courseImageUrl1: `${uniqueSuffix()}.webp`,
@@ -78,7 +81,7 @@ export async function makeCourse(author: User, attrs: Partial<Course> = {}): Pro
     starPoint: 0,
     baggage: null,
     parking: null,
-    region: 9,
+    region: 1,
     thema: '해변',
     ...attrs,
   });

@@ -16,9 +16,13 @@ export const addDays = (date: string, days: number) =>
  * Every test file runs on its own far-future calendar (a random year), and each test on its
  * own stretch of it: no run of another test (or test file, sharing the database) starts
  * between a test's clock and its runs, so "soonest first" lists begin with the test's own runs.
+ *
+ * `last`: the file's calendar lies after every other file's (years 9000–9499; one file only),
+ * so every other file's runs have started by its clock. A list of started runs too (`finish=1`:
+ * the runs to come, then the started ones) then holds no run of another file before its own.
  */
-export function testCalendar(ctx: TestContext) {
-  const year = 2200 + crypto.randomInt(6500);
+export function testCalendar(ctx: TestContext, { last = false }: { last?: boolean } = {}) {
+  const year = last ? 9000 + crypto.randomInt(500) : 2200 + crypto.randomInt(6500);
   let next = fromKst(`${year}-01-01`).getTime();
   return {
     /** A fresh stretch of 40 days; the clock stands at its first day, 00:00 Korea time. */
