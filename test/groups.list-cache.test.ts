@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { Group } from '../src/db/models';
-import { GroupListCache } from '../src/groups/list-cache';
+import { GROUP_LISTS } from '../src/groups/list-cache';
+import { ReadCache } from '../src/lib/read-cache';
 import { fromKst } from '../src/lib/time';
 import type { KeyStore } from '../src/store/keystore';
 import { createTestContext, useTestContext, type TestContext } from './support/context';
@@ -197,12 +198,12 @@ describe('group list cache', () => {
   });
 });
 
-describe('GroupListCache', () => {
+describe('ReadCache', () => {
   const now = new Date('2030-01-01T00:00:00Z');
 
   it("drops this process's pages when another process writes (the generation is shared)", async () => {
-    const here = new GroupListCache(ctx.store, ctx.logger, ctx.metrics);
-    const elsewhere = new GroupListCache(ctx.store, ctx.logger, ctx.metrics);
+    const here = new ReadCache(ctx.store, ctx.logger, ctx.metrics, GROUP_LISTS);
+    const elsewhere = new ReadCache(ctx.store, ctx.logger, ctx.metrics, GROUP_LISTS);
     const load = jest.fn(async () => ['rows']);
     await here.get('k', now, load);
     await here.get('k', now, load);
@@ -213,7 +214,7 @@ describe('GroupListCache', () => {
   });
 
   it('shares one read between concurrent misses and does not keep a failed one', async () => {
-    const cache = new GroupListCache(ctx.store, ctx.logger, ctx.metrics);
+    const cache = new ReadCache(ctx.store, ctx.logger, ctx.metrics, GROUP_LISTS);
     let calls = 0;
     const slow = () =>
       new Promise<string[]>((resolve) => {
@@ -238,7 +239,7 @@ describe('GroupListCache', () => {
       get: () => Promise.reject(new Error('store down')),
       set: () => Promise.reject(new Error('store down')),
     } as unknown as KeyStore;
-    const cache = new GroupListCache(down, ctx.logger, ctx.metrics);
+    const cache = new ReadCache(down, ctx.logger, ctx.metrics, GROUP_LISTS);
     const load = jest.fn(async () => ['rows']);
     await cache.get('k', now, load);
     await cache.get('k', now, load);
@@ -249,7 +250,7 @@ describe('GroupListCache', () => {
 
 describe('GROUP_LIST_CACHE=false', () => {
   it('reads every page from the database', async () => {
-    const uncached = await createTestContext({ cache: { groupLists: false } });
+    const uncached = await createTestContext({ cache: { groupLists: false, reads: true } });
     try {
       const own = testCalendar(uncached);
       const { at } = own.window();

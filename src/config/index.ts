@@ -71,7 +71,7 @@ function assemble(r: Reader) {
       migrateOnStart: db.migrateOnStart ?? embedded,
     },
     store: { ...readSection(r, STORE), sqliteFile: path.join(dataDir, 'keystore.sqlite') },
-    /** In-process caches that stay correct after writes (see src/groups/list-cache.ts). */
+    /** In-process caches that stay correct after writes (see src/lib/read-cache.ts). */
     cache: readSection(r, CACHE),
     courses: readSection(r, COURSES),
     jwt: readJwt(r, embedded),

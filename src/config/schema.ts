@@ -54,6 +54,11 @@ export const STORE = {
 
 export const CACHE = {
   groupLists: bool('GROUP_LIST_CACHE', true, 'keep the public group list pages for a second'),
+  reads: bool(
+    'READ_CACHE',
+    true,
+    'keep public detail pages, comment threads and course feeds for a second',
+  ),
 };
 
 export const COURSES = {
