@@ -3,6 +3,7 @@ import { currentUser, viewer } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
 import { unauthorized } from '../lib/errors';
 import { sendGpx } from '../lib/gpx';
+import { sendJsonText } from '../lib/shared-body';
 import { uploadedImages } from '../uploads';
 import { toggleApplication } from './applications.service';
 import { openAttendanceSheet, submitAttendance } from './attendance.service';
@@ -11,7 +12,7 @@ import {
   assertHost,
   createGroup,
   deleteGroup,
-  findGroupDetail,
+  groupDetailBody,
   groupRouteFile,
   updateGroup,
 } from './groups.service';
@@ -95,8 +96,7 @@ export function getGroupGpx(ctx: AppContext) {
 export function getGroupDetail(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const { groupId } = getGroupDetailInput.input(res);
-    const data = await findGroupDetail(ctx, groupId, viewer(res)?.userId ?? null);
-    res.json({ success: true, data });
+    sendJsonText(res, await groupDetailBody(ctx, groupId, viewer(res)?.userId ?? null));
   };
 }
 

@@ -77,8 +77,35 @@ function parseRoute(text: string): unknown[] {
   }
 }
 
+/** The run's columns the detail page shows. */
+export type DetailGroup = Pick<
+  Group,
+  | 'groupId'
+  | 'userId'
+  | 'mapLatLng'
+  | 'thumbnailUrl1'
+  | 'thumbnailUrl2'
+  | 'thumbnailUrl3'
+  | 'title'
+  | 'maxPeople'
+  | 'date'
+  | 'standbyTime'
+  | 'finishTime'
+  | 'distance'
+  | 'speed'
+  | 'location'
+  | 'parking'
+  | 'baggage'
+  | 'content'
+  | 'region'
+  | 'timecode'
+  | 'thema'
+  | 'chattingRoom'
+  | 'createdAt'
+>;
+
 export interface DetailInput {
-  group: Group;
+  group: DetailGroup;
   host: Host;
   /** Every applicant, the host first. */
   appliers: Person[];

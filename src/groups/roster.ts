@@ -13,7 +13,10 @@ export const rosterOf = (groupId: string, transaction?: Transaction): Promise<Ap
   selectRoster(groupId, transaction);
 
 /** The roster with the host first (the detail page's participant avatars). */
-export function hostFirst(group: Pick<Group, 'userId'>, roster: Applicant[]): Applicant[] {
+export function hostFirst<T extends Pick<Applicant, 'userId'>>(
+  group: Pick<Group, 'userId'>,
+  roster: T[],
+): T[] {
   return [
     ...roster.filter((a) => a.userId === group.userId),
     ...roster.filter((a) => a.userId !== group.userId),

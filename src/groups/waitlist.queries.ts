@@ -1,12 +1,4 @@
-import {
-  fn,
-  col,
-  literal,
-  Op,
-  type Sequelize,
-  type Transaction,
-  type WhereOptions,
-} from 'sequelize';
+import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import { Applier, Group, User, Waiter } from '../db/models';
 
 /**
@@ -70,37 +62,6 @@ export async function placeInQueue(
     where: { groupId, waitlistId: { [Op.lte]: mine.waitlistId } },
     transaction,
   });
-}
-
-/**
- * How many wait for the run, and the viewer's place (null when not waiting), in one statement:
- * the viewer's own row joined to every row of the run, counting those at or before it.
- */
-export async function selectQueue(
-  sequelize: Sequelize,
-  groupId: string,
-  viewerId: string | null,
-): Promise<{ waitingCount: number; waitlistPosition: number | null }> {
-  const viewer = viewerId === null ? 'NULL' : sequelize.escape(viewerId);
-  const [row] = (await Waiter.findAll({
-    attributes: [
-      [fn('COUNT', col('Waiter.waitlistId')), 'waitingCount'],
-      [
-        literal(
-          `SUM(CASE WHEN \`Waiter\`.\`waitlistId\` <= (SELECT \`m\`.\`waitlistId\` FROM \`Waitlists\` AS \`m\` ` +
-            `WHERE \`m\`.\`groupId\` = \`Waiter\`.\`groupId\` AND \`m\`.\`userId\` = ${viewer}) THEN 1 ELSE 0 END)`,
-        ),
-        'ahead',
-      ],
-    ],
-    where: { groupId },
-    raw: true,
-  })) as unknown as Array<{ waitingCount: number | string; ahead: number | string | null }>;
-  const ahead = Number(row?.ahead ?? 0);
-  return {
-    waitingCount: Number(row?.waitingCount ?? 0),
-    waitlistPosition: ahead > 0 ? ahead : null,
-  };
 }
 
 /**

@@ -5,12 +5,7 @@ import type { AppContext } from '../lib/context';
 import { conflict } from '../lib/errors';
 import { WAITLIST } from './messages';
 import { hasStarted, startedWhere } from './schedule';
-import {
-  firstWaiters,
-  selectQueue,
-  startedRunsWithWaiters,
-  type QueuedWaiter,
-} from './waitlist.queries';
+import { firstWaiters, startedRunsWithWaiters, type QueuedWaiter } from './waitlist.queries';
 
 /**
  * The waitlist's rules that other writes of a run apply inside their own transaction (apply,
@@ -117,14 +112,19 @@ export async function waitersOf(groupId: string, transaction: Transaction): Prom
   return rows.map((row) => row.userId);
 }
 
-/** The detail's waitlist fields; a started run's queue is over (the worker clears it). */
-export async function waitlistOf(
-  ctx: Pick<AppContext, 'now' | 'sequelize'>,
-  group: Pick<Group, 'groupId' | 'date' | 'standbyTime'>,
+/**
+ * The detail's waitlist fields from the run's queue (user ids in order); a started run's queue
+ * is over (the worker clears it).
+ */
+export function waitlistOf(
+  group: Pick<Group, 'date' | 'standbyTime'>,
+  queue: readonly string[],
   viewerId: string | null,
-): Promise<{ waitingCount: number; waitlistPosition: number | null }> {
-  if (hasStarted(group, ctx.now())) return { waitingCount: 0, waitlistPosition: null };
-  return selectQueue(ctx.sequelize, group.groupId, viewerId);
+  now: Date,
+): { waitingCount: number; waitlistPosition: number | null } {
+  if (hasStarted(group, now)) return { waitingCount: 0, waitlistPosition: null };
+  const place = viewerId === null ? 0 : queue.indexOf(viewerId) + 1;
+  return { waitingCount: queue.length, waitlistPosition: place > 0 ? place : null };
 }
 
 /** The worker's sweep: the waitlists of runs that have started are deleted. */

@@ -182,3 +182,18 @@ export function registerReadCache(
 /** The cache named `name` on this Sequelize instance, or null when it is off. */
 export const readCacheOf = (sequelize: Sequelize, name: string): ReadCache | null =>
   registries.get(sequelize)?.byName.get(name) ?? null;
+
+/**
+ * `load`'s value through the cache named `name` (kept under `key` for the rest of `now`'s
+ * second), or straight from `load` when that cache is off.
+ */
+export function readThrough<T>(
+  sequelize: Sequelize,
+  name: string,
+  key: string,
+  now: Date,
+  load: () => Promise<T>,
+): Promise<T> {
+  const cache = readCacheOf(sequelize, name);
+  return cache ? cache.get(key, now, load) : load();
+}

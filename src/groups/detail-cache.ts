@@ -1,0 +1,28 @@
+import type { AppContext } from '../lib/context';
+import { registerReadCache, type ReadCacheSpec } from '../lib/read-cache';
+import { Applier, Group, User, Waiter } from '../db/models';
+
+/**
+ * The run detail pages (`/group/detail/:groupId`), kept in each process for the rest of the
+ * current second while nothing they show has changed (see `ReadCache`). What is kept is the
+ * run's row with its roster and queue, and the guest's body serialized; a viewer who applied
+ * or waits gets their own fields (`applyState`, `chattingRoom`, `waitlistPosition`) from the
+ * same entry, without a query.
+ *
+ * Watched: the run, its applications, its waitlist, and users (the host's name, level and
+ * manner points, the applicants' names and avatars). Manner points move by `User.increment`,
+ * which runs no hooks, but always in a transaction that also writes `Appliers` (evaluation,
+ * attendance), which invalidates the details when it commits.
+ */
+export const GROUP_DETAILS: ReadCacheSpec = {
+  name: 'groups:details',
+  label: 'group_details',
+  models: [Group, Applier, User, Waiter],
+};
+
+/** The groups domain's registration of the detail cache; `READ_CACHE=false` leaves it off. */
+export function registerGroupDetailCache(
+  root: Pick<AppContext, 'sequelize' | 'store' | 'logger' | 'config' | 'metrics'>,
+): void {
+  registerReadCache(root, GROUP_DETAILS, root.config.cache.reads);
+}
