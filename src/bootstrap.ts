@@ -14,6 +14,7 @@ import { createSmsSender } from './sms';
 import { createKeyStore } from './store';
 import { createImageService } from './uploads';
 import { createSocialLogin } from './users/oauth';
+import { registerCommentThreadCache } from './comments/thread-cache';
 import { registerGroupDetailCache } from './groups/detail-cache';
 import { registerGroupListCache } from './groups/list-cache';
 
@@ -32,6 +33,7 @@ export interface Runtime extends AppContext {
 const DOMAIN_REGISTRATIONS: ReadonlyArray<(root: AppContext) => void> = [
   registerGroupListCache,
   registerGroupDetailCache,
+  registerCommentThreadCache,
 ];
 
 /**

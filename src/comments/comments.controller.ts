@@ -1,7 +1,8 @@
 import type { Request, Response } from 'express';
 import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
-import { createComment, deleteComment, listComments, updateComment } from './comments.service';
+import { sendJsonText } from '../lib/shared-body';
+import { createComment, deleteComment, commentsBody, updateComment } from './comments.service';
 import {
   getCommentsInput,
   patchCommentInput,
@@ -13,7 +14,7 @@ import { COMMENT } from './messages';
 export function getComments(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const { post } = getCommentsInput.input(res);
-    res.json({ success: true, data: await listComments(ctx, post) });
+    sendJsonText(res, await commentsBody(ctx, post));
   };
 }
 

@@ -1,14 +1,12 @@
-import { literal, type Transaction } from 'sequelize';
-import { Comment, Course, Group, Recomment, User } from '../db/models';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { storedInstant } from '../lib/time';
+import { Comment, Course, Group, Recomment } from '../db/models';
 import type { PostRef } from './posts';
 
 /**
  * The comments' hand-written SQL and the reads the services share, answering typed records.
  * The services keep the rules and the transactions (passed in here).
  */
-
-/** Authors are always loaded with the same public fields. */
-const AUTHOR_ATTRIBUTES = ['userId', 'nickname', 'profileUrl', 'userLevel'];
 
 /** A post's key columns on `Comments`: selects its comments, and is written into new ones. */
 export function commentKeys(ref: PostRef): Pick<Comment, 'groupId' | 'courseId'> {
@@ -41,49 +39,144 @@ export async function findPostRow(
   return row && { userId: row.userId, title: row.title };
 }
 
-/**
- * Replies per comment, counted in the list query itself: a subquery on the indexed
- * `Recomments.commentId`, evaluated only for the post's comments.
- */
-const RECOMMENT_COUNT = literal(
-  '(SELECT COUNT(*) FROM `Recomments` AS `r` WHERE `r`.`commentId` = `Comment`.`commentId`)',
-);
+/** The author block of comments and replies, as read with them. */
+export interface Author {
+  userId: string;
+  nickname: string;
+  profileUrl: string;
+  userLevel: string | null;
+}
 
-/** A comment of a post's list, with its author loaded, and how many replies it has. */
+/** A comment of a post's thread: its columns, its author and how many replies it has. */
 export interface CommentRow {
-  comment: Comment;
+  commentId: string;
+  groupId: string | null;
+  courseId: string | null;
+  content: string | null;
+  createdAt: Date;
+  author: Author;
   recommentCount: number;
 }
 
-/** A post's comments, oldest first, with author and reply count, in a single query. */
-export async function findCommentsOf(ref: PostRef): Promise<CommentRow[]> {
-  const comments = await Comment.findAll({
-    where: commentKeys(ref),
-    attributes: { include: [[RECOMMENT_COUNT, 'recommentCount']] },
-    include: [{ model: User, as: 'user', attributes: AUTHOR_ATTRIBUTES, required: true }],
-    order: [
-      ['createdAt', 'ASC'],
-      ['commentId', 'ASC'],
-    ],
-  });
-  return comments.map((comment) => ({
-    comment,
-    recommentCount: Number(comment.get('recommentCount') ?? 0),
-  }));
+/** A reply of a post's thread, with its author. */
+export interface RecommentRow {
+  recommentId: string;
+  commentId: string;
+  content: string | null;
+  createdAt: Date;
+  author: Author;
 }
 
-/** Every reply under every comment of the post, oldest first, with its author, in one query. */
-export async function findRecommentsOf(ref: PostRef): Promise<Recomment[]> {
-  return Recomment.findAll({
-    include: [
-      { model: Comment, as: 'comment', attributes: [], where: commentKeys(ref), required: true },
-      { model: User, as: 'user', attributes: AUTHOR_ATTRIBUTES, required: true },
-    ],
-    order: [
-      ['createdAt', 'ASC'],
-      ['recommentId', 'ASC'],
-    ],
+/** The author's columns of a row that joined `Users` as `u` (null when no user matched). */
+type AuthorColumns = { [K in keyof Author]: Author[K] | null };
+
+const AUTHOR_COLUMNS = '`u`.`userId`, `u`.`nickname`, `u`.`profileUrl`, `u`.`userLevel`';
+
+function authorOf(row: AuthorColumns): Author | null {
+  if (row.userId === null) return null;
+  return {
+    userId: row.userId,
+    nickname: row.nickname as string,
+    profileUrl: row.profileUrl as string,
+    userLevel: row.userLevel,
+  };
+}
+
+/** The post's table and its key column on `Comments` (the other key is NULL there). */
+const POST_TABLES = {
+  group: { table: 'Groups', key: 'groupId', other: 'courseId' },
+  course: { table: 'Courses', key: 'courseId', other: 'groupId' },
+} as const;
+
+/**
+ * A post's comments, oldest first, with their authors and reply counts (a subquery on the
+ * indexed `Recomments.commentId`), in one statement answering plain rows; null when the post
+ * does not exist. The post is the statement's first table and its comments are left-joined, so
+ * a post without comments answers one row of NULLs and a missing post none.
+ */
+export async function selectThread(
+  sequelize: Sequelize,
+  ref: PostRef,
+): Promise<CommentRow[] | null> {
+  const { table, key, other } = POST_TABLES[ref.category];
+  const rows = await sequelize.query<
+    AuthorColumns & {
+      commentId: string | null;
+      groupId: string | null;
+      courseId: string | null;
+      content: string | null;
+      createdAt: Date | string;
+      recommentCount: number | string;
+    }
+  >(
+    'SELECT `c`.`commentId`, `c`.`groupId`, `c`.`courseId`, `c`.`content`, `c`.`createdAt`, ' +
+      `${AUTHOR_COLUMNS}, ` +
+      '(SELECT COUNT(*) FROM `Recomments` AS `r` WHERE `r`.`commentId` = `c`.`commentId`) AS `recommentCount` ' +
+      `FROM \`${table}\` AS \`p\` LEFT JOIN \`Comments\` AS \`c\` ` +
+      `ON \`c\`.\`${key}\` = \`p\`.\`${key}\` AND \`c\`.\`${other}\` IS NULL ` +
+      'LEFT JOIN `Users` AS `u` ON `u`.`userId` = `c`.`userId` ' +
+      `WHERE \`p\`.\`${key}\` = ? ORDER BY \`c\`.\`createdAt\` ASC, \`c\`.\`commentId\` ASC`,
+    { type: QueryTypes.SELECT, replacements: [ref.postId] },
+  );
+  if (rows.length === 0) return null;
+  return rows.flatMap((row) => {
+    const author = authorOf(row);
+    if (row.commentId === null || author === null) return [];
+    return [
+      {
+        commentId: row.commentId,
+        groupId: row.groupId,
+        courseId: row.courseId,
+        content: row.content,
+        createdAt: storedInstant(row.createdAt),
+        author,
+        recommentCount: Number(row.recommentCount),
+      },
+    ];
   });
+}
+
+/** The post a comment belongs to, or null when there is no such comment (one key read). */
+export async function selectCommentPost(
+  sequelize: Sequelize,
+  commentId: string,
+): Promise<Pick<Comment, 'groupId' | 'courseId'> | null> {
+  const [row] = await sequelize.query<Pick<Comment, 'groupId' | 'courseId'>>(
+    'SELECT `groupId`, `courseId` FROM `Comments` WHERE `commentId` = ?',
+    { type: QueryTypes.SELECT, replacements: [commentId] },
+  );
+  return row ?? null;
+}
+
+/**
+ * Every reply under every comment of the post, oldest first, with its author, in one
+ * statement answering plain rows.
+ */
+export async function selectReplies(sequelize: Sequelize, ref: PostRef): Promise<RecommentRow[]> {
+  const { key, other } = POST_TABLES[ref.category];
+  const rows = await sequelize.query<
+    AuthorColumns & {
+      recommentId: string;
+      commentId: string;
+      content: string | null;
+      createdAt: Date | string;
+    }
+  >(
+    'SELECT `r`.`recommentId`, `r`.`commentId`, `r`.`content`, `r`.`createdAt`, ' +
+      `${AUTHOR_COLUMNS} ` +
+      'FROM `Recomments` AS `r` JOIN `Comments` AS `c` ON `c`.`commentId` = `r`.`commentId` ' +
+      'JOIN `Users` AS `u` ON `u`.`userId` = `r`.`userId` ' +
+      `WHERE \`c\`.\`${key}\` = ? AND \`c\`.\`${other}\` IS NULL ` +
+      'ORDER BY `r`.`createdAt` ASC, `r`.`recommentId` ASC',
+    { type: QueryTypes.SELECT, replacements: [ref.postId] },
+  );
+  return rows.map((row) => ({
+    recommentId: row.recommentId,
+    commentId: row.commentId,
+    content: row.content,
+    createdAt: storedInstant(row.createdAt),
+    author: authorOf(row) as Author,
+  }));
 }
 
 /** The reply with its comment's post keys, or null. */

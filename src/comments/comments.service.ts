@@ -3,31 +3,56 @@ import { createAlarms, recipientsExcept } from '../alarms/alarms.service';
 import { refreshCommentCnt } from '../courses/stats';
 import type { AppContext } from '../lib/context';
 import { notFound } from '../lib/errors';
+import { readThrough } from '../lib/read-cache';
+import { successBody } from '../lib/shared-body';
 import { Comment } from '../db/models';
 import { toCommentItem } from './comments.mapper';
-import { commentKeys, findCommentsOf } from './comments.queries';
+import { commentKeys, selectThread } from './comments.queries';
+import { COMMENT_THREADS } from './thread-cache';
 import { COMMENT } from './messages';
 import { assertAuthor, findPost, postOf, type Actor, type Post, type PostRef } from './posts';
 
 export type CommentItem = ReturnType<typeof toCommentItem>;
 
-/** A post's comments, oldest first, with author and reply count, in a single query. */
-async function commentList(
-  ctx: Pick<AppContext, 'config' | 'now'>,
+/** A post's comments as the SPA lists them, or null when the post does not exist. */
+async function commentItems(
+  ctx: Pick<AppContext, 'config' | 'sequelize'>,
   ref: PostRef,
-): Promise<CommentItem[]> {
-  const rows = await findCommentsOf(ref);
-  const now = ctx.now();
-  return rows.map((row) => toCommentItem(ctx.config, row, now));
+  now: Date,
+): Promise<CommentItem[] | null> {
+  const rows = await selectThread(ctx.sequelize, ref);
+  return rows && rows.map((row) => toCommentItem(ctx.config, row, now));
 }
 
-/** `GET /comment/:category/:categoryId`. */
-export async function listComments(
-  ctx: Pick<AppContext, 'config' | 'now'>,
+/** A write's answer: the post's whole list, read again (none when the post has gone since). */
+async function commentList(
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
   ref: PostRef,
 ): Promise<CommentItem[]> {
-  await findPost(ref);
-  return commentList(ctx, ref);
+  return (await commentItems(ctx, ref, ctx.now())) ?? [];
+}
+
+/**
+ * `GET /comment/:category/:categoryId` as a JSON body: one statement (the post, its comments,
+ * their authors and reply counts), through the thread cache.
+ */
+export async function commentsBody(
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
+  ref: PostRef,
+): Promise<string> {
+  const now = ctx.now();
+  const body = await readThrough(
+    ctx.sequelize,
+    COMMENT_THREADS.name,
+    `comments:${ref.category}:${ref.postId}`,
+    now,
+    async () => {
+      const items = await commentItems(ctx, ref, now);
+      return items && successBody(items);
+    },
+  );
+  if (body === null) throw notFound(COMMENT.postNotFound);
+  return body;
 }
 
 /**
@@ -88,7 +113,7 @@ export async function findComment(commentId: string, transaction?: Transaction):
 
 /** `PATCH /comment/:commentId`: the author's edit; answers the post's list. */
 export async function updateComment(
-  ctx: Pick<AppContext, 'config' | 'now'>,
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
   actor: Actor,
   commentId: string,
   content: string,

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
+import { sendJsonText } from '../lib/shared-body';
 import {
   getRecommentsInput,
   patchRecommentInput,
@@ -11,14 +12,14 @@ import { RECOMMENT } from './messages';
 import {
   createRecomment,
   deleteRecomment,
-  listRecomments,
+  recommentsBody,
   updateRecomment,
 } from './recomments.service';
 
 export function getRecomments(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const { commentId } = getRecommentsInput.input(res);
-    res.json({ success: true, data: await listRecomments(ctx, commentId) });
+    sendJsonText(res, await recommentsBody(ctx, commentId));
   };
 }
 

@@ -1,35 +1,53 @@
 import { createAlarms, recipientsExcept } from '../alarms/alarms.service';
 import type { AppContext } from '../lib/context';
 import { badRequest, notFound } from '../lib/errors';
+import { readThrough } from '../lib/read-cache';
+import { successBody } from '../lib/shared-body';
 import { Recomment, type Comment } from '../db/models';
 import { toRecommentItem } from './comments.mapper';
-import { findRecommentWithPost, findRecommentsOf } from './comments.queries';
+import { findRecommentWithPost, selectCommentPost, selectReplies } from './comments.queries';
+import { COMMENT, RECOMMENT } from './messages';
+import { COMMENT_THREADS } from './thread-cache';
 import { findComment } from './comments.service';
-import { RECOMMENT } from './messages';
 import { assertAuthor, findPost, postOf, type Actor, type PostRef } from './posts';
 
 export type RecommentItem = ReturnType<typeof toRecommentItem>;
 
 /**
- * Every reply under every comment of the post, oldest first, in one query. The SPA asks once
+ * Every reply under every comment of the post, oldest first, in one statement. The SPA asks once
  * per post (with its first comment's id) and files the replies under their `commentId`.
  * Course posts are served too: the original accepted replies there, so old data may hold some.
  */
 async function recommentList(
-  ctx: Pick<AppContext, 'config' | 'now'>,
+  ctx: Pick<AppContext, 'config' | 'sequelize'>,
   ref: PostRef,
+  now: Date,
 ): Promise<RecommentItem[]> {
-  const recomments = await findRecommentsOf(ref);
-  const now = ctx.now();
-  return recomments.map((recomment) => toRecommentItem(ctx.config, recomment, now));
+  const rows = await selectReplies(ctx.sequelize, ref);
+  return rows.map((row) => toRecommentItem(ctx.config, row, now));
 }
 
-/** `GET /recomment/:commentId`: the replies of the comment's whole post. */
-export async function listRecomments(
-  ctx: Pick<AppContext, 'config' | 'now'>,
+/**
+ * `GET /recomment/:commentId` as a JSON body: the replies of the comment's whole post (the
+ * comment's post by its key, then one statement), through the thread cache.
+ */
+export async function recommentsBody(
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
   commentId: string,
-): Promise<RecommentItem[]> {
-  return recommentList(ctx, postOf(await findComment(commentId)));
+): Promise<string> {
+  const now = ctx.now();
+  const body = await readThrough(
+    ctx.sequelize,
+    COMMENT_THREADS.name,
+    `replies:${commentId}`,
+    now,
+    async () => {
+      const comment = await selectCommentPost(ctx.sequelize, commentId);
+      return comment && successBody(await recommentList(ctx, postOf(comment), now));
+    },
+  );
+  if (body === null) throw notFound(COMMENT.notFound);
+  return body;
 }
 
 /**
@@ -64,7 +82,7 @@ export async function createRecomment(
     await createAlarms(alarms, { transaction, now });
     return ref;
   });
-  return recommentList(ctx, ref);
+  return recommentList(ctx, ref, ctx.now());
 }
 
 async function findRecomment(recommentId: string): Promise<Recomment> {
@@ -75,7 +93,7 @@ async function findRecomment(recommentId: string): Promise<Recomment> {
 
 /** `PATCH /recomment/:recommentId`: the author's edit; answers the post's reply list. */
 export async function updateRecomment(
-  ctx: Pick<AppContext, 'config' | 'now'>,
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
   actor: Actor,
   recommentId: string,
   content: string,
@@ -83,7 +101,7 @@ export async function updateRecomment(
   const recomment = await findRecomment(recommentId);
   assertAuthor(recomment, actor.userId, RECOMMENT.notAuthorUpdate);
   await recomment.update({ content });
-  return recommentList(ctx, postOf(recomment.comment as Comment));
+  return recommentList(ctx, postOf(recomment.comment as Comment), ctx.now());
 }
 
 /** `DELETE /recomment/:recommentId`: the author's delete. */
