@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { Applier, Group } from '../src/db/models';
-import * as groupQueries from '../src/groups/groups.queries';
+import * as detailQueries from '../src/groups/detail.queries';
 import { GROUP } from '../src/groups/messages';
 import { useTestContext, type TestContext } from './support/context';
 import { apply, GUEST, makeGroup, member, testCalendar, type Member } from './support/groups';
@@ -401,7 +401,7 @@ describe('Unexpected failures', () => {
     const failure = new TypeError('boom: secret detail');
     const spies = [
       jest.spyOn(Group, 'findAll').mockRejectedValueOnce(failure),
-      jest.spyOn(groupQueries, 'selectGroupDetail').mockRejectedValueOnce(failure),
+      jest.spyOn(detailQueries, 'selectGroupDetail').mockRejectedValueOnce(failure),
     ];
     try {
       const res = await list(path);

@@ -7,12 +7,12 @@ import { sendJsonText } from '../lib/shared-body';
 import { uploadedImages } from '../uploads';
 import { toggleApplication } from './applications.service';
 import { openAttendanceSheet, submitAttendance } from './attendance.service';
+import { groupDetailBody } from './detail.service';
 import { evaluateHost, findHostToEvaluate } from './evaluation.service';
 import {
   assertHost,
   createGroup,
   deleteGroup,
-  groupDetailBody,
   groupRouteFile,
   updateGroup,
 } from './groups.service';

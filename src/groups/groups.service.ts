@@ -2,20 +2,15 @@ import type { FindOptions, Transaction } from 'sequelize';
 import { createAlarms, type AlarmCategory } from '../alarms/alarms.service';
 import { regionFromAddress, timeSlotFromTime } from '../lib/codes';
 import { Applier, Group } from '../db/models';
-import type { Config } from '../config';
 import type { AppContext } from '../lib/context';
-import { readThrough } from '../lib/read-cache';
-import { successBody } from '../lib/shared-body';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../lib/errors';
 import { routeFile } from '../lib/gpx';
 import { planImageSlots, type PreparedImage } from '../uploads';
-import { toDetail, type Host } from './groups.mapper';
-import { selectGroupDetail, selectGroupWithHost, type GroupDetailRow } from './groups.queries';
+import type { Host } from './groups.mapper';
+import { selectGroupWithHost } from './groups.queries';
 import { GROUP } from './messages';
-import { hostFirst } from './roster';
 import { hasStarted, isFarEnoughAhead } from './schedule';
-import { promoteWaiters, waitersOf, waitlistOf } from './waitlist';
-import { GROUP_DETAILS } from './detail-cache';
+import { promoteWaiters, waitersOf } from './waitlist';
 
 /** The fields of a post, validated and normalised (times `HH:mm:ss`, route as JSON text). */
 export interface GroupFields {
@@ -260,51 +255,6 @@ export async function groupWithHost(groupId: string): Promise<{ group: Group; ho
   const found = await selectGroupWithHost(groupId);
   if (!found) throw notFound(GROUP.notFound);
   return found;
-}
-
-/** What the detail cache keeps of a run: its row, and the guest's body serialized. */
-interface SharedDetail {
-  row: GroupDetailRow;
-  guestBody: string;
-}
-
-/** The detail as `viewerId` (null: a guest) sees it at `now`. */
-function detailFor(config: Config, row: GroupDetailRow, viewerId: string | null, now: Date) {
-  const { group, host, roster, queue } = row;
-  const appliers = hostFirst(group, roster);
-  return {
-    ...toDetail(config, { group, host, appliers, viewerId }, now),
-    ...waitlistOf(group, queue, viewerId, now),
-  };
-}
-
-/**
- * `GET /group/detail/:groupId` as a JSON body: one statement (see `selectGroupDetail`), through
- * the detail cache. Everyone who neither applied nor waits sees the guest's body, sent as it
- * was serialized; an applicant or a waiter gets theirs made from the same cached row.
- */
-export async function groupDetailBody(
-  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
-  groupId: string,
-  viewerId: string | null,
-): Promise<string> {
-  const now = ctx.now();
-  const shared = await readThrough(
-    ctx.sequelize,
-    GROUP_DETAILS.name,
-    groupId,
-    now,
-    async (): Promise<SharedDetail | null> => {
-      const row = await selectGroupDetail(ctx.sequelize, groupId);
-      return row && { row, guestBody: successBody(detailFor(ctx.config, row, null, now)) };
-    },
-  );
-  if (!shared) throw notFound(GROUP.notFound);
-  const { row, guestBody } = shared;
-  const involved =
-    viewerId !== null &&
-    (row.queue.includes(viewerId) || row.roster.some((a) => a.userId === viewerId));
-  return involved ? successBody(detailFor(ctx.config, row, viewerId, now)) : guestBody;
 }
 
 /** `GET /group/:groupId/route.gpx`: public like the detail page; 404 when there is no run. */
