@@ -1,13 +1,8 @@
 import request from 'supertest';
 import { COMMENT } from '../src/comments/messages';
 import type { User } from '../src/db/models';
-import {
-  authHeaders,
-  createTestContext,
-  signIn,
-  useTestContext,
-  type TestContext,
-} from './support/context';
+import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
+import { behindTheApp, changeNickname, useCacheTestContext } from './support/read-cache';
 import { makeCourseRow, makeGroupRow } from './support/comments';
 import { makeUser } from './support/users';
 
@@ -19,14 +14,9 @@ import { makeUser } from './support/users';
  */
 let ctx: TestContext;
 
-// A key store of its own: other test files' writes would bump the shared generation and make
-// "the thread is still cached" below a race.
-useTestContext(
-  (c) => {
-    ctx = c;
-  },
-  { ownKeyStore: true },
-);
+useCacheTestContext((c) => {
+  ctx = c;
+});
 let instant = Date.parse('2026-05-01T03:00:00Z');
 beforeEach(() => {
   // One instant for the whole test, so every read falls in the same second; later than the
@@ -69,10 +59,6 @@ async function replies(commentId: string): Promise<Reply[]> {
 const contents = (items: Array<{ content: string }>) => items.map((i) => i.content).sort();
 const sorted = (texts: string[]) => [...texts].sort();
 
-/** A write the hooks do not see, as another tool editing the database would make. */
-const behindTheApp = (sql: string, replacements: unknown[]) =>
-  ctx.sequelize.query(sql, { replacements });
-
 /** A run with one comment by `writer` and one reply to it. */
 async function thread() {
   const [host, writer] = [await makeUser(), await makeUser()];
@@ -96,11 +82,11 @@ describe('comment thread cache', () => {
     const { path, commentId, recommentId } = await thread();
     expect(contents(await comments(path))).toEqual(['첫 댓글']);
     expect(contents(await replies(commentId))).toEqual(['첫 답글']);
-    await behindTheApp('UPDATE `Comments` SET `content` = ? WHERE `commentId` = ?', [
+    await behindTheApp(ctx, 'UPDATE `Comments` SET `content` = ? WHERE `commentId` = ?', [
       '몰래 바꾼 댓글',
       commentId,
     ]);
-    await behindTheApp('UPDATE `Recomments` SET `content` = ? WHERE `recommentId` = ?', [
+    await behindTheApp(ctx, 'UPDATE `Recomments` SET `content` = ? WHERE `recommentId` = ?', [
       '몰래 바꾼 답글',
       recommentId,
     ]);
@@ -171,17 +157,7 @@ describe('comment thread cache', () => {
     const { writer, path } = await thread();
     await comments(path);
     const nickname = `새${writer.userId.slice(0, 6)}`;
-    const renamed = await api()
-      .patch('/auth/updateUser')
-      .set(await as(writer))
-      .field('nickname', nickname)
-      .field('image', writer.profileUrl)
-      .field('bio', '')
-      .field('likeLocation', '1')
-      .field('likeDistance', '2')
-      .field('userLevel', '오렌지')
-      .field('phone', 'null')
-      .field('agreeSMS', 'false');
+    const renamed = await changeNickname(ctx, await as(writer), writer, nickname);
     expect(renamed.status).toBe(200);
     expect((await comments(path))[0].user.nickname).toBe(nickname);
 
@@ -213,6 +189,7 @@ describe('comment thread cache', () => {
     expect(await comments(path)).toEqual([]);
     const earlier = new Date(ctx.now().getTime() - 60_000);
     await behindTheApp(
+      ctx,
       'INSERT INTO `Comments` (`commentId`, `courseId`, `userId`, `content`, `createdAt`, `updatedAt`) VALUES (?, ?, ?, ?, ?, ?)',
       [
         `hidden-${course.courseId}`,

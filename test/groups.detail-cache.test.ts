@@ -2,7 +2,8 @@ import request from 'supertest';
 import { Group, User } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
 import { fromKst } from '../src/lib/time';
-import { createTestContext, useTestContext, type TestContext } from './support/context';
+import { createTestContext, type TestContext } from './support/context';
+import { behindTheApp, changeNickname, useCacheTestContext } from './support/read-cache';
 import { apply, GUEST, makeGroup, member, testCalendar, type Member } from './support/groups';
 
 /**
@@ -14,15 +15,10 @@ import { apply, GUEST, makeGroup, member, testCalendar, type Member } from './su
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
 
-// A key store of its own: other test files' writes would bump the shared generation and make
-// "the detail is still cached" below a race.
-useTestContext(
-  (c) => {
-    ctx = c;
-    calendar = testCalendar(ctx);
-  },
-  { ownKeyStore: true },
-);
+useCacheTestContext((c) => {
+  ctx = c;
+  calendar = testCalendar(ctx);
+});
 
 interface Detail {
   title: string;
@@ -46,10 +42,6 @@ async function data(groupId: string, headers: Record<string, string> = GUEST): P
   return res.body.data as Detail;
 }
 
-/** A write the hooks do not see, as another tool editing the database would make. */
-const behindTheApp = (sql: string, replacements: unknown[]) =>
-  ctx.sequelize.query(sql, { replacements });
-
 const CHAT = 'https://open.kakao.com/o/abc';
 
 describe('group detail cache', () => {
@@ -66,7 +58,7 @@ describe('group detail cache', () => {
   it('keeps a detail for the rest of its second, and reads it again in the next one', async () => {
     const viewer = await member(ctx);
     expect((await data(run.groupId)).title).toBe('처음 제목');
-    await behindTheApp('UPDATE `Groups` SET `title` = ? WHERE `groupId` = ?', [
+    await behindTheApp(ctx, 'UPDATE `Groups` SET `title` = ? WHERE `groupId` = ?', [
       '몰래 바꾼 제목',
       run.groupId,
     ]);
@@ -176,17 +168,7 @@ describe('group detail cache', () => {
     await data(run.groupId);
     const renamed = (who: Member) => `새${who.user.userId.slice(0, 6)}`;
     for (const who of [host, runner]) {
-      const res = await request(ctx.app)
-        .patch('/auth/updateUser')
-        .set(who.headers)
-        .field('nickname', renamed(who))
-        .field('image', who.user.profileUrl)
-        .field('bio', '')
-        .field('likeLocation', '1')
-        .field('likeDistance', '2')
-        .field('userLevel', '오렌지')
-        .field('phone', 'null')
-        .field('agreeSMS', 'false');
+      const res = await changeNickname(ctx, who.headers, who.user, renamed(who));
       expect(res.status).toBe(200);
     }
     const seen = await data(run.groupId);

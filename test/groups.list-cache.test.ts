@@ -4,7 +4,8 @@ import { GROUP_LISTS } from '../src/groups/list-cache';
 import { ReadCache } from '../src/lib/read-cache';
 import { fromKst } from '../src/lib/time';
 import type { KeyStore } from '../src/store/keystore';
-import { createTestContext, useTestContext, type TestContext } from './support/context';
+import { createTestContext, type TestContext } from './support/context';
+import { behindTheApp, changeNickname, useCacheTestContext } from './support/read-cache';
 import {
   createFields,
   GUEST,
@@ -24,16 +25,10 @@ import {
 let ctx: TestContext;
 let calendar: ReturnType<typeof testCalendar>;
 
-// A key store of its own (a Redis key prefix, or a SQLite key store file): other test files
-// write to the database at the same time, and their generation bumps would make "the page
-// is still cached" below a race.
-useTestContext(
-  (c) => {
-    ctx = c;
-    calendar = testCalendar(ctx);
-  },
-  { ownKeyStore: true },
-);
+useCacheTestContext((c) => {
+  ctx = c;
+  calendar = testCalendar(ctx);
+});
 
 interface Card {
   groupId: string;
@@ -54,10 +49,6 @@ async function page(headers: Record<string, string> = GUEST): Promise<Card[]> {
 
 const card = (cards: Card[], groupId: string) => cards.find((c) => c.groupId === groupId);
 
-/** A write the hooks do not see, as another tool editing the database would make. */
-const behindTheApp = (sql: string, replacements: unknown[]) =>
-  ctx.sequelize.query(sql, { replacements });
-
 describe('group list cache', () => {
   let host: Member;
   let day: { today: string; at: (days: number) => string };
@@ -71,7 +62,7 @@ describe('group list cache', () => {
 
   it('keeps a page for the rest of its second, and reads it again in the next one', async () => {
     expect(card(await page(), run.groupId)?.title).toBe('처음 제목');
-    await behindTheApp('UPDATE `Groups` SET `title` = ? WHERE `groupId` = ?', [
+    await behindTheApp(ctx, 'UPDATE `Groups` SET `title` = ? WHERE `groupId` = ?', [
       '몰래 바꾼 제목',
       run.groupId,
     ]);
@@ -140,17 +131,7 @@ describe('group list cache', () => {
 
   it("shows the host's new nickname at once", async () => {
     await page();
-    const res = await request(ctx.app)
-      .patch('/auth/updateUser')
-      .set(host.headers)
-      .field('nickname', '새닉네임')
-      .field('image', host.user.profileUrl)
-      .field('bio', '')
-      .field('likeLocation', '1')
-      .field('likeDistance', '2')
-      .field('userLevel', '오렌지')
-      .field('phone', 'null')
-      .field('agreeSMS', 'false');
+    const res = await changeNickname(ctx, host.headers, host.user, '새닉네임');
     expect(res.status).toBe(200);
     expect(card(await page(), run.groupId)?.nickname).toBe('새닉네임');
   });
@@ -176,7 +157,7 @@ describe('group list cache', () => {
     const main = async () =>
       (await request(ctx.app).get('/group/main').set(GUEST)).body.data as Card[];
     expect((await main())[0]).toMatchObject({ groupId: run.groupId, title: '처음 제목' });
-    await behindTheApp('UPDATE `Groups` SET `title` = ? WHERE `groupId` = ?', [
+    await behindTheApp(ctx, 'UPDATE `Groups` SET `title` = ? WHERE `groupId` = ?', [
       '몰래 바꾼 제목',
       run.groupId,
     ]);

@@ -7,36 +7,18 @@ import type { DetailGroup, Host, Person } from './groups.mapper';
  * read page; no model instances on its path).
  */
 
-const DETAIL_COLUMNS: ReadonlyArray<keyof DetailGroup> = [
-  'groupId',
-  'userId',
-  'mapLatLng',
-  'thumbnailUrl1',
-  'thumbnailUrl2',
-  'thumbnailUrl3',
-  'title',
-  'maxPeople',
-  'date',
-  'standbyTime',
-  'finishTime',
-  'distance',
-  'speed',
-  'location',
-  'parking',
-  'baggage',
-  'content',
-  'region',
-  'timecode',
-  'thema',
-  'chattingRoom',
-  'createdAt',
-];
+/** The run's columns of the detail ({@link DetailGroup}), as `g`. */
+const DETAIL_COLUMNS =
+  '`g`.`groupId`, `g`.`userId`, `g`.`mapLatLng`, `g`.`thumbnailUrl1`, `g`.`thumbnailUrl2`, ' +
+  '`g`.`thumbnailUrl3`, `g`.`title`, `g`.`maxPeople`, `g`.`date`, `g`.`standbyTime`, ' +
+  '`g`.`finishTime`, `g`.`distance`, `g`.`speed`, `g`.`location`, `g`.`parking`, `g`.`baggage`, ' +
+  '`g`.`content`, `g`.`region`, `g`.`timecode`, `g`.`thema`, `g`.`chattingRoom`, `g`.`createdAt`';
 
 /** Everything the detail page of a run is made from, as plain values. */
 export interface GroupDetailRow {
   group: DetailGroup;
   host: Host;
-  /** Everyone who applied (the host included), by nickname, then userId (as {@link selectRoster}). */
+  /** Everyone who applied (the host included), by nickname, then userId (as `selectRoster`). */
   roster: Person[];
   /** The users on the run's waitlist, in queue order. */
   queue: string[];
@@ -78,7 +60,7 @@ export async function selectGroupDetail(
         queue: string | string[] | null;
       }
   >(
-    `SELECT ${DETAIL_COLUMNS.map((c) => `\`g\`.\`${c}\``).join(', ')}, ` +
+    `SELECT ${DETAIL_COLUMNS}, ` +
       '`h`.`nickname`, `h`.`profileUrl`, `h`.`userLevel`, `h`.`mannerPoint`, ' +
       `(SELECT ${array}(${object}('userId', \`a\`.\`userId\`, 'nickname', \`u\`.\`nickname\`, ` +
       "'profileUrl', `u`.`profileUrl`) ORDER BY `u`.`nickname` ASC, `a`.`userId` ASC) " +
