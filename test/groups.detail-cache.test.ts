@@ -221,6 +221,19 @@ describe('group detail cache', () => {
   });
 });
 
+describe('the detail statement', () => {
+  it('carries names with quotes, backslashes and emoji through the JSON roster unchanged', async () => {
+    const { at } = calendar.window();
+    const host = await member(ctx, { nickname: '따"옴\\표😀' });
+    const runner = await member(ctx, { nickname: 'r\'\n"}' });
+    const run = await makeGroup(host.user, { date: at(1) });
+    await apply(run.groupId, runner.user);
+    const seen = await data(run.groupId);
+    expect(seen.nickname).toBe('따"옴\\표😀');
+    expect(seen.Appliers.map((a) => a.nickname)).toEqual(['따"옴\\표😀', 'r\'\n"}']);
+  });
+});
+
 describe('READ_CACHE=false', () => {
   it('reads every detail from the database', async () => {
     const uncached = await createTestContext({ cache: { groupLists: true, reads: false } });
