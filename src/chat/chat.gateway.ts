@@ -1,6 +1,8 @@
+import cluster from 'node:cluster';
 import type http from 'node:http';
 import { Server, type ExtendedError } from 'socket.io';
 import { AUTH } from '../auth/messages';
+import { announceSessions } from '../lib/cluster';
 import type { AppContext } from '../lib/context';
 import { createRoomAdapter } from './chat.adapter';
 import { chatMetricsOf } from './chat.metrics';
@@ -177,6 +179,8 @@ export async function attachChat(
     },
     ...(adapter.factory && { adapter: adapter.factory }),
   });
+  // Behind a cluster primary, long-polling requests are routed to the process of their session.
+  if (cluster.isWorker) announceSessions(io.engine);
 
   io.use((socket, next) => {
     authenticate(ctx, socket).then(
