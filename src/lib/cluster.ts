@@ -78,7 +78,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     socket.pause();
     socket.setTimeout(0);
     const chunks = [first];
-    for (let more: Buffer | null; (more = socket.read() as Buffer | null) !== null; ) {
+    for (let more: Buffer | null; (more = socket.read() as Buffer | null) !== null;) {
       chunks.push(more);
     }
     const data = Buffer.concat(chunks);
