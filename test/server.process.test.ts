@@ -1,12 +1,13 @@
 import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { spawnCollecting } from './support/app-process';
 import { REPO_ROOT } from './support/test-env';
-import { freePort } from './support/redis-server';
+import { freePort, PrivateRedis } from './support/redis-server';
 
 /**
  * The built API server and worker as the operator runs them: `npm start` stopped by SIGTERM to
@@ -158,6 +159,109 @@ describe('npm start', () => {
       expect(tree.filter(alive)).toEqual([]);
     },
   );
+});
+
+/** One request on a connection of its own (the primary of a cluster picks a worker per connection). */
+function fresh(port: number, path: string, method = 'GET', body?: string) {
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += String(chunk)));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const jsonLines = (output: string) =>
+  output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+const readyWorkers = (output: string) =>
+  jsonLines(output)
+    .filter((line) => line.event === 'ready')
+    .map((line) => Number(line.pid));
+
+describe('WEB_CONCURRENCY=2', () => {
+  let redis: PrivateRedis;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+  });
+  afterAll(() => redis.stop());
+
+  it('Is refused at start without REDIS_URL, with a message naming both settings', async () => {
+    const proc = start(process.execPath, ['dist/src/server.js'], { WEB_CONCURRENCY: '2' });
+    const exit = await within('the process to exit', proc.exited, 30_000);
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(proc.output()).toContain(
+      'WEB_CONCURRENCY above 1 needs REDIS_URL: chat rooms are shared between API processes through Redis',
+    );
+  });
+
+  it('Answers from two processes, keeps a polling chat session on its process, replaces a crashed one and drains on SIGTERM', async () => {
+    const port = await freePort();
+    const server = start(process.execPath, ['dist/src/server.js'], {
+      PORT: String(port),
+      WEB_CONCURRENCY: '2',
+      REDIS_URL: redis.url,
+      LOG_LEVEL: 'http',
+    });
+    const primary = server.child.pid!;
+    await until(
+      'the cluster to start',
+      () => server.output().includes(`ErunJrun API listening on http://localhost:${port}`),
+      90_000,
+    );
+    const listening = server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('ErunJrun API listening on'));
+    expect(listening).toHaveLength(1);
+    const workers = readyWorkers(server.output());
+    expect(new Set(workers).size).toBe(2);
+    expect(workers).not.toContain(primary);
+
+    // Connections go to the workers in turn: the access log names both.
+    for (let i = 0; i < 6; i += 1) expect((await fresh(port, '/health')).status).toBe(200);
+    const answered = () =>
+      jsonLines(server.output())
+        .filter((line) => line.level === 'http' && String(line.message).includes('GET /health'))
+        .map((line) => Number(line.pid));
+    await until('six access lines', () => answered().length >= 6, 5_000);
+    expect(new Set(answered())).toEqual(new Set(workers));
+
+    // The SPA's socket.io client starts on long-polling: every request of the session, each on
+    // a new connection, reaches the process that holds it (elsewhere: 400 "Session ID unknown").
+    const handshake = await fresh(port, '/socket.io/?EIO=4&transport=polling');
+    expect(handshake.status).toBe(200);
+    const { sid } = JSON.parse(handshake.text.slice(1)) as { sid: string };
+    for (let i = 0; i < 8; i += 1) {
+      const pong = await fresh(port, `/socket.io/?EIO=4&transport=polling&sid=${sid}`, 'POST', '3');
+      expect(pong).toEqual({ status: 200, text: 'ok' });
+    }
+
+    // A worker killed outright is replaced, and the API keeps answering meanwhile.
+    process.kill(workers[0], 'SIGKILL');
+    await until('a new worker', () => readyWorkers(server.output()).length === 3, 60_000);
+    expect(server.output()).toContain('API process exited; starting another');
+    const now = readyWorkers(server.output()).slice(1);
+    expect(now.filter(alive)).toHaveLength(2);
+    for (let i = 0; i < 4; i += 1) expect((await fresh(port, '/health')).status).toBe(200);
+
+    // SIGTERM: every worker drains and stops, then the primary exits 0 and nothing is left.
+    const tree = [primary, ...now];
+    process.kill(primary, 'SIGTERM');
+    const exit = await within('the primary to exit', server.exited, 30_000);
+    expect(exit).toEqual({ code: 0, signal: null });
+    const stopped = jsonLines(server.output()).filter((line) => line.message === 'stopped');
+    expect(stopped.map((line) => line.pid ?? primary).sort()).toEqual([...tree].sort());
+    expect(await portOpen(port)).toBe(false);
+    await until('every process to end', () => tree.filter(alive).length === 0, 5_000);
+  });
 });
 
 describe('A busy port', () => {
