@@ -1,12 +1,9 @@
 import cluster from 'node:cluster';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createApp } from './app';
 import { createHttpServer, drainer } from './lib/http-server';
 import { bootstrap } from './bootstrap';
 import { listenOrExit, loadConfigOrExit, onShutdown, startRuntime } from './lib/process';
-import { acceptFromPrimary, announceReady, runPrimary } from './lib/cluster';
+import { announceReady, runPrimary, serveFromPrimary } from './lib/cluster';
 import { createLogger } from './lib/logger';
 import { attachChat } from './chat/chat.gateway';
 import { startCourseViewFlush } from './courses/views';
@@ -39,14 +36,8 @@ async function serve() {
   });
 
   if (cluster.isWorker) {
-    // Connections come from the primary, which owns the port; the private pipe is never used
-    // by anyone (see acceptFromPrimary). Without the primary there is nothing left to serve.
-    acceptFromPrimary(server);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-api-'));
-    await new Promise<void>((resolve) => {
-      server.listen({ path: path.join(dir, 'api.sock'), exclusive: true }, resolve);
-    });
-    server.once('close', () => fs.rmSync(dir, { recursive: true, force: true }));
+    // Connections come from the primary, which owns the port. Without it, nothing to serve.
+    await serveFromPrimary(server);
     process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
     logger.info('API process ready', { event: 'ready', pid: process.pid });
     announceReady();

@@ -5,8 +5,16 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { startSession } from '../src/auth/sessions';
+import { bootstrap } from '../src/bootstrap';
+import type { ChatMessage } from '../src/chat/chat.mapper';
+import { loadConfig, prepareEmbeddedSecrets } from '../src/config';
+import { Applier } from '../src/db/models';
 import { spawnCollecting } from './support/app-process';
-import { REPO_ROOT } from './support/test-env';
+import { makeGroup } from './support/groups';
+import { embeddedChildEnv, REPO_ROOT } from './support/test-env';
+import { makeUser } from './support/users';
 import { freePort, PrivateRedis } from './support/redis-server';
 
 /**
@@ -47,6 +55,7 @@ afterAll(() => {
 
 interface Started {
   child: ChildProcess;
+  dataDir: string;
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -60,7 +69,7 @@ function start(command: string, args: string[], env: Record<string, string>): St
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  return { child, output, exited };
+  return { child, dataDir, output, exited };
 }
 
 async function until<T>(what: string, probe: () => T | null | Promise<T | null>, ms: number) {
@@ -161,10 +170,14 @@ describe('npm start', () => {
   );
 });
 
-/** One request on a connection of its own (the primary of a cluster picks a worker per connection). */
-function fresh(port: number, path: string, method = 'GET', body?: string) {
+/**
+ * One request, on a connection of its own unless an agent is given (the primary of a cluster
+ * picks a worker per connection).
+ */
+function fresh(port: number, path: string, method = 'GET', body?: string, agent?: http.Agent) {
   return new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method, agent: false }, (res) => {
+    const options = { host: '127.0.0.1', port, path, method, agent: agent ?? false };
+    const req = http.request(options, (res) => {
       let text = '';
       res.on('data', (chunk) => (text += String(chunk)));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
@@ -202,7 +215,7 @@ describe('WEB_CONCURRENCY=2', () => {
     );
   });
 
-  it('Answers from two processes, keeps a polling chat session on its process, replaces a crashed one and drains on SIGTERM', async () => {
+  it('Answers from two processes, keeps a polling chat session on its process, carries chat between processes, replaces a crashed one and drains on SIGTERM', async () => {
     const port = await freePort();
     const server = start(process.execPath, ['dist/src/server.js'], {
       PORT: String(port),
@@ -234,14 +247,79 @@ describe('WEB_CONCURRENCY=2', () => {
     await until('six access lines', () => answered().length >= 6, 5_000);
     expect(new Set(answered())).toEqual(new Set(workers));
 
-    // The SPA's socket.io client starts on long-polling: every request of the session, each on
-    // a new connection, reaches the process that holds it (elsewhere: 400 "Session ID unknown").
-    const handshake = await fresh(port, '/socket.io/?EIO=4&transport=polling');
-    expect(handshake.status).toBe(200);
-    const { sid } = JSON.parse(handshake.text.slice(1)) as { sid: string };
-    for (let i = 0; i < 8; i += 1) {
-      const pong = await fresh(port, `/socket.io/?EIO=4&transport=polling&sid=${sid}`, 'POST', '3');
-      expect(pong).toEqual({ status: 200, text: 'ok' });
+    // The SPA's socket.io client starts on long-polling: every request of a session reaches
+    // the process that holds it (elsewhere: 400 "Session ID unknown"), on a new connection
+    // (the primary routes by the session id) and on a kept-alive connection that another
+    // process serves (which passes it on).
+    const bound = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const handshake = async (agent?: http.Agent) => {
+      const res = await fresh(port, '/socket.io/?EIO=4&transport=polling', 'GET', undefined, agent);
+      expect(res.status).toBe(200);
+      return (JSON.parse(res.text.slice(1)) as { sid: string }).sid;
+    };
+    const workerOf = (sid: string) => sid.split('.')[0];
+    const here = workerOf(await handshake(bound));
+    let sid = await handshake();
+    for (let i = 0; i < 5 && workerOf(sid) === here; i += 1) sid = await handshake();
+    expect(workerOf(sid)).not.toBe(here);
+    const pong = `/socket.io/?EIO=4&transport=polling&sid=${sid}`;
+    for (let i = 0; i < 4; i += 1) {
+      expect(await fresh(port, pong, 'POST', '3')).toEqual({ status: 200, text: 'ok' });
+      expect(await fresh(port, pong, 'POST', '3', bound)).toEqual({ status: 200, text: 'ok' });
+    }
+    bound.destroy();
+
+    // Chat between clients of two processes, on the SPA's transports (polling, then WebSocket).
+    const runtime = await bootstrap(
+      prepareEmbeddedSecrets(
+        loadConfig({
+          ...embeddedChildEnv(server.dataDir),
+          REDIS_URL: redis.url,
+          LOG_LEVEL: 'error',
+        }),
+      ),
+    );
+    const sockets: Socket[] = [];
+    try {
+      const [host, runner] = [await makeUser(), await makeUser()];
+      const run = await makeGroup(host); // the host applies too
+      await Applier.create({ groupId: run.groupId, userId: runner.userId });
+      const join = async (userId: string) => {
+        const { token } = await startSession(runtime, userId);
+        const socket = ioClient(`http://127.0.0.1:${port}`, {
+          auth: { token },
+          forceNew: true,
+          reconnection: false,
+        });
+        sockets.push(socket);
+        const list = new Promise((resolve) => socket.once('chatList', resolve));
+        socket.emit('chatRoom', run.groupId, userId);
+        await within('the chat list', list, 10_000);
+        return socket;
+      };
+      const hostSocket = await join(host.userId);
+      const workerOfSocket = (socket: Socket) => workerOf(socket.io.engine.id);
+      let runnerSocket = await join(runner.userId);
+      for (
+        let i = 0;
+        i < 5 && workerOfSocket(runnerSocket) === workerOfSocket(hostSocket);
+        i += 1
+      ) {
+        runnerSocket.disconnect();
+        runnerSocket = await join(runner.userId);
+      }
+      expect(workerOfSocket(runnerSocket)).not.toBe(workerOfSocket(hostSocket));
+      const received = new Promise<ChatMessage>((resolve) =>
+        hostSocket.once('chatMessage', resolve),
+      );
+      runnerSocket.emit('reqMessage', run.groupId, runner.userId, '다른 프로세스에서 안녕');
+      expect(await within('the message', received, 10_000)).toMatchObject({
+        userId: runner.userId,
+        message: '다른 프로세스에서 안녕',
+      });
+    } finally {
+      for (const socket of sockets) socket.disconnect();
+      await runtime.close();
     }
 
     // A worker killed outright is replaced, and the API keeps answering meanwhile.

@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import type http from 'node:http';
 import { Server, type ExtendedError } from 'socket.io';
 import { AUTH } from '../auth/messages';
-import { announceSessions } from '../lib/cluster';
+import { clusterSessionIds } from '../lib/cluster';
 import type { AppContext } from '../lib/context';
 import { createRoomAdapter } from './chat.adapter';
 import { chatMetricsOf } from './chat.metrics';
@@ -179,8 +179,8 @@ export async function attachChat(
     },
     ...(adapter.factory && { adapter: adapter.factory }),
   });
-  // Behind a cluster primary, long-polling requests are routed to the process of their session.
-  if (cluster.isWorker) announceSessions(io.engine);
+  // Behind a cluster primary, a session id names its process (long-polling is routed by it).
+  if (cluster.isWorker) clusterSessionIds(io.engine);
 
   io.use((socket, next) => {
     authenticate(ctx, socket).then(

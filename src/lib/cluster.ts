@@ -1,6 +1,10 @@
 import cluster, { type Worker } from 'node:cluster';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
-import type http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from './logger';
 import { listen } from './http-server';
@@ -8,12 +12,15 @@ import { listen } from './http-server';
 /**
  * Several API processes behind one port (`WEB_CONCURRENCY`), with `node:cluster`.
  *
- * The primary owns the port and hands every accepted connection to a worker. It reads the first
- * chunk of the connection first: the SPA's socket.io client starts on HTTP long-polling, whose
- * requests (`/socket.io/?…&sid=<id>`) must reach the process holding that session, so a request
- * naming a session a worker announced goes to that worker; any other connection goes to the
- * next worker in turn. Workers answer everything else alike: they share the database and the
- * key store (Redis, required above one process), and chat rooms through the Redis adapter.
+ * The primary owns the port and hands every accepted connection to a worker, in turn. Chat
+ * needs more: the SPA's socket.io client starts on HTTP long-polling, and every request of a
+ * polling session (`/socket.io/?…&sid=<id>`) must reach the process holding the session. So a
+ * worker's session ids start with its cluster id (`3.x7Gk…`): the primary reads the first bytes
+ * of a connection and hands one whose first request names a session to that session's worker
+ * (a WebSocket upgrade is always a connection of its own), and a worker given a polling request
+ * of another worker's session on a kept-alive connection passes it on to that worker over the
+ * worker's private pipe. Everything else is shared through the database and the key store
+ * (Redis, required above one process), and chat rooms through the Redis adapter.
  *
  * The primary restarts a worker that exits unasked (after a pause that doubles while workers
  * keep failing at once), and on SIGTERM/SIGINT stops accepting, passes the signal on, and
@@ -22,13 +29,11 @@ import { listen } from './http-server';
 
 /** Messages between the primary and its workers. */
 const CONNECTION = 'erunjrun:connection';
-const SESSION_OPEN = 'erunjrun:session-open';
-const SESSION_CLOSED = 'erunjrun:session-closed';
 const READY = 'erunjrun:ready';
 
 interface ClusterMessage {
   type: string;
-  /** The connection's first bytes (base64), or a session id. */
+  /** The connection's first bytes (base64). */
   data?: string;
 }
 
@@ -40,20 +45,31 @@ const STABLE_MS = 30_000;
 const FIRST_RESTART_DELAY_MS = 500;
 const MAX_RESTART_DELAY_MS = 30_000;
 
-/** The engine.io session a request names: `sid=` in the query of a `/socket.io/` request line. */
-export function sessionOf(firstBytes: string): string | null {
-  const lineEnd = firstBytes.indexOf('\r\n');
-  const line = lineEnd === -1 ? firstBytes : firstBytes.slice(0, lineEnd);
-  if (!/^[A-Z]+ \/socket\.io\//.test(line)) return null;
-  return /[?&]sid=([A-Za-z0-9_-]+)/.exec(line)?.[1] ?? null;
+/** The worker whose chat session a request names (`sid=<worker>.…` in a `/socket.io/` URL). */
+export function sessionWorker(requestLineOrUrl: string): number | null {
+  const url = /^(?:[A-Z]+ )?(\/socket\.io\/\S*)/.exec(requestLineOrUrl)?.[1];
+  const worker = url && /[?&]sid=(\d+)\./.exec(url)?.[1];
+  return worker ? Number(worker) : null;
 }
+
+/**
+ * Where the workers of this primary listen privately: a folder named after the primary's pid,
+ * readable by this user only. Workers find it from their parent's pid.
+ */
+const pipeFolder = (primaryPid: number) =>
+  path.join(os.tmpdir(), `erunjrun-api-${process.getuid?.() ?? 0}-${primaryPid}`);
+const pipeOf = (primaryPid: number, workerId: number) =>
+  path.join(pipeFolder(primaryPid), `${workerId}.sock`);
 
 /**
  * Runs the primary: binds `config.port` (exits 1 with one line when it cannot), starts
  * `config.webConcurrency` workers and prints the start-up line once all of them are ready.
  */
 export async function runPrimary(config: Config, logger: Logger): Promise<void> {
-  const sessions = new Map<string, number>();
+  const folder = pipeFolder(process.pid);
+  fs.rmSync(folder, { recursive: true, force: true });
+  fs.mkdirSync(folder, { mode: 0o700 });
+  process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
   const started = new Map<number, number>();
   let turn = 0;
   let stopping = false;
@@ -65,8 +81,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     );
 
   const pick = (firstBytes: string): Worker | undefined => {
-    const sid = sessionOf(firstBytes);
-    const owner = sid === null ? undefined : cluster.workers?.[sessions.get(sid) ?? -1];
+    const owner = cluster.workers?.[sessionWorker(firstBytes) ?? -1];
     if (owner?.isConnected()) return owner;
     const workers = live();
     if (workers.length === 0) return undefined;
@@ -102,11 +117,6 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   const fork = () => {
     const worker = cluster.fork();
     started.set(worker.id, Date.now());
-    worker.on('message', (message: unknown) => {
-      if (!isMessage(message) || message.data === undefined) return;
-      if (message.type === SESSION_OPEN) sessions.set(message.data, worker.id);
-      if (message.type === SESSION_CLOSED) sessions.delete(message.data);
-    });
     return worker;
   };
 
@@ -126,7 +136,6 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     );
 
   cluster.on('exit', (worker, code, signal) => {
-    for (const [sid, id] of sessions) if (id === worker.id) sessions.delete(sid);
     const lived = Date.now() - (started.get(worker.id) ?? 0);
     started.delete(worker.id);
     if (stopping) return;
@@ -193,12 +202,49 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
 }
 
 /**
- * In a worker: serves the connections the primary hands over on `server`. The server listens on
- * nothing the outside reaches; `server.listen` on a private pipe is still what starts Node's
- * per-connection deadlines (`requestTimeout`, `headersTimeout`) and its tracking of idle
- * keep-alive connections, which draining relies on.
+ * In a worker: serves the connections the primary hands over on `server`, which also listens
+ * on this worker's private pipe: other workers pass polling requests of this worker's chat
+ * sessions there, and listening is what starts Node's per-connection deadlines
+ * (`requestTimeout`, `headersTimeout`) and its tracking of idle keep-alive connections, which
+ * draining relies on. Call after the chat is attached (socket.io takes over `request`).
  */
-export function acceptFromPrimary(server: http.Server): void {
+export async function serveFromPrimary(server: http.Server): Promise<void> {
+  const self = cluster.worker?.id ?? 0;
+  const primary = process.ppid;
+  const local = server.listeners('request') as http.RequestListener[];
+  server.removeAllListeners('request');
+  const agent = new http.Agent({ keepAlive: true });
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const owner = sessionWorker(req.url ?? '');
+    if (owner === null || owner === self) {
+      for (const listener of local) listener.call(server, req, res);
+      return;
+    }
+    const forwarded = http.request(
+      {
+        socketPath: pipeOf(primary, owner),
+        agent,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    // The worker is gone (and its sessions with it): answered as socket.io answers a session
+    // it does not know, so the client starts a new one.
+    forwarded.on('error', () => {
+      if (!res.headersSent) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: 1, message: 'Session ID unknown' }));
+      } else res.destroy();
+    });
+    req.pipe(forwarded);
+  });
+  server.on('close', () => agent.destroy());
+
   process.on('message', (message: unknown, handle: unknown) => {
     if (!isMessage(message) || message.type !== CONNECTION) return;
     if (!(handle instanceof net.Socket)) return;
@@ -206,18 +252,19 @@ export function acceptFromPrimary(server: http.Server): void {
     handle.emit('data', Buffer.from(message.data ?? '', 'base64'));
     handle.resume();
   });
-}
-
-/** In a worker: tells the primary which chat sessions this process holds. */
-export function announceSessions(engine: {
-  on(event: 'connection', listener: (socket: { id: string; once: EngineOnce }) => void): unknown;
-}): void {
-  engine.on('connection', (socket) => {
-    process.send?.({ type: SESSION_OPEN, data: socket.id });
-    socket.once('close', () => process.send?.({ type: SESSION_CLOSED, data: socket.id }));
+  await new Promise<void>((resolve) => {
+    server.listen({ path: pipeOf(primary, self), exclusive: true }, resolve);
   });
 }
-type EngineOnce = (event: 'close', listener: () => void) => unknown;
+
+/**
+ * In a worker: chat session ids that name this worker (see above), so any process can tell
+ * where a session lives.
+ */
+export function clusterSessionIds(engine: { generateId: (req: http.IncomingMessage) => unknown }) {
+  const self = cluster.worker?.id ?? 0;
+  engine.generateId = () => `${self}.${crypto.randomBytes(15).toString('base64url')}`;
+}
 
 /** In a worker: tells the primary this process serves requests. */
 export function announceReady(): void {
