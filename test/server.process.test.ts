@@ -215,6 +215,22 @@ describe('WEB_CONCURRENCY=2', () => {
     );
   });
 
+  it('Stops with exit 1 and nothing left when its processes cannot start (no database)', async () => {
+    const proc = start(process.execPath, ['dist/src/server.js'], {
+      PORT: String(await freePort()),
+      WEB_CONCURRENCY: '2',
+      REDIS_URL: redis.url,
+      DB_URL: `mysql://root@127.0.0.1:${await freePort()}/erunjrun_nowhere`,
+      JWT_SECRET: 'a-test-secret-a-test-secret-a-test-secret',
+      PHONE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    });
+    const exit = await within('the primary to exit', proc.exited, 60_000);
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(proc.output()).toContain('an API process could not start; stopping the others');
+    expect(proc.output()).not.toContain('ErunJrun API listening on');
+    await until('every process to end', () => processGroup(proc.child.pid!).length === 0, 10_000);
+  });
+
   it('Answers from two processes, keeps a polling chat session on its process, carries chat between processes, replaces a crashed one and drains on SIGTERM', async () => {
     const port = await freePort();
     const server = start(process.execPath, ['dist/src/server.js'], {

@@ -74,6 +74,8 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   let turn = 0;
   let stopping = false;
   let failures = 0;
+  /** Set once every first worker is ready: a worker failing before that stops everything. */
+  let serving = false;
 
   const live = (): Worker[] =>
     Object.values(cluster.workers ?? {}).filter(
@@ -139,6 +141,12 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     const lived = Date.now() - (started.get(worker.id) ?? 0);
     started.delete(worker.id);
     if (stopping) return;
+    if (!serving) {
+      // Before the API ever served: the cause (settings, database) will not pass by itself.
+      logger.error('an API process could not start; stopping the others', { code, signal });
+      stop('SIGTERM', 1);
+      return;
+    }
     failures = lived >= STABLE_MS ? 1 : failures + 1;
     const delay = Math.min(MAX_RESTART_DELAY_MS, FIRST_RESTART_DELAY_MS * 2 ** (failures - 1));
     logger.error('API process exited; starting another', {
@@ -152,7 +160,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     }, delay).unref();
   });
 
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (signal: NodeJS.Signals, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { reason: signal, processes: live().length });
@@ -175,7 +183,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     void Promise.all(exits).then((clean) => {
       clearTimeout(force);
       logger.info('stopped');
-      process.exit(clean.every(Boolean) ? 0 : 1);
+      process.exit(exitCode === 0 && clean.every(Boolean) ? 0 : 1);
     });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -192,6 +200,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   for (let i = 0; i < config.webConcurrency; i += 1) first.push(fork());
   await ready(first);
   if (stopping) return;
+  serving = true;
   logger.info(`ErunJrun API listening on http://localhost:${port}`, {
     event: 'listening',
     port,
