@@ -46,7 +46,7 @@ const FIRST_RESTART_DELAY_MS = 500;
 const MAX_RESTART_DELAY_MS = 30_000;
 
 /** The worker whose chat session a request names (`sid=<worker>.…` in a `/socket.io/` URL). */
-export function sessionWorker(requestLineOrUrl: string): number | null {
+function sessionWorker(requestLineOrUrl: string): number | null {
   const url = /^(?:[A-Z]+ )?(\/socket\.io\/\S*)/.exec(requestLineOrUrl)?.[1];
   const worker = url && /[?&]sid=(\d+)\./.exec(url)?.[1];
   return worker ? Number(worker) : null;
