@@ -30,6 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { AddressInfo } from 'node:net';
+import type autocannon from 'autocannon';
 import express from 'express';
 import { QueryTypes } from 'sequelize';
 import { startSession } from '../src/auth/sessions';
@@ -39,11 +40,25 @@ import { kstDate } from '../src/lib/time';
 import { courseIdOf, numberArg, seedBench, type SeedSizes } from './seed';
 import { openBenchDatabase } from './support';
 
+interface Request {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: string;
+  token?: string;
+  /** JSON; writes without one send `{}`. */
+  body?: string;
+}
+
 interface Job {
   name: string;
   base: string;
   /** Each request takes the next of these, round robin (one entry: the same request every time). */
-  requests: Array<{ method: 'GET' | 'POST'; path: string; token?: string }>;
+  requests: Request[];
+  /**
+   * `comment`: each connection takes one of `requests` (a comment's POST) for good and sends it
+   * and then DELETE of the comment it created, in turn, so every runner has at most one bench
+   * comment at a time and the comment lists keep their seeded length.
+   */
+  mode?: 'comment';
   duration: number;
   connections: number;
 }
@@ -61,34 +76,74 @@ interface Outcome {
 // ---------------------------------------------------------------------------------------------
 // Child process: runs one autocannon job per message and answers with its numbers.
 
+const WRITES = new Set(['POST', 'PATCH', 'DELETE']);
+
+const toRequest = (req: object, r: Request) => ({
+  ...req,
+  method: r.method,
+  path: r.path,
+  headers: {
+    ...(r.token && { authorization: `Bearer ${r.token}` }),
+    ...(WRITES.has(r.method) && { 'content-type': 'application/json' }),
+  },
+  body: WRITES.has(r.method) ? (r.body ?? '{}') : undefined,
+});
+
+/** The bench comment `content` in a comment list answer (`data[]`), or null. */
+function commentIdIn(body: string, content: string): number | null {
+  try {
+    const list = (JSON.parse(body) as { data?: Array<{ commentId: number; content: string }> })
+      .data;
+    return list?.find((item) => item.content === content)?.commentId ?? null;
+  } catch {
+    return null;
+  }
+}
+
 async function runClient(): Promise<void> {
   const { default: autocannon } = await import('autocannon');
   process.on('message', (job: Job) => {
     let next = 0;
     const pick = () => job.requests[next++ % job.requests.length];
+    // Called before every request: rotates through the job's requests (and tokens), so the
+    // toggles spread over many runner/target pairs instead of racing on one.
+    const rotating: autocannon.Request[] = [{ setupRequest: (req) => toRequest(req, pick()) }];
+    // Per connection: its own runner's comment, then the deletion of that comment.
+    interface Commenting {
+      request?: Request;
+      sent?: number;
+      content?: string;
+      commentId?: number | null;
+    }
+    const commenting: autocannon.Request[] = [
+      {
+        setupRequest: (req, context: Commenting) => {
+          context.request ??= pick();
+          context.sent = (context.sent ?? 0) + 1;
+          context.content = `벤치 댓글 ${context.request.token?.slice(-12)} ${context.sent}`;
+          return toRequest(req, {
+            ...context.request,
+            body: JSON.stringify({ content: context.content }),
+          });
+        },
+        onResponse: (_status, body, context: Commenting) => {
+          context.commentId = commentIdIn(body, context.content ?? '');
+        },
+      },
+      {
+        setupRequest: (req, context: Commenting) =>
+          toRequest(req, {
+            method: 'DELETE',
+            path: `/comment/${context.commentId ?? 'missing'}`,
+            token: context.request?.token,
+          }),
+      },
+    ];
     void autocannon({
       url: job.base,
       connections: job.connections,
       duration: job.duration,
-      requests: [
-        {
-          // Called before every request: rotates through the job's requests (and tokens), so
-          // the apply toggle spreads over many runner/run pairs instead of racing on one.
-          setupRequest: (req) => {
-            const r = pick();
-            return {
-              ...req,
-              method: r.method,
-              path: r.path,
-              headers: {
-                ...(r.token && { authorization: `Bearer ${r.token}` }),
-                ...(r.method === 'POST' && { 'content-type': 'application/json' }),
-              },
-              body: r.method === 'POST' ? '{}' : undefined,
-            };
-          },
-        },
-      ],
+      requests: job.mode === 'comment' ? commenting : rotating,
     }).then((result) => {
       const outcome: Outcome = {
         rps: result.requests.average,
@@ -107,15 +162,36 @@ async function runClient(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Parent: the server, the data and the table.
 
-/** A process's resident memory in MB (`VmRSS`) or its peak so far (`VmHWM`); 0 off Linux. */
-function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+/** The process and its descendants (a cluster's primary and workers); just `pid` off Linux. */
+function processTree(pid: number): number[] {
   try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
-    return kb ? Number(kb) / 1024 : 0;
+    const children = fs
+      .readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
+    return [pid, ...children.flatMap(processTree)];
   } catch {
-    return 0;
+    return [pid];
   }
+}
+
+/**
+ * Resident memory in MB (`VmRSS`) or the peak so far (`VmHWM`) of a process and its children
+ * (with WEB_CONCURRENCY, every API process; their peaks are summed, an upper bound); 0 off Linux.
+ */
+function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  let mb = 0;
+  for (const member of processTree(pid)) {
+    try {
+      const status = fs.readFileSync(`/proc/${member}/status`, 'utf8');
+      const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
+      mb += kb ? Number(kb) / 1024 : 0;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return mb;
 }
 
 function measure(client: ChildProcess, job: Job, serverPid: number): Promise<Outcome> {
@@ -170,7 +246,7 @@ function startCeiling(): Promise<Server> {
 }
 
 const ROOT = path.resolve(__dirname, '..');
-const TUNING = ['TZ', 'NODE_OPTIONS', 'DB_POOL_MAX', 'GROUP_LIST_CACHE'];
+const TUNING = ['TZ', 'NODE_OPTIONS', 'DB_POOL_MAX', 'GROUP_LIST_CACHE', 'WEB_CONCURRENCY'];
 
 /**
  * The built API server on the benchmark's database, as production runs it. The port is read
@@ -379,7 +455,12 @@ async function main() {
       const feed = new URL((await calendarLinks(runtime, host.userId)).url).pathname;
       const filtered = `/group/all?date=&region=1&time=&distance=2/3/&finish=0&thema=${thema}&page=1&size=6`;
 
-      const all: Array<{ name: string; requests: Job['requests'] }> = [
+      // Per runner, a course of its own (as far as there are courses) for the course writes.
+      const runnerCourses = tokens.map((token, i) => ({
+        token,
+        courseId: courseIdOf(i % sizes.courses),
+      }));
+      const all: Array<{ name: string; requests: Job['requests']; mode?: Job['mode'] }> = [
         {
           name: 'GET /group/all (no filter)',
           requests: [
@@ -455,6 +536,35 @@ async function main() {
           })),
         },
         {
+          name: 'PATCH /course/:id/bookmark (toggle)',
+          requests: runnerCourses.map(({ token, courseId: course }) => ({
+            method: 'PATCH' as const,
+            path: `/course/${course}/bookmark`,
+            token,
+          })),
+        },
+        // Each runner rates its course 1, 2, … 5 in turn: every request changes the rating.
+        {
+          name: 'PATCH /course/:id/starPoint',
+          requests: [1, 2, 3, 4, 5].flatMap((myStarPoint) =>
+            runnerCourses.map(({ token, courseId: course }) => ({
+              method: 'PATCH' as const,
+              path: `/course/${course}/starPoint`,
+              token,
+              body: JSON.stringify({ myStarPoint }),
+            })),
+          ),
+        },
+        {
+          name: 'POST+DELETE /comment/course/:id',
+          mode: 'comment',
+          requests: runnerCourses.map(({ token, courseId: course }) => ({
+            method: 'POST' as const,
+            path: `/comment/course/${course}`,
+            token,
+          })),
+        },
+        {
           name: 'POST /group/:id/waitlist (toggle)',
           requests: full.map((g, i) => ({
             method: 'POST' as const,
@@ -470,17 +580,16 @@ async function main() {
       compared = compare && (await startCompared(compare, database.env));
       const other = compared;
       const job = (
-        name: string,
+        { name, requests, mode }: (typeof all)[number],
         base: string,
-        requests: Job['requests'],
         seconds = duration,
         pid = server.pid,
-      ) => measure(client, { name, base, requests, duration: seconds, connections }, pid);
+      ) => measure(client, { name, base, requests, mode, duration: seconds, connections }, pid);
       // One unmeasured second per endpoint first: the JIT, the connection pool and the
       // database's caches warm up here, in each phase, on a freshly started server.
       for (const endpoint of endpoints) {
-        await job(endpoint.name, api.base, endpoint.requests, 1);
-        if (other) await job(endpoint.name, other.base, endpoint.requests, 1, other.pid);
+        await job(endpoint, api.base, 1);
+        if (other) await job(endpoint, other.base, 1, other.pid);
       }
 
       const rows: Array<{ name: string; outcome: Outcome; compared?: Outcome }> = [];
@@ -501,13 +610,11 @@ async function main() {
       for (const endpoint of endpoints) {
         process.stderr.write(`  ${endpoint.name}…\n`);
         // This server, then the compared one right after: both see the same machine load.
-        const outcome = await job(endpoint.name, api.base, endpoint.requests);
+        const outcome = await job(endpoint, api.base);
         rows.push({
           name: endpoint.name,
           outcome,
-          ...(other && {
-            compared: await job(endpoint.name, other.base, endpoint.requests, duration, other.pid),
-          }),
+          ...(other && { compared: await job(endpoint, other.base, duration, other.pid) }),
         });
       }
       // Requests autocannon gave up on at the end of a duration may still be running here.

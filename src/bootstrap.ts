@@ -17,6 +17,7 @@ import { createSocialLogin } from './users/oauth';
 import { registerCommentThreadCache } from './comments/thread-cache';
 import { registerGroupDetailCache } from './groups/detail-cache';
 import { registerGroupListCache } from './groups/list-cache';
+import { registerAccountCache } from './auth/accounts';
 
 /**
  * The composition root: every process (API server, worker, command-line tools, tests) gets its
@@ -34,6 +35,7 @@ const DOMAIN_REGISTRATIONS: ReadonlyArray<(root: AppContext) => void> = [
   registerGroupListCache,
   registerGroupDetailCache,
   registerCommentThreadCache,
+  registerAccountCache,
 ];
 
 /**

@@ -1,15 +1,19 @@
+import cluster from 'node:cluster';
 import { createApp } from './app';
-import { createHttpServer } from './lib/http-server';
+import { createHttpServer, drainer } from './lib/http-server';
 import { bootstrap } from './bootstrap';
-import { listenOrExit, onShutdown, startRuntime } from './lib/process';
+import { listenOrExit, loadConfigOrExit, onShutdown, startRuntime } from './lib/process';
+import { announceReady, runPrimary, serveFromPrimary } from './lib/cluster';
+import { createLogger } from './lib/logger';
 import { attachChat } from './chat/chat.gateway';
 import { startCourseViewFlush } from './courses/views';
 
-async function main() {
+async function serve() {
   const runtime = await startRuntime((config, logger) => bootstrap(config, { logger }));
   const { config, logger } = runtime;
 
   const server = createHttpServer(createApp(runtime), config.http);
+  const drain = drainer(server);
   const closeChat = await attachChat(server, runtime);
   const viewFlush = startCourseViewFlush(runtime);
   onShutdown(logger, async (reason) => {
@@ -20,19 +24,25 @@ async function main() {
     }, config.http.shutdownTimeoutMs);
     force.unref();
     // Stop accepting, let in-flight requests finish, drop idle keep-alive sockets.
-    const closed = new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
+    const drained = drain();
     // Chat connections never finish by themselves: end them so the server can close.
     await closeChat();
-    await closed;
+    await drained;
     clearTimeout(force);
     // The views counted until the last request, written before the database is closed.
     await viewFlush.stop();
     await runtime.close();
     logger.info('stopped');
   });
+
+  if (cluster.isWorker) {
+    // Connections come from the primary, which owns the port. Without it, nothing to serve.
+    await serveFromPrimary(server);
+    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+    logger.info('API process ready', { event: 'ready', pid: process.pid });
+    announceReady();
+    return;
+  }
 
   const port = await listenOrExit(server, config.port, 'PORT', logger, async () => {
     await closeChat();
@@ -44,6 +54,17 @@ async function main() {
     database: config.embedded ? 'sqlite' : 'mysql',
     store: runtime.store.kind,
   });
+}
+
+async function main() {
+  if (cluster.isPrimary) {
+    const config = loadConfigOrExit();
+    if (config.webConcurrency > 1) {
+      await runPrimary(config, createLogger(config.log));
+      return;
+    }
+  }
+  await serve();
 }
 
 void main();

@@ -65,6 +65,18 @@ describe('GET /user/auth', () => {
     expect(res.body.message).toBe(AUTH.tokenInvalid);
   });
 
+  it('Rejects a token whose signature was altered, after the genuine one was accepted', async () => {
+    const user = await makeUser();
+    const tokens = await signIn(ctx, user);
+    expect((await me().set(authHeaders(tokens))).status).toBe(200);
+    const [header, payload, signature] = tokens.token.split('.');
+    const flipped = signature[10] === 'A' ? 'B' : 'A';
+    const altered = `${header}.${payload}.${signature.slice(0, 10)}${flipped}${signature.slice(11)}`;
+    const res = await me().set('Authorization', `Bearer ${altered}`);
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ success: false, message: AUTH.tokenInvalid });
+  });
+
   it('Rejects a refresh token presented as an access token', async () => {
     const user = await makeUser();
     const tokens = await signIn(ctx, user);
@@ -99,6 +111,16 @@ describe('refreshing an expired access token', () => {
     const retry = await me().set(authHeaders({ ...tokens, token: res.body.token }));
     expect(retry.status).toBe(200);
     expect(retry.body.userId).toBe(user.userId);
+  });
+
+  it('Treats a token accepted before as expired once its time is up', async () => {
+    const user = await makeUser();
+    const tokens = await signIn(ctx, user);
+    expect((await me().set(authHeaders(tokens))).status).toBe(200);
+    ctx.clock.advance(ctx.config.jwt.accessTtlSeconds + 5);
+    const res = await me().set(authHeaders(tokens));
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ succcss: false, message: 'token 만료' });
   });
 
   it.each([

@@ -1,12 +1,21 @@
 import { execFile, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { startSession } from '../src/auth/sessions';
+import { bootstrap } from '../src/bootstrap';
+import type { ChatMessage } from '../src/chat/chat.mapper';
+import { loadConfig, prepareEmbeddedSecrets } from '../src/config';
+import { Applier } from '../src/db/models';
 import { spawnCollecting } from './support/app-process';
-import { REPO_ROOT } from './support/test-env';
-import { freePort } from './support/redis-server';
+import { makeGroup } from './support/groups';
+import { embeddedChildEnv, REPO_ROOT } from './support/test-env';
+import { makeUser } from './support/users';
+import { freePort, PrivateRedis } from './support/redis-server';
 
 /**
  * The built API server and worker as the operator runs them: `npm start` stopped by SIGTERM to
@@ -46,6 +55,7 @@ afterAll(() => {
 
 interface Started {
   child: ChildProcess;
+  dataDir: string;
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -59,7 +69,7 @@ function start(command: string, args: string[], env: Record<string, string>): St
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  return { child, output, exited };
+  return { child, dataDir, output, exited };
 }
 
 async function until<T>(what: string, probe: () => T | null | Promise<T | null>, ms: number) {
@@ -158,6 +168,194 @@ describe('npm start', () => {
       expect(tree.filter(alive)).toEqual([]);
     },
   );
+});
+
+/**
+ * One request, on a connection of its own unless an agent is given (the primary of a cluster
+ * picks a worker per connection).
+ */
+function fresh(port: number, path: string, method = 'GET', body?: string, agent?: http.Agent) {
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    const options = { host: '127.0.0.1', port, path, method, agent: agent ?? false };
+    const req = http.request(options, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += String(chunk)));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const jsonLines = (output: string) =>
+  output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+const readyWorkers = (output: string) =>
+  jsonLines(output)
+    .filter((line) => line.event === 'ready')
+    .map((line) => Number(line.pid));
+
+describe('WEB_CONCURRENCY=2', () => {
+  let redis: PrivateRedis;
+
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+  });
+  afterAll(() => redis.stop());
+
+  it('Is refused at start without REDIS_URL, with a message naming both settings', async () => {
+    const proc = start(process.execPath, ['dist/src/server.js'], { WEB_CONCURRENCY: '2' });
+    const exit = await within('the process to exit', proc.exited, 30_000);
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(proc.output()).toContain(
+      'WEB_CONCURRENCY above 1 needs REDIS_URL: chat rooms are shared between API processes through Redis',
+    );
+  });
+
+  it('Stops with exit 1 and nothing left when its processes cannot start (no database)', async () => {
+    const proc = start(process.execPath, ['dist/src/server.js'], {
+      PORT: String(await freePort()),
+      WEB_CONCURRENCY: '2',
+      REDIS_URL: redis.url,
+      DB_URL: `mysql://root@127.0.0.1:${await freePort()}/erunjrun_nowhere`,
+      JWT_SECRET: 'a-test-secret-a-test-secret-a-test-secret',
+      PHONE_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    });
+    const exit = await within('the primary to exit', proc.exited, 60_000);
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(proc.output()).toContain('an API process could not start; stopping the others');
+    expect(proc.output()).not.toContain('ErunJrun API listening on');
+    await until('every process to end', () => processGroup(proc.child.pid!).length === 0, 10_000);
+  });
+
+  it('Answers from two processes, keeps a polling chat session on its process, carries chat between processes, replaces a crashed one and drains on SIGTERM', async () => {
+    const port = await freePort();
+    const server = start(process.execPath, ['dist/src/server.js'], {
+      PORT: String(port),
+      WEB_CONCURRENCY: '2',
+      REDIS_URL: redis.url,
+      LOG_LEVEL: 'http',
+    });
+    const primary = server.child.pid!;
+    await until(
+      'the cluster to start',
+      () => server.output().includes(`ErunJrun API listening on http://localhost:${port}`),
+      90_000,
+    );
+    const listening = server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('ErunJrun API listening on'));
+    expect(listening).toHaveLength(1);
+    const workers = readyWorkers(server.output());
+    expect(new Set(workers).size).toBe(2);
+    expect(workers).not.toContain(primary);
+
+    // Connections go to the workers in turn: the access log names both.
+    for (let i = 0; i < 6; i += 1) expect((await fresh(port, '/health')).status).toBe(200);
+    const answered = () =>
+      jsonLines(server.output())
+        .filter((line) => line.level === 'http' && String(line.message).includes('GET /health'))
+        .map((line) => Number(line.pid));
+    await until('six access lines', () => answered().length >= 6, 5_000);
+    expect(new Set(answered())).toEqual(new Set(workers));
+
+    // The SPA's socket.io client starts on long-polling: every request of a session reaches
+    // the process that holds it (elsewhere: 400 "Session ID unknown"), on a new connection
+    // (the primary routes by the session id) and on a kept-alive connection that another
+    // process serves (which passes it on).
+    const bound = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const handshake = async (agent?: http.Agent) => {
+      const res = await fresh(port, '/socket.io/?EIO=4&transport=polling', 'GET', undefined, agent);
+      expect(res.status).toBe(200);
+      return (JSON.parse(res.text.slice(1)) as { sid: string }).sid;
+    };
+    const workerOf = (sid: string) => sid.split('.')[0];
+    const here = workerOf(await handshake(bound));
+    let sid = await handshake();
+    for (let i = 0; i < 5 && workerOf(sid) === here; i += 1) sid = await handshake();
+    expect(workerOf(sid)).not.toBe(here);
+    const pong = `/socket.io/?EIO=4&transport=polling&sid=${sid}`;
+    for (let i = 0; i < 4; i += 1) {
+      expect(await fresh(port, pong, 'POST', '3')).toEqual({ status: 200, text: 'ok' });
+      expect(await fresh(port, pong, 'POST', '3', bound)).toEqual({ status: 200, text: 'ok' });
+    }
+    bound.destroy();
+
+    // Chat between clients of two processes, on the SPA's transports (polling, then WebSocket).
+    const runtime = await bootstrap(
+      prepareEmbeddedSecrets(
+        loadConfig({
+          ...embeddedChildEnv(server.dataDir),
+          REDIS_URL: redis.url,
+          LOG_LEVEL: 'error',
+        }),
+      ),
+    );
+    const sockets: Socket[] = [];
+    try {
+      const [host, runner] = [await makeUser(), await makeUser()];
+      const run = await makeGroup(host); // the host applies too
+      await Applier.create({ groupId: run.groupId, userId: runner.userId });
+      const join = async (userId: string) => {
+        const { token } = await startSession(runtime, userId);
+        const socket = ioClient(`http://127.0.0.1:${port}`, {
+          auth: { token },
+          forceNew: true,
+          reconnection: false,
+        });
+        sockets.push(socket);
+        const list = new Promise((resolve) => socket.once('chatList', resolve));
+        socket.emit('chatRoom', run.groupId, userId);
+        await within('the chat list', list, 10_000);
+        return socket;
+      };
+      const hostSocket = await join(host.userId);
+      const workerOfSocket = (socket: Socket) => workerOf(socket.io.engine.id);
+      let runnerSocket = await join(runner.userId);
+      for (
+        let i = 0;
+        i < 5 && workerOfSocket(runnerSocket) === workerOfSocket(hostSocket);
+        i += 1
+      ) {
+        runnerSocket.disconnect();
+        runnerSocket = await join(runner.userId);
+      }
+      expect(workerOfSocket(runnerSocket)).not.toBe(workerOfSocket(hostSocket));
+      const received = new Promise<ChatMessage>((resolve) =>
+        hostSocket.once('chatMessage', resolve),
+      );
+      runnerSocket.emit('reqMessage', run.groupId, runner.userId, '다른 프로세스에서 안녕');
+      expect(await within('the message', received, 10_000)).toMatchObject({
+        userId: runner.userId,
+        message: '다른 프로세스에서 안녕',
+      });
+    } finally {
+      for (const socket of sockets) socket.disconnect();
+      await runtime.close();
+    }
+
+    // A worker killed outright is replaced, and the API keeps answering meanwhile.
+    process.kill(workers[0], 'SIGKILL');
+    await until('a new worker', () => readyWorkers(server.output()).length === 3, 60_000);
+    expect(server.output()).toContain('API process exited; starting another');
+    const now = readyWorkers(server.output()).slice(1);
+    expect(now.filter(alive)).toHaveLength(2);
+    for (let i = 0; i < 4; i += 1) expect((await fresh(port, '/health')).status).toBe(200);
+
+    // SIGTERM: every worker drains and stops, then the primary exits 0 and nothing is left.
+    const tree = [primary, ...now];
+    process.kill(primary, 'SIGTERM');
+    const exit = await within('the primary to exit', server.exited, 30_000);
+    expect(exit).toEqual({ code: 0, signal: null });
+    const stopped = jsonLines(server.output()).filter((line) => line.message === 'stopped');
+    expect(stopped.map((line) => line.pid ?? primary).sort()).toEqual([...tree].sort());
+    expect(await portOpen(port)).toBe(false);
+    await until('every process to end', () => tree.filter(alive).length === 0, 5_000);
+  });
 });
 
 describe('A busy port', () => {

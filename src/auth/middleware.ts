@@ -3,7 +3,8 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError, unauthorized } from '../lib/errors';
 import type { AppContext } from '../lib/context';
 import { avatarUrl } from '../uploads';
-import { findAccount, userExists } from '../users/users.queries';
+import { userExists } from '../users/users.queries';
+import { accountOf } from './accounts';
 import { bearerToken } from './bearer';
 import { AUTH } from './messages';
 import { isSessionCurrent, isSessionOpen } from './sessions';
@@ -11,7 +12,7 @@ import { signAccessToken, verifyToken, type TokenClaims } from './tokens';
 
 /** What reading a session's refresh token uses; signing a request in also logs. */
 type RefreshDeps = Pick<AppContext, 'config' | 'now' | 'store'>;
-type Deps = RefreshDeps & Pick<AppContext, 'logger' | 'metrics'>;
+type Deps = RefreshDeps & Pick<AppContext, 'logger' | 'metrics' | 'sequelize'>;
 
 /** The signed-in user, as the original exposed it to controllers. */
 export interface AuthUser {
@@ -108,8 +109,9 @@ async function authenticate(ctx: Deps, req: Request, optional: boolean): Promise
   if (result.status === 'expired') return renewAccess(ctx, req, result.claims);
 
   const { userId, sid } = result.claims;
-  // Side by side: the session check (logout and withdrawal end it) adds no latency of its own.
-  const [user, open] = await Promise.all([findAccount(userId), isSessionOpen(ctx, userId, sid)]);
+  // Side by side: the session check (logout and withdrawal end it) and the account, usually
+  // kept in this process (./accounts), whose generation is read beside the session.
+  const [user, open] = await Promise.all([accountOf(ctx, userId), isSessionOpen(ctx, userId, sid)]);
   if (!user || !open) throw unauthorized(AUTH.tokenInvalid);
   return {
     userId: user.userId,

@@ -1,6 +1,8 @@
+import cluster from 'node:cluster';
 import type http from 'node:http';
 import { Server, type ExtendedError } from 'socket.io';
 import { AUTH } from '../auth/messages';
+import { clusterSessionIds } from '../lib/cluster';
 import type { AppContext } from '../lib/context';
 import { createRoomAdapter } from './chat.adapter';
 import { chatMetricsOf } from './chat.metrics';
@@ -177,6 +179,8 @@ export async function attachChat(
     },
     ...(adapter.factory && { adapter: adapter.factory }),
   });
+  // Behind a cluster primary, a session id names its process (long-polling is routed by it).
+  if (cluster.isWorker) clusterSessionIds(io.engine);
 
   io.use((socket, next) => {
     authenticate(ctx, socket).then(

@@ -56,8 +56,16 @@ function assemble(r: Reader) {
   const publicUrl = server.publicUrl ?? `http://localhost:${server.port}`;
   const db = readSection(r, DB);
   const embedded = db.url === null;
+  const store = readSection(r, STORE);
+  if (server.webConcurrency > 1 && store.redisUrl === null) {
+    r.problem(
+      'WEB_CONCURRENCY above 1 needs REDIS_URL: chat rooms are shared between API processes through Redis',
+    );
+  }
   return {
     port: server.port,
+    /** API processes (node:cluster workers behind one port); 1 = a single process, no cluster. */
+    webConcurrency: server.webConcurrency,
     /** Where clients reach this API (used for links to its own files, like the default avatar). */
     publicUrl,
     dataDir,
@@ -70,7 +78,7 @@ function assemble(r: Reader) {
       sqliteFile: path.join(dataDir, 'erunjrun.sqlite'),
       migrateOnStart: db.migrateOnStart ?? embedded,
     },
-    store: { ...readSection(r, STORE), sqliteFile: path.join(dataDir, 'keystore.sqlite') },
+    store: { ...store, sqliteFile: path.join(dataDir, 'keystore.sqlite') },
     /** In-process caches that stay correct after writes (see src/lib/read-cache.ts). */
     cache: readSection(r, CACHE),
     courses: readSection(r, COURSES),

@@ -28,6 +28,12 @@ const DAY = 24 * HOUR;
 
 export const SERVER = {
   port: int('PORT', 3000, [0, 65535], 'port the API listens on'),
+  webConcurrency: int(
+    'WEB_CONCURRENCY',
+    1,
+    [1, 32],
+    'API processes sharing the port (node:cluster); above 1 needs REDIS_URL',
+  ),
   publicUrl: baseUrl('PUBLIC_URL', null, 'public origin of this API (links to its own files)'),
   dataDir: text('DATA_DIR', './data', 'folder of the embedded mode files (SQLite, secrets)'),
   nodeEnv: text(

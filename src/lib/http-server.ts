@@ -1,5 +1,6 @@
 import http from 'node:http';
-import type { RequestListener, Server } from 'node:http';
+import type { RequestListener } from 'node:http';
+import type { Server, Socket } from 'node:net';
 import type { Config } from '../config';
 
 /**
@@ -22,6 +23,39 @@ export function createHttpServer(app: RequestListener, settings: Config['http'])
   );
   server.keepAliveTimeout = settings.keepAliveTimeoutMs;
   return server;
+}
+
+/**
+ * Stops `server` gracefully: no new connections, idle keep-alive ones closed at once, and
+ * resolves when every connection has ended (in-flight requests answered). Connections handed
+ * over by a cluster primary are counted too (`server.close` alone only waits for the ones its
+ * own socket accepted).
+ */
+export function drainer(server: http.Server): () => Promise<void> {
+  const open = new Set<Socket>();
+  let idle: (() => void) | undefined;
+  server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => {
+      open.delete(socket);
+      if (open.size === 0) idle?.();
+    });
+  });
+  return () =>
+    new Promise<void>((resolve) => {
+      let pending = 2;
+      const done = () => {
+        pending -= 1;
+        if (pending === 0) resolve();
+      };
+      idle = () => {
+        idle = undefined;
+        done();
+      };
+      server.close(() => done());
+      server.closeIdleConnections();
+      if (open.size === 0) idle();
+    });
 }
 
 /**

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfigFromEnvironment, type Config } from '../config';
 import { createLogger, type Logger } from './logger';
@@ -11,22 +12,29 @@ import { listen } from './http-server';
 export async function startRuntime<R>(
   build: (config: Config, logger: Logger) => Promise<R>,
 ): Promise<R> {
-  let config;
+  const config = loadConfigOrExit();
+  // Each API process of a cluster names itself in its lines (which process answered, crashed).
+  const logger = cluster.isWorker
+    ? createLogger(config.log).child({ pid: process.pid })
+    : createLogger(config.log);
   try {
-    config = loadConfigFromEnvironment();
+    return await build(config, logger);
+  } catch (err) {
+    logger.error('could not start', { error: (err as Error).message });
+    process.exit(1);
+  }
+}
+
+/** The checked configuration; every problem is printed and the process exits 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfigFromEnvironment();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(1);
     }
     throw err;
-  }
-  const logger = createLogger(config.log);
-  try {
-    return await build(config, logger);
-  } catch (err) {
-    logger.error('could not start', { error: (err as Error).message });
-    process.exit(1);
   }
 }
 

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
-import type { Model, ModelStatic, Sequelize, Transaction } from 'sequelize';
+import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import type { AppContext } from './context';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { onCommittedWrite } from './write-hooks';
 import type { KeyStore } from '../store/keystore';
 
 /** What a read cache is named and made from. */
@@ -104,22 +105,6 @@ export class ReadCache {
 
 /** Distinct values kept within one second (searches, page numbers, ids); more start over. */
 const MAX_ENTRIES = 1_000;
-const WRITE_HOOKS = [
-  'afterCreate',
-  'afterUpdate',
-  'afterDestroy',
-  'afterUpsert',
-  'afterBulkCreate',
-  'afterBulkUpdate',
-  'afterBulkDestroy',
-] as const;
-
-/** A savepoint's commit is not the end: the outermost transaction's is (`parent` is untyped). */
-function outermost(transaction: Transaction): Transaction {
-  let current = transaction as Transaction & { parent?: Transaction };
-  while (current.parent) current = current.parent;
-  return current;
-}
 
 /** The caches of one Sequelize instance, by name, and the models each watches. */
 interface Registry {
@@ -136,24 +121,10 @@ function registryOf(sequelize: Sequelize): Registry {
   const created: Registry = { byName: new Map(), byModel: new Map() };
   registries.set(sequelize, created);
   registry = created;
-  for (const hook of WRITE_HOOKS) {
-    // Permanent hooks run for every model, with the model as `this`; the options are the last
-    // argument whatever the hook.
-    sequelize.addHook(hook, async function (this: ModelStatic<Model>, ...args: unknown[]) {
-      const watching = created.byModel.get(this);
-      if (!watching) return;
-      const invalidate = () => Promise.all(watching.map((cache) => cache.invalidate()));
-      const options = args[args.length - 1] as { transaction?: Transaction | null } | undefined;
-      const transaction = options?.transaction;
-      if (!transaction) {
-        await invalidate();
-        return;
-      }
-      outermost(transaction).afterCommit(async () => {
-        await invalidate();
-      });
-    });
-  }
+  onCommittedWrite(sequelize, (model) => {
+    const watching = created.byModel.get(model);
+    return watching ? () => Promise.all(watching.map((cache) => cache.invalidate())) : null;
+  });
   return registry;
 }
 

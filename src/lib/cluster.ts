@@ -1,0 +1,281 @@
+import cluster, { type Worker } from 'node:cluster';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Config } from '../config';
+import type { Logger } from './logger';
+import { listen } from './http-server';
+
+/**
+ * Several API processes behind one port (`WEB_CONCURRENCY`), with `node:cluster`.
+ *
+ * The primary owns the port and hands every accepted connection to a worker, in turn. Chat
+ * needs more: the SPA's socket.io client starts on HTTP long-polling, and every request of a
+ * polling session (`/socket.io/?…&sid=<id>`) must reach the process holding the session. So a
+ * worker's session ids start with its cluster id (`3.x7Gk…`): the primary reads the first bytes
+ * of a connection and hands one whose first request names a session to that session's worker
+ * (a WebSocket upgrade is always a connection of its own), and a worker given a polling request
+ * of another worker's session on a kept-alive connection passes it on to that worker over the
+ * worker's private pipe. Everything else is shared through the database and the key store
+ * (Redis, required above one process), and chat rooms through the Redis adapter.
+ *
+ * The primary restarts a worker that exits unasked (after a pause that doubles while workers
+ * keep failing at once), and on SIGTERM/SIGINT stops accepting, passes the signal on, and
+ * exits 0 once every worker has drained and exited 0.
+ */
+
+/** Messages between the primary and its workers. */
+const CONNECTION = 'erunjrun:connection';
+const READY = 'erunjrun:ready';
+
+interface ClusterMessage {
+  type: string;
+  /** The connection's first bytes (base64). */
+  data?: string;
+}
+
+const isMessage = (value: unknown): value is ClusterMessage =>
+  typeof value === 'object' && value !== null && typeof (value as ClusterMessage).type === 'string';
+
+/** A worker that fails again within this of its start counts as a repeated failure. */
+const STABLE_MS = 30_000;
+const FIRST_RESTART_DELAY_MS = 500;
+const MAX_RESTART_DELAY_MS = 30_000;
+
+/** The worker whose chat session a request names (`sid=<worker>.…` in a `/socket.io/` URL). */
+function sessionWorker(requestLineOrUrl: string): number | null {
+  const url = /^(?:[A-Z]+ )?(\/socket\.io\/\S*)/.exec(requestLineOrUrl)?.[1];
+  const worker = url && /[?&]sid=(\d+)\./.exec(url)?.[1];
+  return worker ? Number(worker) : null;
+}
+
+/**
+ * Where the workers of this primary listen privately: a folder named after the primary's pid,
+ * readable by this user only. Workers find it from their parent's pid.
+ */
+const pipeFolder = (primaryPid: number) =>
+  path.join(os.tmpdir(), `erunjrun-api-${process.getuid?.() ?? 0}-${primaryPid}`);
+const pipeOf = (primaryPid: number, workerId: number) =>
+  path.join(pipeFolder(primaryPid), `${workerId}.sock`);
+
+/**
+ * Runs the primary: binds `config.port` (exits 1 with one line when it cannot), starts
+ * `config.webConcurrency` workers and prints the start-up line once all of them are ready.
+ */
+export async function runPrimary(config: Config, logger: Logger): Promise<void> {
+  const folder = pipeFolder(process.pid);
+  fs.rmSync(folder, { recursive: true, force: true });
+  fs.mkdirSync(folder, { mode: 0o700 });
+  process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
+  const started = new Map<number, number>();
+  let turn = 0;
+  let stopping = false;
+  let failures = 0;
+  /** Set once every first worker is ready: a worker failing before that stops everything. */
+  let serving = false;
+
+  const live = (): Worker[] =>
+    Object.values(cluster.workers ?? {}).filter(
+      (w): w is Worker => w !== undefined && w.isConnected(),
+    );
+
+  const pick = (firstBytes: string): Worker | undefined => {
+    const owner = cluster.workers?.[sessionWorker(firstBytes) ?? -1];
+    if (owner?.isConnected()) return owner;
+    const workers = live();
+    if (workers.length === 0) return undefined;
+    turn = (turn + 1) % workers.length;
+    return workers[turn];
+  };
+
+  const hand = (socket: net.Socket, first: Buffer) => {
+    socket.pause();
+    socket.setTimeout(0);
+    const chunks = [first];
+    for (let more: Buffer | null; (more = socket.read() as Buffer | null) !== null;) {
+      chunks.push(more);
+    }
+    const data = Buffer.concat(chunks);
+    const worker = pick(data.toString('latin1'));
+    if (!worker) {
+      socket.destroy();
+      return;
+    }
+    worker.send({ type: CONNECTION, data: data.toString('base64') }, socket, (err) => {
+      if (err) socket.destroy();
+    });
+  };
+
+  const server = net.createServer((socket) => {
+    socket.on('error', () => socket.destroy());
+    // A client that connects and sends nothing is dropped like a worker would drop it.
+    socket.setTimeout(config.http.headersTimeoutMs, () => socket.destroy());
+    socket.once('data', (chunk: Buffer) => hand(socket, chunk));
+  });
+
+  const fork = () => {
+    const worker = cluster.fork();
+    started.set(worker.id, Date.now());
+    return worker;
+  };
+
+  const ready = (workers: Worker[]) =>
+    Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            const onMessage = (message: unknown) => {
+              if (!isMessage(message) || message.type !== READY) return;
+              worker.off('message', onMessage);
+              resolve();
+            };
+            worker.on('message', onMessage);
+          }),
+      ),
+    );
+
+  cluster.on('exit', (worker, code, signal) => {
+    const lived = Date.now() - (started.get(worker.id) ?? 0);
+    started.delete(worker.id);
+    if (stopping) return;
+    if (!serving) {
+      // Before the API ever served: the cause (settings, database) will not pass by itself.
+      logger.error('an API process could not start; stopping the others', { code, signal });
+      stop('SIGTERM', 1);
+      return;
+    }
+    failures = lived >= STABLE_MS ? 1 : failures + 1;
+    const delay = Math.min(MAX_RESTART_DELAY_MS, FIRST_RESTART_DELAY_MS * 2 ** (failures - 1));
+    logger.error('API process exited; starting another', {
+      pid: worker.process.pid,
+      code,
+      signal,
+      restartInMs: delay,
+    });
+    setTimeout(() => {
+      if (!stopping) fork();
+    }, delay).unref();
+  });
+
+  const stop = (signal: NodeJS.Signals, exitCode = 0) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { reason: signal, processes: live().length });
+    server.close();
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
+    const exits = workers.map(
+      (worker) =>
+        new Promise<boolean>((resolve) => {
+          if (worker.isDead()) resolve(worker.process.exitCode === 0);
+          else worker.once('exit', (code) => resolve(code === 0));
+        }),
+    );
+    // Ctrl-C reaches the workers too (one process group); a second signal changes nothing.
+    for (const worker of workers) worker.process.kill(signal);
+    const force = setTimeout(() => {
+      logger.error('API processes did not stop in time; killing them');
+      for (const worker of workers) worker.process.kill('SIGKILL');
+    }, config.http.shutdownTimeoutMs + 10_000);
+    force.unref();
+    void Promise.all(exits).then((clean) => {
+      clearTimeout(force);
+      logger.info('stopped');
+      process.exit(exitCode === 0 && clean.every(Boolean) ? 0 : 1);
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  let port: number;
+  try {
+    port = await listen(server, config.port, 'PORT');
+  } catch (err) {
+    logger.error((err as Error).message);
+    process.exit(1);
+  }
+  const first: Worker[] = [];
+  for (let i = 0; i < config.webConcurrency; i += 1) first.push(fork());
+  await ready(first);
+  if (stopping) return;
+  serving = true;
+  logger.info(`ErunJrun API listening on http://localhost:${port}`, {
+    event: 'listening',
+    port,
+    processes: config.webConcurrency,
+    database: config.embedded ? 'sqlite' : 'mysql',
+    store: config.store.redisUrl ? 'redis' : 'sqlite',
+  });
+}
+
+/**
+ * In a worker: serves the connections the primary hands over on `server`, which also listens
+ * on this worker's private pipe: other workers pass polling requests of this worker's chat
+ * sessions there, and listening is what starts Node's per-connection deadlines
+ * (`requestTimeout`, `headersTimeout`) and its tracking of idle keep-alive connections, which
+ * draining relies on. Call after the chat is attached (socket.io takes over `request`).
+ */
+export async function serveFromPrimary(server: http.Server): Promise<void> {
+  const self = cluster.worker?.id ?? 0;
+  const primary = process.ppid;
+  const local = server.listeners('request') as http.RequestListener[];
+  server.removeAllListeners('request');
+  const agent = new http.Agent({ keepAlive: true });
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const owner = sessionWorker(req.url ?? '');
+    if (owner === null || owner === self) {
+      for (const listener of local) listener.call(server, req, res);
+      return;
+    }
+    const forwarded = http.request(
+      {
+        socketPath: pipeOf(primary, owner),
+        agent,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    // The worker is gone (and its sessions with it): answered as socket.io answers a session
+    // it does not know, so the client starts a new one.
+    forwarded.on('error', () => {
+      if (!res.headersSent) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: 1, message: 'Session ID unknown' }));
+      } else res.destroy();
+    });
+    req.pipe(forwarded);
+  });
+  server.on('close', () => agent.destroy());
+
+  process.on('message', (message: unknown, handle: unknown) => {
+    if (!isMessage(message) || message.type !== CONNECTION) return;
+    if (!(handle instanceof net.Socket)) return;
+    server.emit('connection', handle);
+    handle.emit('data', Buffer.from(message.data ?? '', 'base64'));
+    handle.resume();
+  });
+  await new Promise<void>((resolve) => {
+    server.listen({ path: pipeOf(primary, self), exclusive: true }, resolve);
+  });
+}
+
+/**
+ * In a worker: chat session ids that name this worker (see above), so any process can tell
+ * where a session lives.
+ */
+export function clusterSessionIds(engine: { generateId: (req: http.IncomingMessage) => unknown }) {
+  const self = cluster.worker?.id ?? 0;
+  engine.generateId = () => `${self}.${crypto.randomBytes(15).toString('base64url')}`;
+}
+
+/** In a worker: tells the primary this process serves requests. */
+export function announceReady(): void {
+  process.send?.({ type: READY });
+}
