@@ -36,7 +36,8 @@ const CATALOGUE = {
   column: {
     mysql:
       'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
-    sqlite: 'SELECT name FROM pragma_table_info(?) WHERE 1 = 1',
+    // table_xinfo: generated columns too (table_info leaves them out).
+    sqlite: 'SELECT name FROM pragma_table_xinfo(?) WHERE 1 = 1',
     name: { mysql: 'COLUMN_NAME', sqlite: 'name' },
   },
   index: {
