@@ -111,9 +111,13 @@ async function handlerReads(sequelize: Sequelize, statements: string[]): Promise
 async function planOf(sequelize: Sequelize, sql: string): Promise<string> {
   if (dialectOf(sequelize) === 'sqlite') {
     const rows = await select<{ detail: string }>(sequelize, `EXPLAIN QUERY PLAN ${sql}`);
-    return [...new Set(rows.map((r) => r.detail.replace(/ USING (COVERING )?INDEX/, ' idx')))].join(
-      '; ',
-    );
+    const steps = rows
+      .map((r) => r.detail)
+      .filter((d) => /^(SEARCH|SCAN) (Group|Course)\b|TEMP B-TREE/.test(d))
+      .map((d) => d.replace(/ USING (COVERING )?INDEX /, ' '));
+    const counts = new Map<string, number>();
+    for (const step of steps) counts.set(step, (counts.get(step) ?? 0) + 1);
+    return [...counts].map(([k, n]) => (n > 1 ? `${k} ×${n}` : k)).join('; ');
   }
   const rows = await select<{ table: string; key: string | null; type: string }>(
     sequelize,

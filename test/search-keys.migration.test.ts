@@ -96,7 +96,8 @@ const course = (courseId: string, extra: Record<string, unknown>) => ({
 const FILTERS: KeyFilters[] = [
   { regions: [9], themes: ['트랙'], timeSlots: null, distanceBands: [4] },
   { regions: null, themes: ['강변'], timeSlots: [1], distanceBands: null },
-  { regions: [1], themes: ['산', '강변'], timeSlots: null, distanceBands: null },
+  { regions: [1], themes: ['산'], timeSlots: null, distanceBands: null },
+  { regions: [0, 9], themes: ['산', '강변'], timeSlots: [1, 6], distanceBands: [4] },
   { regions: [1], themes: null, timeSlots: [1, 6], distanceBands: [2, 3] },
   { regions: [1], themes: null, timeSlots: null, distanceBands: [1] },
   { regions: null, themes: ['트랙'], timeSlots: [6], distanceBands: [1, 4] },
