@@ -46,12 +46,14 @@ const KEY_PARTS = { region: 11, theme: 7, timeSlot: 7, band: 5 };
 const every = (count: number) => Array.from({ length: count }, (_, i) => i);
 
 /**
- * The most combinations a search reads one by one. Each is read from the
+ * The most combinations a search reads one by one: one region with up to two themes (70), or a
+ * theme and a time slot in every region (55), and anything narrower. Each is read from the
  * (searchKey, date, standbyTime, groupId) index up to the end of the page, so a search costs at
- * most this many index ranges of a page each, at any number of runs; a broader search (one
- * filter, or none) matches a large share of the runs and reads them in date order instead.
+ * most this many index ranges of a page each (from the index alone), at any number of runs; a
+ * broader search (one filter, or none) matches a large share of the runs and reads them in date
+ * order instead, stopping at the page.
  */
-export const MAX_SEARCH_KEYS = 64;
+export const MAX_SEARCH_KEYS = 70;
 
 /**
  * The `Groups.searchKey` values of the runs these filters match (a filter left out matches
