@@ -5,6 +5,10 @@ import {
   up as applyCommentCounts,
 } from '../migrations/20261124000900-course-comment-count';
 import {
+  down as removeRankScore,
+  up as applyRankScore,
+} from '../migrations/20261203002100-course-rank-score';
+import {
   createScratchDatabase,
   indexes,
   selectAll,
@@ -205,6 +209,8 @@ describe('The course comment-count migration', () => {
   });
 
   it('reverts to the courses without the column and its indexes, and back', async () => {
+    // The ranking score is computed from commentCnt: reverted first, as the migrator would.
+    await removeRankScore(context());
     await removeCommentCounts(context());
     const columns = await counted.sequelize.getQueryInterface().describeTable('Courses');
     expect(Object.keys(columns)).not.toContain('commentCnt');
@@ -212,6 +218,7 @@ describe('The course comment-count migration', () => {
     await removeCommentCounts(context());
 
     await applyCommentCounts(context());
+    await applyRankScore(context());
     expect(await read()).toEqual(EXPECTED);
     expect(await commentIndexes()).toEqual(INDEXES);
   });
