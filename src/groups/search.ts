@@ -46,14 +46,15 @@ const KEY_PARTS = { region: 11, theme: 7, timeSlot: 7, band: 5 };
 const every = (count: number) => Array.from({ length: count }, (_, i) => i);
 
 /**
- * The most combinations a search reads one by one: one region with up to two themes (70), or a
- * theme and a time slot in every region (55), and anything narrower. Each is read from the
+ * The most combinations a search reads one by one: a theme and a time slot in every region (55),
+ * one region with a theme (35), and anything narrower. Each is read from the
  * (searchKey, date, standbyTime, groupId) index up to the end of the page, so a search costs at
- * most this many index ranges of a page each (from the index alone), at any number of runs; a
- * broader search (one filter, or none) matches a large share of the runs and reads them in date
- * order instead, stopping at the page.
+ * most this many index ranges of a page each (from the index alone), at any number of runs. A
+ * broader search (one filter, or one region with two themes: 70) matches a large share of the
+ * runs and reads them in date order instead, stopping at the page: at 100,000 runs a size-100
+ * page of Seoul with two themes took 5 ms that way and 34 ms by 70 keys (bench/README.md).
  */
-export const MAX_SEARCH_KEYS = 70;
+export const MAX_SEARCH_KEYS = 64;
 
 /**
  * The `Groups.searchKey` values of the runs these filters match (a filter left out matches
