@@ -22,7 +22,7 @@
  */
 import type { MigrationContext } from '../src/db/migrator';
 import { dialectOf } from '../src/db/sequelize';
-import { dropIndex, hasColumn, hasIndex, q } from './support/catalogue';
+import { addIndexes, dropIndexesAndColumns, hasColumn } from './support/catalogue';
 
 /** The themes as numbered by the key, frozen here (a new theme needs a new migration). */
 const THEMES = ['산', '도시', '강변', '해변', '공원', '트랙'];
@@ -49,18 +49,9 @@ export async function up({ sequelize }: MigrationContext): Promise<void> {
       `ALTER TABLE \`Groups\` ADD COLUMN \`searchKey\` INTEGER GENERATED ALWAYS AS (${KEY}) ${kind}`,
     );
   }
-  if (!(await hasIndex(sequelize, 'Groups', INDEX.name))) {
-    await sequelize.query(
-      `CREATE INDEX ${q(INDEX.name)} ON \`Groups\` (${INDEX.columns.map(q).join(', ')})`,
-    );
-  }
+  await addIndexes(sequelize, 'Groups', [INDEX]);
 }
 
 export async function down({ sequelize }: MigrationContext): Promise<void> {
-  if (await hasIndex(sequelize, 'Groups', INDEX.name)) {
-    await dropIndex(sequelize, 'Groups', INDEX.name);
-  }
-  if (await hasColumn(sequelize, 'Groups', 'searchKey')) {
-    await sequelize.query('ALTER TABLE `Groups` DROP COLUMN `searchKey`');
-  }
+  await dropIndexesAndColumns(sequelize, 'Groups', [INDEX], ['searchKey']);
 }

@@ -12,14 +12,11 @@
  */
 import type { MigrationContext } from '../src/db/migrator';
 import { dialectOf } from '../src/db/sequelize';
-import { dropIndex, hasColumn, hasIndex, q } from './support/catalogue';
+import { addIndexes, dropIndexesAndColumns, hasColumn, type IndexSpec } from './support/catalogue';
 
 const SCORE = '`commentCnt` + COALESCE(`starPoint`, 0) + `clickCnt`';
 
-const INDEXES: Array<{ name: string; columns: string[] }> = [
-  ['region', 'rankScore'],
-  ['rankScore'],
-].map((keys) => {
+const INDEXES: IndexSpec[] = [['region', 'rankScore'], ['rankScore']].map((keys) => {
   // createdAt and courseId break ties as the ranking does (newest first).
   const columns = [...keys, 'createdAt', 'courseId'];
   return { name: `idx_Courses_${columns.join('_')}`, columns };
@@ -32,20 +29,9 @@ export async function up({ sequelize }: MigrationContext): Promise<void> {
       `ALTER TABLE \`Courses\` ADD COLUMN \`rankScore\` DOUBLE GENERATED ALWAYS AS (${SCORE}) ${kind}`,
     );
   }
-  for (const index of INDEXES) {
-    if (await hasIndex(sequelize, 'Courses', index.name)) continue;
-    await sequelize.query(
-      `CREATE INDEX ${q(index.name)} ON \`Courses\` (${index.columns.map(q).join(', ')})`,
-    );
-  }
+  await addIndexes(sequelize, 'Courses', INDEXES);
 }
 
 export async function down({ sequelize }: MigrationContext): Promise<void> {
-  for (const index of INDEXES) {
-    if (!(await hasIndex(sequelize, 'Courses', index.name))) continue;
-    await dropIndex(sequelize, 'Courses', index.name);
-  }
-  if (await hasColumn(sequelize, 'Courses', 'rankScore')) {
-    await sequelize.query('ALTER TABLE `Courses` DROP COLUMN `rankScore`');
-  }
+  await dropIndexesAndColumns(sequelize, 'Courses', INDEXES, ['rankScore']);
 }

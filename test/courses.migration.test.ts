@@ -9,6 +9,7 @@ import {
   up as applyRankScore,
 } from '../migrations/20261203002100-course-rank-score';
 import {
+  courseRow,
   createScratchDatabase,
   indexes,
   selectAll,
@@ -38,21 +39,7 @@ async function insert(table: string, row: Record<string, unknown>) {
   );
 }
 
-const course = (courseId: string) => ({
-  courseId,
-  userId: 'u-author',
-  title: courseId,
-  content: '',
-  location: '서울 중구',
-  mapLatLng: '[]',
-  distance: 5,
-  courseImageUrl1: 'k.webp',
-  clickCnt: 0,
-  region: 1,
-  thema: '산',
-  createdAt: '2022-06-01 10:00:00',
-  updatedAt: '2022-06-01 10:00:00',
-});
+const course = (courseId: string) => courseRow(courseId, 'u-author');
 
 describe('The course sort-key migration', () => {
   it('fills starPoint (rounded average, NULL ratings ignored, 0 without any) and bookmarkCnt from the rows, idempotently', async () => {

@@ -10,7 +10,13 @@ import {
   down as removeRankScore,
   up as addRankScore,
 } from '../migrations/20261203002100-course-rank-score';
-import { createScratchDatabase, indexes, type ScratchDatabase } from './support/migrations';
+import {
+  courseRow,
+  createScratchDatabase,
+  indexes,
+  insertRows,
+  type ScratchDatabase,
+} from './support/migrations';
 
 const BEFORE = '20261203001300-group-start-points';
 
@@ -25,14 +31,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function insert(table: string, row: Record<string, unknown>) {
-  const columns = Object.keys(row);
-  await db.sequelize.query(
-    `INSERT INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) ` +
-      `VALUES (${columns.map(() => '?').join(', ')})`,
-    { replacements: Object.values(row) },
-  );
-}
+const insert = (table: string, row: Record<string, unknown>) => insertRows(db, table, [row]);
 
 const context = () => ({
   sequelize: db.sequelize,
@@ -73,24 +72,8 @@ const run = (i: number, values: (typeof RUNS)[number]) => ({
   updatedAt: '2022-06-01 10:00:00',
 });
 
-const course = (courseId: string, extra: Record<string, unknown>) => ({
-  courseId,
-  userId: 'u-host',
-  title: courseId,
-  content: '',
-  location: '서울 중구',
-  mapLatLng: '[]',
-  distance: 5,
-  courseImageUrl1: 'k.webp',
-  clickCnt: 0,
-  commentCnt: 0,
-  bookmarkCnt: 0,
-  region: 1,
-  thema: '산',
-  createdAt: '2022-06-01 10:00:00',
-  updatedAt: '2022-06-01 10:00:00',
-  ...extra,
-});
+const course = (courseId: string, extra: Record<string, unknown>) =>
+  courseRow(courseId, 'u-host', { commentCnt: 0, bookmarkCnt: 0, ...extra });
 
 /** The filter combinations checked: single codes, lists, and filters left out. */
 const FILTERS: KeyFilters[] = [

@@ -255,3 +255,21 @@ export async function insertRows(
     );
   }
 }
+
+/** A course row as the original stored it (no sort keys), for migration tests. */
+export const courseRow = (courseId: string, userId: string, extra: Row = {}): Row => ({
+  courseId,
+  userId,
+  title: courseId,
+  content: '',
+  location: '서울 중구',
+  mapLatLng: '[]',
+  distance: 5,
+  courseImageUrl1: 'k.webp',
+  clickCnt: 0,
+  region: 1,
+  thema: '산',
+  createdAt: '2022-06-01 10:00:00',
+  updatedAt: '2022-06-01 10:00:00',
+  ...extra,
+});
