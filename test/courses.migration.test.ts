@@ -5,6 +5,11 @@ import {
   up as applyCommentCounts,
 } from '../migrations/20261124000900-course-comment-count';
 import {
+  down as removeRankScore,
+  up as applyRankScore,
+} from '../migrations/20261203002100-course-rank-score';
+import {
+  courseRow,
   createScratchDatabase,
   indexes,
   selectAll,
@@ -34,21 +39,7 @@ async function insert(table: string, row: Record<string, unknown>) {
   );
 }
 
-const course = (courseId: string) => ({
-  courseId,
-  userId: 'u-author',
-  title: courseId,
-  content: '',
-  location: '서울 중구',
-  mapLatLng: '[]',
-  distance: 5,
-  courseImageUrl1: 'k.webp',
-  clickCnt: 0,
-  region: 1,
-  thema: '산',
-  createdAt: '2022-06-01 10:00:00',
-  updatedAt: '2022-06-01 10:00:00',
-});
+const course = (courseId: string) => courseRow(courseId, 'u-author');
 
 describe('The course sort-key migration', () => {
   it('fills starPoint (rounded average, NULL ratings ignored, 0 without any) and bookmarkCnt from the rows, idempotently', async () => {
@@ -205,6 +196,8 @@ describe('The course comment-count migration', () => {
   });
 
   it('reverts to the courses without the column and its indexes, and back', async () => {
+    // The ranking score is computed from commentCnt: reverted first, as the migrator would.
+    await removeRankScore(context());
     await removeCommentCounts(context());
     const columns = await counted.sequelize.getQueryInterface().describeTable('Courses');
     expect(Object.keys(columns)).not.toContain('commentCnt');
@@ -212,6 +205,7 @@ describe('The course comment-count migration', () => {
     await removeCommentCounts(context());
 
     await applyCommentCounts(context());
+    await applyRankScore(context());
     expect(await read()).toEqual(EXPECTED);
     expect(await commentIndexes()).toEqual(INDEXES);
   });

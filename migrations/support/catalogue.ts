@@ -36,7 +36,8 @@ const CATALOGUE = {
   column: {
     mysql:
       'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
-    sqlite: 'SELECT name FROM pragma_table_info(?) WHERE 1 = 1',
+    // table_xinfo: generated columns too (table_info leaves them out).
+    sqlite: 'SELECT name FROM pragma_table_xinfo(?) WHERE 1 = 1',
     name: { mysql: 'COLUMN_NAME', sqlite: 'name' },
   },
   index: {
@@ -97,4 +98,39 @@ export async function dropIndex(sequelize: Sequelize, table: string, index: stri
       ? `DROP INDEX ${q(index)} ON ${q(table)}`
       : `DROP INDEX ${q(index)}`,
   );
+}
+
+export interface IndexSpec {
+  name: string;
+  columns: string[];
+}
+
+/** Creates each of these indexes of `table` that is not there yet. */
+export async function addIndexes(
+  sequelize: Sequelize,
+  table: string,
+  indexes: IndexSpec[],
+): Promise<void> {
+  for (const index of indexes) {
+    if (await hasIndex(sequelize, table, index.name)) continue;
+    await sequelize.query(
+      `CREATE INDEX ${q(index.name)} ON ${q(table)} (${index.columns.map(q).join(', ')})`,
+    );
+  }
+}
+
+/** Drops these indexes of `table`, then these columns, each only when present. */
+export async function dropIndexesAndColumns(
+  sequelize: Sequelize,
+  table: string,
+  indexes: IndexSpec[],
+  columns: string[],
+): Promise<void> {
+  for (const index of indexes) {
+    if (await hasIndex(sequelize, table, index.name)) await dropIndex(sequelize, table, index.name);
+  }
+  for (const column of columns) {
+    if (!(await hasColumn(sequelize, table, column))) continue;
+    await sequelize.query(`ALTER TABLE ${q(table)} DROP COLUMN ${q(column)}`);
+  }
 }

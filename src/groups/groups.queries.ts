@@ -6,7 +6,6 @@ import {
   Op,
   type FindAttributeOptions,
   type Includeable,
-  type OrderItem,
   type Sequelize,
   type Transaction,
   type WhereOptions,
@@ -15,6 +14,9 @@ import { Applier, Group, User } from '../db/models';
 import type { BoundingBox } from '../lib/geo';
 import type { Host, ListGroup } from './groups.mapper';
 import type { PageRequest } from './list-query';
+import { selectKeyedPageIds, type ColumnOrder } from './search.queries';
+
+export type { ColumnOrder };
 
 /**
  * The SQL of the groups domain: hand-written fragments, index hints and the raw rows they
@@ -92,6 +94,11 @@ export interface PageQuery {
   viewerId: string | null;
   /** The single region searched, when there is one (see {@link regionHint}). */
   regions?: number[] | null;
+  /**
+   * The search's combinations (`Groups.searchKey`, see `search.ts`): when given, the runs are
+   * those of these keys matching `where`, which names only the date and start columns.
+   */
+  searchKeys?: number[] | null;
 }
 
 const and = (where: WhereOptions[]): WhereOptions => ({ [Op.and]: where });
@@ -100,9 +107,29 @@ const and = (where: WhereOptions[]): WhereOptions => ({ [Op.and]: where });
 export async function selectCards(
   sequelize: Sequelize,
   query: PageQuery,
-  order: OrderItem[],
+  order: ColumnOrder,
   extra: { include?: Includeable[] } = {},
 ): Promise<PageRow[]> {
+  if (query.searchKeys) {
+    const ids = await selectKeyedPageIds(
+      sequelize,
+      query.searchKeys,
+      query.where,
+      order,
+      query.page,
+    );
+    if (ids.length === 0) return [];
+    return selectCards(
+      sequelize,
+      {
+        where: [{ groupId: ids }],
+        page: { limit: ids.length, offset: 0 },
+        viewerId: query.viewerId,
+      },
+      order,
+      extra,
+    );
+  }
   const rows = await Group.findAll({
     attributes: cardAttributes(sequelize, query.viewerId),
     where: and(query.where),
@@ -149,9 +176,12 @@ export async function selectStartsInBox(
   return rows as unknown as StartPointRow[];
 }
 
-/** How many runs match all of `where`. */
-export const countRuns = (where: WhereOptions[]): Promise<number> =>
-  Group.count({ where: and(where) });
+/** How many runs match all of `where` (and have one of `searchKeys`, when given). */
+export const countRuns = (
+  where: WhereOptions[],
+  searchKeys: number[] | null = null,
+): Promise<number> =>
+  Group.count({ where: and(searchKeys ? [{ searchKey: searchKeys }, ...where] : where) });
 
 /** Which of these runs the user applied to. */
 export async function appliedAmong(groupIds: string[], userId: string): Promise<Set<string>> {

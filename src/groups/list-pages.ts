@@ -1,9 +1,10 @@
-import type { Includeable, OrderItem } from 'sequelize';
+import type { Includeable } from 'sequelize';
 import type { AppContext } from '../lib/context';
 import {
   appliedAmong,
   countRuns,
   selectCards,
+  type ColumnOrder,
   type PageQuery,
   type PageRow,
 } from './groups.queries';
@@ -23,12 +24,12 @@ export type { PageQuery, PageRow };
  * standbyTime) index yields read forwards or backwards (InnoDB appends the primary key to it),
  * so a page is read from the index without sorting every matching run.
  */
-const SOONEST_FIRST: OrderItem[] = [
+const SOONEST_FIRST: ColumnOrder = [
   ['date', 'ASC'],
   ['standbyTime', 'ASC'],
   ['groupId', 'ASC'],
 ];
-export const MOST_RECENT_FIRST: OrderItem[] = [
+export const MOST_RECENT_FIRST: ColumnOrder = [
   ['date', 'DESC'],
   ['standbyTime', 'DESC'],
   ['groupId', 'DESC'],
@@ -38,7 +39,7 @@ export const MOST_RECENT_FIRST: OrderItem[] = [
 export const findPage = (
   ctx: Pick<AppContext, 'sequelize'>,
   query: PageQuery,
-  order: OrderItem[],
+  order: ColumnOrder,
   extra: { include?: Includeable[] } = {},
 ): Promise<PageRow[]> => selectCards(ctx.sequelize, query, order, extra);
 
@@ -58,7 +59,8 @@ export async function nearestFirstPage(
   const toCome = [...where, notStartedWhere(now)];
   const upcoming = await findPage(ctx, { ...query, where: toCome }, SOONEST_FIRST);
   if (upcoming.length === page.limit) return upcoming;
-  const skipped = upcoming.length > 0 || page.offset === 0 ? 0 : await countRuns(toCome);
+  const skipped =
+    upcoming.length > 0 || page.offset === 0 ? 0 : await countRuns(toCome, query.searchKeys);
   const past = await findPage(
     ctx,
     {

@@ -1,4 +1,4 @@
-import { Op, type WhereOptions } from 'sequelize';
+import { Op } from 'sequelize';
 import type { AuthUser } from '../auth/middleware';
 import { Applier, User } from '../db/models';
 import type { AppContext } from '../lib/context';
@@ -16,7 +16,7 @@ import {
 import { GROUP } from './messages';
 import { startedWhere } from './schedule';
 import type { ListQuery, ProfileListQuery } from './list-query';
-import { distanceBandWhere, searchWhere } from './search';
+import { searchAccess } from './search';
 
 type Deps = Pick<AppContext, 'config' | 'now' | 'sequelize'>;
 
@@ -79,12 +79,7 @@ async function listAll(ctx: Deps, viewer: AuthUser | null, query: QueryOf<'all'>
   const rows = await publicPage(
     ctx,
     JSON.stringify(['all', filters, page]),
-    {
-      where: searchWhere(filters),
-      page,
-      viewerId: viewer?.userId ?? null,
-      regions: filters.regions,
-    },
+    { ...searchAccess(filters), page, viewerId: viewer?.userId ?? null },
     filters.includeStarted,
   );
   return { data: toItems(ctx, rows) };
@@ -113,18 +108,16 @@ async function listPreferred(ctx: Deps, viewer: AuthUser | null, query: QueryOf<
   });
   const likeLocation = user?.likeLocation ?? null;
   const likeDistance = user?.likeDistance ?? null;
-  const where: WhereOptions[] = [];
-  const regions =
-    likeLocation !== null && /^[1-9]$/.test(likeLocation) ? [Number(likeLocation)] : null;
-  if (regions) where.push({ region: regions[0] });
-  if (likeDistance !== null && /^[1-4]$/.test(likeDistance)) {
-    where.push(distanceBandWhere(Number(likeDistance)));
-  }
-  const rows = await runsPage(
-    ctx,
-    { where, page, viewerId: viewer.userId, regions },
-    includeStarted,
-  );
+  const access = searchAccess({
+    dateFrom: null,
+    dateTo: null,
+    regions: likeLocation !== null && /^[1-9]$/.test(likeLocation) ? [Number(likeLocation)] : null,
+    distanceBands:
+      likeDistance !== null && /^[1-4]$/.test(likeDistance) ? [Number(likeDistance)] : null,
+    timeSlots: null,
+    themes: null,
+  });
+  const rows = await runsPage(ctx, { ...access, page, viewerId: viewer.userId }, includeStarted);
   return {
     data: toItems(ctx, rows),
     preferData: {

@@ -1,4 +1,5 @@
 import { Op, type WhereOptions } from 'sequelize';
+import { THEMES } from '../lib/codes';
 import type { SearchFilters } from './list-query';
 
 /**
@@ -13,11 +14,20 @@ export function distanceBandWhere(band: number): WhereOptions {
     : { distance: { [Op.gte]: from, [Op.lt]: from + 5 } };
 }
 
-/** The filters as conditions on `Groups` (the time window is added by the caller). */
-export function searchWhere(filters: SearchFilters): WhereOptions[] {
+/** The filters on the run itself: what `Groups.searchKey` stands for. */
+export type KeyFilters = Pick<SearchFilters, 'regions' | 'themes' | 'timeSlots' | 'distanceBands'>;
+
+/** The date range of a search as conditions on `Groups` (the time window is the caller's). */
+function dateWhere(filters: Pick<SearchFilters, 'dateFrom' | 'dateTo'>): WhereOptions[] {
   const where: WhereOptions[] = [];
   if (filters.dateFrom) where.push({ date: { [Op.gte]: filters.dateFrom } });
   if (filters.dateTo) where.push({ date: { [Op.lte]: filters.dateTo } });
+  return where;
+}
+
+/** The filters as conditions on `Groups` (the time window is added by the caller). */
+export function searchWhere(filters: Omit<SearchFilters, 'includeStarted'>): WhereOptions[] {
+  const where = dateWhere(filters);
   if (filters.regions) where.push({ region: filters.regions });
   if (filters.timeSlots) where.push({ timecode: filters.timeSlots });
   if (filters.themes) where.push({ thema: filters.themes });
@@ -25,4 +35,65 @@ export function searchWhere(filters: SearchFilters): WhereOptions[] {
     where.push({ [Op.or]: filters.distanceBands.map(distanceBandWhere) });
   }
   return where;
+}
+
+/**
+ * The parts of `Groups.searchKey` (migration 20261203002000), each with every value a stored run
+ * can have: region 0..9 and 10 for any other, theme 1..6 (THEMES' order) and 0 for any other,
+ * time slot 1..6 and 0 for any other, distance band 1..4 and 0 for a negative distance.
+ */
+const KEY_PARTS = { region: 11, theme: 7, timeSlot: 7, band: 5 };
+const every = (count: number) => Array.from({ length: count }, (_, i) => i);
+
+/**
+ * The most combinations a search reads one by one: a theme and a time slot in every region (55),
+ * one region with a theme (35), and anything narrower. Each is read from the
+ * (searchKey, date, standbyTime, groupId) index up to the end of the page, so a search costs at
+ * most this many index ranges of a page each (from the index alone), at any number of runs. A
+ * broader search (one filter, or one region with two themes: 70) matches a large share of the
+ * runs and reads them in date order instead, stopping at the page: at 100,000 runs a size-100
+ * page of Seoul with two themes took 5 ms that way and 34 ms by 70 keys (bench/README.md).
+ */
+export const MAX_SEARCH_KEYS = 64;
+
+/**
+ * The `Groups.searchKey` values of the runs these filters match (a filter left out matches
+ * every value of its part), or null when they are more than {@link MAX_SEARCH_KEYS}.
+ */
+export function searchKeys(filters: KeyFilters): number[] | null {
+  const regions = filters.regions ?? every(KEY_PARTS.region);
+  const themes =
+    filters.themes?.map((t) => (THEMES as readonly string[]).indexOf(t) + 1) ??
+    every(KEY_PARTS.theme);
+  const timeSlots = filters.timeSlots ?? every(KEY_PARTS.timeSlot);
+  const bands = filters.distanceBands ?? every(KEY_PARTS.band);
+  if (regions.length * themes.length * timeSlots.length * bands.length > MAX_SEARCH_KEYS) {
+    return null;
+  }
+  return regions.flatMap((region) =>
+    themes.flatMap((theme) =>
+      timeSlots.flatMap((slot) =>
+        bands.map(
+          (band) =>
+            ((region * KEY_PARTS.theme + theme) * KEY_PARTS.timeSlot + slot) * KEY_PARTS.band +
+            band,
+        ),
+      ),
+    ),
+  );
+}
+
+/** How a search reads its runs: by its combinations' keys when few, else by its conditions. */
+export interface SearchAccess {
+  where: WhereOptions[];
+  searchKeys: number[] | null;
+  /** The single region searched, for the region index (when not read by keys). */
+  regions: number[] | null;
+}
+
+export function searchAccess(filters: Omit<SearchFilters, 'includeStarted'>): SearchAccess {
+  const keys = searchKeys(filters);
+  return keys
+    ? { where: dateWhere(filters), searchKeys: keys, regions: null }
+    : { where: searchWhere(filters), searchKeys: null, regions: filters.regions };
 }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { QueryTypes, type ColumnsDescription, type Sequelize, type Transaction } from 'sequelize';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/lib/logger';
 import { createSequelize, dialectOf, type Dialect } from '../../src/db/sequelize';
@@ -149,12 +149,28 @@ export const SCHEMA_TABLES = [
   'Waitlists',
 ];
 
+/**
+ * A table's columns as `queryInterface.describeTable` reads them, without its pass over the
+ * indexes: Sequelize's SQLite dialect fails there on an index over a generated column
+ * (`Groups.searchKey`, `Courses.rankScore`), which SQLite's column list leaves out.
+ */
+export async function describeColumns(
+  sequelize: Sequelize,
+  table: string,
+): Promise<ColumnsDescription> {
+  const qi = sequelize.getQueryInterface();
+  if (dialectOf(sequelize) === 'mysql') return qi.describeTable(table);
+  const generator = qi.queryGenerator as { describeTableQuery(table: string): string };
+  return sequelize.query(generator.describeTableQuery(table), {
+    type: QueryTypes.DESCRIBE,
+  }) as Promise<ColumnsDescription>;
+}
+
 /** Everything that makes up our tables, in a form two databases can be compared by. */
 export async function schemaSnapshot(db: ScratchDatabase) {
-  const qi = db.sequelize.getQueryInterface();
   const snapshot: Record<string, unknown> = {};
   for (const table of SCHEMA_TABLES) {
-    const columns = Object.entries(await qi.describeTable(table)).map(([name, c]) => ({
+    const columns = Object.entries(await describeColumns(db.sequelize, table)).map(([name, c]) => ({
       name,
       type: c.type,
       allowNull: c.allowNull,
@@ -239,3 +255,21 @@ export async function insertRows(
     );
   }
 }
+
+/** A course row as the original stored it (no sort keys), for migration tests. */
+export const courseRow = (courseId: string, userId: string, extra: Row = {}): Row => ({
+  courseId,
+  userId,
+  title: courseId,
+  content: '',
+  location: '서울 중구',
+  mapLatLng: '[]',
+  distance: 5,
+  courseImageUrl1: 'k.webp',
+  clickCnt: 0,
+  region: 1,
+  thema: '산',
+  createdAt: '2022-06-01 10:00:00',
+  updatedAt: '2022-06-01 10:00:00',
+  ...extra,
+});

@@ -1,0 +1,68 @@
+import { IndexHints, Op, QueryTypes, type Sequelize, type WhereOptions } from 'sequelize';
+import { Group } from '../db/models';
+import type { PageRequest } from './list-query';
+
+/**
+ * The SQL of the search by `Groups.searchKey` (see `search.ts` and migration 20261203002000):
+ * a page's ids from the index ranges of the search's combinations.
+ */
+
+/** A column and its direction: the orders of the lists, which the indexes yield. */
+export type ColumnOrder = Array<[string, 'ASC' | 'DESC']>;
+
+const BY_SEARCH_KEY = 'idx_Groups_searchKey_date_standbyTime_groupId';
+/** The key the branch is built with, replaced by each key (no run has a negative key). */
+const KEY_SLOT = -1;
+const KEY_SLOT_SQL = `\`searchKey\` = ${KEY_SLOT}`;
+
+/** Sequelize's SQL builder, for the branches of {@link selectKeyedPageIds}. */
+interface SelectBuilder {
+  selectQuery(table: string, options: object, model: typeof Group): string;
+}
+
+/**
+ * The ids of one page of the runs of these search keys matching `where`, in `order`. Each key's
+ * runs are a range of the (searchKey, date, standbyTime, groupId) index in that order, so each
+ * branch reads at most the page's end from its range (from the index alone) and the union of
+ * the branches holds the page: K keys cost at most K × (offset + limit) index entries, however
+ * many runs there are, and a combination without runs costs one index probe.
+ */
+export async function selectKeyedPageIds(
+  sequelize: Sequelize,
+  keys: number[],
+  where: WhereOptions[],
+  order: ColumnOrder,
+  page: PageRequest,
+): Promise<string[]> {
+  const builder = sequelize.getQueryInterface().queryGenerator as unknown as SelectBuilder;
+  const hint =
+    sequelize.getDialect() === 'sqlite'
+      ? {}
+      : { indexHints: [{ type: IndexHints.FORCE, values: [BY_SEARCH_KEY] }] };
+  // One branch is built, then repeated per key (building SQL is the costly part here).
+  const branch = builder
+    .selectQuery(
+      'Groups',
+      {
+        attributes: ['groupId', 'date', 'standbyTime'],
+        where: { [Op.and]: [{ searchKey: KEY_SLOT }, ...where] },
+        // A copy: the builder rewrites the directions of the order it is given.
+        order: order.map(([column, direction]) => [column, direction]),
+        limit: page.offset + page.limit,
+        ...hint,
+      },
+      Group,
+    )
+    .replace(/;$/, '');
+  const branches = keys.map(
+    (key, i) =>
+      `SELECT * FROM (${branch.replace(KEY_SLOT_SQL, `\`searchKey\` = ${key}`)}) AS \`k${i}\``,
+  );
+  const orderSql = order.map(([column, direction]) => `\`${column}\` ${direction}`).join(', ');
+  const rows = await sequelize.query<{ groupId: string }>(
+    `SELECT \`groupId\` FROM (${branches.join(' UNION ALL ')}) AS \`runs\`` +
+      ` ORDER BY ${orderSql} LIMIT ${page.limit} OFFSET ${page.offset}`,
+    { type: QueryTypes.SELECT },
+  );
+  return rows.map((row) => row.groupId);
+}
