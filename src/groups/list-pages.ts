@@ -1,5 +1,7 @@
 import type { Includeable, OrderItem } from 'sequelize';
 import type { AppContext } from '../lib/context';
+import { JsonText } from '../lib/json-text';
+import { cardJson, toCardTemplate, toListItem, type ListItem, type ListRow } from './groups.mapper';
 import {
   appliedAmong,
   countRuns,
@@ -86,27 +88,55 @@ export function runsPage(
     : findPage(ctx, { ...query, where: [...query.where, notStartedWhere(now)] }, SOONEST_FIRST);
 }
 
+/** A page row as the card mapper reads it. */
+export const toListRow = (row: PageRow): ListRow => ({
+  group: row,
+  host: row.user,
+  applyPeople: Number(row.applyPeople),
+  applyState: Boolean(Number(row.applyState)),
+});
+
+/** The rows as list cards. */
+export const toItems = (
+  ctx: Pick<AppContext, 'config' | 'now'>,
+  rows: PageRow[],
+  now = ctx.now(),
+): ListItem[] => rows.map((row) => toListItem(ctx.config, toListRow(row), now));
+
 /**
- * A page of a public list (`all`, `main`) through the list cache when it is on: the cache
- * keeps the guest's rows, and a signed-in viewer's own applications to the page's runs are
- * read on every request. `key` must name everything the page depends on besides the clock.
+ * A page of a public list (`all`, `main`) as the JSON of its cards, through the list cache when
+ * it is on. The cache keeps the guest's cards already written as JSON (display strings made
+ * once); per request only the countdown is computed and, for a signed-in viewer, their own
+ * applications to the page's runs are read and written into the cards. `key` must name
+ * everything the page depends on besides the clock.
  */
 export async function publicPage(
-  ctx: Pick<AppContext, 'now' | 'sequelize'>,
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
   key: string,
   query: PageQuery,
   includeStarted: boolean,
-): Promise<PageRow[]> {
-  const cache = groupListCacheOf(ctx.sequelize);
-  if (!cache) return runsPage(ctx, query, includeStarted);
+): Promise<JsonText> {
   const now = ctx.now();
-  const rows = await cache.get(key, now, () =>
-    runsPage(ctx, { ...query, viewerId: null }, includeStarted, now),
-  );
-  if (query.viewerId === null || rows.length === 0) return rows;
-  const mine = await appliedAmong(
-    rows.map((r) => r.groupId),
-    query.viewerId,
-  );
-  return rows.map((row) => ({ ...row, applyState: mine.has(row.groupId) }));
+  const cache = groupListCacheOf(ctx.sequelize);
+  if (!cache) {
+    const rows = await runsPage(ctx, query, includeStarted, now);
+    return new JsonText(JSON.stringify(toItems(ctx, rows, now)));
+  }
+  const cards = await cache.get(key, now, async () => {
+    const rows = await runsPage(ctx, { ...query, viewerId: null }, includeStarted, now);
+    return rows.map((row) => toCardTemplate(ctx.config, toListRow(row), now));
+  });
+  const mine =
+    query.viewerId === null || cards.length === 0
+      ? null
+      : await appliedAmong(
+          cards.map((card) => card.groupId),
+          query.viewerId,
+        );
+  let json = '[';
+  for (let i = 0; i < cards.length; i += 1) {
+    const card = cards[i];
+    json += (i === 0 ? '' : ',') + cardJson(card, now, mine?.has(card.groupId) ?? false);
+  }
+  return new JsonText(`${json}]`);
 }

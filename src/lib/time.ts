@@ -171,10 +171,13 @@ function kstMs(date: string, time: string): number {
 export const fromKst = (date: string, time = '00:00:00'): Date => new Date(kstMs(date, time));
 
 /** Whole calendar days from the Korean date of `now` to `date` (negative when `date` is past). */
-export function kstDaysUntil(date: string, now: Date): number {
-  const target = kstMs(date, '00:00:00');
+export const kstDaysUntil = (date: string, now: Date): number =>
+  kstDaysFrom(kstMs(date, '00:00:00'), now);
+
+/** {@link kstDaysUntil} of a day given by the instant its Korean midnight (ms). */
+export function kstDaysFrom(dayStartMs: number, now: Date): number {
   const today = Math.floor((now.getTime() + KST_OFFSET_MS) / DAY_MS) * DAY_MS - KST_OFFSET_MS;
-  return Math.round((target - today) / DAY_MS);
+  return Math.round((dayStartMs - today) / DAY_MS);
 }
 
 /** List-card date: `2022.06.10 (금) 07:00`. */
