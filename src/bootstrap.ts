@@ -15,6 +15,7 @@ import { createKeyStore } from './store';
 import { createImageService } from './uploads';
 import { createSocialLogin } from './users/oauth';
 import { registerGroupListCache } from './groups/list-cache';
+import { registerCourseCaches } from './courses/course-caches';
 
 /**
  * The composition root: every process (API server, worker, command-line tools, tests) gets its
@@ -28,7 +29,10 @@ export interface Runtime extends AppContext {
  * What each domain installs on a runtime it runs in (hooks, caches), before anything writes.
  * A domain exports its registration; this list is the only place that knows them all.
  */
-const DOMAIN_REGISTRATIONS: ReadonlyArray<(root: AppContext) => void> = [registerGroupListCache];
+const DOMAIN_REGISTRATIONS: ReadonlyArray<(root: AppContext) => void> = [
+  registerGroupListCache,
+  registerCourseCaches,
+];
 
 /**
  * Connects to the configured database and checks it answers; with `migrate`, applies the

@@ -1,10 +1,25 @@
 import type { AppContext } from '../lib/context';
 import { badRequest, notFound } from '../lib/errors';
+import { JsonText } from '../lib/json-text';
 import { LIKE_LOCATION_LABELS } from '../lib/labels';
 import { sharedCache } from '../lib/shared-cache';
 import { User } from '../db/models';
-import { toFeedItem, type FeedItem } from './courses.mapper';
-import { findFeedRows, findRankingIds, type FeedScope, type FeedSlice } from './courses.queries';
+import { courseFeedCacheOf } from './course-caches';
+import {
+  feedCardJson,
+  toFeedCard,
+  toFeedItem,
+  type FeedCard,
+  type FeedItem,
+} from './courses.mapper';
+import {
+  bookmarkedAmong,
+  findFeedRows,
+  findRankingIds,
+  type FeedRow,
+  type FeedScope,
+  type FeedSlice,
+} from './courses.queries';
 import type { FeedSort } from './courses.validators';
 import { COURSE } from './messages';
 
@@ -47,6 +62,66 @@ async function feedItems(
 const pageOf = (page?: Page): FeedSlice =>
   page ? { limit: page.size, offset: (page.page - 1) * page.size } : {};
 
+/** The items whose ids are listed, in the order of the list. */
+function inOrder<T extends { courseId: string }>(items: T[], ids: string[]): T[] {
+  const byId = new Map(items.map((item) => [item.courseId, item]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** The courses among the cards the viewer bookmarked: from the rows just read, else read now. */
+async function viewerMarks(
+  ctx: Pick<AppContext, 'sequelize'>,
+  viewerId: string | null,
+  cards: FeedCard[],
+  loaded: FeedRow[] | null,
+): Promise<Set<string> | null> {
+  if (viewerId === null || cards.length === 0) return null;
+  if (loaded) {
+    return new Set(loaded.filter((row) => Boolean(Number(row.bookmark))).map((r) => r.courseId));
+  }
+  return bookmarkedAmong(
+    ctx.sequelize,
+    cards.map((card) => card.courseId),
+    viewerId,
+  );
+}
+
+/** A public feed's cards, or their JSON when they come from the feed cache. */
+export type FeedList = FeedItem[] | JsonText;
+
+/**
+ * A public list of cards (`order`: the ids in the order to show them, else the slice's sort),
+ * through the feed cache when it is on: the cache keeps the cards' JSON as a guest sees it,
+ * and a signed-in viewer's bookmarks among them are read per request.
+ */
+async function publicFeed(
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
+  viewerId: string | null,
+  scope: FeedScope,
+  slice?: FeedSlice,
+  order?: string[],
+): Promise<FeedList> {
+  const cache = courseFeedCacheOf(ctx.sequelize);
+  if (!cache) {
+    const items = await feedItems(ctx, viewerId, scope, slice);
+    return order ? inOrder(items, order) : items;
+  }
+  // A miss reads the viewer's flags with the cards (as without the cache); a hit reads them alone.
+  let loaded: FeedRow[] | null = null;
+  const cards = await cache.get(JSON.stringify([scope, slice ?? {}]), ctx.now(), async () => {
+    loaded = await findFeedRows(ctx.sequelize, viewerId, scope, slice);
+    const made = loaded.map((row) => toFeedCard(ctx.config, row));
+    return order ? inOrder(made, order) : made;
+  });
+  const marked = await viewerMarks(ctx, viewerId, cards, loaded);
+  let json = '[';
+  for (let i = 0; i < cards.length; i += 1) {
+    const card = cards[i];
+    json += (i === 0 ? '' : ',') + feedCardJson(card, marked?.has(card.courseId) ?? false);
+  }
+  return new JsonText(`${json}]`);
+}
+
 /**
  * The ids of the top courses of each region (and of all), reused for RANKING_TTL_SECONDS and
  * computed once per region and expiry however many ask at once (src/lib/shared-cache.ts):
@@ -69,15 +144,13 @@ export async function forgetRanking(
 }
 
 async function rankingFeed(
-  ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'sequelize' | 'store'>,
+  ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'now' | 'sequelize' | 'store'>,
   viewerId: string | null,
   region: number | null,
-): Promise<FeedItem[]> {
+): Promise<FeedList> {
   const ids = await rankingIds(ctx, region);
   if (ids.length === 0) return [];
-  const items = await feedItems(ctx, viewerId, { courseIds: ids });
-  const byId = new Map(items.map((item) => [item.courseId, item]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
+  return publicFeed(ctx, viewerId, { courseIds: ids }, undefined, ids);
 }
 
 /** The viewer's preferred region (`likeLocation` '1'..'9'), or null. */
@@ -94,13 +167,13 @@ async function preferredRegion(viewerId: string | null): Promise<string | null> 
  * nothing), and that region's label as `preferData` ('' when none; the SPA then shows #전국).
  */
 export async function listCourses(
-  ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'sequelize' | 'store'>,
+  ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'now' | 'sequelize' | 'store'>,
   viewerId: string | null,
   query: AllFeedQuery,
 ) {
   const prefer = await preferredRegion(viewerId);
   const [feed, ranking] = await Promise.all([
-    feedItems(ctx, viewerId, query.region === 0 ? {} : { region: query.region }, {
+    publicFeed(ctx, viewerId, query.region === 0 ? {} : { region: query.region }, {
       sort: query.sort,
       ...pageOf(query),
     }),
@@ -114,8 +187,11 @@ export async function listCourses(
 }
 
 /** `GET /course/main`: the six newest courses. */
-export async function listNewestCourses(ctx: Deps, viewerId: string | null) {
-  return feedItems(ctx, viewerId, {}, { sort: 'new', limit: MAIN_SIZE });
+export async function listNewestCourses(
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
+  viewerId: string | null,
+): Promise<FeedList> {
+  return publicFeed(ctx, viewerId, {}, { sort: 'new', limit: MAIN_SIZE });
 }
 
 /** The profile owner of a `mypage`/`bookmark` list: `?userId`, else the viewer. */

@@ -1,7 +1,14 @@
 import type { Includeable, OrderItem } from 'sequelize';
 import type { AppContext } from '../lib/context';
 import { JsonText } from '../lib/json-text';
-import { cardJson, toCardTemplate, toListItem, type ListItem, type ListRow } from './groups.mapper';
+import {
+  cardJson,
+  toCardTemplate,
+  toListItem,
+  type CardTemplate,
+  type ListItem,
+  type ListRow,
+} from './groups.mapper';
 import {
   appliedAmong,
   countRuns,
@@ -103,6 +110,22 @@ export const toItems = (
   now = ctx.now(),
 ): ListItem[] => rows.map((row) => toListItem(ctx.config, toListRow(row), now));
 
+/** The runs among the cards the viewer applied to: from the rows just read, else read now. */
+async function viewerApplications(
+  viewerId: string | null,
+  cards: CardTemplate[],
+  loaded: PageRow[] | null,
+): Promise<Set<string> | null> {
+  if (viewerId === null || cards.length === 0) return null;
+  if (loaded) {
+    return new Set(loaded.filter((row) => toListRow(row).applyState).map((row) => row.groupId));
+  }
+  return appliedAmong(
+    cards.map((card) => card.groupId),
+    viewerId,
+  );
+}
+
 /**
  * A page of a public list (`all`, `main`) as the JSON of its cards, through the list cache when
  * it is on. The cache keeps the guest's cards already written as JSON (display strings made
@@ -122,17 +145,14 @@ export async function publicPage(
     const rows = await runsPage(ctx, query, includeStarted, now);
     return new JsonText(JSON.stringify(toItems(ctx, rows, now)));
   }
+  // A miss reads the viewer's applications with the cards (as without the cache); a hit reads
+  // them alone.
+  let loaded: PageRow[] | null = null;
   const cards = await cache.get(key, now, async () => {
-    const rows = await runsPage(ctx, { ...query, viewerId: null }, includeStarted, now);
-    return rows.map((row) => toCardTemplate(ctx.config, toListRow(row), now));
+    loaded = await runsPage(ctx, query, includeStarted, now);
+    return loaded.map((row) => toCardTemplate(ctx.config, toListRow(row), now));
   });
-  const mine =
-    query.viewerId === null || cards.length === 0
-      ? null
-      : await appliedAmong(
-          cards.map((card) => card.groupId),
-          query.viewerId,
-        );
+  const mine = await viewerApplications(query.viewerId, cards, loaded);
   let json = '[';
   for (let i = 0; i < cards.length; i += 1) {
     const card = cards[i];

@@ -63,16 +63,29 @@ export function fillJson<K extends string>(
 }
 
 /**
- * Answers `body` as `res.json(body)` would (same text, same headers), its {@link JsonText}
- * fields written as they are.
+ * `JSON.stringify(value)` where {@link JsonText} values, at any depth of plain objects, are
+ * written as they are.
  */
-export function sendJson(res: Response, body: Record<string, unknown>): void {
-  let json = '{';
-  for (const [key, value] of Object.entries(body)) {
-    if (value === undefined) continue;
-    const text = value instanceof JsonText ? value.text : JSON.stringify(value);
-    json += `${json.length > 1 ? ',' : ''}${JSON.stringify(key)}:${text}`;
+export function stringifyWith(value: unknown): string {
+  if (value instanceof JsonText) return value.text;
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    Object.getPrototypeOf(value) !== Object.prototype ||
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  ) {
+    return JSON.stringify(value);
   }
+  let json = '{';
+  for (const [key, field] of Object.entries(value)) {
+    if (field === undefined || typeof field === 'function' || typeof field === 'symbol') continue;
+    json += `${json.length > 1 ? ',' : ''}${JSON.stringify(key)}:${stringifyWith(field)}`;
+  }
+  return `${json}}`;
+}
+
+/** Answers `body` as `res.json(body)` would (same text, same headers), see {@link stringifyWith}. */
+export function sendJson(res: Response, body: Record<string, unknown>): void {
   if (!res.get('Content-Type')) res.set('Content-Type', 'application/json');
-  res.send(`${json}}`);
+  res.send(stringifyWith(body));
 }
