@@ -79,47 +79,60 @@ async function viewerMarks(
   if (loaded) {
     return new Set(loaded.filter((row) => Boolean(Number(row.bookmark))).map((r) => r.courseId));
   }
-  return bookmarkedAmong(
-    ctx.sequelize,
-    cards.map((card) => card.courseId),
-    viewerId,
-  );
+  return bookmarkedAmong(ctx.sequelize, [...new Set(cards.map((card) => card.courseId))], viewerId);
 }
 
 /** A public feed's cards, or their JSON when they come from the feed cache. */
 export type FeedList = FeedItem[] | JsonText;
 
+/** One list of cards on a page: which courses, in the slice's sort or in the ids' `order`. */
+interface FeedPart {
+  scope: FeedScope;
+  slice?: FeedSlice;
+  order?: string[];
+}
+
 /**
- * A public list of cards (`order`: the ids in the order to show them, else the slice's sort),
- * through the feed cache when it is on: the cache keeps the cards' JSON as a guest sees it,
- * and a signed-in viewer's bookmarks among them are read per request.
+ * The public lists of cards of one page, through the feed cache when it is on: the cache keeps
+ * their JSON as a guest sees it, all lists of the page under one key (one generation read),
+ * and a signed-in viewer's bookmarks among them are read per request in one statement.
  */
-async function publicFeed(
+async function publicFeeds(
   ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
   viewerId: string | null,
-  scope: FeedScope,
-  slice?: FeedSlice,
-  order?: string[],
-): Promise<FeedList> {
+  parts: FeedPart[],
+): Promise<FeedList[]> {
   const cache = courseFeedCacheOf(ctx.sequelize);
   if (!cache) {
-    const items = await feedItems(ctx, viewerId, scope, slice);
-    return order ? inOrder(items, order) : items;
+    return Promise.all(
+      parts.map(async ({ scope, slice, order }) => {
+        const items = await feedItems(ctx, viewerId, scope, slice);
+        return order ? inOrder(items, order) : items;
+      }),
+    );
   }
   // A miss reads the viewer's flags with the cards (as without the cache); a hit reads them alone.
   let loaded: FeedRow[] | null = null;
-  const cards = await cache.get(JSON.stringify([scope, slice ?? {}]), ctx.now(), async () => {
-    loaded = await findFeedRows(ctx.sequelize, viewerId, scope, slice);
-    const made = loaded.map((row) => toFeedCard(ctx.config, row));
-    return order ? inOrder(made, order) : made;
+  const lists = await cache.get(JSON.stringify(parts), ctx.now(), async () => {
+    const rows = await Promise.all(
+      parts.map(({ scope, slice }) => findFeedRows(ctx.sequelize, viewerId, scope, slice)),
+    );
+    loaded = rows.flat();
+    return rows.map((list, i) => {
+      const made = list.map((row) => toFeedCard(ctx.config, row));
+      const { order } = parts[i];
+      return order ? inOrder(made, order) : made;
+    });
   });
-  const marked = await viewerMarks(ctx, viewerId, cards, loaded);
-  let json = '[';
-  for (let i = 0; i < cards.length; i += 1) {
-    const card = cards[i];
-    json += (i === 0 ? '' : ',') + feedCardJson(card, marked?.has(card.courseId) ?? false);
-  }
-  return new JsonText(`${json}]`);
+  const marked = await viewerMarks(ctx, viewerId, lists.flat(), loaded);
+  return lists.map((cards) => {
+    let json = '[';
+    for (let i = 0; i < cards.length; i += 1) {
+      const card = cards[i];
+      json += (i === 0 ? '' : ',') + feedCardJson(card, marked?.has(card.courseId) ?? false);
+    }
+    return new JsonText(`${json}]`);
+  });
 }
 
 /**
@@ -143,16 +156,6 @@ export async function forgetRanking(
   await rankings(ctx).invalidate();
 }
 
-async function rankingFeed(
-  ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'now' | 'sequelize' | 'store'>,
-  viewerId: string | null,
-  region: number | null,
-): Promise<FeedList> {
-  const ids = await rankingIds(ctx, region);
-  if (ids.length === 0) return [];
-  return publicFeed(ctx, viewerId, { courseIds: ids }, undefined, ids);
-}
-
 /** The viewer's preferred region (`likeLocation` '1'..'9'), or null. */
 async function preferredRegion(viewerId: string | null): Promise<string | null> {
   if (!viewerId) return null;
@@ -172,13 +175,16 @@ export async function listCourses(
   query: AllFeedQuery,
 ) {
   const prefer = await preferredRegion(viewerId);
-  const [feed, ranking] = await Promise.all([
-    publicFeed(ctx, viewerId, query.region === 0 ? {} : { region: query.region }, {
-      sort: query.sort,
-      ...pageOf(query),
-    }),
-    rankingFeed(ctx, viewerId, prefer === null ? null : Number(prefer)),
-  ]);
+  const ids = await rankingIds(ctx, prefer === null ? null : Number(prefer));
+  const page: FeedPart = {
+    scope: query.region === 0 ? {} : { region: query.region },
+    slice: { sort: query.sort, ...pageOf(query) },
+  };
+  const [feed, ranking = []] = await publicFeeds(
+    ctx,
+    viewerId,
+    ids.length === 0 ? [page] : [page, { scope: { courseIds: ids }, order: ids }],
+  );
   return {
     feed,
     rankingFeed: ranking,
@@ -191,7 +197,10 @@ export async function listNewestCourses(
   ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
   viewerId: string | null,
 ): Promise<FeedList> {
-  return publicFeed(ctx, viewerId, {}, { sort: 'new', limit: MAIN_SIZE });
+  const [feed] = await publicFeeds(ctx, viewerId, [
+    { scope: {}, slice: { sort: 'new', limit: MAIN_SIZE } },
+  ]);
+  return feed;
 }
 
 /** The profile owner of a `mypage`/`bookmark` list: `?userId`, else the viewer. */
