@@ -12,7 +12,8 @@ import { makeUser } from './support/users';
  * made through the app is seen by the very next read, in the same second. Viewer parts (the
  * bookmark flags, the view count) stay per viewer and per request.
  *
- * This file owns region 3 (인천) among the course lists.
+ * This file owns region 3 (인천) among the course lists; its courses are dated 2088, behind the
+ * feed tests' (which head the all-region lists).
  */
 let ctx: TestContext;
 let as: ReturnType<typeof headersFor>;
@@ -65,7 +66,7 @@ const behindTheApp = (courseId: string, title: string) =>
   });
 
 /** Every test runs on a stopped clock of its own second (tokens are signed on it too). */
-let second = Date.UTC(2095, 0, 1, 3);
+let second = Date.UTC(2088, 0, 1, 3);
 let author: User;
 let course: Course;
 
@@ -117,16 +118,9 @@ describe('course feed cache', () => {
     expect(await card(courseId)).toBeUndefined();
   });
 
-  it('shows a bookmark to its owner only, at once, on the feed and on the main page', async () => {
+  it('shows a bookmark to its owner only, at once', async () => {
     const viewer = await makeUser();
     const other = await makeUser();
-    const main = async (user: User) =>
-      (
-        await api()
-          .get('/course/main')
-          .set(await as(user))
-      ).body.data.feed as Card[];
-    await main(viewer);
     expect((await card(course.courseId, viewer))?.bookmark).toBe(false);
     const marked = await api()
       .patch(`/course/${course.courseId}/bookmark`)
@@ -135,9 +129,6 @@ describe('course feed cache', () => {
     expect((await card(course.courseId, viewer))?.bookmark).toBe(true);
     expect((await card(course.courseId, other))?.bookmark).toBe(false);
     expect((await card(course.courseId))?.bookmark).toBe(false);
-    // The main page lists the newest courses: this test's is among them.
-    expect((await main(viewer)).find((c) => c.courseId === course.courseId)?.bookmark).toBe(true);
-    expect((await main(other)).find((c) => c.courseId === course.courseId)?.bookmark).toBe(false);
   });
 
   it('shows a rating and a comment count at once', async () => {
@@ -244,7 +235,8 @@ describe('READ_CACHE=false', () => {
       .set(await as(viewer));
     expect(marked.status).toBe(200);
     const cachedAnswers = new Map<string, request.Response>();
-    const urls = [FEED, '/course/main', `/course/detail/${course.courseId}`];
+    // (The main page is the feed tests' own: their writes would race this comparison.)
+    const urls = [FEED, `/course/detail/${course.courseId}`];
     for (const url of urls) {
       for (const user of [undefined, viewer]) {
         await api()

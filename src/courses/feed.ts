@@ -1,17 +1,12 @@
 import type { AppContext } from '../lib/context';
 import { badRequest, notFound } from '../lib/errors';
-import { JsonText } from '../lib/json-text';
+import { jsonArray, type JsonText } from '../lib/json-text';
+import { viewerFlags } from '../lib/viewer-flags';
 import { LIKE_LOCATION_LABELS } from '../lib/labels';
 import { sharedCache } from '../lib/shared-cache';
 import { User } from '../db/models';
 import { courseFeedCacheOf } from './course-caches';
-import {
-  feedCardJson,
-  toFeedCard,
-  toFeedItem,
-  type FeedCard,
-  type FeedItem,
-} from './courses.mapper';
+import { feedCardJson, toFeedCard, toFeedItem, type FeedItem } from './courses.mapper';
 import {
   bookmarkedAmong,
   findFeedRows,
@@ -68,20 +63,6 @@ function inOrder<T extends { courseId: string }>(items: T[], ids: string[]): T[]
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-/** The courses among the cards the viewer bookmarked: from the rows just read, else read now. */
-async function viewerMarks(
-  ctx: Pick<AppContext, 'sequelize'>,
-  viewerId: string | null,
-  cards: FeedCard[],
-  loaded: FeedRow[] | null,
-): Promise<Set<string> | null> {
-  if (viewerId === null || cards.length === 0) return null;
-  if (loaded) {
-    return new Set(loaded.filter((row) => Boolean(Number(row.bookmark))).map((r) => r.courseId));
-  }
-  return bookmarkedAmong(ctx.sequelize, [...new Set(cards.map((card) => card.courseId))], viewerId);
-}
-
 /** A public feed's cards, or their JSON when they come from the feed cache. */
 export type FeedList = FeedItem[] | JsonText;
 
@@ -124,15 +105,16 @@ async function publicFeeds(
       return order ? inOrder(made, order) : made;
     });
   });
-  const marked = await viewerMarks(ctx, viewerId, lists.flat(), loaded);
-  return lists.map((cards) => {
-    let json = '[';
-    for (let i = 0; i < cards.length; i += 1) {
-      const card = cards[i];
-      json += (i === 0 ? '' : ',') + feedCardJson(card, marked?.has(card.courseId) ?? false);
-    }
-    return new JsonText(`${json}]`);
-  });
+  const marked = await viewerFlags(
+    viewerId,
+    lists.flat().map((card) => card.courseId),
+    loaded,
+    (row: FeedRow) => (Number(row.bookmark) ? row.courseId : null),
+    (ids, userId) => bookmarkedAmong(ctx.sequelize, ids, userId),
+  );
+  return lists.map((cards) =>
+    jsonArray(cards, (card) => feedCardJson(card, marked?.has(card.courseId) ?? false)),
+  );
 }
 
 /**

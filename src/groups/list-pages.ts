@@ -1,14 +1,8 @@
 import type { Includeable, OrderItem } from 'sequelize';
 import type { AppContext } from '../lib/context';
-import { JsonText } from '../lib/json-text';
-import {
-  cardJson,
-  toCardTemplate,
-  toListItem,
-  type CardTemplate,
-  type ListItem,
-  type ListRow,
-} from './groups.mapper';
+import { jsonArray, JsonText } from '../lib/json-text';
+import { viewerFlags } from '../lib/viewer-flags';
+import { cardJson, toCardTemplate, toListItem, type ListItem, type ListRow } from './groups.mapper';
 import {
   appliedAmong,
   countRuns,
@@ -110,22 +104,6 @@ export const toItems = (
   now = ctx.now(),
 ): ListItem[] => rows.map((row) => toListItem(ctx.config, toListRow(row), now));
 
-/** The runs among the cards the viewer applied to: from the rows just read, else read now. */
-async function viewerApplications(
-  viewerId: string | null,
-  cards: CardTemplate[],
-  loaded: PageRow[] | null,
-): Promise<Set<string> | null> {
-  if (viewerId === null || cards.length === 0) return null;
-  if (loaded) {
-    return new Set(loaded.filter((row) => toListRow(row).applyState).map((row) => row.groupId));
-  }
-  return appliedAmong(
-    cards.map((card) => card.groupId),
-    viewerId,
-  );
-}
-
 /**
  * A page of a public list (`all`, `main`) as the JSON of its cards, through the list cache when
  * it is on. The cache keeps the guest's cards already written as JSON (display strings made
@@ -152,11 +130,12 @@ export async function publicPage(
     loaded = await runsPage(ctx, query, includeStarted, now);
     return loaded.map((row) => toCardTemplate(ctx.config, toListRow(row), now));
   });
-  const mine = await viewerApplications(query.viewerId, cards, loaded);
-  let json = '[';
-  for (let i = 0; i < cards.length; i += 1) {
-    const card = cards[i];
-    json += (i === 0 ? '' : ',') + cardJson(card, now, mine?.has(card.groupId) ?? false);
-  }
-  return new JsonText(`${json}]`);
+  const mine = await viewerFlags(
+    query.viewerId,
+    cards.map((card) => card.groupId),
+    loaded,
+    (row: PageRow) => (toListRow(row).applyState ? row.groupId : null),
+    appliedAmong,
+  );
+  return jsonArray(cards, (card) => cardJson(card, now, mine?.has(card.groupId) ?? false));
 }

@@ -62,6 +62,13 @@ export function fillJson<K extends string>(
   return json;
 }
 
+/** A JSON array of items each written by `json` (cached cards with their per-request parts). */
+export function jsonArray<T>(items: readonly T[], json: (item: T) => string): JsonText {
+  let text = '[';
+  for (let i = 0; i < items.length; i += 1) text += (i === 0 ? '' : ',') + json(items[i]);
+  return new JsonText(`${text}]`);
+}
+
 /**
  * `JSON.stringify(value)` where {@link JsonText} values, at any depth of plain objects, are
  * written as they are.
