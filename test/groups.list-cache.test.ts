@@ -46,6 +46,7 @@ interface Card {
   title: string;
   applyPeople: number;
   applyState: boolean;
+  applyEndTime: string;
   nickname: string;
 }
 
@@ -205,6 +206,10 @@ describe('group list cache', () => {
       title: '처음 제목',
       applyEndTime: '4 분',
     });
+    ctx.clock.set(start - 5 * 60_000 + 999);
+    expect(card(await page(), run.groupId)?.applyEndTime).toBe('4 분');
+    ctx.clock.set(start - 5 * 60_000);
+    expect(card(await page(), run.groupId)?.applyEndTime).toBe('5 분');
   });
 
   it('waits for the commit: a change inside a transaction is seen once it is committed', async () => {

@@ -102,18 +102,22 @@ async function publicFeeds(
     return rows.map((list, i) => {
       const made = list.map((row) => toFeedCard(ctx.config, row));
       const { order } = parts[i];
-      return order ? inOrder(made, order) : made;
+      const cards = order ? inOrder(made, order) : made;
+      // Without bookmarks among them the cards read the same for everyone: written once.
+      return { cards, unmarked: jsonArray(cards, (card) => feedCardJson(card, false)) };
     });
   });
   const marked = await viewerFlags(
     viewerId,
-    lists.flat().map((card) => card.courseId),
+    lists.flatMap(({ cards }) => cards.map((card) => card.courseId)),
     loaded,
     (row: FeedRow) => (Number(row.bookmark) ? row.courseId : null),
     (ids, userId) => bookmarkedAmong(ctx.sequelize, ids, userId),
   );
-  return lists.map((cards) =>
-    jsonArray(cards, (card) => feedCardJson(card, marked?.has(card.courseId) ?? false)),
+  return lists.map(({ cards, unmarked }) =>
+    marked === null || marked.size === 0
+      ? unmarked
+      : jsonArray(cards, (card) => feedCardJson(card, marked.has(card.courseId))),
   );
 }
 
