@@ -255,8 +255,13 @@ describe('READ_CACHE=false', () => {
     try {
       uncached.clock.set(second);
       const there = headersFor(uncached);
-      // The view count moves with every counted view: compared apart (course.views tests).
-      const counted = (text: string) => text.replace(/"clickCnt":\d+/, '"clickCnt":0');
+      // The view count moves with every counted view (compared in the views tests), and the
+      // ranking is all regions' for a guest, kept 60 s in each app's key store while other files
+      // write: both are left out of the comparison.
+      const counted = (text: string) =>
+        text
+          .replace(/"clickCnt":\d+/, '"clickCnt":0')
+          .replace(/,"rankingFeed":.*\},"preferData":/, '},"preferData":');
       for (const url of urls) {
         for (const user of [undefined, viewer]) {
           const cached = cachedAnswers.get(`${url} ${user ? 'viewer' : 'guest'}`);
