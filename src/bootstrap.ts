@@ -18,6 +18,7 @@ import { registerCommentThreadCache } from './comments/thread-cache';
 import { registerGroupDetailCache } from './groups/detail-cache';
 import { registerGroupListCache } from './groups/list-cache';
 import { registerAccountCache } from './auth/accounts';
+import { registerCourseCaches } from './courses/course-caches';
 
 /**
  * The composition root: every process (API server, worker, command-line tools, tests) gets its
@@ -35,6 +36,7 @@ const DOMAIN_REGISTRATIONS: ReadonlyArray<(root: AppContext) => void> = [
   registerGroupListCache,
   registerGroupDetailCache,
   registerCommentThreadCache,
+  registerCourseCaches,
   registerAccountCache,
 ];
 

@@ -364,7 +364,11 @@ describe('The ranking (rankingFeed) and preferData', () => {
 
   it('runs the same number of queries whatever the page size', async () => {
     await get('/course/all?size=1', viewer);
+    // Each read in a second of its own: the feed cache keeps pages for the rest of their second,
+    // and what is counted here is the database's share.
+    ctx.clock.advance(1);
     const small = await countQueries(ctx.sequelize, () => get('/course/all?size=1', viewer));
+    ctx.clock.advance(1);
     const large = await countQueries(ctx.sequelize, () => get('/course/all?size=100', viewer));
     expect(large).toBe(small);
     // Sign-in check, preferred region, the page, the ranked cards.

@@ -4,7 +4,7 @@ import { GROUP_LISTS } from '../src/groups/list-cache';
 import { ReadCache } from '../src/lib/read-cache';
 import { fromKst } from '../src/lib/time';
 import type { KeyStore } from '../src/store/keystore';
-import { createTestContext, type TestContext } from './support/context';
+import { authHeaders, createTestContext, signIn, type TestContext } from './support/context';
 import { behindTheApp, changeNickname, useCacheTestContext } from './support/read-cache';
 import {
   createFields,
@@ -35,6 +35,7 @@ interface Card {
   title: string;
   applyPeople: number;
   applyState: boolean;
+  applyEndTime: string;
   nickname: string;
 }
 
@@ -166,6 +167,26 @@ describe('group list cache', () => {
     expect((await main())[0].title).toBe('앱이 바꾼 제목');
   });
 
+  it('writes the countdown per request: it moves within a cached second', async () => {
+    const start = fromKst(run.date, run.standbyTime).getTime();
+    ctx.clock.set(start - 5 * 60_000);
+    expect(card(await page(), run.groupId)).toMatchObject({ applyEndTime: '5 분' });
+    await behindTheApp(ctx, 'UPDATE `Groups` SET `title` = ? WHERE `groupId` = ?', [
+      '몰래 바꾼 제목',
+      run.groupId,
+    ]);
+    // One millisecond later, in the same second: the cached card, its countdown recomputed.
+    ctx.clock.set(start - 5 * 60_000 + 1);
+    expect(card(await page(), run.groupId)).toMatchObject({
+      title: '처음 제목',
+      applyEndTime: '4 분',
+    });
+    ctx.clock.set(start - 5 * 60_000 + 999);
+    expect(card(await page(), run.groupId)?.applyEndTime).toBe('4 분');
+    ctx.clock.set(start - 5 * 60_000);
+    expect(card(await page(), run.groupId)?.applyEndTime).toBe('5 분');
+  });
+
   it('waits for the commit: a change inside a transaction is seen once it is committed', async () => {
     const transaction = await ctx.sequelize.transaction();
     await Group.update({ title: '커밋 전' }, { where: { groupId: run.groupId }, transaction });
@@ -226,6 +247,53 @@ describe('ReadCache', () => {
     await cache.get('k', now, load);
     expect(load).toHaveBeenCalledTimes(2);
     await expect(cache.invalidate()).resolves.toBeUndefined();
+  });
+});
+
+describe('the cached JSON', () => {
+  it('is byte for byte what an uncached read answers, for a guest and for an applicant', async () => {
+    const uncached = await createTestContext({ cache: { groupLists: false, reads: true } });
+    try {
+      const { at } = calendar.window();
+      const host = await member(ctx);
+      const runner = await member(ctx);
+      const runs = [
+        await makeGroup(host.user, { date: at(1), region: 8, title: '따옴표 "와" \\ 역슬래시' }),
+        await makeGroup(host.user, { date: at(2), region: 8, title: '둘째' }),
+      ];
+      const applied = await request(ctx.app)
+        .post(`/group/${runs[1].groupId}/apply`)
+        .set(runner.headers);
+      expect(applied.status).toBe(200);
+      const instant = fromKst(at(1), '05:30:00').getTime() + 123;
+      ctx.clock.set(instant);
+      uncached.clock.set(instant);
+      // The same viewer signed in on each app (each has its own session store).
+      const viewers = [
+        [GUEST, GUEST],
+        [runner.headers, authHeaders(await signIn(uncached, runner.user))],
+      ];
+      for (const url of [
+        '/group/all?date=&region=8&time=&distance=&finish=0&thema=&page=1&size=6',
+        '/group/main',
+      ]) {
+        for (const [here, there] of viewers) {
+          const fresh = await request(uncached.app).get(url).set(there);
+          await request(ctx.app).get(url).set(here);
+          const cached = await request(ctx.app).get(url).set(here);
+          expect(cached.status).toBe(200);
+          expect(cached.headers['content-type']).toBe(fresh.headers['content-type']);
+          expect(cached.text).toBe(fresh.text);
+        }
+      }
+      const mine = await request(ctx.app)
+        .get('/group/all?date=&region=8&time=&distance=&finish=0&thema=&page=1&size=6')
+        .set(runner.headers);
+      expect(card(mine.body.data as Card[], runs[1].groupId)?.applyState).toBe(true);
+      expect(card(mine.body.data as Card[], runs[0].groupId)?.applyState).toBe(false);
+    } finally {
+      await uncached.close();
+    }
   });
 });
 

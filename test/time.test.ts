@@ -71,6 +71,68 @@ describe('Korea time', () => {
     expect(kstDaysUntil('2022-06-01', now)).toBe(-8);
   });
 
+  describe('edge values', () => {
+    it('reads the Korean wall clock across day, month, year and leap-day boundaries', () => {
+      // 14:59:59 UTC is 23:59:59 in Seoul; one second later it is the next day there.
+      expect(kstDateTime(at('2023-12-31T14:59:59Z'))).toBe('2023-12-31 23:59:59');
+      expect(kstDateTime(at('2023-12-31T15:00:00Z'))).toBe('2024-01-01 00:00:00');
+      expect(kstDateTime(at('2024-02-28T15:00:00Z'))).toBe('2024-02-29 00:00:00');
+      expect(kstDateTime(at('2024-02-29T15:00:00Z'))).toBe('2024-03-01 00:00:00');
+      expect(kstDateTime(at('2023-02-28T15:00:00Z'))).toBe('2023-03-01 00:00:00');
+      expect(kstDateTime(at('2000-02-29T03:04:05.999Z'))).toBe('2000-02-29 12:04:05');
+      expect(kstDateTime(at('1969-12-31T14:59:59Z'))).toBe('1969-12-31 23:59:59');
+    });
+
+    it('formats midnight, leap days and the turn of the year with their weekdays', () => {
+      expect(formatListDate('2024-02-29', '00:00:00')).toBe('2024.02.29 (목) 00:00');
+      expect(formatListDate('2023-12-31', '23:59:59')).toBe('2023.12.31 (일) 23:59');
+      expect(formatListDate('2024-01-01', '0:05')).toBe('2024.01.01 (월) 00:05');
+      expect(formatDetailDate('2100-03-01', '09:30')).toBe('2100년 03월 01일 월요일 09시 30분');
+    });
+
+    it('rolls over out-of-range fields as before, and rejects anything not written fixed-width', () => {
+      expect(fromKst('2024-02-30', '00:00').toISOString()).toBe('2024-02-29T15:00:00.000Z');
+      expect(fromKst('2023-12-31', '24:30').toISOString()).toBe('2023-12-31T15:30:00.000Z');
+      expect(fromKst('2024-03-01').toISOString()).toBe('2024-02-29T15:00:00.000Z');
+      for (const [date, time] of [
+        ['2024-2-29', '07:00'],
+        ['2024-02-29 ', '07:00'],
+        ['2024-02-2x', '07:00'],
+        ['2024/02/29', '07:00'],
+        ['2024-02-29', '7'],
+        ['2024-02-29', '07:0'],
+        ['2024-02-29', '07:00:0'],
+        ['2024-02-29', '107:00'],
+        ['2024-02-29', '07-00'],
+        ['2024-02-29', '+7:00'],
+      ]) {
+        expect(() => fromKst(date, time)).toThrow(RangeError);
+      }
+    });
+
+    it('normalises and checks times and dates at their limits', () => {
+      expect(normalizeTime(' 0:00 ')).toBe('00:00:00');
+      expect(normalizeTime('23:59:59')).toBe('23:59:59');
+      expect(normalizeTime('23:59:60')).toBeNull();
+      expect(normalizeTime('7:5')).toBeNull();
+      expect(normalizeTime('07:00:')).toBeNull();
+      expect(isCalendarDate('2000-02-29')).toBe(true);
+      expect(isCalendarDate('2100-02-29')).toBe(false);
+      expect(isCalendarDate('2023-12-31')).toBe(true);
+      expect(isCalendarDate('2023-13-01')).toBe(false);
+      expect(isCalendarDate('2023-04-31')).toBe(false);
+      expect(isCalendarDate('2023-04-00')).toBe(false);
+      expect(isCalendarDate('2023-04-01T')).toBe(false);
+    });
+
+    it('counts days across a month and a year boundary at Korean midnight', () => {
+      const lastSecond = at('2023-12-31T14:59:59Z');
+      expect(kstDaysUntil('2024-01-01', lastSecond)).toBe(1);
+      expect(kstDaysUntil('2024-01-01', at('2023-12-31T15:00:00Z'))).toBe(0);
+      expect(kstDaysUntil('2024-03-01', at('2024-02-27T15:00:00Z'))).toBe(2);
+    });
+  });
+
   describe('relative time', () => {
     const now = at('2023-06-10T12:00:00Z');
     const before = (ms: number) => new Date(now.getTime() - ms);

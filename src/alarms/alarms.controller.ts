@@ -11,7 +11,7 @@ export const ALARM_MESSAGES = {
 /** `GET /alarm`: my notifications, newest first. */
 export function getAlarms(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
-    const alarms = await listAlarms(currentUser(res).userId);
+    const alarms = await listAlarms(ctx, currentUser(res).userId);
     res.json(toAlarmList(alarms, ctx.now()));
   };
 }

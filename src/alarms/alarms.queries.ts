@@ -1,4 +1,5 @@
-import { literal, Op } from 'sequelize';
+import { literal, Op, QueryTypes, type Sequelize } from 'sequelize';
+import { storedInstant } from '../lib/time';
 import { Alarm } from '../db/models';
 
 /** The newest first; the same order decides which alarms the cap keeps. */
@@ -26,40 +27,35 @@ export interface AlarmRecord {
 }
 
 /**
- * The user's newest `limit` alarms in one query. A reply alarm also carries its parent
- * comment's content, read by a subquery on the comment's primary key rather than one query per
- * alarm.
+ * The user's newest `limit` alarms in one statement answering plain rows (no model instances:
+ * `/alarm` is read on every page of the SPA). A reply alarm also carries its parent comment's
+ * content, read by a subquery on the comment's primary key rather than one query per alarm.
  */
-export async function newestAlarms(userId: string, limit: number): Promise<AlarmRecord[]> {
-  const alarms = await Alarm.findAll({
-    where: { userId },
-    attributes: {
-      include: [
-        [
-          literal(
-            "(CASE WHEN `Alarm`.`category` = 'recomment' THEN (SELECT `c`.`content` FROM `Comments` AS `c` WHERE `c`.`commentId` = `Alarm`.`commentId`) END)",
-          ),
-          'commentContent',
-        ],
-      ],
-    },
-    order: NEWEST_FIRST,
-    limit,
-  });
-  return alarms.map((alarm) => ({
-    alarmId: alarm.alarmId,
-    userId: alarm.userId,
-    category: alarm.category,
-    courseId: alarm.courseId,
-    courseTitle: alarm.courseTitle,
-    groupId: alarm.groupId,
-    groupTitle: alarm.groupTitle,
-    nickname: alarm.nickname,
-    role: alarm.role,
-    check: Boolean(alarm.check),
-    commentId: alarm.commentId,
-    createdAt: alarm.createdAt,
-    commentContent: (alarm.get('commentContent') as string | null | undefined) ?? null,
+export async function newestAlarms(
+  sequelize: Sequelize,
+  userId: string,
+  limit: number,
+): Promise<AlarmRecord[]> {
+  const rows = await sequelize.query<
+    Omit<AlarmRecord, 'check' | 'createdAt'> & {
+      check: boolean | number | string;
+      createdAt: Date | string;
+    }
+  >(
+    'SELECT `a`.`alarmId`, `a`.`userId`, `a`.`category`, `a`.`courseId`, `a`.`courseTitle`, ' +
+      '`a`.`groupId`, `a`.`groupTitle`, `a`.`nickname`, `a`.`role`, `a`.`check`, ' +
+      '`a`.`commentId`, `a`.`createdAt`, ' +
+      "(CASE WHEN `a`.`category` = 'recomment' THEN (SELECT `c`.`content` FROM `Comments` AS `c` " +
+      'WHERE `c`.`commentId` = `a`.`commentId`) END) AS `commentContent` ' +
+      'FROM `Alarms` AS `a` WHERE `a`.`userId` = ? ' +
+      'ORDER BY `a`.`createdAt` DESC, `a`.`alarmId` DESC LIMIT ?',
+    { type: QueryTypes.SELECT, replacements: [userId, limit] },
+  );
+  return rows.map((row) => ({
+    ...row,
+    check: Boolean(Number(row.check)),
+    createdAt: storedInstant(row.createdAt),
+    commentContent: row.commentContent ?? null,
   }));
 }
 

@@ -1,6 +1,7 @@
 import { Op, type Transaction } from 'sequelize';
 import type { SmsStatus } from './alarm.model';
 import { Alarm } from '../db/models';
+import type { AppContext } from '../lib/context';
 import { NEWEST_FIRST, newestAlarms, type AlarmRecord } from './alarms.queries';
 
 /** How many notifications a user keeps: the newest ones; older ones are deleted on write. */
@@ -103,8 +104,11 @@ export function recipientsExcept(actorId: string, ...candidates: string[]): stri
  * The user's newest alarms (at most the cap, even if older rows are still waiting to be
  * trimmed), a reply alarm with its parent comment's content.
  */
-export function listAlarms(userId: string): Promise<AlarmRecord[]> {
-  return newestAlarms(userId, ALARM_CAP);
+export function listAlarms(
+  ctx: Pick<AppContext, 'sequelize'>,
+  userId: string,
+): Promise<AlarmRecord[]> {
+  return newestAlarms(ctx.sequelize, userId, ALARM_CAP);
 }
 
 /** Marks all of the user's alarms read. */

@@ -4,7 +4,7 @@ import { refreshCommentCnt } from '../courses/stats';
 import type { AppContext } from '../lib/context';
 import { notFound } from '../lib/errors';
 import { readThrough } from '../lib/read-cache';
-import { successBody } from '../lib/shared-body';
+import { successBody } from '../lib/json-text';
 import { Comment } from '../db/models';
 import { toCommentItem } from './comments.mapper';
 import { commentKeys, selectThread } from './comments.queries';

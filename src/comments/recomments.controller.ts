@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { currentUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
-import { sendJsonText } from '../lib/shared-body';
+import { sendJsonText } from '../lib/json-text';
 import {
   getRecommentsInput,
   patchRecommentInput,

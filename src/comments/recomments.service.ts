@@ -2,7 +2,7 @@ import { createAlarms, recipientsExcept } from '../alarms/alarms.service';
 import type { AppContext } from '../lib/context';
 import { badRequest, notFound } from '../lib/errors';
 import { readThrough } from '../lib/read-cache';
-import { successBody } from '../lib/shared-body';
+import { successBody } from '../lib/json-text';
 import { Recomment, type Comment } from '../db/models';
 import { toRecommentItem } from './comments.mapper';
 import { findRecommentWithPost, selectCommentPost, selectReplies } from './comments.queries';

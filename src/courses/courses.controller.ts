@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { currentUser, viewer } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
 import { sendGpx } from '../lib/gpx';
+import { sendJson } from '../lib/json-text';
 import { uploadedImages } from '../uploads';
 import { toggleBookmark } from './bookmarks.service';
 import {
@@ -65,13 +66,13 @@ export function getCourses(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const input = getCoursesInput.input(res);
     const { feed, rankingFeed, preferData } = await listCourses(ctx, viewerId(res), input);
-    res.json({ success: true, data: { feed, rankingFeed }, preferData });
+    sendJson(res, { success: true, data: { feed, rankingFeed }, preferData });
   };
 }
 
 export function getMainCourses(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
-    res.json({ success: true, data: { feed: await listNewestCourses(ctx, viewerId(res)) } });
+    sendJson(res, { success: true, data: { feed: await listNewestCourses(ctx, viewerId(res)) } });
   };
 }
 
@@ -95,7 +96,7 @@ export function getCourse(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const { courseId, ip } = getCourseInput.input(res);
     const data = await viewCourse(ctx, courseId, { userId: viewerId(res), ip });
-    res.json({ success: true, data });
+    sendJson(res, { success: true, data });
   };
 }
 

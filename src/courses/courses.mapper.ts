@@ -1,5 +1,6 @@
 import type { Config } from '../config';
 import { shortLocation } from '../lib/codes';
+import { fillJson, jsonTemplate, type JsonTemplate } from '../lib/json-text';
 import { kstDateTime } from '../lib/time';
 import { avatarUrl, detailImageUrl, listImageUrl } from '../uploads';
 import type { FeedRow } from './courses.queries';
@@ -24,6 +25,21 @@ export function toFeedItem(config: ImageConfig, row: FeedRow) {
 }
 
 export type FeedItem = ReturnType<typeof toFeedItem>;
+
+/** A feed card as the feed cache keeps it: its JSON written once, the viewer's flag left out. */
+export interface FeedCard {
+  courseId: string;
+  json: JsonTemplate<'bookmark'>;
+}
+
+export const toFeedCard = (config: ImageConfig, row: FeedRow): FeedCard => ({
+  courseId: row.courseId,
+  json: jsonTemplate(toFeedItem(config, row), ['bookmark']),
+});
+
+/** The card's JSON for a viewer who has (or has not) bookmarked the course: `toFeedItem`'s. */
+export const feedCardJson = (card: FeedCard, bookmark: boolean): string =>
+  fillJson(card.json, { bookmark });
 
 /** `GET /course/detail/:courseId` (§2.2): the author under `user`, slides at 758 px. */
 export function toCourseDetail(
@@ -59,3 +75,20 @@ export function toCourseDetail(
     bookmark,
   };
 }
+
+/** A detail page as the detail cache keeps it: its JSON around the view count and bookmark. */
+export type CourseDetailTemplate = JsonTemplate<'clickCnt' | 'bookmark'>;
+
+export const toCourseDetailTemplate = (
+  config: ImageConfig,
+  course: CourseDetailRow,
+  author: CourseAuthor,
+): CourseDetailTemplate =>
+  jsonTemplate(toCourseDetail(config, course, author, false), ['clickCnt', 'bookmark']);
+
+/** The detail's JSON with its count and the viewer's bookmark: `toCourseDetail`'s, as text. */
+export const courseDetailJson = (
+  template: CourseDetailTemplate,
+  clickCnt: number,
+  bookmark: boolean,
+): string => fillJson(template, { clickCnt, bookmark });

@@ -3,6 +3,7 @@ import {
   fn,
   literal,
   Op,
+  QueryTypes,
   type Order,
   type OrderItem,
   type Sequelize,
@@ -112,6 +113,20 @@ function feedWhere(sequelize: Sequelize, scope: FeedScope): WhereOptions<Course>
       courseId: { [Op.in]: bookmarked(scope.bookmarkedBy) },
     }),
   };
+}
+
+/** The courses among `courseIds` that the user bookmarked (one index lookup each). */
+export async function bookmarkedAmong(
+  sequelize: Sequelize,
+  courseIds: string[],
+  userId: string,
+): Promise<Set<string>> {
+  if (courseIds.length === 0) return new Set();
+  const rows = await sequelize.query<{ courseId: string }>(
+    'SELECT `courseId` FROM `Bookmarks` WHERE `userId` = ? AND `courseId` IN (?)',
+    { type: QueryTypes.SELECT, replacements: [userId, courseIds] },
+  );
+  return new Set(rows.map((row) => row.courseId));
 }
 
 /**

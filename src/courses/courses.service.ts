@@ -4,12 +4,17 @@ import { badRequest, forbidden, notFound } from '../lib/errors';
 import { routeFile } from '../lib/gpx';
 import { planImageSlots, type PreparedImage } from '../uploads';
 import { Course } from '../db/models';
-import { toCourseDetail } from './courses.mapper';
+import { JsonText } from '../lib/json-text';
+import { courseDetailCacheOf } from './course-caches';
+import { courseDetailJson, toCourseDetail, toCourseDetailTemplate } from './courses.mapper';
+import { bookmarkedAmong } from './courses.queries';
 import { findCourseDetail } from './detail.queries';
 import { forgetRanking } from './feed';
 import { COURSE } from './messages';
 import type { LatLng } from '../lib/route';
 import { countsAsView, courseViewsOf, type CourseViewer } from './views';
+
+type CourseDetail = ReturnType<typeof toCourseDetail>;
 
 /** What the SPA's course form sends (#37), validated. */
 export interface CourseInput {
@@ -188,21 +193,61 @@ export async function deleteCourse(
 /**
  * `GET /course/detail/:courseId`: the detail, counting the view once per viewer and window (see
  * `countsAsView`) in the key store, written to the database in batches (`CourseViews`); the
- * answer carries the stored count plus the pending views, this one included.
+ * answer carries the stored count plus the pending views, this one included. Through the detail
+ * cache when it is on: it keeps the page's JSON as a guest sees it with the stored count, and
+ * the pending views and the viewer's bookmark are read per request.
  */
 export async function viewCourse(
   ctx: Pick<AppContext, 'config' | 'logger' | 'now' | 'sequelize' | 'store'>,
   courseId: string,
   viewer: CourseViewer,
-) {
-  const found = await findCourseDetail(ctx.sequelize, courseId, viewer.userId);
-  if (!found) throw notFound(COURSE.detailFailed);
-  const { course, author, bookmark } = found;
+): Promise<CourseDetail | JsonText> {
+  const cache = courseDetailCacheOf(ctx.sequelize);
+  if (!cache) {
+    const found = await findCourseDetail(ctx.sequelize, courseId, viewer.userId);
+    if (!found) throw notFound(COURSE.detailFailed);
+    const { course, author, bookmark } = found;
+    course.clickCnt += await viewsShown(ctx, courseId, course.userId, viewer);
+    return toCourseDetail(ctx.config, course, author, bookmark);
+  }
+  // A miss reads the viewer's bookmark with the page (as without the cache); a hit reads it alone.
+  let ownBookmark: boolean | null = null;
+  const page = await cache.get(courseId, ctx.now(), async () => {
+    const found = await findCourseDetail(ctx.sequelize, courseId, viewer.userId);
+    if (!found) return null;
+    const { course, author, bookmark } = found;
+    ownBookmark = bookmark;
+    return {
+      authorId: course.userId,
+      clickCnt: course.clickCnt,
+      json: toCourseDetailTemplate(ctx.config, course, author),
+    };
+  });
+  if (!page) throw notFound(COURSE.detailFailed);
+  const [pending, bookmarked] = await Promise.all([
+    viewsShown(ctx, courseId, page.authorId, viewer),
+    ownBookmark ?? (viewer.userId !== null && isBookmarked(ctx, courseId, viewer.userId)),
+  ]);
+  return new JsonText(courseDetailJson(page.json, page.clickCnt + pending, bookmarked));
+}
+
+const isBookmarked = async (
+  ctx: Pick<AppContext, 'sequelize'>,
+  courseId: string,
+  userId: string,
+): Promise<boolean> => (await bookmarkedAmong(ctx.sequelize, [courseId], userId)).has(courseId);
+
+/** The views to add to the stored count: this one counted if it counts, and the pending ones. */
+async function viewsShown(
+  ctx: Pick<AppContext, 'config' | 'logger' | 'now' | 'sequelize' | 'store'>,
+  courseId: string,
+  authorId: string,
+  viewer: CourseViewer,
+): Promise<number> {
   const views = courseViewsOf(ctx);
-  course.clickCnt += (await countsAsView(ctx, courseId, course.userId, viewer))
-    ? await views.add(courseId)
-    : await views.pending(courseId);
-  return toCourseDetail(ctx.config, course, author, bookmark);
+  return (await countsAsView(ctx, courseId, authorId, viewer))
+    ? views.add(courseId)
+    : views.pending(courseId);
 }
 
 /** `GET /course/:courseId/route.gpx`: public like the detail page; 404 when there is no course. */

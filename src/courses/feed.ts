@@ -1,10 +1,20 @@
 import type { AppContext } from '../lib/context';
 import { badRequest, notFound } from '../lib/errors';
+import { jsonArray, type JsonText } from '../lib/json-text';
+import { viewerFlags } from '../lib/viewer-flags';
 import { LIKE_LOCATION_LABELS } from '../lib/labels';
 import { sharedCache } from '../lib/shared-cache';
 import { User } from '../db/models';
-import { toFeedItem, type FeedItem } from './courses.mapper';
-import { findFeedRows, findRankingIds, type FeedScope, type FeedSlice } from './courses.queries';
+import { courseFeedCacheOf } from './course-caches';
+import { feedCardJson, toFeedCard, toFeedItem, type FeedItem } from './courses.mapper';
+import {
+  bookmarkedAmong,
+  findFeedRows,
+  findRankingIds,
+  type FeedRow,
+  type FeedScope,
+  type FeedSlice,
+} from './courses.queries';
 import type { FeedSort } from './courses.validators';
 import { COURSE } from './messages';
 
@@ -47,6 +57,70 @@ async function feedItems(
 const pageOf = (page?: Page): FeedSlice =>
   page ? { limit: page.size, offset: (page.page - 1) * page.size } : {};
 
+/** The items whose ids are listed, in the order of the list. */
+function inOrder<T extends { courseId: string }>(items: T[], ids: string[]): T[] {
+  const byId = new Map(items.map((item) => [item.courseId, item]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** A public feed's cards, or their JSON when they come from the feed cache. */
+export type FeedList = FeedItem[] | JsonText;
+
+/** One list of cards on a page: which courses, in the slice's sort or in the ids' `order`. */
+interface FeedPart {
+  scope: FeedScope;
+  slice?: FeedSlice;
+  order?: string[];
+}
+
+/**
+ * The public lists of cards of one page, through the feed cache when it is on: the cache keeps
+ * their JSON as a guest sees it, all lists of the page under one key (one generation read),
+ * and a signed-in viewer's bookmarks among them are read per request in one statement.
+ */
+async function publicFeeds(
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
+  viewerId: string | null,
+  parts: FeedPart[],
+): Promise<FeedList[]> {
+  const cache = courseFeedCacheOf(ctx.sequelize);
+  if (!cache) {
+    return Promise.all(
+      parts.map(async ({ scope, slice, order }) => {
+        const items = await feedItems(ctx, viewerId, scope, slice);
+        return order ? inOrder(items, order) : items;
+      }),
+    );
+  }
+  // A miss reads the viewer's flags with the cards (as without the cache); a hit reads them alone.
+  let loaded: FeedRow[] | null = null;
+  const lists = await cache.get(JSON.stringify(parts), ctx.now(), async () => {
+    const rows = await Promise.all(
+      parts.map(({ scope, slice }) => findFeedRows(ctx.sequelize, viewerId, scope, slice)),
+    );
+    loaded = rows.flat();
+    return rows.map((list, i) => {
+      const made = list.map((row) => toFeedCard(ctx.config, row));
+      const { order } = parts[i];
+      const cards = order ? inOrder(made, order) : made;
+      // Without bookmarks among them the cards read the same for everyone: written once.
+      return { cards, unmarked: jsonArray(cards, (card) => feedCardJson(card, false)) };
+    });
+  });
+  const marked = await viewerFlags(
+    viewerId,
+    lists.flatMap(({ cards }) => cards.map((card) => card.courseId)),
+    loaded,
+    (row: FeedRow) => (Number(row.bookmark) ? row.courseId : null),
+    (ids, userId) => bookmarkedAmong(ctx.sequelize, ids, userId),
+  );
+  return lists.map(({ cards, unmarked }) =>
+    marked === null || marked.size === 0
+      ? unmarked
+      : jsonArray(cards, (card) => feedCardJson(card, marked.has(card.courseId))),
+  );
+}
+
 /**
  * The ids of the top courses of each region (and of all), reused for RANKING_TTL_SECONDS and
  * computed once per region and expiry however many ask at once (src/lib/shared-cache.ts):
@@ -68,18 +142,6 @@ export async function forgetRanking(
   await rankings(ctx).invalidate();
 }
 
-async function rankingFeed(
-  ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'sequelize' | 'store'>,
-  viewerId: string | null,
-  region: number | null,
-): Promise<FeedItem[]> {
-  const ids = await rankingIds(ctx, region);
-  if (ids.length === 0) return [];
-  const items = await feedItems(ctx, viewerId, { courseIds: ids });
-  const byId = new Map(items.map((item) => [item.courseId, item]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
-}
-
 /** The viewer's preferred region (`likeLocation` '1'..'9'), or null. */
 async function preferredRegion(viewerId: string | null): Promise<string | null> {
   if (!viewerId) return null;
@@ -94,18 +156,21 @@ async function preferredRegion(viewerId: string | null): Promise<string | null> 
  * nothing), and that region's label as `preferData` ('' when none; the SPA then shows #전국).
  */
 export async function listCourses(
-  ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'sequelize' | 'store'>,
+  ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'now' | 'sequelize' | 'store'>,
   viewerId: string | null,
   query: AllFeedQuery,
 ) {
   const prefer = await preferredRegion(viewerId);
-  const [feed, ranking] = await Promise.all([
-    feedItems(ctx, viewerId, query.region === 0 ? {} : { region: query.region }, {
-      sort: query.sort,
-      ...pageOf(query),
-    }),
-    rankingFeed(ctx, viewerId, prefer === null ? null : Number(prefer)),
-  ]);
+  const ids = await rankingIds(ctx, prefer === null ? null : Number(prefer));
+  const page: FeedPart = {
+    scope: query.region === 0 ? {} : { region: query.region },
+    slice: { sort: query.sort, ...pageOf(query) },
+  };
+  const [feed, ranking = []] = await publicFeeds(
+    ctx,
+    viewerId,
+    ids.length === 0 ? [page] : [page, { scope: { courseIds: ids }, order: ids }],
+  );
   return {
     feed,
     rankingFeed: ranking,
@@ -114,8 +179,14 @@ export async function listCourses(
 }
 
 /** `GET /course/main`: the six newest courses. */
-export async function listNewestCourses(ctx: Deps, viewerId: string | null) {
-  return feedItems(ctx, viewerId, {}, { sort: 'new', limit: MAIN_SIZE });
+export async function listNewestCourses(
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
+  viewerId: string | null,
+): Promise<FeedList> {
+  const [feed] = await publicFeeds(ctx, viewerId, [
+    { scope: {}, slice: { sort: 'new', limit: MAIN_SIZE } },
+  ]);
+  return feed;
 }
 
 /** The profile owner of a `mypage`/`bookmark` list: `?userId`, else the viewer. */

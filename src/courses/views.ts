@@ -1,5 +1,6 @@
 import type { AppContext } from '../lib/context';
 import type { KeyStore } from '../store/keystore';
+import { courseDetailCacheOf } from './course-caches';
 import { addCourseViews } from './detail.queries';
 
 /** Who is looking at a course: the signed-in user, or a guest known by their address. */
@@ -132,6 +133,8 @@ export class CourseViews {
       }
       return 0;
     }
+    // The stored counts moved (by SQL, which runs no hook): cached details read them again.
+    if (views.length > 0) await courseDetailCacheOf(this.ctx.sequelize)?.invalidate();
     return views.reduce((sum, [, count]) => sum + count, 0);
   }
 }

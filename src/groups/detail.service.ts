@@ -2,7 +2,7 @@ import type { Config } from '../config';
 import type { AppContext } from '../lib/context';
 import { notFound } from '../lib/errors';
 import { readThrough } from '../lib/read-cache';
-import { successBody } from '../lib/shared-body';
+import { successBody } from '../lib/json-text';
 import { GROUP_DETAILS } from './detail-cache';
 import { selectGroupDetail, type GroupDetailRow } from './detail.queries';
 import { toDetail } from './groups.mapper';

@@ -3,7 +3,7 @@ import { currentUser, viewer } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
 import { unauthorized } from '../lib/errors';
 import { sendGpx } from '../lib/gpx';
-import { sendJsonText } from '../lib/shared-body';
+import { sendJson, sendJsonText } from '../lib/json-text';
 import { uploadedImages } from '../uploads';
 import { toggleApplication } from './applications.service';
 import { openAttendanceSheet, submitAttendance } from './attendance.service';
@@ -75,7 +75,7 @@ export function removeGroup(ctx: AppContext) {
 export function getGroups(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const list = await listGroups(ctx, viewer(res), getGroupsInput.input(res));
-    res.json({ success: true, ...list });
+    sendJson(res, { success: true, ...list });
   };
 }
 

@@ -1,9 +1,10 @@
 import type { Config } from '../config';
 import { shortLocation } from '../lib/codes';
+import { fillJson, jsonTemplate, type JsonTemplate } from '../lib/json-text';
 import { formatDetailDate, formatListDate, kstDateTime } from '../lib/time';
 import { avatarUrl, defaultGroupThumbnailUrl, detailImageUrl, listImageUrl } from '../uploads';
 import type { Group } from '../db/models';
-import { applyEndTime } from './schedule';
+import { applyEndTime, applyEndTimeAt, runTimes, type RunTimes } from './schedule';
 
 type ImageConfig = Pick<Config, 'images' | 'publicUrl'>;
 
@@ -66,6 +67,28 @@ export function toListItem(config: ImageConfig, row: ListRow, now: Date) {
 }
 
 export type ListItem = ReturnType<typeof toListItem>;
+
+/**
+ * A list card as the list cache keeps it: its JSON written once, around the two parts that
+ * differ per request (the countdown, which moves with the clock, and the viewer's applyState).
+ */
+export interface CardTemplate {
+  groupId: string;
+  times: RunTimes;
+  json: JsonTemplate<'applyEndTime' | 'applyState'>;
+}
+
+export function toCardTemplate(config: ImageConfig, row: ListRow, now: Date): CardTemplate {
+  return {
+    groupId: row.group.groupId,
+    times: runTimes(row.group),
+    json: jsonTemplate(toListItem(config, row, now), ['applyEndTime', 'applyState']),
+  };
+}
+
+/** The card's JSON at `now` for a viewer who did (or did not) apply: `toListItem`'s, as text. */
+export const cardJson = (card: CardTemplate, now: Date, applyState: boolean): string =>
+  fillJson(card.json, { applyEndTime: applyEndTimeAt(card.times, now), applyState });
 
 /** The route as stored (JSON text); a legacy value that is not an array reads as no route. */
 function parseRoute(text: string): unknown[] {

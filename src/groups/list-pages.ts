@@ -1,5 +1,8 @@
 import type { Includeable } from 'sequelize';
 import type { AppContext } from '../lib/context';
+import { jsonArray, JsonText } from '../lib/json-text';
+import { viewerFlags } from '../lib/viewer-flags';
+import { cardJson, toCardTemplate, toListItem, type ListItem, type ListRow } from './groups.mapper';
 import {
   appliedAmong,
   countRuns,
@@ -88,27 +91,67 @@ export function runsPage(
     : findPage(ctx, { ...query, where: [...query.where, notStartedWhere(now)] }, SOONEST_FIRST);
 }
 
+/** A page row as the card mapper reads it. */
+export const toListRow = (row: PageRow): ListRow => ({
+  group: row,
+  host: row.user,
+  applyPeople: Number(row.applyPeople),
+  applyState: Boolean(Number(row.applyState)),
+});
+
+/** The rows as list cards. */
+export const toItems = (
+  ctx: Pick<AppContext, 'config' | 'now'>,
+  rows: PageRow[],
+  now = ctx.now(),
+): ListItem[] => rows.map((row) => toListItem(ctx.config, toListRow(row), now));
+
 /**
- * A page of a public list (`all`, `main`) through the list cache when it is on: the cache
- * keeps the guest's rows, and a signed-in viewer's own applications to the page's runs are
- * read on every request. `key` must name everything the page depends on besides the clock.
+ * A page of a public list (`all`, `main`) as the JSON of its cards, through the list cache when
+ * it is on. The cache keeps the guest's cards already written as JSON (display strings made
+ * once); per request only the countdown is computed and, for a signed-in viewer, their own
+ * applications to the page's runs are read and written into the cards. `key` must name
+ * everything the page depends on besides the clock.
  */
 export async function publicPage(
-  ctx: Pick<AppContext, 'now' | 'sequelize'>,
+  ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
   key: string,
   query: PageQuery,
   includeStarted: boolean,
-): Promise<PageRow[]> {
-  const cache = groupListCacheOf(ctx.sequelize);
-  if (!cache) return runsPage(ctx, query, includeStarted);
+): Promise<JsonText> {
   const now = ctx.now();
-  const rows = await cache.get(key, now, () =>
-    runsPage(ctx, { ...query, viewerId: null }, includeStarted, now),
-  );
-  if (query.viewerId === null || rows.length === 0) return rows;
-  const mine = await appliedAmong(
-    rows.map((r) => r.groupId),
+  const cache = groupListCacheOf(ctx.sequelize);
+  if (!cache) {
+    const rows = await runsPage(ctx, query, includeStarted, now);
+    return new JsonText(JSON.stringify(toItems(ctx, rows, now)));
+  }
+  // A miss reads the viewer's applications with the cards (as without the cache); a hit reads
+  // them alone.
+  let loaded: PageRow[] | null = null;
+  const page = await cache.get(key, now, async () => {
+    loaded = await runsPage(ctx, query, includeStarted, now);
+    const cards = loaded.map((row) => toCardTemplate(ctx.config, toListRow(row), now));
+    return { cards, guestBodies: new Map<boolean, JsonText>() };
+  });
+  const { cards, guestBodies } = page;
+  const mine = await viewerFlags(
     query.viewerId,
+    cards.map((card) => card.groupId),
+    loaded,
+    (row: PageRow) => (toListRow(row).applyState ? row.groupId : null),
+    appliedAmong,
   );
-  return rows.map((row) => ({ ...row, applyState: mine.has(row.groupId) }));
+  const write = () =>
+    jsonArray(cards, (card) => cardJson(card, now, mine?.has(card.groupId) ?? false));
+  if (mine !== null && mine.size > 0) return write();
+  // Runs start on whole seconds, so within the entry's second every countdown reads the same
+  // at every millisecond but the first: the page as it reads without applications is written
+  // once for each.
+  const firstMs = now.getTime() % 1000 === 0;
+  let body = guestBodies.get(firstMs);
+  if (!body) {
+    body = write();
+    guestBodies.set(firstMs, body);
+  }
+  return body;
 }

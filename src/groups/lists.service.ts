@@ -4,13 +4,15 @@ import { Applier, User } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { notFound, unauthorized } from '../lib/errors';
 import { likeLocationLabel, preferDistanceLabel } from '../lib/labels';
-import { toListItem, type ListItem } from './groups.mapper';
+import type { JsonText } from '../lib/json-text';
+import type { ListItem } from './groups.mapper';
 import {
   findPage,
   MOST_RECENT_FIRST,
   nearestFirstPage,
   publicPage,
   runsPage,
+  toItems,
   type PageRow,
 } from './list-pages';
 import { GROUP } from './messages';
@@ -24,28 +26,9 @@ type Deps = Pick<AppContext, 'config' | 'now' | 'sequelize'>;
 const MAIN_SIZE = 3;
 
 export interface GroupList {
-  data: Array<ListItem & { attendance?: boolean; evaluation?: number }>;
+  /** The cards, or their JSON already written (the cached public lists). */
+  data: Array<ListItem & { attendance?: boolean; evaluation?: number }> | JsonText;
   preferData?: { likeLocation: string | null; likeDistance: string };
-}
-
-/** The rows as `/group/all`'s cards (the near-me list's too). */
-export function toItems(
-  ctx: Pick<AppContext, 'config' | 'now'>,
-  rows: PageRow[],
-  now = ctx.now(),
-): ListItem[] {
-  return rows.map((row) =>
-    toListItem(
-      ctx.config,
-      {
-        group: row,
-        host: row.user,
-        applyPeople: Number(row.applyPeople),
-        applyState: Boolean(Number(row.applyState)),
-      },
-      now,
-    ),
-  );
 }
 
 /**
@@ -76,24 +59,24 @@ type QueryOf<C extends ListQuery['category']> = Extract<ListQuery, { category: C
 
 async function listAll(ctx: Deps, viewer: AuthUser | null, query: QueryOf<'all'>) {
   const { filters, page } = query;
-  const rows = await publicPage(
+  const data = await publicPage(
     ctx,
     JSON.stringify(['all', filters, page]),
     { ...searchAccess(filters), page, viewerId: viewer?.userId ?? null },
     filters.includeStarted,
   );
-  return { data: toItems(ctx, rows) };
+  return { data };
 }
 
 async function listMain(ctx: Deps, viewer: AuthUser | null) {
   const page = { limit: MAIN_SIZE, offset: 0 };
-  const rows = await publicPage(
+  const data = await publicPage(
     ctx,
     'main',
     { where: [], page, viewerId: viewer?.userId ?? null },
     false,
   );
-  return { data: toItems(ctx, rows) };
+  return { data };
 }
 
 /**

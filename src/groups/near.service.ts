@@ -6,7 +6,7 @@ import type { ListItem } from './groups.mapper';
 import { selectStartsInBox } from './groups.queries';
 import { findPage } from './list-pages';
 import type { NearQuery } from './near-query';
-import { toItems } from './lists.service';
+import { toItems } from './list-pages';
 import { notStartedWhere } from './schedule';
 
 type Deps = Pick<AppContext, 'config' | 'now' | 'sequelize'>;

@@ -1,5 +1,5 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { fromKst, kstDate, kstDaysUntil, kstTime } from '../lib/time';
+import { fromKst, kstDate, kstDaysFrom, kstTime } from '../lib/time';
 
 /**
  * The time rules of a group run, all on Korea time with the caller's clock. A run's start is
@@ -31,15 +31,30 @@ export const isFarEnoughAhead = (run: Scheduled, now: Date): boolean =>
 export const attendanceIsOpen = (run: Scheduled, now: Date): boolean =>
   runStart(run).getTime() - ATTENDANCE_OPENS_MS <= now.getTime();
 
+/** A run's start and its day's start (Korean midnight), in ms: what its countdown is made of. */
+export interface RunTimes {
+  startMs: number;
+  dayMs: number;
+}
+
+export const runTimes = (run: Scheduled): RunTimes => ({
+  startMs: runStart(run).getTime(),
+  dayMs: fromKst(run.date).getTime(),
+});
+
 /**
  * Time left to apply, as the SPA shows it ("약 {applyEndTime} 후 마감"; `0 일` means closed):
  * whole Korean calendar days when the run is on a later day, else hours, and minutes in the
  * last hour (the original said `0 일` then although applying was still possible).
  */
-export function applyEndTime(run: Scheduled, now: Date): string {
-  const left = runStart(run).getTime() - now.getTime();
+export const applyEndTime = (run: Scheduled, now: Date): string =>
+  applyEndTimeAt(runTimes(run), now);
+
+/** {@link applyEndTime} of a run's {@link runTimes} (computed once for a cached card). */
+export function applyEndTimeAt(run: RunTimes, now: Date): string {
+  const left = run.startMs - now.getTime();
   if (left <= 0) return '0 일';
-  const days = kstDaysUntil(run.date, now);
+  const days = kstDaysFrom(run.dayMs, now);
   if (days > 0) return `${days} 일`;
   const hours = Math.floor(left / 3_600_000);
   if (hours > 0) return `${hours} 시간`;

@@ -20,18 +20,46 @@ export interface KstParts {
   weekday: number; // 0 = Sunday
 }
 
-export function kstParts(instant: Date): KstParts {
-  const shifted = new Date(instant.getTime() + KST_OFFSET_MS);
+const DAY_MS = 86_400_000;
+
+/**
+ * The Gregorian date of a day number (days since 1970-01-01), by arithmetic (Howard Hinnant's
+ * `civil_from_days`): no Date object, no time zone.
+ */
+function civilFromDays(days: number): { year: number; month: number; day: number } {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
   return {
-    year: shifted.getUTCFullYear(),
-    month: shifted.getUTCMonth() + 1,
-    day: shifted.getUTCDate(),
-    hour: shifted.getUTCHours(),
-    minute: shifted.getUTCMinutes(),
-    second: shifted.getUTCSeconds(),
-    weekday: shifted.getUTCDay(),
+    year: yoe + era * 400 + (month <= 2 ? 1 : 0),
+    month,
+    day: doy - Math.floor((153 * mp + 2) / 5) + 1,
   };
 }
+
+/** The Korean wall-clock fields of an instant in milliseconds (UTC+9, no daylight saving). */
+function kstPartsOf(ms: number): KstParts {
+  const shifted = ms + KST_OFFSET_MS;
+  const days = Math.floor(shifted / DAY_MS);
+  const inDay = shifted - days * DAY_MS;
+  const seconds = Math.floor(inDay / 1000);
+  return {
+    ...civilFromDays(days),
+    hour: Math.floor(seconds / 3600),
+    minute: Math.floor(seconds / 60) % 60,
+    second: seconds % 60,
+    // 1970-01-01 was a Thursday.
+    weekday: (((days + 4) % 7) + 7) % 7,
+  };
+}
+
+export const kstParts = (instant: Date): KstParts => kstPartsOf(instant.getTime());
 
 /** `YYYY-MM-DD` of the instant in Korea. */
 export function kstDate(instant: Date): string {
@@ -73,58 +101,94 @@ export function storedInstant(value: Date | string): Date {
   return new Date(utc - offset);
 }
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIME_RE = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
+/**
+ * The fixed-width wall-clock values are read by character code (these run for every card of
+ * every list page: no regular expression, no Date string parser). `number(value, from, count)`
+ * is the ASCII digits at `from`, or -1 when one of them is not a digit.
+ */
+function number(value: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i += 1) {
+    const digit = value.charCodeAt(i) - 48;
+    if (!(digit >= 0 && digit <= 9)) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+const DASH = 45;
+const COLON = 58;
+
+/** `YYYY-MM-DD` as [year, month, day] (not checked against the calendar), or null. */
+function dateFields(value: string): [number, number, number] | null {
+  if (value.length !== 10 || value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH) {
+    return null;
+  }
+  const year = number(value, 0, 4);
+  const month = number(value, 5, 2);
+  const day = number(value, 8, 2);
+  return year < 0 || month < 0 || day < 0 ? null : [year, month, day];
+}
+
+/** `H:mm`, `HH:mm`, `H:mm:ss` or `HH:mm:ss` as [hour, minute, second] (unchecked), or null. */
+function timeFields(value: string): [number, number, number] | null {
+  const colon = value.charCodeAt(1) === COLON ? 1 : 2;
+  const rest = value.length - colon;
+  if (value.charCodeAt(colon) !== COLON || (rest !== 3 && rest !== 6)) return null;
+  if (rest === 6 && value.charCodeAt(colon + 3) !== COLON) return null;
+  const hour = number(value, 0, colon);
+  const minute = number(value, colon + 1, 2);
+  const second = rest === 6 ? number(value, colon + 4, 2) : 0;
+  return hour < 0 || minute < 0 || second < 0 ? null : [hour, minute, second];
+}
 
 /** Normalises `H:mm`, `HH:mm` or `HH:mm:ss` to `HH:mm:ss`; null when it is not a time of day. */
 export function normalizeTime(value: string): string | null {
-  const m = TIME_RE.exec(value.trim());
-  if (!m) return null;
-  const [h, min, s] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  const t = timeFields(value.trim());
+  if (!t) return null;
+  const [h, min, s] = t;
   if (h > 23 || min > 59 || s > 59) return null;
   return `${pad(h)}:${pad(min)}:${pad(s)}`;
 }
 
 /** True for a real calendar date written `YYYY-MM-DD`. */
 export function isCalendarDate(value: string): boolean {
-  const m = DATE_RE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1;
+  const d = dateFields(value);
+  if (!d) return false;
+  const p = civilFromDays(Math.floor(Date.UTC(d[0], d[1] - 1, d[2]) / DAY_MS));
+  return p.year === d[0] && p.month === d[1];
+}
+
+/** The instant (ms) of a Korean wall-clock date and time; fields out of range roll over. */
+function kstMs(date: string, time: string): number {
+  const d = dateFields(date);
+  const t = timeFields(time);
+  if (!d || !t) throw new RangeError(`Not a Korean wall-clock value: ${date} ${time}`);
+  return Date.UTC(d[0], d[1] - 1, d[2], t[0], t[1], t[2]) - KST_OFFSET_MS;
 }
 
 /** The instant of a Korean wall-clock date (`YYYY-MM-DD`) and time (`HH:mm[:ss]`). */
-export function fromKst(date: string, time = '00:00:00'): Date {
-  const d = DATE_RE.exec(date);
-  const t = TIME_RE.exec(time);
-  if (!d || !t) throw new RangeError(`Not a Korean wall-clock value: ${date} ${time}`);
-  const utc = Date.UTC(
-    Number(d[1]),
-    Number(d[2]) - 1,
-    Number(d[3]),
-    Number(t[1]),
-    Number(t[2]),
-    Number(t[3] ?? 0),
-  );
-  return new Date(utc - KST_OFFSET_MS);
-}
+export const fromKst = (date: string, time = '00:00:00'): Date => new Date(kstMs(date, time));
 
 /** Whole calendar days from the Korean date of `now` to `date` (negative when `date` is past). */
-export function kstDaysUntil(date: string, now: Date): number {
-  const target = fromKst(date).getTime();
-  const today = fromKst(kstDate(now)).getTime();
-  return Math.round((target - today) / 86_400_000);
+export const kstDaysUntil = (date: string, now: Date): number =>
+  kstDaysFrom(kstMs(date, '00:00:00'), now);
+
+/** {@link kstDaysUntil} of a day given by the instant its Korean midnight (ms). */
+export function kstDaysFrom(dayStartMs: number, now: Date): number {
+  const today = Math.floor((now.getTime() + KST_OFFSET_MS) / DAY_MS) * DAY_MS - KST_OFFSET_MS;
+  return Math.round((dayStartMs - today) / DAY_MS);
 }
 
 /** List-card date: `2022.06.10 (금) 07:00`. */
 export function formatListDate(date: string, time: string): string {
-  const p = kstParts(fromKst(date, time));
+  const p = kstPartsOf(kstMs(date, time));
   return `${p.year}.${pad(p.month)}.${pad(p.day)} (${SHORT_WEEKDAYS[p.weekday]}) ${pad(p.hour)}:${pad(p.minute)}`;
 }
 
 /** Detail date: `2022년 06월 10일 금요일 07시 00분`. */
 export function formatDetailDate(date: string, time: string): string {
-  const p = kstParts(fromKst(date, time));
+  const p = kstPartsOf(kstMs(date, time));
   return `${p.year}년 ${pad(p.month)}월 ${pad(p.day)}일 ${SHORT_WEEKDAYS[p.weekday]}요일 ${pad(p.hour)}시 ${pad(p.minute)}분`;
 }
 

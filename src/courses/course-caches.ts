@@ -1,0 +1,52 @@
+import type { Sequelize } from 'sequelize';
+import type { AppContext } from '../lib/context';
+import {
+  readCacheOf,
+  registerReadCache,
+  type ReadCache,
+  type ReadCacheSpec,
+} from '../lib/read-cache';
+import { Applier, Bookmark, Comment, Course, StarPoint, User } from '../db/models';
+
+/**
+ * The public course reads kept in each process for the rest of the current second while
+ * nothing they show has changed (see {@link ReadCache} for why that is correct). What is kept
+ * is what every viewer sees; the viewer's bookmark flags are read per request, and a detail's
+ * view count adds the views still pending in the key store per request.
+ */
+
+/** Feed pages (`/course/all`, `/course/main`) and the ranking's cards. */
+export const COURSE_FEEDS: ReadCacheSpec = {
+  name: 'courses:feeds',
+  label: 'course_feeds',
+  // A card is the course row; its star, comment and bookmark counts are copies on that row
+  // written with the rating, comment or bookmark (watched too, in case one is written alone).
+  // A withdrawal removes the user's courses by foreign key, which runs no course hook.
+  models: [Course, Bookmark, StarPoint, Comment, User],
+};
+
+/** Course detail pages (`/course/detail/:courseId`). */
+export const COURSE_DETAILS: ReadCacheSpec = {
+  name: 'courses:details',
+  label: 'course_details',
+  // The course and its author. The author's manner points move by `User.increment` in a host
+  // evaluation, which runs no hook; the evaluation's Applier write in the same transaction does.
+  models: [Course, User, Applier],
+};
+
+/**
+ * The courses domain's registration (run by `bootstrap` for every process). With `READ_CACHE`
+ * off the course reads go to the database every time.
+ */
+export function registerCourseCaches(
+  root: Pick<AppContext, 'sequelize' | 'store' | 'logger' | 'config' | 'metrics'>,
+): void {
+  registerReadCache(root, COURSE_FEEDS, root.config.cache.reads);
+  registerReadCache(root, COURSE_DETAILS, root.config.cache.reads);
+}
+
+export const courseFeedCacheOf = (sequelize: Sequelize): ReadCache | null =>
+  readCacheOf(sequelize, COURSE_FEEDS.name);
+
+export const courseDetailCacheOf = (sequelize: Sequelize): ReadCache | null =>
+  readCacheOf(sequelize, COURSE_DETAILS.name);
