@@ -246,7 +246,14 @@ function startCeiling(): Promise<Server> {
 }
 
 const ROOT = path.resolve(__dirname, '..');
-const TUNING = ['TZ', 'NODE_OPTIONS', 'DB_POOL_MAX', 'GROUP_LIST_CACHE', 'WEB_CONCURRENCY'];
+const TUNING = [
+  'TZ',
+  'NODE_OPTIONS',
+  'DB_POOL_MAX',
+  'GROUP_LIST_CACHE',
+  'WEB_CONCURRENCY',
+  'READ_CACHE',
+];
 
 /**
  * The built API server on the benchmark's database, as production runs it. The port is read
