@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { Group, User } from '../src/db/models';
+import * as detailQueries from '../src/groups/detail.queries';
 import { GROUP } from '../src/groups/messages';
 import { fromKst } from '../src/lib/time';
 import { createTestContext, type TestContext } from './support/context';
@@ -231,6 +232,35 @@ describe('the detail statement', () => {
     const seen = await data(run.groupId);
     expect(seen.nickname).toBe('따"옴\\표😀');
     expect(seen.Appliers.map((a) => a.nickname)).toEqual(['따"옴\\표😀', 'r\'\n"}']);
+  });
+});
+
+describe('the detail statement on a server without ordered JSON aggregates (MySQL)', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('reads the roster and the waitlist in their own statements, in the same orders', async () => {
+    const { at } = calendar.window();
+    const host = await member(ctx, { nickname: '다람쥐' });
+    const run = await makeGroup(host.user, { date: at(1), maxPeople: 4 });
+    const runners = await Promise.all(
+      ['나비', '가람', 'Zebra'].map((n) => member(ctx, { nickname: n })),
+    );
+    await apply(run.groupId, ...runners.map((r) => r.user));
+    const waiters = await Promise.all([member(ctx), member(ctx)]);
+    for (const waiter of [waiters[1], waiters[0]]) {
+      const res = await request(ctx.app).post(`/group/${run.groupId}/waitlist`).set(waiter.headers);
+      expect(res.status).toBe(200);
+    }
+
+    const inOne = await detailQueries.selectGroupDetail(ctx.sequelize, run.groupId);
+    const asked = jest.spyOn(detailQueries.serverTraits, 'ordersJsonAggregates');
+    asked.mockResolvedValue(false);
+    const apart = await detailQueries.selectGroupDetail(ctx.sequelize, run.groupId);
+    expect(asked).toHaveBeenCalled();
+    expect(apart).toEqual(inOne);
+    expect(apart?.roster).toHaveLength(4);
+    expect(apart?.queue).toEqual([waiters[1].user.userId, waiters[0].user.userId]);
+    expect(await detailQueries.selectGroupDetail(ctx.sequelize, 'no-such-run')).toBeNull();
   });
 });
 

@@ -1,5 +1,7 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
+import { Waiter } from '../db/models';
 import { storedInstant } from '../lib/time';
+import { selectRoster } from './groups.queries';
 import type { DetailGroup, Host, Person } from './groups.mapper';
 
 /**
@@ -42,16 +44,61 @@ function jsonArray<T>(value: string | T[] | null): T[] {
 }
 
 /**
+ * What the database server can do that the detail statement relies on. MySQL's `JSON_ARRAYAGG`
+ * takes no `ORDER BY` (MariaDB's does since 10.5, SQLite's `json_group_array` since 3.44), so
+ * on MySQL the roster and the queue are read by statements of their own. Asked once per
+ * Sequelize instance (an object, so tests can stand in for a MySQL server).
+ */
+export const serverTraits = {
+  ordersJsonAggregates(sequelize: Sequelize): Promise<boolean> {
+    if (sequelize.getDialect() === 'sqlite') return Promise.resolve(true);
+    let known = ordering.get(sequelize);
+    if (!known) {
+      known = sequelize
+        .query<{ version: string }>('SELECT VERSION() AS `version`', { type: QueryTypes.SELECT })
+        .then(([row]) => /mariadb/i.test(row?.version ?? ''));
+      ordering.set(sequelize, known);
+      // A failed question is asked again by the next read.
+      known.catch(() => ordering.delete(sequelize));
+    }
+    return known;
+  },
+};
+const ordering = new WeakMap<Sequelize, Promise<boolean>>();
+
+/** The roster and the queue by statements of their own, in the same orders (MySQL). */
+async function rosterAndQueue(groupId: string): Promise<Pick<GroupDetailRow, 'roster' | 'queue'>> {
+  const [applicants, waiters] = await Promise.all([
+    selectRoster(groupId),
+    Waiter.findAll({
+      attributes: ['userId'],
+      where: { groupId },
+      order: [['waitlistId', 'ASC']],
+      raw: true,
+    }),
+  ]);
+  return {
+    roster: applicants.map(({ userId, nickname, profileUrl }) => ({
+      userId,
+      nickname,
+      profileUrl,
+    })),
+    queue: waiters.map((waiter) => waiter.userId),
+  };
+}
+
+/**
  * The run, its host, its roster with the applicants' users and its waitlist, in one statement
  * answering one plain row (the roster and the queue as JSON arrays aggregated in the database,
  * each read through its `groupId` index); null when there is no such run. No model instances:
- * the detail is the most read page.
+ * the detail is the most read page. On MySQL, two more plain statements (see {@link serverTraits}).
  */
 export async function selectGroupDetail(
   sequelize: Sequelize,
   groupId: string,
 ): Promise<GroupDetailRow | null> {
   const { array, object } = jsonFunctions(sequelize);
+  const inOne = await serverTraits.ordersJsonAggregates(sequelize);
   const [row] = await sequelize.query<
     Omit<DetailGroup, 'createdAt'> &
       Omit<Host, 'userId'> & {
@@ -62,12 +109,14 @@ export async function selectGroupDetail(
   >(
     `SELECT ${DETAIL_COLUMNS}, ` +
       '`h`.`nickname`, `h`.`profileUrl`, `h`.`userLevel`, `h`.`mannerPoint`, ' +
-      `(SELECT ${array}(${object}('userId', \`a\`.\`userId\`, 'nickname', \`u\`.\`nickname\`, ` +
-      "'profileUrl', `u`.`profileUrl`) ORDER BY `u`.`nickname` ASC, `a`.`userId` ASC) " +
-      'FROM `Appliers` AS `a` JOIN `Users` AS `u` ON `u`.`userId` = `a`.`userId` ' +
-      'WHERE `a`.`groupId` = `g`.`groupId`) AS `roster`, ' +
-      `(SELECT ${array}(\`w\`.\`userId\` ORDER BY \`w\`.\`waitlistId\` ASC) ` +
-      'FROM `Waitlists` AS `w` WHERE `w`.`groupId` = `g`.`groupId`) AS `queue` ' +
+      (inOne
+        ? `(SELECT ${array}(${object}('userId', \`a\`.\`userId\`, 'nickname', \`u\`.\`nickname\`, ` +
+          "'profileUrl', `u`.`profileUrl`) ORDER BY `u`.`nickname` ASC, `a`.`userId` ASC) " +
+          'FROM `Appliers` AS `a` JOIN `Users` AS `u` ON `u`.`userId` = `a`.`userId` ' +
+          'WHERE `a`.`groupId` = `g`.`groupId`) AS `roster`, ' +
+          `(SELECT ${array}(\`w\`.\`userId\` ORDER BY \`w\`.\`waitlistId\` ASC) ` +
+          'FROM `Waitlists` AS `w` WHERE `w`.`groupId` = `g`.`groupId`) AS `queue` '
+        : 'NULL AS `roster`, NULL AS `queue` ') +
       'FROM `Groups` AS `g` JOIN `Users` AS `h` ON `h`.`userId` = `g`.`userId` ' +
       'WHERE `g`.`groupId` = ?',
     { type: QueryTypes.SELECT, replacements: [groupId] },
@@ -77,7 +126,8 @@ export async function selectGroupDetail(
   return {
     group: { ...group, createdAt: storedInstant(createdAt) },
     host: { userId: group.userId, nickname, profileUrl, userLevel, mannerPoint },
-    roster: jsonArray(roster),
-    queue: jsonArray(queue),
+    ...(inOne
+      ? { roster: jsonArray(roster), queue: jsonArray(queue) }
+      : await rosterAndQueue(groupId)),
   };
 }
