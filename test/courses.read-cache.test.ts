@@ -1,8 +1,13 @@
 import request from 'supertest';
 import { Course, type User } from '../src/db/models';
 import { courseViewsOf } from '../src/courses/views';
-import { createTestContext, useTestContext, type TestContext } from './support/context';
+import { createTestContext, type TestContext } from './support/context';
 import { courseForm, GUEST, headersFor, makeCourse, multipart } from './support/courses';
+import {
+  behindTheApp as writeBehindTheApp,
+  changeNickname,
+  useCacheTestContext,
+} from './support/read-cache';
 import { makeUser } from './support/users';
 
 /**
@@ -18,15 +23,10 @@ import { makeUser } from './support/users';
 let ctx: TestContext;
 let as: ReturnType<typeof headersFor>;
 
-// A key store of its own: other files' writes would bump the shared generation (see
-// groups.list-cache.test.ts).
-useTestContext(
-  (c) => {
-    ctx = c;
-    as = headersFor(ctx);
-  },
-  { ownKeyStore: true },
-);
+useCacheTestContext((c) => {
+  ctx = c;
+  as = headersFor(ctx);
+});
 
 const INCHEON = '인천 연수구 송도동 24-5';
 const FEED = '/course/all?region=3&sort=new&page=1&size=50';
@@ -61,9 +61,10 @@ async function detail(courseId: string, viewer?: User) {
 
 /** A write the hooks do not see, as another tool editing the database would make. */
 const behindTheApp = (courseId: string, title: string) =>
-  ctx.sequelize.query('UPDATE `Courses` SET `title` = ? WHERE `courseId` = ?', {
-    replacements: [title, courseId],
-  });
+  writeBehindTheApp(ctx, 'UPDATE `Courses` SET `title` = ? WHERE `courseId` = ?', [
+    title,
+    courseId,
+  ]);
 
 /** Every test runs on a stopped clock of its own second (tokens are signed on it too). */
 let second = Date.UTC(2088, 0, 1, 3);
@@ -186,17 +187,7 @@ describe('course detail cache', () => {
 
   it("shows the author's new nickname at once", async () => {
     await detail(course.courseId);
-    const res = await api()
-      .patch('/auth/updateUser')
-      .set(await as(author))
-      .field('nickname', `새닉${second % 100_000}`)
-      .field('image', author.profileUrl)
-      .field('bio', '')
-      .field('likeLocation', '1')
-      .field('likeDistance', '2')
-      .field('userLevel', '오렌지')
-      .field('phone', 'null')
-      .field('agreeSMS', 'false');
+    const res = await changeNickname(ctx, await as(author), author, `새닉${second % 100_000}`);
     expect(res.status).toBe(200);
     expect((await detail(course.courseId)).body.data.user.nickname).toBe(`새닉${second % 100_000}`);
   });
