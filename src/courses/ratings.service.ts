@@ -16,7 +16,9 @@ export interface StarPointSummary {
  * `PATCH /course/:courseId/starPoint`: 1-5 sets or changes the user's rating, `null` removes it
  * (the SPA sends null when the selected star is clicked again). Authors cannot rate their own
  * course: it would let them lift it in the ranking. Changes to one course take turns on its row
- * lock, and the unique (courseId, userId) key keeps one rating per user whatever happens.
+ * lock, and the unique (courseId, userId) key keeps one rating per user whatever happens. The
+ * user's rating is looked up with a plain read under that lock (see `toggleBookmark` for why
+ * not a locking one).
  */
 export async function rateCourse(
   ctx: Pick<AppContext, 'sequelize'>,
@@ -28,7 +30,7 @@ export async function rateCourse(
     const course = await lockCourse(courseId, transaction);
     if (course.userId === userId) throw forbidden(COURSE.ownCourseRating);
     const where = { courseId, userId };
-    const existing = await StarPoint.findOne({ where, lock: transaction.LOCK.UPDATE, transaction });
+    const existing = await StarPoint.findOne({ where, transaction });
     if (value === null) await existing?.destroy({ transaction });
     else if (existing) await existing.update({ myStarPoint: value }, { transaction });
     else await StarPoint.create({ ...where, myStarPoint: value }, { transaction });
