@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
+import { DatabaseError } from 'sequelize';
 import { Bookmark, Course, StarPoint, type User } from '../src/db/models';
 import { useTestContext, type TestContext } from './support/context';
 import { headersFor, makeCourse } from './support/courses';
@@ -76,5 +77,47 @@ describe('marking neighbouring courses at once', () => {
     expect(await StarPoint.count({ where: { courseId: ids, myStarPoint: 4 } })).toBe(WAYS);
     const stored = await Course.findAll({ where: { courseId: ids }, raw: true });
     expect(stored.map((c) => Number(c.starPoint))).toEqual(pairs.map(() => 4));
+  });
+});
+
+describe('a transaction chosen as a deadlock victim', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  /** The error mysql2 gives Sequelize when InnoDB rolls a transaction back (1213). */
+  const deadlock = () =>
+    new DatabaseError(
+      Object.assign(
+        new Error('Deadlock found when trying to get lock; try restarting transaction'),
+        {
+          errno: 1213,
+          code: 'ER_LOCK_DEADLOCK',
+          sql: 'INSERT …',
+        },
+      ),
+    );
+
+  it('is run again, and the toggle answers as if nothing happened', async () => {
+    const [{ course, user, headers }] = await neighbours();
+    const create = jest.spyOn(Bookmark, 'create').mockRejectedValueOnce(deadlock());
+    const res = await request(ctx.app).patch(`/course/${course.courseId}/bookmark`).set(headers);
+    expect(res.status).toBe(200);
+    expect(res.body.data.bookmark).toBe(true);
+    expect(create).toHaveBeenCalledTimes(2);
+    expect(
+      await Bookmark.count({ where: { courseId: course.courseId, userId: user.userId } }),
+    ).toBe(1);
+  });
+
+  it('gives up after three attempts, and other errors are not retried', async () => {
+    const [{ course, headers }] = await neighbours();
+    const create = jest.spyOn(Bookmark, 'create').mockRejectedValue(deadlock());
+    const res = await request(ctx.app).patch(`/course/${course.courseId}/bookmark`).set(headers);
+    expect(res.status).toBe(500);
+    expect(create).toHaveBeenCalledTimes(3);
+
+    create.mockReset().mockRejectedValue(new Error('disk full'));
+    const other = await request(ctx.app).patch(`/course/${course.courseId}/bookmark`).set(headers);
+    expect(other.status).toBe(500);
+    expect(create).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,6 +1,7 @@
 import type { AppContext } from '../lib/context';
 import { Bookmark } from '../db/models';
 import { lockCourse, refreshStats } from './stats';
+import { transactionRetryingDeadlocks } from '../db/retry';
 
 /**
  * `PATCH /course/:courseId/bookmark`: adds the bookmark, or removes it when it exists. Toggles of
@@ -17,7 +18,7 @@ export async function toggleBookmark(
   userId: string,
   courseId: string,
 ): Promise<{ bookmark: boolean }> {
-  return ctx.sequelize.transaction(async (transaction) => {
+  return transactionRetryingDeadlocks(ctx.sequelize, async (transaction) => {
     await lockCourse(courseId, transaction);
     const existing = await Bookmark.findOne({ where: { courseId, userId }, transaction });
     if (existing) await existing.destroy({ transaction });

@@ -4,6 +4,7 @@ import { StarPoint } from '../db/models';
 import { findRatingTotals } from './courses.queries';
 import { COURSE } from './messages';
 import { lockCourse, refreshStats, starPointOf } from './stats';
+import { transactionRetryingDeadlocks } from '../db/retry';
 
 export interface StarPointSummary {
   starPoint: number;
@@ -26,7 +27,7 @@ export async function rateCourse(
   courseId: string,
   value: number | null,
 ): Promise<StarPointSummary> {
-  return ctx.sequelize.transaction(async (transaction) => {
+  return transactionRetryingDeadlocks(ctx.sequelize, async (transaction) => {
     const course = await lockCourse(courseId, transaction);
     if (course.userId === userId) throw forbidden(COURSE.ownCourseRating);
     const where = { courseId, userId };

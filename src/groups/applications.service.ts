@@ -6,6 +6,7 @@ import { lockGroup } from './groups.service';
 import { GROUP } from './messages';
 import { hasStarted } from './schedule';
 import { applyingWaiter, promoteWaiters } from './waitlist';
+import { transactionRetryingDeadlocks } from '../db/retry';
 
 export interface ApplyResult {
   message: string;
@@ -25,7 +26,7 @@ export async function toggleApplication(
   userId: string,
   groupId: string,
 ): Promise<ApplyResult> {
-  const result = await ctx.sequelize.transaction(async (transaction) => {
+  const result = await transactionRetryingDeadlocks(ctx.sequelize, async (transaction) => {
     const group = await lockGroup(groupId, transaction, [
       'groupId',
       'userId',

@@ -7,6 +7,7 @@ import { lockGroup } from './groups.service';
 import { WAITLIST } from './messages';
 import { hasStarted, notStartedWhere } from './schedule';
 import { placeInQueue, runsHeldBy } from './waitlist.queries';
+import { transactionRetryingDeadlocks } from '../db/retry';
 
 /**
  * `POST /group/:groupId/waitlist`, and the locks a withdrawal takes on the runs whose seats it
@@ -26,7 +27,7 @@ export async function toggleWaitlist(
   userId: string,
   groupId: string,
 ): Promise<WaitlistResult> {
-  return ctx.sequelize.transaction(async (transaction) => {
+  return transactionRetryingDeadlocks(ctx.sequelize, async (transaction) => {
     const group = await lockGroup(groupId, transaction, [
       'groupId',
       'userId',
