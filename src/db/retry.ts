@@ -4,7 +4,7 @@ import type { Sequelize, Transaction } from 'sequelize';
 const ATTEMPTS = 3;
 
 /** MySQL/MariaDB rolled the transaction back to break a deadlock (error 1213). */
-export function isDeadlock(err: unknown): boolean {
+function isDeadlock(err: unknown): boolean {
   const cause = (err as { parent?: { errno?: number; code?: string } } | null)?.parent;
   return cause?.errno === 1213 || cause?.code === 'ER_LOCK_DEADLOCK';
 }

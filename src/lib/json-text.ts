@@ -73,7 +73,7 @@ export function jsonArray<T>(items: readonly T[], json: (item: T) => string): Js
  * `JSON.stringify(value)` where {@link JsonText} values, at any depth of plain objects, are
  * written as they are.
  */
-export function stringifyWith(value: unknown): string {
+function stringifyWith(value: unknown): string {
   if (value instanceof JsonText) return value.text;
   if (
     value === null ||
