@@ -361,7 +361,8 @@ async function main() {
   const duration = numberArg(argv, 'duration', quick ? 3 : 10);
   const connections = numberArg(argv, 'connections', 32);
   const onlyAt = argv.indexOf('--only');
-  const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+  // A regular expression over the endpoints' names (a plain name part matches as before).
+  const only = onlyAt >= 0 ? new RegExp(argv[onlyAt + 1]) : undefined;
   const profileDir = argv.includes('--cpu-prof') ? path.join(ROOT, 'bench', 'profiles') : null;
   const compare = compareTarget(argv);
   if (duration < 1 || duration > 120) throw new Error('--duration must be 1–120 seconds');
@@ -580,7 +581,7 @@ async function main() {
           })),
         },
       ];
-      const endpoints = all.filter((endpoint) => !only || endpoint.name.includes(only));
+      const endpoints = all.filter((endpoint) => !only || only.test(endpoint.name));
 
       api = await startServer(database.env, profileDir);
       const server = api;
