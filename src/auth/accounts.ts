@@ -94,7 +94,8 @@ export function registerAccountCache(
   if (caches.has(root.sequelize)) return;
   const cache = new AccountCache(root);
   caches.set(root.sequelize, cache);
-  onCommittedWrite(root.sequelize, (model) => (model === User ? () => cache.invalidate() : null));
+  const invalidate = () => cache.invalidate();
+  onCommittedWrite(root.sequelize, (model) => (model === User ? [invalidate] : []));
 }
 
 /** The signed-in user's account, through this Sequelize instance's cache when there is one. */

@@ -109,7 +109,8 @@ const MAX_ENTRIES = 1_000;
 /** The caches of one Sequelize instance, by name, and the models each watches. */
 interface Registry {
   byName: Map<string, ReadCache>;
-  byModel: Map<unknown, ReadCache[]>;
+  /** Each model's caches' invalidations (one function per cache, so a transaction runs it once). */
+  byModel: Map<unknown, Array<() => Promise<void>>>;
 }
 
 const registries = new WeakMap<Sequelize, Registry>();
@@ -121,10 +122,7 @@ function registryOf(sequelize: Sequelize): Registry {
   const created: Registry = { byName: new Map(), byModel: new Map() };
   registries.set(sequelize, created);
   registry = created;
-  onCommittedWrite(sequelize, (model) => {
-    const watching = created.byModel.get(model);
-    return watching ? () => Promise.all(watching.map((cache) => cache.invalidate())) : null;
-  });
+  onCommittedWrite(sequelize, (model) => created.byModel.get(model) ?? []);
   return registry;
 }
 
@@ -143,9 +141,10 @@ export function registerReadCache(
   if (registry.byName.has(spec.name)) return;
   const cache = new ReadCache(root.store, root.logger, root.metrics, spec);
   registry.byName.set(spec.name, cache);
+  const invalidate = () => cache.invalidate();
   for (const model of spec.models) {
     const list = registry.byModel.get(model) ?? [];
-    list.push(cache);
+    list.push(invalidate);
     registry.byModel.set(model, list);
   }
 }
