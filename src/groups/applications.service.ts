@@ -36,7 +36,7 @@ export async function toggleApplication(
       'standbyTime',
     ]);
     if (hasStarted(group, ctx.now())) throw badRequest(GROUP.applyClosed);
-    // The applicants and the user's own application (its id), in one read.
+    // The applicants, the user's own application and waitlist place (their ids), in one read.
     const seats = await selectSeats(ctx.sequelize, groupId, userId, transaction);
     const applyPeople = seats.applyPeople;
     if (seats.mineId !== null) {
@@ -52,7 +52,7 @@ export async function toggleApplication(
       };
     }
     const full = applyPeople >= group.maxPeople;
-    await applyingWaiter(groupId, userId, full, transaction);
+    await applyingWaiter(seats.waitlistId, full, transaction);
     if (full) throw conflict(GROUP.full);
     await Applier.create({ groupId, userId }, { transaction });
     return { message: GROUP.applied, data: { applyPeople: applyPeople + 1, applyState: true } };

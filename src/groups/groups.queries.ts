@@ -1,9 +1,9 @@
 import {
   col,
-  fn,
   IndexHints,
   literal,
   Op,
+  QueryTypes,
   type FindAttributeOptions,
   type Includeable,
   type Sequelize,
@@ -193,24 +193,55 @@ export async function appliedAmong(groupIds: string[], userId: string): Promise<
   return new Set(applied.map((a) => a.groupId));
 }
 
-/** A run's applicants and the user's own application (its id, or null), in one read. */
+/** What a run's seat and queue writes read under its lock. */
+export interface Seats {
+  /** Applications, the host's included. */
+  applyPeople: number;
+  /** The user's own application, or null. */
+  mineId: string | null;
+  /** The user's place on the run's waitlist (its `waitlistId`), or null. */
+  waitlistId: number | null;
+  /** How many wait for the run. */
+  waiting: number;
+}
+
+/**
+ * A run's applicants, the user's own application, the user's waitlist entry and the length of
+ * the queue, in one plain read (each through its `groupId` index; the waitlist's by its unique
+ * (groupId, userId) key). Run under the run's row lock, which every write of its seats and
+ * queue takes first: the read's snapshot begins after the lock, so it sees every write
+ * committed before it, and a plain read locks no index gap shared with other runs' rows.
+ */
 export async function selectSeats(
   sequelize: Sequelize,
   groupId: string,
   userId: string,
   transaction: Transaction,
-): Promise<{ applyPeople: number; mineId: string | null }> {
-  const mineSql = `CASE WHEN \`userId\` = ${sequelize.escape(userId)} THEN \`applyId\` END`;
-  const [seats] = (await Applier.findAll({
-    attributes: [
-      [fn('COUNT', col('applyId')), 'applyPeople'],
-      [fn('MAX', literal(mineSql)), 'mineId'],
-    ],
-    where: { groupId },
-    raw: true,
-    transaction,
-  })) as unknown as Array<{ applyPeople: number | string; mineId: string | null }>;
-  return { applyPeople: Number(seats.applyPeople), mineId: seats.mineId };
+): Promise<Seats> {
+  const [row] = await sequelize.query<{
+    applyPeople: number | string;
+    mineId: string | null;
+    waitlistId: number | string | null;
+    waiting: number | string;
+  }>(
+    'SELECT COUNT(*) AS `applyPeople`, ' +
+      'MAX(CASE WHEN `a`.`userId` = ? THEN `a`.`applyId` END) AS `mineId`, ' +
+      '(SELECT `w`.`waitlistId` FROM `Waitlists` AS `w` ' +
+      'WHERE `w`.`groupId` = ? AND `w`.`userId` = ?) AS `waitlistId`, ' +
+      '(SELECT COUNT(*) FROM `Waitlists` AS `q` WHERE `q`.`groupId` = ?) AS `waiting` ' +
+      'FROM `Appliers` AS `a` WHERE `a`.`groupId` = ?',
+    {
+      type: QueryTypes.SELECT,
+      replacements: [userId, groupId, userId, groupId, groupId],
+      transaction,
+    },
+  );
+  return {
+    applyPeople: Number(row.applyPeople),
+    mineId: row.mineId,
+    waitlistId: row.waitlistId === null ? null : Number(row.waitlistId),
+    waiting: Number(row.waiting),
+  };
 }
 
 /** An application with the applicant's public fields. */

@@ -46,24 +46,6 @@ export async function firstWaiters(
   }));
 }
 
-/** The runner's place in the run's queue (1 = next), or null when not waiting. */
-export async function placeInQueue(
-  groupId: string,
-  userId: string,
-  transaction?: Transaction,
-): Promise<number | null> {
-  const mine = await Waiter.findOne({
-    attributes: ['waitlistId'],
-    where: { groupId, userId },
-    transaction,
-  });
-  if (!mine) return null;
-  return Waiter.count({
-    where: { groupId, waitlistId: { [Op.lte]: mine.waitlistId } },
-    transaction,
-  });
-}
-
 /**
  * The runs (not started) whose seat the user holds as a runner, not as host, or on whose
  * waitlist the user is, in id order.

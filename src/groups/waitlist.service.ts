@@ -6,7 +6,7 @@ import { selectSeats } from './groups.queries';
 import { lockGroup } from './groups.service';
 import { WAITLIST } from './messages';
 import { hasStarted, notStartedWhere } from './schedule';
-import { placeInQueue, runsHeldBy } from './waitlist.queries';
+import { runsHeldBy } from './waitlist.queries';
 import { transactionRetryingDeadlocks } from '../db/retry';
 
 /**
@@ -40,18 +40,15 @@ export async function toggleWaitlist(
     if (group.userId === userId) throw badRequest(WAITLIST.host);
     const seats = await selectSeats(ctx.sequelize, groupId, userId, transaction);
     if (seats.mineId !== null) throw conflict(WAITLIST.alreadyApplied);
-    const mine = await Waiter.findOne({
-      attributes: ['waitlistId'],
-      where: { groupId, userId },
-      transaction,
-    });
-    if (mine) {
-      await Waiter.destroy({ where: { waitlistId: mine.waitlistId }, transaction });
+    if (seats.waitlistId !== null) {
+      await Waiter.destroy({ where: { waitlistId: seats.waitlistId }, transaction });
       return { message: WAITLIST.left, waiting: false, position: null };
     }
     if (seats.applyPeople < group.maxPeople) throw conflict(WAITLIST.notFull);
     await Waiter.create({ groupId, userId, createdAt: ctx.now() }, { transaction });
-    const position = await placeInQueue(groupId, userId, transaction);
+    // Last in line: the queue is in `waitlistId` order, and the new id, handed out under the
+    // run's lock, comes after every waiter counted above.
+    const position = seats.waiting + 1;
     return { message: WAITLIST.joined, waiting: true, position };
   });
 }

@@ -17,26 +17,20 @@ import { firstWaiters, startedRunsWithWaiters, type QueuedWaiter } from './waitl
  */
 
 /**
- * What an application does about the waitlist, under the run's lock: a waiter cannot jump the
- * queue of a full run (409); with a seat free (every waiter ahead would already have had it),
- * the waiter takes it and leaves the queue. A plain read first, and a delete by primary key
- * only when there is a place: a delete by (groupId, userId) would lock index gaps on MariaDB
- * on every application.
+ * What an application does about the waitlist, under the run's lock, given the user's place
+ * on it (`waitlistId`, read with the seats by `selectSeats`): a waiter cannot jump the queue of
+ * a full run (409); with a seat free (every waiter ahead would already have had it), the waiter
+ * takes it and leaves the queue. A delete by primary key only: a delete by (groupId, userId)
+ * would lock index gaps on MariaDB on every application.
  */
 export async function applyingWaiter(
-  groupId: string,
-  userId: string,
+  waitlistId: number | null,
   full: boolean,
   transaction: Transaction,
 ): Promise<void> {
-  const place = await Waiter.findOne({
-    attributes: ['waitlistId'],
-    where: { groupId, userId },
-    transaction,
-  });
-  if (!place) return;
+  if (waitlistId === null) return;
   if (full) throw conflict(WAITLIST.waiting);
-  await Waiter.destroy({ where: { waitlistId: place.waitlistId }, transaction });
+  await Waiter.destroy({ where: { waitlistId }, transaction });
 }
 
 /** The in-app alarm of a promotion, with the text queued when the runner can receive one. */
