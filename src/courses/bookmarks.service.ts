@@ -1,6 +1,7 @@
 import type { AppContext } from '../lib/context';
 import { Bookmark } from '../db/models';
-import { lockCourse, refreshStats } from './stats';
+import { selectMarks } from './courses.queries';
+import { lockCourse, storeStats } from './stats';
 import { transactionRetryingDeadlocks } from '../db/retry';
 
 /**
@@ -8,10 +9,12 @@ import { transactionRetryingDeadlocks } from '../db/retry';
  * one course take turns on its row lock, so a double click answers true then false and leaves no
  * bookmark, never two rows or an error.
  *
- * Under that lock the user's bookmark is looked up with a plain read (its snapshot begins after
- * the lock, so it sees every committed toggle of the course): a locking read or a DELETE of a row
- * that does not exist locks the index gap it would be in, which it shares with the neighbouring
- * course's bookmarks, and two users bookmarking neighbouring courses then deadlocked on MySQL.
+ * Under that lock the user's bookmark and the course's counts are looked up in one plain read
+ * (its snapshot begins after the lock, so it sees every committed toggle of the course): a
+ * locking read or a DELETE of a row that does not exist locks the index gap it would be in,
+ * which it shares with the neighbouring course's bookmarks, and two users bookmarking
+ * neighbouring courses then deadlocked on MySQL. The bookmark goes by primary key, and the
+ * course's sort keys are stored from those counts and this toggle.
  */
 export async function toggleBookmark(
   ctx: Pick<AppContext, 'sequelize'>,
@@ -20,10 +23,14 @@ export async function toggleBookmark(
 ): Promise<{ bookmark: boolean }> {
   return transactionRetryingDeadlocks(ctx.sequelize, async (transaction) => {
     await lockCourse(courseId, transaction);
-    const existing = await Bookmark.findOne({ where: { courseId, userId }, transaction });
-    if (existing) await existing.destroy({ transaction });
-    else await Bookmark.create({ courseId, userId }, { transaction });
-    await refreshStats(courseId, transaction);
-    return { bookmark: !existing };
+    const marks = await selectMarks(ctx.sequelize, courseId, userId, transaction);
+    const had = marks.bookmarkId !== null;
+    if (marks.bookmarkId !== null) {
+      await Bookmark.destroy({ where: { bookmarkId: marks.bookmarkId }, transaction });
+    } else await Bookmark.create({ courseId, userId }, { transaction });
+    const { starTotal, starPeople } = marks;
+    const bookmarkCnt = marks.bookmarks + (had ? -1 : 1);
+    await storeStats(courseId, { starTotal, starPeople, bookmarkCnt }, transaction);
+    return { bookmark: !had };
   });
 }

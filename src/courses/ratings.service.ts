@@ -1,9 +1,9 @@
 import type { AppContext } from '../lib/context';
 import { forbidden, notFound } from '../lib/errors';
 import { StarPoint } from '../db/models';
-import { findRatingTotals } from './courses.queries';
+import { findRatingTotals, selectMarks } from './courses.queries';
 import { COURSE } from './messages';
-import { lockCourse, refreshStats, starPointOf } from './stats';
+import { lockCourse, starPointOf, storeStats } from './stats';
 import { transactionRetryingDeadlocks } from '../db/retry';
 
 export interface StarPointSummary {
@@ -19,7 +19,7 @@ export interface StarPointSummary {
  * course: it would let them lift it in the ranking. Changes to one course take turns on its row
  * lock, and the unique (courseId, userId) key keeps one rating per user whatever happens. The
  * user's rating is looked up with a plain read under that lock (see `toggleBookmark` for why
- * not a locking one).
+ * not a locking one) and changed by primary key.
  */
 export async function rateCourse(
   ctx: Pick<AppContext, 'sequelize'>,
@@ -30,12 +30,30 @@ export async function rateCourse(
   return transactionRetryingDeadlocks(ctx.sequelize, async (transaction) => {
     const course = await lockCourse(courseId, transaction);
     if (course.userId === userId) throw forbidden(COURSE.ownCourseRating);
-    const where = { courseId, userId };
-    const existing = await StarPoint.findOne({ where, transaction });
-    if (value === null) await existing?.destroy({ transaction });
-    else if (existing) await existing.update({ myStarPoint: value }, { transaction });
-    else await StarPoint.create({ ...where, myStarPoint: value }, { transaction });
-    const stats = await refreshStats(courseId, transaction);
+    // The user's rating and the course's totals in one plain read; the totals after this change
+    // are those less the user's old rating plus the new one.
+    const marks = await selectMarks(ctx.sequelize, courseId, userId, transaction);
+    let { starTotal, starPeople } = marks;
+    if (marks.myStarPoint !== null) {
+      starTotal -= marks.myStarPoint;
+      starPeople -= 1;
+    }
+    const starPointId = marks.ratingId;
+    if (starPointId === null) {
+      if (value !== null) {
+        await StarPoint.create({ courseId, userId, myStarPoint: value }, { transaction });
+      }
+    } else if (value === null) await StarPoint.destroy({ where: { starPointId }, transaction });
+    else await StarPoint.update({ myStarPoint: value }, { where: { starPointId }, transaction });
+    if (value !== null) {
+      starTotal += value;
+      starPeople += 1;
+    }
+    const stats = await storeStats(
+      courseId,
+      { starTotal, starPeople, bookmarkCnt: marks.bookmarks },
+      transaction,
+    );
     return { starPoint: stats.starPoint, starPeople: stats.starPeople, myStarPoint: value ?? 0 };
   });
 }

@@ -2,8 +2,8 @@ import type { Transaction } from 'sequelize';
 import { Bookmark, Comment, Course, StarPoint } from '../db/models';
 import { notFound } from '../lib/errors';
 import {
+  COMMENT_COUNT,
   countBookmarks,
-  countComments,
   countRatings,
   findCoursesTouchedBy,
 } from './courses.queries';
@@ -57,17 +57,32 @@ export async function refreshStats(
   transaction: Transaction,
 ): Promise<CourseStats> {
   const ratings = await countRatings(courseId, transaction);
-  const stats = {
-    starTotal: ratings.total,
-    starPeople: ratings.people,
-    bookmarkCnt: await countBookmarks(courseId, transaction),
-  };
-  const starPoint = starPointOf(stats.starTotal, stats.starPeople);
+  return storeStats(
+    courseId,
+    {
+      starTotal: ratings.total,
+      starPeople: ratings.people,
+      bookmarkCnt: await countBookmarks(courseId, transaction),
+    },
+    transaction,
+  );
+}
+
+/**
+ * Stores the feed's sort keys (`starPoint`, `bookmarkCnt`) of counts the caller read under the
+ * course's row lock, without touching `updatedAt`.
+ */
+export async function storeStats(
+  courseId: string,
+  counts: Omit<CourseStats, 'starPoint'>,
+  transaction: Transaction,
+): Promise<CourseStats> {
+  const starPoint = starPointOf(counts.starTotal, counts.starPeople);
   await Course.update(
-    { starPoint, bookmarkCnt: stats.bookmarkCnt },
+    { starPoint, bookmarkCnt: counts.bookmarkCnt },
     { where: { courseId }, silent: true, transaction },
   );
-  return { ...stats, starPoint };
+  return { ...counts, starPoint };
 }
 
 /**
@@ -80,14 +95,16 @@ export async function refreshStats(
  * would be as safe (MySQL's UPDATE works on the latest row version, SQLite has one writer); the
  * recount is chosen because it is the rule `refreshStats` follows, fits withdrawal's bulk deletes
  * as well as a single comment, and corrects any drift at the course's next comment, at the cost
- * of one indexed COUNT over that course's comments. The count is a locking read: under
- * MySQL's REPEATABLE READ a plain COUNT reads the transaction's snapshot, which can predate a
- * comment committed while this transaction waited for the lock, and would store a count short of
- * it.
+ * of one indexed COUNT over that course's comments, inside the UPDATE (one statement). The count
+ * is a locking read (an UPDATE's subquery is, under MySQL's REPEATABLE READ): a plain COUNT reads
+ * the transaction's snapshot, which can predate a comment committed while this transaction
+ * waited for the lock, and would store a count short of it.
  */
 export async function refreshCommentCnt(courseId: string, transaction: Transaction): Promise<void> {
-  const count = await countComments(courseId, transaction);
-  await Course.update({ commentCnt: count }, { where: { courseId }, silent: true, transaction });
+  await Course.update(
+    { commentCnt: COMMENT_COUNT },
+    { where: { courseId }, silent: true, transaction },
+  );
 }
 
 /**
