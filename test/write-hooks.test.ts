@@ -1,0 +1,80 @@
+import request from 'supertest';
+import { Bookmark, Course } from '../src/db/models';
+import type { TestContext } from './support/context';
+import { headersFor, makeCourse } from './support/courses';
+import { useCacheTestContext } from './support/read-cache';
+import { makeUser } from './support/users';
+
+/**
+ * The read caches' generations are stored after a write commits (src/lib/write-hooks.ts), once
+ * per cache and transaction however many of its statements touched the cache's models.
+ */
+let ctx: TestContext;
+let as: ReturnType<typeof headersFor>;
+
+useCacheTestContext((c) => {
+  ctx = c;
+  as = headersFor(ctx);
+});
+
+/** The generation keys stored while `act` runs, in order. */
+async function generationsStoredBy(act: () => Promise<unknown>): Promise<string[]> {
+  const set = jest.spyOn(ctx.store, 'set');
+  try {
+    await act();
+    return set.mock.calls.map(([key]) => key).filter((key) => key.endsWith(':generation'));
+  } finally {
+    set.mockRestore();
+  }
+}
+
+// Region 4 (대전): no other test file lists it.
+const newCourse = async () =>
+  makeCourse(await makeUser(), { location: '대전 유성구 궁동', region: 4 });
+
+describe('after-commit cache generations', () => {
+  it('a bookmark toggle (the bookmark, then its course) stores each watching cache once', async () => {
+    const course = await newCourse();
+    const user = await makeUser();
+    const stored = await generationsStoredBy(async () => {
+      const res = await request(ctx.app)
+        .patch(`/course/${course.courseId}/bookmark`)
+        .set(await as(user));
+      expect(res.status).toBe(200);
+    });
+    // Bookmarks are watched by the feeds; the course row by the feeds, the details and the
+    // comment threads.
+    expect([...stored].sort()).toEqual([
+      'comments:threads:generation',
+      'courses:details:generation',
+      'courses:feeds:generation',
+    ]);
+  });
+
+  it('a rolled-back transaction stores none, and a write outside one stores at once', async () => {
+    const course = await newCourse();
+    const user = await makeUser();
+    const rolledBack = await generationsStoredBy(async () => {
+      await expect(
+        ctx.sequelize.transaction(async (transaction) => {
+          await Bookmark.create(
+            { courseId: course.courseId, userId: user.userId },
+            { transaction },
+          );
+          throw new Error('changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
+    });
+    expect(rolledBack).toEqual([]);
+    expect(await Bookmark.count({ where: { courseId: course.courseId } })).toBe(0);
+
+    const alone = await generationsStoredBy(() =>
+      Course.update({ title: 'renamed' }, { where: { courseId: course.courseId } }),
+    );
+    expect([...alone].sort()).toEqual([
+      'comments:threads:generation',
+      'courses:details:generation',
+      'courses:feeds:generation',
+    ]);
+  });
+});
