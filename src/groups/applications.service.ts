@@ -44,8 +44,10 @@ export async function toggleApplication(
       // By primary key: a record lock only. Deleting by (groupId, userId) let MariaDB pick the
       // userId index and lock the gaps around it, which blocks other users' applications.
       await Applier.destroy({ where: { applyId: seats.mineId }, transaction });
-      // The seat goes to the first waiter before anyone else can see it free.
-      const promoted = await promoteWaiters(ctx, group, applyPeople - 1, transaction);
+      // The seat goes to the first waiter before anyone else can see it free (nobody waits:
+      // nothing to read).
+      const promoted =
+        seats.waiting > 0 ? await promoteWaiters(ctx, group, applyPeople - 1, transaction) : [];
       return {
         message: GROUP.cancelled,
         data: { applyPeople: applyPeople - 1 + promoted.length, applyState: false },
