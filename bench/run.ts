@@ -5,6 +5,7 @@
  *   npm run bench                       # 1,000 then 100,000 runs (10,000 courses), 10 s each
  *   npm run bench -- --quick            # 200 then 5,000 runs, 3 s each: a quick try
  *   npm run bench -- --small 500 --large 20000 --duration 5 --connections 8 --only group/all
+ *   npm run bench -- --quick --only "calendar|alarm"   # names containing either part
  *   DB_URL=mysql://root@127.0.0.1:3306/erunjrun_bench REDIS_URL=redis://127.0.0.1:6379/5 npm run bench
  *   npm run bench -- --compare ../erunjrun-before   # another build, side by side on the same data
  *   npm run bench -- --compare http://127.0.0.1:8080  # or a server already running on that data
@@ -580,7 +581,11 @@ async function main() {
           })),
         },
       ];
-      const endpoints = all.filter((endpoint) => !only || endpoint.name.includes(only));
+      // `--only a|b`: the endpoints whose name contains any of the `|`-separated parts.
+      const parts = only?.split('|').filter(Boolean) ?? [];
+      const endpoints = all.filter(
+        (endpoint) => parts.length === 0 || parts.some((part) => endpoint.name.includes(part)),
+      );
 
       api = await startServer(database.env, profileDir);
       const server = api;
