@@ -20,6 +20,7 @@ import { registerGroupListCache } from './groups/list-cache';
 import { registerAccountCache } from './auth/accounts';
 import { registerCourseCaches } from './courses/course-caches';
 import { registerCalendarFeedCache } from './calendar/feed-cache';
+import { registerAlarmListCache } from './alarms/alarm-cache';
 
 /**
  * The composition root: every process (API server, worker, command-line tools, tests) gets its
@@ -40,6 +41,7 @@ const DOMAIN_REGISTRATIONS: ReadonlyArray<(root: AppContext) => void> = [
   registerCourseCaches,
   registerAccountCache,
   registerCalendarFeedCache,
+  registerAlarmListCache,
 ];
 
 /**
