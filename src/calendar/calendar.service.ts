@@ -79,10 +79,9 @@ export function durationMinutes(distanceKm: number, speed: string): number {
   return Math.min(12 * 60, Math.max(30, minutes));
 }
 
-function eventOf(ctx: Pick<AppContext, 'config'>, run: CalendarRun): CalendarEvent {
+function eventOf(ctx: Pick<AppContext, 'config'>, host: string, run: CalendarRun): CalendarEvent {
   const start = runStart(run);
   const link = `${ctx.config.worker.spaUrl}/groupdetail/${run.groupId}`;
-  const host = new URL(ctx.config.publicUrl).hostname;
   return {
     uid: `group-${run.groupId}@${host}`,
     start,
@@ -106,10 +105,12 @@ async function renderFeedOf(
 ): Promise<string> {
   const from = kstDate(new Date(now.getTime() - PAST_DAYS * DAY_MS));
   const runs = await runsOnCalendar(ctx.sequelize, userId, from, MAX_EVENTS);
+  // The UIDs' domain, once per feed.
+  const host = new URL(ctx.config.publicUrl).hostname;
   return renderCalendar({
     name: CALENDAR.name,
     refreshMinutes: REFRESH_MINUTES,
-    events: runs.map((run) => eventOf(ctx, run)),
+    events: runs.map((run) => eventOf(ctx, host, run)),
   });
 }
 
