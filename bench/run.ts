@@ -5,6 +5,7 @@
  *   npm run bench                       # 1,000 then 100,000 runs (10,000 courses), 10 s each
  *   npm run bench -- --quick            # 200 then 5,000 runs, 3 s each: a quick try
  *   npm run bench -- --small 500 --large 20000 --duration 5 --connections 8 --only group/all
+ *   npm run bench -- --quick --only "calendar|alarm"   # a regular expression over the names
  *   DB_URL=mysql://root@127.0.0.1:3306/erunjrun_bench REDIS_URL=redis://127.0.0.1:6379/5 npm run bench
  *   npm run bench -- --compare ../erunjrun-before   # another build, side by side on the same data
  *   npm run bench -- --compare http://127.0.0.1:8080  # or a server already running on that data

@@ -19,6 +19,8 @@ import { registerGroupDetailCache } from './groups/detail-cache';
 import { registerGroupListCache } from './groups/list-cache';
 import { registerAccountCache } from './auth/accounts';
 import { registerCourseCaches } from './courses/course-caches';
+import { registerCalendarFeedCache } from './calendar/feed-cache';
+import { registerAlarmListCache } from './alarms/alarm-cache';
 
 /**
  * The composition root: every process (API server, worker, command-line tools, tests) gets its
@@ -38,6 +40,8 @@ const DOMAIN_REGISTRATIONS: ReadonlyArray<(root: AppContext) => void> = [
   registerCommentThreadCache,
   registerCourseCaches,
   registerAccountCache,
+  registerCalendarFeedCache,
+  registerAlarmListCache,
 ];
 
 /**

@@ -377,6 +377,25 @@ describe('The iCalendar writer', () => {
     expect(foldLine('SHORT:ok')).toBe('SHORT:ok');
   });
 
+  it('Folds mixed one- to four-octet characters (emoji) without splitting one, each line at most 75 octets', () => {
+    const line = `DESCRIPTION:${'a가é🏃'.repeat(20)}`;
+    const folded = foldLine(line);
+    const parts = folded.split('\r\n');
+    expect(parts.length).toBeGreaterThan(2);
+    for (const [i, part] of parts.entries()) {
+      expect(Buffer.byteLength(part)).toBeLessThanOrEqual(75);
+      // No lone surrogate: the part survives a UTF-8 round trip.
+      expect(Buffer.from(part, 'utf8').toString('utf8')).toBe(part);
+      // Each full line is filled: the next character would not have fitted.
+      if (i < parts.length - 1) {
+        const next = [...parts[i + 1].slice(1)][0];
+        expect(Buffer.byteLength(part) + Buffer.byteLength(next)).toBeGreaterThan(75);
+      }
+    }
+    expect(folded.replace(/\r\n /g, '')).toBe(line);
+    expect(foldLine(`X:${'🏃'.repeat(18)}`)).toBe(`X:${'🏃'.repeat(18)}`);
+  });
+
   it("Lasts the run's distance at its pace, in quarter hours from 30 minutes to 12 hours", () => {
     expect(durationMinutes(5.25, `5'30" km/h`)).toBe(30);
     expect(durationMinutes(10, `6'00" km/h`)).toBe(60);

@@ -78,6 +78,8 @@ const EXPECTED_INDEXES: Record<string, Array<[string[], boolean]>> = {
   Appliers: [
     [['groupId', 'userId'], true],
     [['userId'], false],
+    // The calendar feed's runs a user applied to, read from the index alone.
+    [['userId', 'groupId'], false],
   ],
   Courses: [
     [['createdAt'], false],

@@ -1,10 +1,12 @@
 import { UniqueConstraintError } from 'sequelize';
 import type { AppContext } from '../lib/context';
 import { notFound } from '../lib/errors';
+import { readThrough } from '../lib/read-cache';
 import { kstDate } from '../lib/time';
 import { runStart } from '../groups/schedule';
 import { CalendarFeed } from './calendar-feed.model';
 import { runsOnCalendar, type CalendarRun } from './calendar.queries';
+import { CALENDAR_FEEDS } from './feed-cache';
 import { renderCalendar, type CalendarEvent } from './ical';
 import { CALENDAR } from './messages';
 import { hashOf, newSeed, SECRET_PATTERN, secretOf } from './secrets';
@@ -77,10 +79,9 @@ export function durationMinutes(distanceKm: number, speed: string): number {
   return Math.min(12 * 60, Math.max(30, minutes));
 }
 
-function eventOf(ctx: Pick<AppContext, 'config'>, run: CalendarRun): CalendarEvent {
+function eventOf(ctx: Pick<AppContext, 'config'>, host: string, run: CalendarRun): CalendarEvent {
   const start = runStart(run);
   const link = `${ctx.config.worker.spaUrl}/groupdetail/${run.groupId}`;
-  const host = new URL(ctx.config.publicUrl).hostname;
   return {
     uid: `group-${run.groupId}@${host}`,
     start,
@@ -96,27 +97,41 @@ function eventOf(ctx: Pick<AppContext, 'config'>, run: CalendarRun): CalendarEve
   };
 }
 
+/** The feed of the runs `userId` hosts or joined, rendered (the cached part of a feed request). */
+async function renderFeedOf(
+  ctx: Pick<AppContext, 'config' | 'sequelize'>,
+  userId: string,
+  now: Date,
+): Promise<string> {
+  const from = kstDate(new Date(now.getTime() - PAST_DAYS * DAY_MS));
+  const runs = await runsOnCalendar(ctx.sequelize, userId, from, MAX_EVENTS);
+  // The UIDs' domain, once per feed.
+  const host = new URL(ctx.config.publicUrl).hostname;
+  return renderCalendar({
+    name: CALENDAR.name,
+    refreshMinutes: REFRESH_MINUTES,
+    events: runs.map((run) => eventOf(ctx, host, run)),
+  });
+}
+
 /**
  * `GET /calendar/<secret>.ics`: the feed of the runs the secret's owner hosts or joined, from
  * {@link PAST_DAYS} days back on. A malformed, unknown or revoked secret is the same 404 (a
- * malformed one without asking the database).
+ * malformed one without asking the database). Read through the feed cache (./feed-cache), by
+ * the secret's hash: an unknown address is kept as such too, so a stream of requests for one
+ * revoked address reads the database once a second at most.
  */
 export async function calendarFeed(
   ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
   secret: string | null,
 ): Promise<string> {
   if (secret === null || !SECRET_PATTERN.test(secret)) throw notFound(CALENDAR.notFound);
-  const feed = await CalendarFeed.findOne({
-    where: { secretHash: hashOf(secret) },
-    attributes: ['userId'],
-  });
-  if (!feed) throw notFound(CALENDAR.notFound);
+  const secretHash = hashOf(secret);
   const now = ctx.now();
-  const from = kstDate(new Date(now.getTime() - PAST_DAYS * DAY_MS));
-  const runs = await runsOnCalendar(ctx.sequelize, feed.userId, from, MAX_EVENTS);
-  return renderCalendar({
-    name: CALENDAR.name,
-    refreshMinutes: REFRESH_MINUTES,
-    events: runs.map((run) => eventOf(ctx, run)),
+  const body = await readThrough(ctx.sequelize, CALENDAR_FEEDS.name, secretHash, now, async () => {
+    const feed = await CalendarFeed.findOne({ where: { secretHash }, attributes: ['userId'] });
+    return feed ? renderFeedOf(ctx, feed.userId, now) : null;
   });
+  if (body === null) throw notFound(CALENDAR.notFound);
+  return body;
 }

@@ -29,8 +29,11 @@ export interface CalendarDocument {
 
 const LINE_OCTETS = 75;
 
+const NEEDS_ESCAPE = /[\\;,\r\n]/;
+
 /** TEXT escaping: backslash, semicolon, comma, and any line break as `\n`. */
 export function escapeText(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value
     .replace(/\\/g, '\\\\')
     .replace(/;/g, '\\;')
@@ -38,36 +41,46 @@ export function escapeText(value: string): string {
     .replace(/\r\n|\r|\n/g, '\\n');
 }
 
-/** One content line folded into lines of at most 75 octets, continuations led by a space. */
+/** UTF-8 octets of the code point `code`. */
+const octetsOf = (code: number) => (code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4);
+
+/**
+ * One content line folded into lines of at most 75 octets, continuations led by a space. The
+ * octets are counted from the code points (no Buffer per character: the feed folds every
+ * Korean title, place and description).
+ */
 export function foldLine(line: string): string {
-  if (Buffer.byteLength(line) <= LINE_OCTETS) return line;
-  const lines: string[] = [];
-  let current = '';
+  // Short enough whatever its characters (at most 4 octets each) or by its exact size.
+  if (line.length * 4 <= LINE_OCTETS || Buffer.byteLength(line) <= LINE_OCTETS) return line;
+  let folded = '';
+  let start = 0;
   let octets = 0;
-  for (const char of line) {
-    const size = Buffer.byteLength(char);
-    // A continuation line's leading space counts toward its 75 octets.
-    const limit = lines.length === 0 ? LINE_OCTETS : LINE_OCTETS - 1;
+  // The first line holds 75 octets; a continuation's leading space counts toward its 75.
+  let limit = LINE_OCTETS;
+  for (let i = 0; i < line.length;) {
+    const code = line.codePointAt(i)!;
+    const width = code > 0xffff ? 2 : 1;
+    const size = octetsOf(code);
     if (octets + size > limit) {
-      lines.push(current);
-      current = '';
+      folded += `${line.slice(start, i)}\r\n `;
+      start = i;
       octets = 0;
+      limit = LINE_OCTETS - 1;
     }
-    current += char;
     octets += size;
+    i += width;
   }
-  lines.push(current);
-  return lines.join('\r\n ');
+  return folded + line.slice(start);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** `YYYYMMDDTHHMMSSZ`, UTC. */
 export function utcStamp(instant: Date): string {
-  return instant
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+  return (
+    `${String(instant.getUTCFullYear()).padStart(4, '0')}${pad(instant.getUTCMonth() + 1)}${pad(instant.getUTCDate())}` +
+    `T${pad(instant.getUTCHours())}${pad(instant.getUTCMinutes())}${pad(instant.getUTCSeconds())}Z`
+  );
 }
 
 /** `YYYYMMDDTHHMMSS`, the wall clock in Korea (used with `TZID=Asia/Seoul`). */

@@ -106,8 +106,12 @@ export class ReadCache {
 /** Distinct values kept within one second (searches, page numbers, ids); more start over. */
 const MAX_ENTRIES = 1_000;
 
-/** The caches of one Sequelize instance, by name, and the models each watches. */
+/**
+ * The caches of one Sequelize instance: the ones reads go through (`byName`, the enabled ones),
+ * and by model every one registered, enabled or not, whose generation its writes bump.
+ */
 interface Registry {
+  names: Set<string>;
   byName: Map<string, ReadCache>;
   /** Each model's caches' invalidations (one function per cache, so a transaction runs it once). */
   byModel: Map<unknown, Array<() => Promise<void>>>;
@@ -119,7 +123,7 @@ const registries = new WeakMap<Sequelize, Registry>();
 function registryOf(sequelize: Sequelize): Registry {
   let registry = registries.get(sequelize);
   if (registry) return registry;
-  const created: Registry = { byName: new Map(), byModel: new Map() };
+  const created: Registry = { names: new Set(), byName: new Map(), byModel: new Map() };
   registries.set(sequelize, created);
   registry = created;
   onCommittedWrite(sequelize, (model) => created.byModel.get(model) ?? []);
@@ -129,18 +133,21 @@ function registryOf(sequelize: Sequelize): Registry {
 /**
  * Installs the cache `spec` on this runtime (a domain's registration, run by `bootstrap` for
  * every process): its write hooks and the cache the domain reads through. With `enabled` false
- * it installs nothing and {@link readCacheOf} answers null (read the database every time).
+ * reads do not use it ({@link readCacheOf} answers null: the database every time), but its
+ * writes still store a new generation: a process started with the caches off (a worker, a
+ * command-line tool) may share the key store with an API that has them on, and its writes must
+ * reach that API's next read.
  */
 export function registerReadCache(
   root: Pick<AppContext, 'sequelize' | 'store' | 'logger' | 'metrics'>,
   spec: ReadCacheSpec,
   enabled: boolean,
 ): void {
-  if (!enabled) return;
   const registry = registryOf(root.sequelize);
-  if (registry.byName.has(spec.name)) return;
+  if (registry.names.has(spec.name)) return;
+  registry.names.add(spec.name);
   const cache = new ReadCache(root.store, root.logger, root.metrics, spec);
-  registry.byName.set(spec.name, cache);
+  if (enabled) registry.byName.set(spec.name, cache);
   const invalidate = () => cache.invalidate();
   for (const model of spec.models) {
     const list = registry.byModel.get(model) ?? [];
