@@ -441,3 +441,36 @@ describe('GET /course/bookmark', () => {
     expect((await get('/course/bookmark')).status).toBe(400);
   });
 });
+
+describe('the feed page and its ranking in one statement (READ_CACHE=false)', () => {
+  it('answers every list as its own statement does, in its order, in one statement', async () => {
+    const ids = ['G', 'A', 'X', 'C'].map((name) => known[name].courseId);
+    for (const sort of ['new', 'starPoint', 'comment', 'bookmark'] as const) {
+      for (const region of [9, undefined]) {
+        for (const offset of [0, 2, 5]) {
+          for (const user of [null, viewer.userId]) {
+            const slice = { sort, limit: 3, offset };
+            const scope = region === undefined ? {} : { region };
+            const parts = [{ scope, slice }, { scope: { courseIds: ids } }];
+            let lists: queries.FeedRow[][] = [];
+            const statements = await countQueries(ctx.sequelize, async () => {
+              lists = await queries.findFeedLists(ctx.sequelize, user, parts);
+            });
+            expect(statements).toBe(1);
+            const page = await queries.findFeedRows(ctx.sequelize, user, scope, slice);
+            const byIds = await queries.findFeedRows(ctx.sequelize, user, { courseIds: ids });
+            expect(lists[0]).toEqual(page);
+            const sortById = (rows: queries.FeedRow[]) =>
+              [...rows].sort((a, b) => a.courseId.localeCompare(b.courseId));
+            expect(sortById(lists[1])).toEqual(sortById(byIds));
+          }
+        }
+      }
+    }
+    // The region's page in the order worked out above, marks included.
+    const [region9] = await queries.findFeedLists(ctx.sequelize, viewer.userId, [
+      { scope: { region: 9 }, slice: { sort: 'starPoint', limit: 7 } },
+    ]);
+    expect(region9.map((row) => nameOf.get(row.courseId))).toEqual(REGION9.starPoint);
+  });
+});

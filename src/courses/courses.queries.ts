@@ -129,6 +129,17 @@ export async function bookmarkedAmong(
   return new Set(rows.map((row) => row.courseId));
 }
 
+/** A feed card's columns. */
+const FEED_ATTRIBUTES = [
+  'courseId',
+  'title',
+  'location',
+  'distance',
+  'courseImageUrl1',
+  'starPoint',
+  'commentCnt',
+];
+
 /**
  * One statement per list: the page of cards with the viewer's bookmark flag computed per row in
  * SQL (no query per course); the comment count is the course's own column.
@@ -140,16 +151,7 @@ export async function findFeedRows(
   slice: FeedSlice = {},
 ): Promise<FeedRow[]> {
   const rows = await Course.findAll({
-    attributes: [
-      'courseId',
-      'title',
-      'location',
-      'distance',
-      'courseImageUrl1',
-      'starPoint',
-      'commentCnt',
-      [bookmarkedBy(sequelize, viewerId), 'bookmark'],
-    ],
+    attributes: [...FEED_ATTRIBUTES, [bookmarkedBy(sequelize, viewerId), 'bookmark']],
     where: feedWhere(sequelize, scope),
     ...(slice.sort !== undefined && { order: FEED_ORDER[slice.sort] }),
     ...(slice.limit !== undefined && { limit: slice.limit }),
@@ -157,6 +159,78 @@ export async function findFeedRows(
     raw: true,
   });
   return rows as unknown as FeedRow[];
+}
+
+/** Sequelize's SQL builder, for the parts of {@link findFeedLists}. */
+interface SelectBuilder {
+  selectQuery(table: string, options: object, model: typeof Course): string;
+}
+
+/** The columns the feed orders sort by, beside the card's own: read so the parts can be merged. */
+const ORDER_COLUMNS = ['createdAt', 'bookmarkCnt'];
+
+/**
+ * Several lists of cards (a feed page and its ranking) in one statement: each list's SELECT as
+ * {@link findFeedRows} writes it, as a derived table numbered by its place, joined by UNION ALL
+ * and ordered by that number, then by the list's own order (the ranking's order is its ids',
+ * applied by the caller). One round trip instead of one per list.
+ */
+export async function findFeedLists(
+  sequelize: Sequelize,
+  viewerId: string | null,
+  lists: Array<{ scope: FeedScope; slice?: FeedSlice }>,
+): Promise<FeedRow[][]> {
+  const builder = sequelize.getQueryInterface().queryGenerator as unknown as SelectBuilder;
+  const sorts = new Set(lists.flatMap(({ slice }) => slice?.sort ?? []));
+  // One sorted list at most: the merged rows are ordered by it (the others are ordered by ids).
+  if (sorts.size > 1) throw new Error('findFeedLists: at most one sorted list');
+  const [sort] = [...sorts];
+  const parts = lists.map(({ scope, slice = {} }, i) => {
+    const sql = builder
+      .selectQuery(
+        'Courses',
+        {
+          attributes: [
+            ...FEED_ATTRIBUTES,
+            ...ORDER_COLUMNS,
+            [bookmarkedBy(sequelize, viewerId), 'bookmark'],
+          ],
+          where: feedWhere(sequelize, scope),
+          // A copy: the builder rewrites the directions of the order it is given.
+          ...(slice.sort !== undefined && {
+            order: (FEED_ORDER[slice.sort] as OrderItem[][]).map((item) => [...item]),
+          }),
+          ...(slice.limit !== undefined && { limit: slice.limit }),
+          ...(slice.offset !== undefined && { offset: slice.offset }),
+        },
+        Course,
+      )
+      .replace(/;$/, '');
+    return `SELECT ${i} AS \`list\`, \`p${i}\`.* FROM (${sql}) AS \`p${i}\``;
+  });
+  const order = sort
+    ? (FEED_ORDER[sort] as Array<[string, string]>)
+        .map(([column, direction]) => `, \`${column}\` ${direction}`)
+        .join('')
+    : '';
+  const rows = await sequelize.query<FeedRow & { list: number | string }>(
+    `${parts.join(' UNION ALL ')} ORDER BY \`list\`${order}`,
+    { type: QueryTypes.SELECT },
+  );
+  return lists.map((_, i) =>
+    rows
+      .filter((row) => Number(row.list) === i)
+      .map((row) => ({
+        courseId: row.courseId,
+        title: row.title,
+        location: row.location,
+        distance: row.distance,
+        courseImageUrl1: row.courseImageUrl1,
+        starPoint: row.starPoint,
+        commentCnt: row.commentCnt,
+        bookmark: row.bookmark,
+      })),
+  );
 }
 
 /** The ids of the `limit` best-scored courses of a region (or of all), best first. */

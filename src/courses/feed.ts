@@ -9,6 +9,7 @@ import { courseFeedCacheOf } from './course-caches';
 import { feedCardJson, toFeedCard, toFeedItem, type FeedItem } from './courses.mapper';
 import {
   bookmarkedAmong,
+  findFeedLists,
   findFeedRows,
   findRankingIds,
   type FeedRow,
@@ -85,12 +86,12 @@ async function publicFeeds(
 ): Promise<FeedList[]> {
   const cache = courseFeedCacheOf(ctx.sequelize);
   if (!cache) {
-    return Promise.all(
-      parts.map(async ({ scope, slice, order }) => {
-        const items = await feedItems(ctx, viewerId, scope, slice);
-        return order ? inOrder(items, order) : items;
-      }),
-    );
+    const lists = await findFeedLists(ctx.sequelize, viewerId, parts);
+    return lists.map((rows, i) => {
+      const items = rows.map((row) => toFeedItem(ctx.config, row));
+      const { order } = parts[i];
+      return order ? inOrder(items, order) : items;
+    });
   }
   // A miss reads the viewer's flags with the cards (as without the cache); a hit reads them alone.
   let loaded: FeedRow[] | null = null;

@@ -14,7 +14,7 @@ import { Applier, Group, User } from '../db/models';
 import type { BoundingBox } from '../lib/geo';
 import type { Host, ListGroup } from './groups.mapper';
 import type { PageRequest } from './list-query';
-import { selectKeyedPageIds, type ColumnOrder } from './search.queries';
+import { keyedPageSql, orderSql, type ColumnOrder } from './search.queries';
 
 export type { ColumnOrder };
 
@@ -103,6 +103,35 @@ export interface PageQuery {
 
 const and = (where: WhereOptions[]): WhereOptions => ({ [Op.and]: where });
 
+/**
+ * A keyed search's page of cards in one statement: the page's ids, dates and start times from
+ * the keys' index ranges ({@link keyedPageSql}) as a derived table, joined to the runs and their
+ * hosts by primary key, the counts as in {@link cardAttributes}. Written by hand: one statement
+ * and no query building per request beyond the keys' branches.
+ */
+async function selectKeyedCards(
+  sequelize: Sequelize,
+  query: PageQuery,
+  keys: number[],
+  order: ColumnOrder,
+): Promise<PageRow[]> {
+  const ofRun = '`a`.`groupId` = `Group`.`groupId`';
+  const applyState =
+    query.viewerId === null
+      ? '0'
+      : `EXISTS (SELECT 1 FROM \`Appliers\` AS \`a\` WHERE ${ofRun} AND \`a\`.\`userId\` = ${sequelize.escape(query.viewerId)})`;
+  const sql =
+    `SELECT ${LIST_ATTRIBUTES.map((column) => `\`Group\`.\`${column}\``).join(', ')},` +
+    ` (SELECT COUNT(*) FROM \`Appliers\` AS \`a\` WHERE ${ofRun}) AS \`applyPeople\`,` +
+    ` ${applyState} AS \`applyState\`,` +
+    ' `user`.`nickname` AS `user.nickname`, `user`.`profileUrl` AS `user.profileUrl`' +
+    ` FROM (${keyedPageSql(sequelize, keys, query.where, order, query.page)}) AS \`page\`` +
+    ' INNER JOIN `Groups` AS `Group` ON `Group`.`groupId` = `page`.`groupId`' +
+    ' INNER JOIN `Users` AS `user` ON `Group`.`userId` = `user`.`userId`' +
+    ` ORDER BY ${orderSql(order, 'page')}`;
+  return sequelize.query<PageRow>(sql, { type: QueryTypes.SELECT, nest: true });
+}
+
 /** One page of runs as cards' rows: the host by a join, the counts as subqueries. */
 export async function selectCards(
   sequelize: Sequelize,
@@ -110,26 +139,7 @@ export async function selectCards(
   order: ColumnOrder,
   extra: { include?: Includeable[] } = {},
 ): Promise<PageRow[]> {
-  if (query.searchKeys) {
-    const ids = await selectKeyedPageIds(
-      sequelize,
-      query.searchKeys,
-      query.where,
-      order,
-      query.page,
-    );
-    if (ids.length === 0) return [];
-    return selectCards(
-      sequelize,
-      {
-        where: [{ groupId: ids }],
-        page: { limit: ids.length, offset: 0 },
-        viewerId: query.viewerId,
-      },
-      order,
-      extra,
-    );
-  }
+  if (query.searchKeys) return selectKeyedCards(sequelize, query, query.searchKeys, order);
   const rows = await Group.findAll({
     attributes: cardAttributes(sequelize, query.viewerId),
     where: and(query.where),

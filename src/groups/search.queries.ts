@@ -1,4 +1,4 @@
-import { IndexHints, Op, QueryTypes, type Sequelize, type WhereOptions } from 'sequelize';
+import { IndexHints, Op, type Sequelize, type WhereOptions } from 'sequelize';
 import { Group } from '../db/models';
 import type { PageRequest } from './list-query';
 
@@ -15,25 +15,26 @@ const BY_SEARCH_KEY = 'idx_Groups_searchKey_date_standbyTime_groupId';
 const KEY_SLOT = -1;
 const KEY_SLOT_SQL = `\`searchKey\` = ${KEY_SLOT}`;
 
-/** Sequelize's SQL builder, for the branches of {@link selectKeyedPageIds}. */
+/** Sequelize's SQL builder, for the branches of {@link keyedPageSql}. */
 interface SelectBuilder {
   selectQuery(table: string, options: object, model: typeof Group): string;
 }
 
 /**
- * The ids of one page of the runs of these search keys matching `where`, in `order`. Each key's
- * runs are a range of the (searchKey, date, standbyTime, groupId) index in that order, so each
- * branch reads at most the page's end from its range (from the index alone) and the union of
- * the branches holds the page: K keys cost at most K × (offset + limit) index entries, however
- * many runs there are, and a combination without runs costs one index probe.
+ * The SQL of one page of the runs of these search keys matching `where`, in `order`: a derived
+ * table's worth of `groupId`, `date` and `standbyTime`, in `order`. Each key's runs are a range of
+ * the (searchKey, date, standbyTime, groupId) index in that order, so each branch reads at most
+ * the page's end from its range (from the index alone) and the union of the branches holds the
+ * page: K keys cost at most K × (offset + limit) index entries, however many runs there are, and
+ * a combination without runs costs one index probe.
  */
-export async function selectKeyedPageIds(
+export function keyedPageSql(
   sequelize: Sequelize,
   keys: number[],
   where: WhereOptions[],
   order: ColumnOrder,
   page: PageRequest,
-): Promise<string[]> {
+): string {
   const builder = sequelize.getQueryInterface().queryGenerator as unknown as SelectBuilder;
   const hint =
     sequelize.getDialect() === 'sqlite'
@@ -58,11 +59,14 @@ export async function selectKeyedPageIds(
     (key, i) =>
       `SELECT * FROM (${branch.replace(KEY_SLOT_SQL, `\`searchKey\` = ${key}`)}) AS \`k${i}\``,
   );
-  const orderSql = order.map(([column, direction]) => `\`${column}\` ${direction}`).join(', ');
-  const rows = await sequelize.query<{ groupId: string }>(
-    `SELECT \`groupId\` FROM (${branches.join(' UNION ALL ')}) AS \`runs\`` +
-      ` ORDER BY ${orderSql} LIMIT ${page.limit} OFFSET ${page.offset}`,
-    { type: QueryTypes.SELECT },
+  return (
+    `SELECT \`groupId\`, \`date\`, \`standbyTime\` FROM (${branches.join(' UNION ALL ')}) AS \`runs\`` +
+    ` ORDER BY ${orderSql(order)} LIMIT ${page.limit} OFFSET ${page.offset}`
   );
-  return rows.map((row) => row.groupId);
 }
+
+/** `order` as an ORDER BY list, its columns qualified by `table` when given. */
+export const orderSql = (order: ColumnOrder, table?: string): string =>
+  order
+    .map(([column, direction]) => `${table ? `\`${table}\`.` : ''}\`${column}\` ${direction}`)
+    .join(', ');
