@@ -42,7 +42,9 @@ const RINGS_KM = [0.25, 0.5, 1, 2, 4, 8, 32];
 async function rankedWithin(query: NearQuery, upcoming: WhereOptions): Promise<Ranked[]> {
   const { center, radiusKm, page } = query;
   const wanted = page.offset + page.limit;
-  for (const ringKm of [...RINGS_KM.filter((km) => km < radiusKm), radiusKm]) {
+  const rings = [...RINGS_KM.filter((km) => km < radiusKm), radiusKm];
+  for (let i = 0; i < rings.length; i += 1) {
+    const ringKm = rings[i];
     const box = boundingBox(center, ringKm);
     const rows = await selectStartsInBox(box, [upcoming], cellsOf(box));
     const ranked: Ranked[] = [];
@@ -51,6 +53,13 @@ async function rankedWithin(query: NearQuery, upcoming: WhereOptions): Promise<R
       if (km <= ringKm) ranked.push({ groupId: row.groupId, km });
     }
     if (ranked.length >= wanted || ringKm === radiusKm) return ranked.sort(nearestFirst);
+    // Runs found here tell how dense the place is: skip the rings whose area would not hold
+    // twice the page at that density (any ring order gives the same page, the last being the
+    // radius itself).
+    const found = ranked.length;
+    while (found > 0 && i + 2 < rings.length && (rings[i + 1] / ringKm) ** 2 * found < 2 * wanted) {
+      i += 1;
+    }
   }
   return [];
 }
