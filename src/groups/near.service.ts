@@ -27,7 +27,7 @@ const nearestFirst = (a: Ranked, b: Ranked) =>
  * small box, which reads a few cells of the grid even where runs are dense. Each ring reads
  * about four times the area of the one before, so a page costs about what its last ring reads.
  */
-const RINGS_KM = [0.25, 0.5, 1, 2, 4, 8, 32];
+const RINGS_KM = [0.5, 1, 2, 4, 8, 32];
 
 /**
  * The runs in the radius, nearest first, as far as the page needs them (`offset + limit`).
@@ -53,11 +53,11 @@ async function rankedWithin(query: NearQuery, upcoming: WhereOptions): Promise<R
       if (km <= ringKm) ranked.push({ groupId: row.groupId, km });
     }
     if (ranked.length >= wanted || ringKm === radiusKm) return ranked.sort(nearestFirst);
-    // Runs found here tell how dense the place is: skip the rings whose area would not hold
-    // twice the page at that density (any ring order gives the same page, the last being the
-    // radius itself).
-    const found = ranked.length;
-    while (found > 0 && i + 2 < rings.length && (rings[i + 1] / ringKm) ** 2 * found < 2 * wanted) {
+    // Runs found here tell how dense the place is (none counted as one): skip the rings whose
+    // area would not hold twice the page at that density (any ring order gives the same page,
+    // the last being the radius itself).
+    const found = Math.max(1, ranked.length);
+    while (i + 2 < rings.length && (rings[i + 1] / ringKm) ** 2 * found < 2 * wanted) {
       i += 1;
     }
   }
