@@ -17,6 +17,7 @@ import { createSocialLogin } from './users/oauth';
 import { registerCommentThreadCache } from './comments/thread-cache';
 import { registerGroupDetailCache } from './groups/detail-cache';
 import { registerGroupListCache } from './groups/list-cache';
+import { registerGroupNearCache } from './groups/near-cache';
 import { registerAccountCache } from './auth/accounts';
 import { registerCourseCaches } from './courses/course-caches';
 import { registerCalendarFeedCache } from './calendar/feed-cache';
@@ -37,6 +38,7 @@ export interface Runtime extends AppContext {
 const DOMAIN_REGISTRATIONS: ReadonlyArray<(root: AppContext) => void> = [
   registerGroupListCache,
   registerGroupDetailCache,
+  registerGroupNearCache,
   registerCommentThreadCache,
   registerCourseCaches,
   registerAccountCache,

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
+import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { Group } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
+import { cellOf, cellsOf } from '../src/groups/near-cells';
 import { boundingBox, haversineKm } from '../src/lib/geo';
 import type { LatLng } from '../src/lib/route';
 import { useTestContext, type TestContext } from './support/context';
@@ -303,6 +305,34 @@ describe('GET /group/near', () => {
     expect((await near(at(center))).body.data).toEqual([]);
     const wide = await near(at(center, '&radiusKm=31'));
     expect(wide.body.data.map((c: Card) => [c.groupId, c.distanceFromMe])).toEqual([[groupId, 30]]);
+  });
+
+  test("A run starting on a corner of the search's grid is found from every side, and its stored cell is the search's", async () => {
+    const spot = ownCenter();
+    // A corner of four cells (1/200 degree), where the database's rounding and the search's meet.
+    const corner = {
+      lat: Number((Math.round(spot.lat * 200) / 200).toFixed(6)),
+      lng: Number((Math.round(spot.lng * 200) / 200).toFixed(6)),
+    };
+    const inside = destination(corner, 0.1, 45);
+    const { names, letters } = await runsAround(corner, [['K', 0, 0]]);
+    const other = await runsAround(inside, [['I', 0, 0]]);
+    const stored = async (groupId: string) => {
+      const [row] = await ctx.sequelize.query<{ startCell: number | string }>(
+        'SELECT `startCell` FROM `Groups` WHERE `groupId` = ?',
+        { replacements: [groupId], type: QueryTypes.SELECT },
+      );
+      return Number(row.startCell);
+    };
+    expect(await stored([...other.names.keys()][0])).toBe(cellOf(inside.lat, inside.lng));
+    const cornerCell = await stored([...names.keys()][0]);
+    for (const bearing of [0, 90, 180, 270]) {
+      const from = destination(corner, 0.03, bearing);
+      expect(cellsOf(boundingBox(from, 0.05))).toContain(cornerCell);
+      const res = await near(at(from, '&radiusKm=0.05'));
+      expect(res.status).toBe(200);
+      expect(letters(res.body)).toBe('K');
+    }
   });
 
   test('Runs across the antimeridian and beyond the pole are found at their great-circle distance', async () => {

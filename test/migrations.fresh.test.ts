@@ -60,7 +60,10 @@ const EXPECTED_FOREIGN_KEYS: Record<string, Record<string, string>> = {
  * Columns the database computes (generated columns): the application never writes them, so no
  * model declares them (SQLite's table description leaves them out too).
  */
-const GENERATED: Record<string, string[]> = { Groups: ['searchKey'], Courses: ['rankScore'] };
+const GENERATED: Record<string, string[]> = {
+  Groups: ['searchKey', 'startCell'],
+  Courses: ['rankScore'],
+};
 
 /** [columns, unique] per table; names are checked to be stable separately. */
 const EXPECTED_INDEXES: Record<string, Array<[string[], boolean]>> = {
@@ -74,6 +77,7 @@ const EXPECTED_INDEXES: Record<string, Array<[string[], boolean]>> = {
     [['region', 'date', 'standbyTime'], false],
     [['startLat', 'startLng', 'date', 'standbyTime'], false],
     [['searchKey', 'date', 'standbyTime', 'groupId'], false],
+    [['startCell', 'date', 'standbyTime', 'startLat', 'startLng', 'groupId'], false],
   ],
   Appliers: [
     [['groupId', 'userId'], true],

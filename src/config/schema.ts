@@ -63,7 +63,7 @@ export const CACHE = {
   reads: bool(
     'READ_CACHE',
     true,
-    'keep public detail pages, comment threads and course feeds for a second',
+    'keep public detail pages, near-me pages, comment threads and course feeds for a second',
   ),
 };
 

@@ -81,8 +81,8 @@ export function getGroups(ctx: AppContext) {
 
 export function getNearGroups(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
-    const list = await listNearby(ctx, viewer(res), getNearGroupsInput.input(res));
-    res.json({ success: true, ...list });
+    const data = await listNearby(ctx, viewer(res), getNearGroupsInput.input(res));
+    sendJson(res, { success: true, data });
   };
 }
 

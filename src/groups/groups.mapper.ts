@@ -78,11 +78,20 @@ export interface CardTemplate {
   json: JsonTemplate<'applyEndTime' | 'applyState'>;
 }
 
-export function toCardTemplate(config: ImageConfig, row: ListRow, now: Date): CardTemplate {
+/** The card's template; `extra` fields (the near-me distance) are written after the card's. */
+export function toCardTemplate(
+  config: ImageConfig,
+  row: ListRow,
+  now: Date,
+  extra: Record<string, unknown> = {},
+): CardTemplate {
   return {
     groupId: row.group.groupId,
     times: runTimes(row.group),
-    json: jsonTemplate(toListItem(config, row, now), ['applyEndTime', 'applyState']),
+    json: jsonTemplate({ ...toListItem(config, row, now), ...extra }, [
+      'applyEndTime',
+      'applyState',
+    ]),
   };
 }
 

@@ -164,17 +164,24 @@ export interface StartPointRow {
 
 /**
  * The runs matching `where` whose start lies in the box (latitudes as one range, longitudes as
- * one range or two across the antimeridian). Only the id and the start are read, which the
- * (startLat, startLng, date, standbyTime) index holds on InnoDB: the box is an index range,
- * the rest is checked in the index.
+ * one range or two across the antimeridian). Only the id and the start are read.
+ *
+ * With `cells` (the grid cells covering the box, `near-cells.ts`) they are read from the
+ * (startCell, date, standbyTime, startLat, startLng, groupId) index: per cell, a range over the
+ * runs not started yet (`where` is the search's "not started"), the box checked in the index,
+ * so only the runs near the box are read. Without (a box of too many cells), from the
+ * (startLat, startLng, date, standbyTime) index: the box's latitude band, the rest checked in
+ * the index.
  */
 export async function selectStartsInBox(
   box: BoundingBox,
   where: WhereOptions[],
+  cells: number[] | null = null,
 ): Promise<StartPointRow[]> {
   const rows = await Group.findAll({
     attributes: ['groupId', 'startLat', 'startLng'],
     where: and([
+      ...(cells ? [{ startCell: cells } as WhereOptions] : []),
       { startLat: { [Op.between]: [box.minLat, box.maxLat] } },
       {
         [Op.or]: box.lngRanges.map(([min, max]) => ({ startLng: { [Op.between]: [min, max] } })),
@@ -182,9 +189,13 @@ export async function selectStartsInBox(
       ...where,
     ]),
     raw: true,
+    ...(cells ? { indexHints: [{ type: IndexHints.FORCE, values: [BY_START_CELL] }] } : {}),
   });
   return rows as unknown as StartPointRow[];
 }
+
+/** Migration 20261203002200's index; MariaDB would rather range over the latitude's. */
+const BY_START_CELL = 'idx_Groups_startCell_date_standbyTime_startLat_startLng_groupId';
 
 /** How many runs match all of `where` (and have one of `searchKeys`, when given). */
 export const countRuns = (

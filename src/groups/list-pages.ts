@@ -2,7 +2,14 @@ import type { Includeable } from 'sequelize';
 import type { AppContext } from '../lib/context';
 import { jsonArray, JsonText } from '../lib/json-text';
 import { viewerFlags } from '../lib/viewer-flags';
-import { cardJson, toCardTemplate, toListItem, type ListItem, type ListRow } from './groups.mapper';
+import {
+  cardJson,
+  toCardTemplate,
+  toListItem,
+  type CardTemplate,
+  type ListItem,
+  type ListRow,
+} from './groups.mapper';
 import {
   appliedAmong,
   countRuns,
@@ -130,12 +137,36 @@ export async function publicPage(
   let loaded: PageRow[] | null = null;
   const page = await cache.get(key, now, async () => {
     loaded = await runsPage(ctx, query, includeStarted, now);
-    const cards = loaded.map((row) => toCardTemplate(ctx.config, toListRow(row), now));
-    return { cards, guestBodies: new Map<boolean, JsonText>() };
+    return cachedCards(loaded.map((row) => toCardTemplate(ctx.config, toListRow(row), now)));
   });
+  return pageJson(page, query.viewerId, loaded, now);
+}
+
+/** A page of cards as a cache keeps it: the cards, and the guest's JSON of the current second. */
+export interface CachedCards {
+  cards: CardTemplate[];
+  guestBodies: Map<boolean, JsonText>;
+}
+
+/** Cards ready to be kept (no guest body written yet). */
+export const cachedCards = (cards: CardTemplate[]): CachedCards => ({
+  cards,
+  guestBodies: new Map(),
+});
+
+/**
+ * The JSON of a kept page at `now` for `viewerId`: their applications to its runs from the rows
+ * just `loaded` with them (a miss), else read in one statement (a hit).
+ */
+export async function pageJson(
+  page: CachedCards,
+  viewerId: string | null,
+  loaded: PageRow[] | null,
+  now: Date,
+): Promise<JsonText> {
   const { cards, guestBodies } = page;
   const mine = await viewerFlags(
-    query.viewerId,
+    viewerId,
     cards.map((card) => card.groupId),
     loaded,
     (row: PageRow) => (toListRow(row).applyState ? row.groupId : null),

@@ -2,17 +2,17 @@ import type { WhereOptions } from 'sequelize';
 import type { AuthUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
 import { boundingBox, haversineKm } from '../lib/geo';
-import type { ListItem } from './groups.mapper';
+import type { JsonText } from '../lib/json-text';
+import { readThrough } from '../lib/read-cache';
+import { toCardTemplate } from './groups.mapper';
 import { selectStartsInBox } from './groups.queries';
-import { findPage } from './list-pages';
+import { cachedCards, findPage, pageJson, toListRow, type PageRow } from './list-pages';
+import { GROUP_NEAR } from './near-cache';
+import { cellsOf } from './near-cells';
 import type { NearQuery } from './near-query';
-import { toItems } from './list-pages';
 import { notStartedWhere } from './schedule';
 
 type Deps = Pick<AppContext, 'config' | 'now' | 'sequelize'>;
-
-/** A card of `/group/all` and how far its route starts from the caller, in km (one decimal). */
-export type NearItem = ListItem & { distanceFromMe: number };
 
 interface Ranked {
   groupId: string;
@@ -24,66 +24,99 @@ const nearestFirst = (a: Ranked, b: Ranked) =>
 
 /**
  * The radii (km) the search widens through before the caller's own: most pages are found in a
- * small box, which reads a thin slice of the index even where runs are dense.
+ * small box, which reads a few cells of the grid even where runs are dense. Each ring reads
+ * about four times the area of the one before, so a page costs about what its last ring reads.
  */
-const RINGS_KM = [0.5, 2, 8, 32];
+const RINGS_KM = [0.5, 1, 2, 4, 8, 32];
 
 /**
  * The runs in the radius, nearest first, as far as the page needs them (`offset + limit`).
  *
- * The database finds the runs in a bounding box (an index range over the start point, "not
- * started" checked in the index); their great-circle distance is computed here, where both
- * databases agree (SQLite has no trigonometry). The box grows ring by ring: once the runs
- * within a ring's radius fill the page, every run outside is farther than all of them, so the
- * page is exactly the great-circle order without reading the whole radius.
+ * The database finds the runs not started yet whose start is in a bounding box: the grid cells
+ * covering it (`near-cells.ts`; the latitude band for a box of too many cells), the box checked
+ * in the index. Their great-circle distance is computed here, where both databases agree (SQLite
+ * has no trigonometry). The box grows ring by ring: once the runs within a ring's radius fill
+ * the page, every run outside is farther than all of them, so the page is exactly the
+ * great-circle order without reading the whole radius.
  */
 async function rankedWithin(query: NearQuery, upcoming: WhereOptions): Promise<Ranked[]> {
   const { center, radiusKm, page } = query;
   const wanted = page.offset + page.limit;
-  for (const ringKm of [...RINGS_KM.filter((km) => km < radiusKm), radiusKm]) {
-    const rows = await selectStartsInBox(boundingBox(center, ringKm), [upcoming]);
-    const ranked = rows
-      .map((row) => ({
-        groupId: row.groupId,
-        km: haversineKm(center, { lat: Number(row.startLat), lng: Number(row.startLng) }),
-      }))
-      .filter((run) => run.km <= ringKm)
-      .sort(nearestFirst);
-    if (ranked.length >= wanted || ringKm === radiusKm) return ranked;
+  const rings = [...RINGS_KM.filter((km) => km < radiusKm), radiusKm];
+  for (let i = 0; i < rings.length; i += 1) {
+    const ringKm = rings[i];
+    const box = boundingBox(center, ringKm);
+    const rows = await selectStartsInBox(box, [upcoming], cellsOf(box));
+    const ranked: Ranked[] = [];
+    for (const row of rows) {
+      const km = haversineKm(center, { lat: Number(row.startLat), lng: Number(row.startLng) });
+      if (km <= ringKm) ranked.push({ groupId: row.groupId, km });
+    }
+    if (ranked.length >= wanted || ringKm === radiusKm) return ranked.sort(nearestFirst);
+    // Runs found here tell how dense the place is (none counted as one): skip the rings whose
+    // area would not hold twice the page at that density (any ring order gives the same page,
+    // the last being the radius itself).
+    const found = Math.max(1, ranked.length);
+    while (i + 2 < rings.length && (rings[i + 1] / ringKm) ** 2 * found < 2 * wanted) {
+      i += 1;
+    }
   }
   return [];
 }
 
-/**
- * `GET /group/near`: the runs to come (as `/group/all` lists them without `finish=1`) whose
- * route starts within the radius, nearest first by great-circle distance, ties by id, so pages
- * neither overlap nor skip (see {@link rankedWithin}). Then one query reads the page's cards.
- */
-export async function listNearby(
-  ctx: Deps,
-  viewer: AuthUser | null,
-  query: NearQuery,
-): Promise<{ data: NearItem[] }> {
-  const now = ctx.now();
+/** A page read from the database: its cards' rows (the viewer's applications in them). */
+async function loadPage(ctx: Deps, viewerId: string | null, query: NearQuery, now: Date) {
   const upcoming = notStartedWhere(now);
   const { offset, limit } = query.page;
   const page = (await rankedWithin(query, upcoming)).slice(offset, offset + limit);
-  if (page.length === 0) return { data: [] };
-
+  if (page.length === 0) return { page, rows: [] as PageRow[] };
   const rows = await findPage(
     ctx,
     {
       where: [{ groupId: page.map((run) => run.groupId) }, upcoming],
       page: { limit: page.length, offset: 0 },
-      viewerId: viewer?.userId ?? null,
+      viewerId,
     },
     [],
   );
-  const cards = new Map(toItems(ctx, rows, now).map((card) => [card.groupId, card]));
-  // A run that started between the two reads is left out.
-  const data = page.flatMap(({ groupId, km }) => {
-    const card = cards.get(groupId);
-    return card ? [{ ...card, distanceFromMe: Math.round(km * 10) / 10 }] : [];
+  return { page, rows };
+}
+
+/**
+ * `GET /group/near`: the runs to come (as `/group/all` lists them without `finish=1`) whose
+ * route starts within the radius, nearest first by great-circle distance, ties by id, so pages
+ * neither overlap nor skip (see {@link rankedWithin}); each card is `/group/all`'s with
+ * `distanceFromMe` (km, one decimal) after its fields. Then one query reads the page's cards.
+ *
+ * Through the near-me cache (`near-cache.ts`) when it is on, keyed by the exact query: the
+ * guest's cards are kept written as JSON, and per request only the countdowns are computed and
+ * a signed-in viewer's applications to the page's runs read, as for `/group/all`.
+ */
+export async function listNearby(
+  ctx: Deps,
+  viewer: AuthUser | null,
+  query: NearQuery,
+): Promise<JsonText> {
+  const now = ctx.now();
+  const viewerId = viewer?.userId ?? null;
+  const { center, radiusKm, page } = query;
+  const key = `${center.lat}|${center.lng}|${radiusKm}|${page.offset}|${page.limit}`;
+  // A miss reads the viewer's applications with the cards (as without the cache); a hit reads
+  // them alone.
+  let loaded: PageRow[] | null = null;
+  const cards = await readThrough(ctx.sequelize, GROUP_NEAR.name, key, now, async () => {
+    const read = await loadPage(ctx, viewerId, query, now);
+    loaded = read.rows;
+    const rows = new Map(read.rows.map((row) => [row.groupId, row]));
+    // A run that started between the two reads is left out.
+    return cachedCards(
+      read.page.flatMap(({ groupId, km }) => {
+        const row = rows.get(groupId);
+        if (!row) return [];
+        const distanceFromMe = Math.round(km * 10) / 10;
+        return [toCardTemplate(ctx.config, toListRow(row), now, { distanceFromMe })];
+      }),
+    );
   });
-  return { data };
+  return pageJson(cards, viewerId, loaded, now);
 }

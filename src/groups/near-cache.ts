@@ -1,0 +1,25 @@
+import type { AppContext } from '../lib/context';
+import { registerReadCache, type ReadCacheSpec } from '../lib/read-cache';
+import { Applier, Group, User } from '../db/models';
+
+/**
+ * The near-me pages (`/group/near`), kept in each process for the rest of the current second
+ * while nothing they show has changed (see `ReadCache`), by the exact query (position, radius,
+ * page). What is kept is the guest's cards of the page with their distances; a signed-in
+ * viewer's `applyState` is read for the page's runs on every request, as for `/group/all`.
+ *
+ * Watched: what a list card is made from (the run, its applicants, its host), as the list cache
+ * (`list-cache.ts`). A run's start point is a column of the run, so moving it invalidates too.
+ */
+export const GROUP_NEAR: ReadCacheSpec = {
+  name: 'groups:near',
+  label: 'group_near',
+  models: [Group, Applier, User],
+};
+
+/** The groups domain's registration of the near-me cache; `READ_CACHE=false` leaves it off. */
+export function registerGroupNearCache(
+  root: Pick<AppContext, 'sequelize' | 'store' | 'logger' | 'config' | 'metrics'>,
+): void {
+  registerReadCache(root, GROUP_NEAR, root.config.cache.reads);
+}
