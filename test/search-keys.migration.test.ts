@@ -92,8 +92,9 @@ describe('The search key and ranking score migrations', () => {
     for (const [i, values] of RUNS.entries()) await insert('Groups', run(i, values));
     await insert('Courses', course('c-rated', { starPoint: 4.3, commentCnt: 2, clickCnt: 7 }));
     await insert('Courses', course('c-unrated', { starPoint: null, clickCnt: 3 }));
+    // The two migrations under test run first; later ones of the catalogue may follow them.
     const applied = await migrate(db.sequelize);
-    expect(applied).toEqual([
+    expect(applied.slice(0, 2)).toEqual([
       '20261203002000-group-search-key',
       '20261203002100-course-rank-score',
     ]);

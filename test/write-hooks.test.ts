@@ -42,9 +42,10 @@ describe('after-commit cache generations', () => {
         .set(await as(user));
       expect(res.status).toBe(200);
     });
-    // Bookmarks are watched by the feeds; the course row by the feeds, the details and the
-    // comment threads.
+    // Bookmarks are watched by the feeds; the course row by the feeds, the details, the
+    // comment threads and the alarm lists (a course's deletion takes its comments with it).
     expect([...stored].sort()).toEqual([
+      'alarms:lists:generation',
       'comments:threads:generation',
       'courses:details:generation',
       'courses:feeds:generation',
@@ -72,6 +73,7 @@ describe('after-commit cache generations', () => {
       Course.update({ title: 'renamed' }, { where: { courseId: course.courseId } }),
     );
     expect([...alone].sort()).toEqual([
+      'alarms:lists:generation',
       'comments:threads:generation',
       'courses:details:generation',
       'courses:feeds:generation',

@@ -1,6 +1,6 @@
 import type { AppContext } from '../lib/context';
 import { Bookmark } from '../db/models';
-import { selectMarks } from './courses.queries';
+import { selectMarks } from './marks.queries';
 import { lockCourse, storeStats } from './stats';
 import { transactionRetryingDeadlocks } from '../db/retry';
 

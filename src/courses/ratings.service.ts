@@ -1,7 +1,8 @@
 import type { AppContext } from '../lib/context';
 import { forbidden, notFound } from '../lib/errors';
 import { StarPoint } from '../db/models';
-import { findRatingTotals, selectMarks } from './courses.queries';
+import { findRatingTotals } from './courses.queries';
+import { selectMarks } from './marks.queries';
 import { COURSE } from './messages';
 import { lockCourse, starPointOf, storeStats } from './stats';
 import { transactionRetryingDeadlocks } from '../db/retry';

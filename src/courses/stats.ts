@@ -1,12 +1,7 @@
 import type { Transaction } from 'sequelize';
 import { Bookmark, Comment, Course, StarPoint } from '../db/models';
 import { notFound } from '../lib/errors';
-import {
-  COMMENT_COUNT,
-  countBookmarks,
-  countRatings,
-  findCoursesTouchedBy,
-} from './courses.queries';
+import { COMMENT_COUNT, countBookmarks, countRatings, findCoursesTouchedBy } from './marks.queries';
 import { COURSE } from './messages';
 
 /**

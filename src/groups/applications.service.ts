@@ -1,7 +1,7 @@
 import type { AppContext } from '../lib/context';
 import { badRequest, conflict } from '../lib/errors';
 import { Applier } from '../db/models';
-import { selectSeats } from './groups.queries';
+import { selectSeats } from './seats.queries';
 import { lockGroup } from './groups.service';
 import { GROUP } from './messages';
 import { hasStarted } from './schedule';

@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { Waiter } from '../db/models';
 import { storedInstant } from '../lib/time';
-import { selectRoster } from './groups.queries';
+import { selectRoster } from './seats.queries';
 import type { DetailGroup, Host, Person } from './groups.mapper';
 
 /**

@@ -7,7 +7,6 @@ import {
   type FindAttributeOptions,
   type Includeable,
   type Sequelize,
-  type Transaction,
   type WhereOptions,
 } from 'sequelize';
 import { Applier, Group, User } from '../db/models';
@@ -212,97 +211,6 @@ export async function appliedAmong(groupIds: string[], userId: string): Promise<
     raw: true,
   });
   return new Set(applied.map((a) => a.groupId));
-}
-
-/** What a run's seat and queue writes read under its lock. */
-export interface Seats {
-  /** Applications, the host's included. */
-  applyPeople: number;
-  /** The user's own application, or null. */
-  mineId: string | null;
-  /** The user's place on the run's waitlist (its `waitlistId`), or null. */
-  waitlistId: number | null;
-  /** How many wait for the run. */
-  waiting: number;
-}
-
-/**
- * A run's applicants, the user's own application, the user's waitlist entry and the length of
- * the queue, in one plain read (each through its `groupId` index; the waitlist's by its unique
- * (groupId, userId) key). Run under the run's row lock, which every write of its seats and
- * queue takes first: the read's snapshot begins after the lock, so it sees every write
- * committed before it, and a plain read locks no index gap shared with other runs' rows.
- */
-export async function selectSeats(
-  sequelize: Sequelize,
-  groupId: string,
-  userId: string,
-  transaction: Transaction,
-): Promise<Seats> {
-  const [row] = await sequelize.query<{
-    applyPeople: number | string;
-    mineId: string | null;
-    waitlistId: number | string | null;
-    waiting: number | string;
-  }>(
-    'SELECT COUNT(*) AS `applyPeople`, ' +
-      'MAX(CASE WHEN `a`.`userId` = ? THEN `a`.`applyId` END) AS `mineId`, ' +
-      '(SELECT `w`.`waitlistId` FROM `Waitlists` AS `w` ' +
-      'WHERE `w`.`groupId` = ? AND `w`.`userId` = ?) AS `waitlistId`, ' +
-      '(SELECT COUNT(*) FROM `Waitlists` AS `q` WHERE `q`.`groupId` = ?) AS `waiting` ' +
-      'FROM `Appliers` AS `a` WHERE `a`.`groupId` = ?',
-    {
-      type: QueryTypes.SELECT,
-      replacements: [userId, groupId, userId, groupId, groupId],
-      transaction,
-    },
-  );
-  return {
-    applyPeople: Number(row.applyPeople),
-    mineId: row.mineId,
-    waitlistId: row.waitlistId === null ? null : Number(row.waitlistId),
-    waiting: Number(row.waiting),
-  };
-}
-
-/** An application with the applicant's public fields. */
-export interface Applicant {
-  applyId: string;
-  userId: string;
-  attendance: boolean;
-  evaluation: number;
-  nickname: string;
-  profileUrl: string;
-}
-
-/**
- * Everyone who applied to a run (the host included), in one query with their users, by
- * nickname, then userId. Plain rows: no model instances to build for what is only read.
- */
-export async function selectRoster(
-  groupId: string,
-  transaction?: Transaction,
-): Promise<Applicant[]> {
-  const rows = (await Applier.findAll({
-    attributes: ['applyId', 'userId', 'attendance', 'evaluation'],
-    where: { groupId },
-    include: [{ model: User, as: 'user', attributes: ['nickname', 'profileUrl'], required: true }],
-    order: [
-      [{ model: User, as: 'user' }, 'nickname', 'ASC'],
-      ['userId', 'ASC'],
-    ],
-    raw: true,
-    nest: true,
-    transaction,
-  })) as unknown as Array<Omit<Applicant, 'nickname' | 'profileUrl'> & { user: Person }>;
-  return rows.map((row) => ({
-    applyId: row.applyId,
-    userId: row.userId,
-    attendance: Boolean(row.attendance),
-    evaluation: row.evaluation,
-    nickname: row.user.nickname,
-    profileUrl: row.user.profileUrl,
-  }));
 }
 
 /** Runs whose `finishTime` is their meeting time (the SPA's way of setting none). */

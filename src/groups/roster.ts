@@ -1,6 +1,6 @@
 import type { Transaction } from 'sequelize';
 import type { Group } from '../db/models';
-import { selectRoster, type Applicant } from './groups.queries';
+import { selectRoster, type Applicant } from './seats.queries';
 
 export type { Applicant };
 

@@ -2,7 +2,7 @@ import type { Transaction } from 'sequelize';
 import { Waiter } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { badRequest, conflict } from '../lib/errors';
-import { selectSeats } from './groups.queries';
+import { selectSeats } from './seats.queries';
 import { lockGroup } from './groups.service';
 import { WAITLIST } from './messages';
 import { hasStarted, notStartedWhere } from './schedule';

@@ -1,0 +1,134 @@
+import { col, fn, literal, Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { Bookmark, Comment, StarPoint } from '../db/models';
+
+/*
+ * The reads and counts a course's marks (bookmarks, ratings) and comment count are written
+ * from: under the course's row lock, or as one UPDATE's own subquery.
+ */
+
+/** What a bookmark or rating toggle reads of a course under its row lock. */
+export interface CourseMarks {
+  /** The user's bookmark, or null. */
+  bookmarkId: string | null;
+  /** The course's bookmarks. */
+  bookmarks: number;
+  /** The user's rating row and its value (null when there is none). */
+  ratingId: string | null;
+  myStarPoint: number | null;
+  /** Sum and count of the course's ratings. */
+  starTotal: number;
+  starPeople: number;
+}
+
+/**
+ * The user's bookmark and rating of a course and the course's bookmark and rating totals, in
+ * one plain read (each subquery through a (courseId, …) index). Run under the course's row
+ * lock, which every change of its marks takes first, as the transaction's first plain read:
+ * its snapshot begins after the lock, so it sees every change committed before, and a plain
+ * read locks no index gap shared with the neighbouring course's marks.
+ */
+export async function selectMarks(
+  sequelize: Sequelize,
+  courseId: string,
+  userId: string,
+  transaction: Transaction,
+): Promise<CourseMarks> {
+  const mine = 'WHERE `x`.`courseId` = ? AND `x`.`userId` = ?';
+  const all = 'WHERE `x`.`courseId` = ?';
+  const [row] = await sequelize.query<{
+    bookmarkId: string | null;
+    bookmarks: number | string;
+    ratingId: string | null;
+    myStarPoint: number | string | null;
+    starTotal: number | string | null;
+    starPeople: number | string;
+  }>(
+    `SELECT (SELECT MAX(\`x\`.\`bookmarkId\`) FROM \`Bookmarks\` AS \`x\` ${mine}) AS \`bookmarkId\`, ` +
+      `(SELECT COUNT(*) FROM \`Bookmarks\` AS \`x\` ${all}) AS \`bookmarks\`, ` +
+      `(SELECT MAX(\`x\`.\`starPointId\`) FROM \`starpoint\` AS \`x\` ${mine}) AS \`ratingId\`, ` +
+      `(SELECT MAX(\`x\`.\`myStarPoint\`) FROM \`starpoint\` AS \`x\` ${mine}) AS \`myStarPoint\`, ` +
+      `(SELECT SUM(\`x\`.\`myStarPoint\`) FROM \`starpoint\` AS \`x\` ${all}) AS \`starTotal\`, ` +
+      `(SELECT COUNT(\`x\`.\`myStarPoint\`) FROM \`starpoint\` AS \`x\` ${all}) AS \`starPeople\``,
+    {
+      type: QueryTypes.SELECT,
+      replacements: [
+        courseId,
+        userId,
+        courseId,
+        courseId,
+        userId,
+        courseId,
+        userId,
+        courseId,
+        courseId,
+      ],
+      transaction,
+    },
+  );
+  return {
+    bookmarkId: row.bookmarkId,
+    bookmarks: Number(row.bookmarks),
+    ratingId: row.ratingId,
+    myStarPoint: row.myStarPoint === null ? null : Number(row.myStarPoint),
+    starTotal: Number(row.starTotal ?? 0),
+    starPeople: Number(row.starPeople),
+  };
+}
+
+/**
+ * A course's comment count as an UPDATE's value: its `Comments` rows (not replies) counted in
+ * the same statement. Under MySQL's REPEATABLE READ the subquery of an UPDATE reads under share
+ * locks: the latest committed rows, whatever the transaction read before.
+ */
+export const COMMENT_COUNT = literal(
+  '(SELECT COUNT(*) FROM `Comments` AS `x` WHERE `x`.`courseId` = `Courses`.`courseId`)',
+);
+
+/** Locking reads (SHARE) in the given transaction: the latest committed rows. */
+const current = (courseId: string, transaction: Transaction) =>
+  ({ where: { courseId }, raw: true, lock: transaction.LOCK.SHARE, transaction }) as const;
+
+/** Sum and count of a course's ratings, read under a share lock. */
+export async function countRatings(
+  courseId: string,
+  transaction: Transaction,
+): Promise<{ total: number; people: number }> {
+  const [ratings] = (await StarPoint.findAll({
+    attributes: [
+      [fn('SUM', col('myStarPoint')), 'total'],
+      [fn('COUNT', col('myStarPoint')), 'people'],
+    ],
+    ...current(courseId, transaction),
+  })) as unknown as Array<{ total: unknown; people: unknown }>;
+  return { total: Number(ratings.total ?? 0), people: Number(ratings.people) };
+}
+
+/** How many bookmarks a course has, read under a share lock. */
+export async function countBookmarks(courseId: string, transaction: Transaction): Promise<number> {
+  const [bookmarks] = (await Bookmark.findAll({
+    attributes: [[fn('COUNT', col('bookmarkId')), 'count']],
+    ...current(courseId, transaction),
+  })) as unknown as Array<{ count: unknown }>;
+  return Number(bookmarks.count);
+}
+
+/**
+ * The ids of the courses a user bookmarked, rated or commented on, in id order, read under a
+ * share lock (nothing new of theirs slips in meanwhile).
+ */
+export async function findCoursesTouchedBy(
+  userId: string,
+  transaction: Transaction,
+): Promise<string[]> {
+  const mine = { where: { userId }, attributes: ['courseId'], lock: transaction.LOCK.SHARE };
+  const rows = [
+    ...(await Bookmark.findAll({ ...mine, transaction })),
+    ...(await StarPoint.findAll({ ...mine, transaction })),
+    ...(await Comment.findAll({
+      ...mine,
+      where: { userId, courseId: { [Op.ne]: null } },
+      transaction,
+    })),
+  ];
+  return [...new Set(rows.map((r) => r.courseId as string))].sort();
+}
