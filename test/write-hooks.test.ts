@@ -28,9 +28,9 @@ async function generationsStoredBy(act: () => Promise<unknown>): Promise<string[
   }
 }
 
-// Region 4 (대전): no other test file lists it.
+// Region 7 (경남/부산/울산), a location of that region: no other test file lists its courses.
 const newCourse = async () =>
-  makeCourse(await makeUser(), { location: '대전 유성구 궁동', region: 4 });
+  makeCourse(await makeUser(), { location: '경남 창원시 의창구', region: 7 });
 
 describe('after-commit cache generations', () => {
   it('a bookmark toggle (the bookmark, then its course) stores each watching cache once', async () => {
