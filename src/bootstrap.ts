@@ -14,14 +14,15 @@ import { createSmsSender } from './sms';
 import { createKeyStore } from './store';
 import { createImageService } from './uploads';
 import { createSocialLogin } from './users/oauth';
-import { registerCommentThreadCache } from './comments/thread-cache';
-import { registerGroupDetailCache } from './groups/detail-cache';
+import { COMMENT_THREADS } from './comments/thread-cache';
+import { GROUP_DETAILS } from './groups/detail-cache';
 import { registerGroupListCache } from './groups/list-cache';
-import { registerGroupNearCache } from './groups/near-cache';
+import { GROUP_NEAR } from './groups/near-cache';
 import { registerAccountCache } from './auth/accounts';
-import { registerCourseCaches } from './courses/course-caches';
-import { registerCalendarFeedCache } from './calendar/feed-cache';
-import { registerAlarmListCache } from './alarms/alarm-cache';
+import { COURSE_DETAILS, COURSE_FEEDS } from './courses/course-caches';
+import { CALENDAR_FEEDS } from './calendar/feed-cache';
+import { ALARM_LISTS } from './alarms/alarm-cache';
+import { registerReadCache, type ReadCacheSpec } from './lib/read-cache';
 
 /**
  * The composition root: every process (API server, worker, command-line tools, tests) gets its
@@ -32,18 +33,31 @@ export interface Runtime extends AppContext {
 }
 
 /**
+ * The read caches behind `READ_CACHE` (each spec, in its domain, says what it keeps and which
+ * models' writes renew it). Registered in every process, so writes renew their generations even
+ * where reads are not cached (a worker started with the caches off).
+ */
+const READ_CACHES: readonly ReadCacheSpec[] = [
+  GROUP_DETAILS,
+  GROUP_NEAR,
+  COMMENT_THREADS,
+  COURSE_FEEDS,
+  COURSE_DETAILS,
+  CALENDAR_FEEDS,
+  ALARM_LISTS,
+];
+
+/**
  * What each domain installs on a runtime it runs in (hooks, caches), before anything writes.
- * A domain exports its registration; this list is the only place that knows them all.
+ * A domain exports its registration or its cache's spec; this list is the only place that
+ * knows them all.
  */
 const DOMAIN_REGISTRATIONS: ReadonlyArray<(root: AppContext) => void> = [
   registerGroupListCache,
-  registerGroupDetailCache,
-  registerGroupNearCache,
-  registerCommentThreadCache,
-  registerCourseCaches,
+  (root) => {
+    for (const spec of READ_CACHES) registerReadCache(root, spec, root.config.cache.reads);
+  },
   registerAccountCache,
-  registerCalendarFeedCache,
-  registerAlarmListCache,
 ];
 
 /**

@@ -1,5 +1,4 @@
-import type { AppContext } from '../lib/context';
-import { registerReadCache, type ReadCacheSpec } from '../lib/read-cache';
+import type { ReadCacheSpec } from '../lib/read-cache';
 import { Alarm, Comment, Course, Group, User } from '../db/models';
 
 /**
@@ -17,10 +16,3 @@ export const ALARM_LISTS: ReadCacheSpec = {
   label: 'alarm_lists',
   models: [Alarm, Comment, Group, Course, User],
 };
-
-/** The alarms domain's registration; `READ_CACHE=false` leaves the lists uncached. */
-export function registerAlarmListCache(
-  root: Pick<AppContext, 'sequelize' | 'store' | 'logger' | 'config' | 'metrics'>,
-): void {
-  registerReadCache(root, ALARM_LISTS, root.config.cache.reads);
-}

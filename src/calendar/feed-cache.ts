@@ -1,5 +1,4 @@
-import type { AppContext } from '../lib/context';
-import { registerReadCache, type ReadCacheSpec } from '../lib/read-cache';
+import type { ReadCacheSpec } from '../lib/read-cache';
 import { Applier, Group, User } from '../db/models';
 import { CalendarFeed } from './calendar-feed.model';
 
@@ -19,10 +18,3 @@ export const CALENDAR_FEEDS: ReadCacheSpec = {
   label: 'calendar_feeds',
   models: [Group, Applier, CalendarFeed, User],
 };
-
-/** The calendar domain's registration; `READ_CACHE=false` leaves the feeds uncached. */
-export function registerCalendarFeedCache(
-  root: Pick<AppContext, 'sequelize' | 'store' | 'logger' | 'config' | 'metrics'>,
-): void {
-  registerReadCache(root, CALENDAR_FEEDS, root.config.cache.reads);
-}

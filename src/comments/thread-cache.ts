@@ -1,5 +1,4 @@
-import type { AppContext } from '../lib/context';
-import { registerReadCache, type ReadCacheSpec } from '../lib/read-cache';
+import type { ReadCacheSpec } from '../lib/read-cache';
 import { Comment, Course, Group, Recomment, User } from '../db/models';
 
 /**
@@ -16,10 +15,3 @@ export const COMMENT_THREADS: ReadCacheSpec = {
   label: 'comment_threads',
   models: [Comment, Recomment, User, Group, Course],
 };
-
-/** The comments domain's registration; `READ_CACHE=false` leaves the threads uncached. */
-export function registerCommentThreadCache(
-  root: Pick<AppContext, 'sequelize' | 'store' | 'logger' | 'config' | 'metrics'>,
-): void {
-  registerReadCache(root, COMMENT_THREADS, root.config.cache.reads);
-}

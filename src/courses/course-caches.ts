@@ -1,11 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import type { AppContext } from '../lib/context';
-import {
-  readCacheOf,
-  registerReadCache,
-  type ReadCache,
-  type ReadCacheSpec,
-} from '../lib/read-cache';
+import { readCacheOf, type ReadCache, type ReadCacheSpec } from '../lib/read-cache';
 import { Applier, Bookmark, Comment, Course, StarPoint, User } from '../db/models';
 
 /**
@@ -33,17 +27,6 @@ export const COURSE_DETAILS: ReadCacheSpec = {
   // evaluation, which runs no hook; the evaluation's Applier write in the same transaction does.
   models: [Course, User, Applier],
 };
-
-/**
- * The courses domain's registration (run by `bootstrap` for every process). With `READ_CACHE`
- * off the course reads go to the database every time.
- */
-export function registerCourseCaches(
-  root: Pick<AppContext, 'sequelize' | 'store' | 'logger' | 'config' | 'metrics'>,
-): void {
-  registerReadCache(root, COURSE_FEEDS, root.config.cache.reads);
-  registerReadCache(root, COURSE_DETAILS, root.config.cache.reads);
-}
 
 export const courseFeedCacheOf = (sequelize: Sequelize): ReadCache | null =>
   readCacheOf(sequelize, COURSE_FEEDS.name);

@@ -1,5 +1,4 @@
-import type { AppContext } from '../lib/context';
-import { registerReadCache, type ReadCacheSpec } from '../lib/read-cache';
+import type { ReadCacheSpec } from '../lib/read-cache';
 import { Applier, Group, User, Waiter } from '../db/models';
 
 /**
@@ -19,10 +18,3 @@ export const GROUP_DETAILS: ReadCacheSpec = {
   label: 'group_details',
   models: [Group, Applier, User, Waiter],
 };
-
-/** The groups domain's registration of the detail cache; `READ_CACHE=false` leaves it off. */
-export function registerGroupDetailCache(
-  root: Pick<AppContext, 'sequelize' | 'store' | 'logger' | 'config' | 'metrics'>,
-): void {
-  registerReadCache(root, GROUP_DETAILS, root.config.cache.reads);
-}

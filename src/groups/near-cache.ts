@@ -1,5 +1,4 @@
-import type { AppContext } from '../lib/context';
-import { registerReadCache, type ReadCacheSpec } from '../lib/read-cache';
+import type { ReadCacheSpec } from '../lib/read-cache';
 import { Applier, Group, User } from '../db/models';
 
 /**
@@ -16,10 +15,3 @@ export const GROUP_NEAR: ReadCacheSpec = {
   label: 'group_near',
   models: [Group, Applier, User],
 };
-
-/** The groups domain's registration of the near-me cache; `READ_CACHE=false` leaves it off. */
-export function registerGroupNearCache(
-  root: Pick<AppContext, 'sequelize' | 'store' | 'logger' | 'config' | 'metrics'>,
-): void {
-  registerReadCache(root, GROUP_NEAR, root.config.cache.reads);
-}
