@@ -8,6 +8,7 @@ import {
   type WhereOptions,
 } from 'sequelize';
 import { Course } from '../db/models';
+import { selectSql } from '../db/select-sql';
 import type { FeedSort } from './courses.validators';
 
 /**
@@ -158,11 +159,6 @@ export async function findFeedRows(
   return rows as unknown as FeedRow[];
 }
 
-/** Sequelize's SQL builder, for the parts of {@link findFeedLists}. */
-interface SelectBuilder {
-  selectQuery(table: string, options: object, model: typeof Course): string;
-}
-
 /** The columns the feed orders sort by, beside the card's own: read so the parts can be merged. */
 const ORDER_COLUMNS = ['createdAt', 'bookmarkCnt'];
 
@@ -177,32 +173,25 @@ export async function findFeedLists(
   viewerId: string | null,
   lists: Array<{ scope: FeedScope; slice?: FeedSlice }>,
 ): Promise<FeedRow[][]> {
-  const builder = sequelize.getQueryInterface().queryGenerator as unknown as SelectBuilder;
   const sorts = new Set(lists.flatMap(({ slice }) => slice?.sort ?? []));
   // One sorted list at most: the merged rows are ordered by it (the others are ordered by ids).
   if (sorts.size > 1) throw new Error('findFeedLists: at most one sorted list');
   const [sort] = [...sorts];
   const parts = lists.map(({ scope, slice = {} }, i) => {
-    const sql = builder
-      .selectQuery(
-        'Courses',
-        {
-          attributes: [
-            ...FEED_ATTRIBUTES,
-            ...ORDER_COLUMNS,
-            [bookmarkedBy(sequelize, viewerId), 'bookmark'],
-          ],
-          where: feedWhere(sequelize, scope),
-          // A copy: the builder rewrites the directions of the order it is given.
-          ...(slice.sort !== undefined && {
-            order: (FEED_ORDER[slice.sort] as OrderItem[][]).map((item) => [...item]),
-          }),
-          ...(slice.limit !== undefined && { limit: slice.limit }),
-          ...(slice.offset !== undefined && { offset: slice.offset }),
-        },
-        Course,
-      )
-      .replace(/;$/, '');
+    const sql = selectSql(sequelize, Course, {
+      attributes: [
+        ...FEED_ATTRIBUTES,
+        ...ORDER_COLUMNS,
+        [bookmarkedBy(sequelize, viewerId), 'bookmark'],
+      ],
+      where: feedWhere(sequelize, scope),
+      // A copy: the builder rewrites the directions of the order it is given.
+      ...(slice.sort !== undefined && {
+        order: (FEED_ORDER[slice.sort] as OrderItem[][]).map((item) => [...item]) as Order,
+      }),
+      ...(slice.limit !== undefined && { limit: slice.limit }),
+      ...(slice.offset !== undefined && { offset: slice.offset }),
+    });
     return `SELECT ${i} AS \`list\`, \`p${i}\`.* FROM (${sql}) AS \`p${i}\``;
   });
   const order = sort

@@ -96,9 +96,7 @@ async function publicFeeds(
   // A miss reads the viewer's flags with the cards (as without the cache); a hit reads them alone.
   let loaded: FeedRow[] | null = null;
   const lists = await cache.get(JSON.stringify(parts), ctx.now(), async () => {
-    const rows = await Promise.all(
-      parts.map(({ scope, slice }) => findFeedRows(ctx.sequelize, viewerId, scope, slice)),
-    );
+    const rows = await findFeedLists(ctx.sequelize, viewerId, parts);
     loaded = rows.flat();
     return rows.map((list, i) => {
       const made = list.map((row) => toFeedCard(ctx.config, row));

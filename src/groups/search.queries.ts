@@ -1,5 +1,6 @@
 import { IndexHints, Op, type Sequelize, type WhereOptions } from 'sequelize';
 import { Group } from '../db/models';
+import { selectSql } from '../db/select-sql';
 import type { PageRequest } from './list-query';
 
 /**
@@ -14,11 +15,6 @@ const BY_SEARCH_KEY = 'idx_Groups_searchKey_date_standbyTime_groupId';
 /** The key the branch is built with, replaced by each key (no run has a negative key). */
 const KEY_SLOT = -1;
 const KEY_SLOT_SQL = `\`searchKey\` = ${KEY_SLOT}`;
-
-/** Sequelize's SQL builder, for the branches of {@link keyedPageSql}. */
-interface SelectBuilder {
-  selectQuery(table: string, options: object, model: typeof Group): string;
-}
 
 /**
  * The SQL of one page of the runs of these search keys matching `where`, in `order`: a derived
@@ -35,26 +31,19 @@ export function keyedPageSql(
   order: ColumnOrder,
   page: PageRequest,
 ): string {
-  const builder = sequelize.getQueryInterface().queryGenerator as unknown as SelectBuilder;
   const hint =
     sequelize.getDialect() === 'sqlite'
       ? {}
       : { indexHints: [{ type: IndexHints.FORCE, values: [BY_SEARCH_KEY] }] };
   // One branch is built, then repeated per key (building SQL is the costly part here).
-  const branch = builder
-    .selectQuery(
-      'Groups',
-      {
-        attributes: ['groupId', 'date', 'standbyTime'],
-        where: { [Op.and]: [{ searchKey: KEY_SLOT }, ...where] },
-        // A copy: the builder rewrites the directions of the order it is given.
-        order: order.map(([column, direction]) => [column, direction]),
-        limit: page.offset + page.limit,
-        ...hint,
-      },
-      Group,
-    )
-    .replace(/;$/, '');
+  const branch = selectSql(sequelize, Group, {
+    attributes: ['groupId', 'date', 'standbyTime'],
+    where: { [Op.and]: [{ searchKey: KEY_SLOT }, ...where] },
+    // A copy: the builder rewrites the directions of the order it is given.
+    order: order.map(([column, direction]) => [column, direction]),
+    limit: page.offset + page.limit,
+    ...hint,
+  });
   const branches = keys.map(
     (key, i) =>
       `SELECT * FROM (${branch.replace(KEY_SLOT_SQL, `\`searchKey\` = ${key}`)}) AS \`k${i}\``,
