@@ -44,30 +44,68 @@ function afterCommitOf(transaction: Transaction, actions: readonly CommittedActi
   });
 }
 
+/** What a registration queues for a written model (nothing when empty). */
+type ActFor = (model: ModelStatic<Model>) => readonly CommittedAction[];
+
+/** Every registration of each Sequelize instance, its hooks installed with the first. */
+const registrations = new WeakMap<Sequelize, ActFor[]>();
+
+/**
+ * The one path of every write, hooked or announced: the actions the registrations give for the
+ * written models, each once, run at once outside a transaction, else after the outermost commit
+ * (which Sequelize awaits before the transaction's promise resolves, so the writing request
+ * answers after it), each once per transaction however many of its statements asked for it.
+ * A rolled-back write runs nothing.
+ */
+async function committedWrite(
+  sequelize: Sequelize,
+  models: readonly ModelStatic<Model>[],
+  transaction: Transaction | null | undefined,
+): Promise<void> {
+  const actions = new Set<CommittedAction>();
+  for (const actFor of registrations.get(sequelize) ?? []) {
+    for (const model of models) for (const action of actFor(model)) actions.add(action);
+  }
+  if (actions.size === 0) return;
+  if (!transaction) {
+    await Promise.all([...actions].map((action) => action()));
+    return;
+  }
+  afterCommitOf(transaction, [...actions]);
+}
+
 /**
  * Runs what `actFor` gives for the written model (nothing when empty) once any write through
- * this Sequelize instance is visible to other connections: at once outside a transaction, else
- * after the outermost commit (which Sequelize awaits before the transaction's promise resolves,
- * so the writing request answers after it), each action once per transaction however many of
- * its statements asked for it. A rolled-back write runs nothing.
+ * this Sequelize instance's models is visible to other connections, as `committedWrite` says.
+ * Writes of plain SQL are not seen by the hooks: they call {@link announceWrite}.
  */
-export function onCommittedWrite(
-  sequelize: Sequelize,
-  actFor: (model: ModelStatic<Model>) => readonly CommittedAction[],
-): void {
+export function onCommittedWrite(sequelize: Sequelize, actFor: ActFor): void {
+  const registered = registrations.get(sequelize);
+  if (registered) {
+    registered.push(actFor);
+    return;
+  }
+  registrations.set(sequelize, [actFor]);
   for (const hook of WRITE_HOOKS) {
     // Permanent hooks run for every model, with the model as `this`; the options are the last
     // argument whatever the hook.
     sequelize.addHook(hook, async function (this: ModelStatic<Model>, ...args: unknown[]) {
-      const actions = actFor(this);
-      if (actions.length === 0) return;
       const options = args[args.length - 1] as { transaction?: Transaction | null } | undefined;
-      const transaction = options?.transaction;
-      if (!transaction) {
-        await Promise.all(actions.map((action) => action()));
-        return;
-      }
-      afterCommitOf(transaction, actions);
+      await committedWrite(sequelize, [this], options?.transaction);
     });
   }
+}
+
+/**
+ * For a write of plain SQL (`sequelize.query`), which no model hook sees: queues, for the
+ * tables of the given models it wrote, exactly what the model hooks would have queued, in the
+ * same once-per-transaction set (outside a transaction it runs them at once; a rollback runs
+ * nothing). Call it right after the statement, with the statement's transaction.
+ */
+export function announceWrite(
+  sequelize: Sequelize,
+  models: readonly ModelStatic<Model>[],
+  transaction: Transaction | null | undefined,
+): Promise<void> {
+  return committedWrite(sequelize, models, transaction);
 }
