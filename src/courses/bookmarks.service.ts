@@ -1,6 +1,5 @@
 import type { AppContext } from '../lib/context';
-import { Bookmark } from '../db/models';
-import { selectMarks } from './marks.queries';
+import { deleteBookmark, insertBookmark, selectMarks } from './marks.queries';
 import { lockCourse, storeStats } from './stats';
 import { transactionRetryingDeadlocks } from '../db/retry';
 
@@ -14,7 +13,8 @@ import { transactionRetryingDeadlocks } from '../db/retry';
  * locking read or a DELETE of a row that does not exist locks the index gap it would be in,
  * which it shares with the neighbouring course's bookmarks, and two users bookmarking
  * neighbouring courses then deadlocked on MySQL. The bookmark goes by primary key, and the
- * course's sort keys are stored from those counts and this toggle.
+ * course's sort keys are stored from those counts and this toggle. Every statement is plain SQL
+ * (no model instances); the writes are announced to the read caches' write hooks.
  */
 export async function toggleBookmark(
   ctx: Pick<AppContext, 'sequelize'>,
@@ -22,15 +22,15 @@ export async function toggleBookmark(
   courseId: string,
 ): Promise<{ bookmark: boolean }> {
   return transactionRetryingDeadlocks(ctx.sequelize, async (transaction) => {
-    await lockCourse(courseId, transaction);
+    await lockCourse(ctx.sequelize, courseId, transaction);
     const marks = await selectMarks(ctx.sequelize, courseId, userId, transaction);
     const had = marks.bookmarkId !== null;
     if (marks.bookmarkId !== null) {
-      await Bookmark.destroy({ where: { bookmarkId: marks.bookmarkId }, transaction });
-    } else await Bookmark.create({ courseId, userId }, { transaction });
+      await deleteBookmark(ctx.sequelize, marks.bookmarkId, transaction);
+    } else await insertBookmark(ctx.sequelize, { courseId, userId }, transaction);
     const { starTotal, starPeople } = marks;
     const bookmarkCnt = marks.bookmarks + (had ? -1 : 1);
-    await storeStats(courseId, { starTotal, starPeople, bookmarkCnt }, transaction);
+    await storeStats(ctx.sequelize, courseId, { starTotal, starPeople, bookmarkCnt }, transaction);
     return { bookmark: !had };
   });
 }

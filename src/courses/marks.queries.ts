@@ -1,5 +1,7 @@
 import { col, fn, literal, Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { randomUUID } from 'node:crypto';
 import { Bookmark, Comment, StarPoint } from '../db/models';
+import { announceWrite } from '../lib/write-hooks';
 
 /*
  * The reads and counts a course's marks (bookmarks, ratings) and comment count are written
@@ -132,3 +134,95 @@ export async function findCoursesTouchedBy(
   ];
   return [...new Set(rows.map((r) => r.courseId as string))].sort();
 }
+
+/*
+ * A toggle's writes of the marks, in plain SQL by primary key (no model instance to build),
+ * each announced to the read caches' write hooks as the model's write would have been. The ids
+ * are what the models' defaults give (a random UUID v4).
+ */
+
+const write = async (
+  sequelize: Sequelize,
+  model: typeof Bookmark | typeof StarPoint,
+  sql: string,
+  replacements: unknown[],
+  transaction: Transaction,
+) => {
+  const verb = sql.slice(0, 6);
+  const type =
+    verb === 'INSERT'
+      ? QueryTypes.INSERT
+      : verb === 'DELETE'
+        ? QueryTypes.DELETE
+        : QueryTypes.UPDATE;
+  await sequelize.query(sql, { type, replacements, transaction });
+  await announceWrite(sequelize, [model], transaction);
+};
+
+/** Adds the user's bookmark of a course. */
+export const insertBookmark = (
+  sequelize: Sequelize,
+  mark: { courseId: string; userId: string },
+  transaction: Transaction,
+) =>
+  write(
+    sequelize,
+    Bookmark,
+    'INSERT INTO `Bookmarks` (`bookmarkId`, `courseId`, `userId`) VALUES (?, ?, ?)',
+    [randomUUID(), mark.courseId, mark.userId],
+    transaction,
+  );
+
+/** Removes a bookmark by its id. */
+export const deleteBookmark = (
+  sequelize: Sequelize,
+  bookmarkId: string,
+  transaction: Transaction,
+) =>
+  write(
+    sequelize,
+    Bookmark,
+    'DELETE FROM `Bookmarks` WHERE `bookmarkId` = ?',
+    [bookmarkId],
+    transaction,
+  );
+
+/** Adds the user's rating of a course. */
+export const insertRating = (
+  sequelize: Sequelize,
+  rating: { courseId: string; userId: string; myStarPoint: number },
+  transaction: Transaction,
+) =>
+  write(
+    sequelize,
+    StarPoint,
+    'INSERT INTO `starpoint` (`starPointId`, `userId`, `courseId`, `myStarPoint`) ' +
+      'VALUES (?, ?, ?, ?)',
+    [randomUUID(), rating.userId, rating.courseId, rating.myStarPoint],
+    transaction,
+  );
+
+/** Changes a rating's value by its id. */
+export const updateRating = (
+  sequelize: Sequelize,
+  starPointId: string,
+  myStarPoint: number,
+  transaction: Transaction,
+) =>
+  write(
+    sequelize,
+    StarPoint,
+    'UPDATE `starpoint` SET `myStarPoint` = ? WHERE `starPointId` = ?',
+    [myStarPoint, starPointId],
+    transaction,
+  );
+
+/** Removes a rating by its id. */
+export const deleteRating = (sequelize: Sequelize, starPointId: string, transaction: Transaction) =>
+  write(
+    sequelize,
+    StarPoint,
+    'DELETE FROM `starpoint` WHERE `starPointId` = ?',
+    [starPointId],
+    transaction,
+  );

@@ -1,8 +1,7 @@
 import type { AppContext } from '../lib/context';
 import { forbidden, notFound } from '../lib/errors';
-import { StarPoint } from '../db/models';
 import { findRatingTotals } from './courses.queries';
-import { selectMarks } from './marks.queries';
+import { deleteRating, insertRating, selectMarks, updateRating } from './marks.queries';
 import { COURSE } from './messages';
 import { lockCourse, starPointOf, storeStats } from './stats';
 import { transactionRetryingDeadlocks } from '../db/retry';
@@ -29,7 +28,7 @@ export async function rateCourse(
   value: number | null,
 ): Promise<StarPointSummary> {
   return transactionRetryingDeadlocks(ctx.sequelize, async (transaction) => {
-    const course = await lockCourse(courseId, transaction);
+    const course = await lockCourse(ctx.sequelize, courseId, transaction);
     if (course.userId === userId) throw forbidden(COURSE.ownCourseRating);
     // The user's rating and the course's totals in one plain read; the totals after this change
     // are those less the user's old rating plus the new one.
@@ -42,15 +41,16 @@ export async function rateCourse(
     const starPointId = marks.ratingId;
     if (starPointId === null) {
       if (value !== null) {
-        await StarPoint.create({ courseId, userId, myStarPoint: value }, { transaction });
+        await insertRating(ctx.sequelize, { courseId, userId, myStarPoint: value }, transaction);
       }
-    } else if (value === null) await StarPoint.destroy({ where: { starPointId }, transaction });
-    else await StarPoint.update({ myStarPoint: value }, { where: { starPointId }, transaction });
+    } else if (value === null) await deleteRating(ctx.sequelize, starPointId, transaction);
+    else await updateRating(ctx.sequelize, starPointId, value, transaction);
     if (value !== null) {
       starTotal += value;
       starPeople += 1;
     }
     const stats = await storeStats(
+      ctx.sequelize,
       courseId,
       { starTotal, starPeople, bookmarkCnt: marks.bookmarks },
       transaction,

@@ -1,4 +1,6 @@
-import type { Transaction } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { dialectOf } from '../db/sequelize';
+import { announceWrite } from '../lib/write-hooks';
 import { Bookmark, Comment, Course, StarPoint } from '../db/models';
 import { notFound } from '../lib/errors';
 import { COMMENT_COUNT, countBookmarks, countRatings, findCoursesTouchedBy } from './marks.queries';
@@ -26,16 +28,28 @@ export interface CourseStats {
   bookmarkCnt: number;
 }
 
+/** What a course's mark writes read of its row. */
+export interface LockedCourse {
+  courseId: string;
+  userId: string;
+  region: number;
+}
+
 /**
  * The course row, locked for the rest of the transaction: bookmark and rating changes of one
  * course take turns, so the counts written after them are never computed from a stale view.
+ * Plain SQL (no model instance to build); SQLite has no lock clause (its writers are serial).
  */
-export async function lockCourse(courseId: string, transaction: Transaction): Promise<Course> {
-  const course = await Course.findByPk(courseId, {
-    attributes: ['courseId', 'userId', 'region'],
-    lock: transaction.LOCK.UPDATE,
-    transaction,
-  });
+export async function lockCourse(
+  sequelize: Sequelize,
+  courseId: string,
+  transaction: Transaction,
+): Promise<LockedCourse> {
+  const lock = dialectOf(sequelize) === 'sqlite' ? '' : ' FOR UPDATE';
+  const [course] = await sequelize.query<LockedCourse>(
+    'SELECT `courseId`, `userId`, `region` FROM `Courses` WHERE `courseId` = ?' + lock,
+    { type: QueryTypes.SELECT, replacements: [courseId], transaction },
+  );
   if (!course) throw notFound(COURSE.notFound);
   return course;
 }
@@ -53,6 +67,7 @@ export async function refreshStats(
 ): Promise<CourseStats> {
   const ratings = await countRatings(courseId, transaction);
   return storeStats(
+    Course.sequelize as Sequelize,
     courseId,
     {
       starTotal: ratings.total,
@@ -68,15 +83,21 @@ export async function refreshStats(
  * course's row lock, without touching `updatedAt`.
  */
 export async function storeStats(
+  sequelize: Sequelize,
   courseId: string,
   counts: Omit<CourseStats, 'starPoint'>,
   transaction: Transaction,
 ): Promise<CourseStats> {
   const starPoint = starPointOf(counts.starTotal, counts.starPeople);
-  await Course.update(
-    { starPoint, bookmarkCnt: counts.bookmarkCnt },
-    { where: { courseId }, silent: true, transaction },
+  await sequelize.query(
+    'UPDATE `Courses` SET `starPoint` = ?, `bookmarkCnt` = ? WHERE `courseId` = ?',
+    {
+      type: QueryTypes.UPDATE,
+      replacements: [starPoint, counts.bookmarkCnt, courseId],
+      transaction,
+    },
   );
+  await announceWrite(sequelize, [Course], transaction);
   return { ...counts, starPoint };
 }
 

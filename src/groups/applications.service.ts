@@ -1,7 +1,6 @@
 import type { AppContext } from '../lib/context';
 import { badRequest, conflict } from '../lib/errors';
-import { Applier } from '../db/models';
-import { selectSeats } from './seats.queries';
+import { deleteApplier, insertApplier, selectSeats } from './seats.queries';
 import { lockGroup } from './groups.service';
 import { GROUP } from './messages';
 import { hasStarted } from './schedule';
@@ -43,7 +42,7 @@ export async function toggleApplication(
       if (group.userId === userId) throw badRequest(GROUP.hostCannotCancel);
       // By primary key: a record lock only. Deleting by (groupId, userId) let MariaDB pick the
       // userId index and lock the gaps around it, which blocks other users' applications.
-      await Applier.destroy({ where: { applyId: seats.mineId }, transaction });
+      await deleteApplier(ctx.sequelize, seats.mineId, transaction);
       // The seat goes to the first waiter before anyone else can see it free (nobody waits:
       // nothing to read).
       const promoted =
@@ -56,7 +55,7 @@ export async function toggleApplication(
     const full = applyPeople >= group.maxPeople;
     await applyingWaiter(seats.waitlistId, full, transaction);
     if (full) throw conflict(GROUP.full);
-    await Applier.create({ groupId, userId }, { transaction });
+    await insertApplier(ctx.sequelize, { groupId, userId }, transaction);
     return { message: GROUP.applied, data: { applyPeople: applyPeople + 1, applyState: true } };
   });
   // Committed: a cancelled applicant no longer hears the group's chat.

@@ -1,5 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { randomUUID } from 'node:crypto';
 import { Applier, User } from '../db/models';
+import { announceWrite } from '../lib/write-hooks';
 
 /*
  * A run's seats: what its apply and waitlist writes read under the run's lock, and its roster.
@@ -96,4 +98,42 @@ export async function selectRoster(
     nickname: row.user.nickname,
     profileUrl: row.user.profileUrl,
   }));
+}
+
+/*
+ * The apply toggle's writes of an application, in plain SQL by primary key (no model instance
+ * to build), announced to the read caches' write hooks as the model's write would have been:
+ * the row the model's defaults give (a random UUID v4, not attended, not evaluated).
+ */
+
+/** Adds the user's application to a run. */
+export async function insertApplier(
+  sequelize: Sequelize,
+  applier: { groupId: string; userId: string },
+  transaction: Transaction,
+): Promise<void> {
+  await sequelize.query(
+    'INSERT INTO `Appliers` (`applyId`, `userId`, `groupId`, `attendance`, `evaluation`) ' +
+      'VALUES (?, ?, ?, 0, 0)',
+    {
+      type: QueryTypes.INSERT,
+      replacements: [randomUUID(), applier.userId, applier.groupId],
+      transaction,
+    },
+  );
+  await announceWrite(sequelize, [Applier], transaction);
+}
+
+/** Removes an application by its id. */
+export async function deleteApplier(
+  sequelize: Sequelize,
+  applyId: string,
+  transaction: Transaction,
+): Promise<void> {
+  await sequelize.query('DELETE FROM `Appliers` WHERE `applyId` = ?', {
+    type: QueryTypes.DELETE,
+    replacements: [applyId],
+    transaction,
+  });
+  await announceWrite(sequelize, [Applier], transaction);
 }
