@@ -557,8 +557,8 @@ export async function seedDemo(
       await insertRows('recomments', Recomment, data.recomments, transaction, log);
       // The course feed sorts by copies of these counts kept on each course.
       for (const { courseId } of data.courses) {
-        await refreshStats(courseId as string, transaction);
-        await refreshCommentCnt(courseId as string, transaction);
+        await refreshStats(ctx.sequelize, courseId as string, transaction);
+        await refreshCommentCnt(ctx.sequelize, courseId as string, transaction);
       }
 
       const counts = Object.fromEntries(

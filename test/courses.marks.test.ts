@@ -235,7 +235,7 @@ describe('A user leaving', () => {
     expect(await stored(course.courseId)).toEqual({ starPoint: 2.5, bookmarkCnt: 2 });
 
     await ctx.sequelize.transaction(async (transaction) => {
-      await forgetCourseActivityOf(leaving.userId, transaction);
+      await forgetCourseActivityOf(ctx.sequelize, leaving.userId, transaction);
       await leaving.destroy({ transaction });
     });
     expect(await stored(course.courseId)).toEqual({ starPoint: 4, bookmarkCnt: 1 });

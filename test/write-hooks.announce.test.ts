@@ -180,4 +180,24 @@ describe('the toggles in plain SQL', () => {
     expect(Number(sortKeys?.starPoint)).toBe(0);
     expect(sortKeys?.updatedAt).toEqual(updatedAt);
   });
+
+  it('a course comment’s count stores the course’s caches (the details watch no comment)', async () => {
+    const course = await newCourse();
+    const headers = await as(await makeUser());
+    let commentId = '';
+    const posted = await generationsStoredBy(async () => {
+      const res = await request(ctx.app)
+        .post(`/comment/course/${course.courseId}`)
+        .set(headers)
+        .send({ content: '좋은 코스예요' });
+      commentId = res.body.data.at(-1).commentId;
+    });
+    expect(posted).toContain('courses:details:generation');
+    expect((await Course.findByPk(course.courseId))?.commentCnt).toBe(1);
+    const deleted = await generationsStoredBy(() =>
+      request(ctx.app).delete(`/comment/${commentId}`).set(headers),
+    );
+    expect(deleted).toContain('courses:details:generation');
+    expect((await Course.findByPk(course.courseId))?.commentCnt).toBe(0);
+  });
 });

@@ -69,7 +69,7 @@ async function writeOnPost<T>(
     const onCourse = ref.category === 'course';
     const post = await findPost(ref, transaction, { lock: onCourse });
     const result = await write(transaction, post);
-    if (onCourse) await refreshCommentCnt(ref.postId, transaction);
+    if (onCourse) await refreshCommentCnt(ctx.sequelize, ref.postId, transaction);
     return result;
   });
 }

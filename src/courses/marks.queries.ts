@@ -1,4 +1,4 @@
-import { col, fn, literal, Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { col, fn, Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { randomUUID } from 'node:crypto';
 import { Bookmark, Comment, StarPoint } from '../db/models';
 import { announceWrite } from '../lib/write-hooks';
@@ -82,9 +82,8 @@ export async function selectMarks(
  * the same statement. Under MySQL's REPEATABLE READ the subquery of an UPDATE reads under share
  * locks: the latest committed rows, whatever the transaction read before.
  */
-export const COMMENT_COUNT = literal(
-  '(SELECT COUNT(*) FROM `Comments` AS `x` WHERE `x`.`courseId` = `Courses`.`courseId`)',
-);
+export const COMMENT_COUNT =
+  '(SELECT COUNT(*) FROM `Comments` AS `x` WHERE `x`.`courseId` = `Courses`.`courseId`)';
 
 /** Locking reads (SHARE) in the given transaction: the latest committed rows. */
 const current = (courseId: string, transaction: Transaction) =>

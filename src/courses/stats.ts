@@ -62,12 +62,13 @@ export async function lockCourse(
  * miss a rating committed since.
  */
 export async function refreshStats(
+  sequelize: Sequelize,
   courseId: string,
   transaction: Transaction,
 ): Promise<CourseStats> {
   const ratings = await countRatings(courseId, transaction);
   return storeStats(
-    Course.sequelize as Sequelize,
+    sequelize,
     courseId,
     {
       starTotal: ratings.total,
@@ -116,11 +117,20 @@ export async function storeStats(
  * the transaction's snapshot, which can predate a comment committed while this transaction
  * waited for the lock, and would store a count short of it.
  */
-export async function refreshCommentCnt(courseId: string, transaction: Transaction): Promise<void> {
-  await Course.update(
-    { commentCnt: COMMENT_COUNT },
-    { where: { courseId }, silent: true, transaction },
+export async function refreshCommentCnt(
+  sequelize: Sequelize,
+  courseId: string,
+  transaction: Transaction,
+): Promise<void> {
+  await sequelize.query(
+    `UPDATE \`Courses\` SET \`commentCnt\` = ${COMMENT_COUNT} WHERE \`courseId\` = ?`,
+    {
+      type: QueryTypes.UPDATE,
+      replacements: [courseId],
+      transaction,
+    },
   );
+  await announceWrite(sequelize, [Course], transaction);
 }
 
 /**
@@ -129,6 +139,7 @@ export async function refreshCommentCnt(courseId: string, transaction: Transacti
  * the deleting transaction, before the user row goes.
  */
 export async function forgetCourseActivityOf(
+  sequelize: Sequelize,
   userId: string,
   transaction: Transaction,
 ): Promise<void> {
@@ -145,7 +156,7 @@ export async function forgetCourseActivityOf(
     await Bookmark.destroy({ where: { courseId, userId }, transaction });
     await StarPoint.destroy({ where: { courseId, userId }, transaction });
     await Comment.destroy({ where: { courseId, userId }, transaction });
-    await refreshStats(courseId, transaction);
-    await refreshCommentCnt(courseId, transaction);
+    await refreshStats(sequelize, courseId, transaction);
+    await refreshCommentCnt(sequelize, courseId, transaction);
   }
 }

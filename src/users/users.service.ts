@@ -86,7 +86,7 @@ export async function withdraw(
     ]);
     if (badges) await deleteBadgesOf(ctx.sequelize, userId, transaction);
     // The cascade would drop their bookmarks, ratings and comments without recounting the courses.
-    await forgetCourseActivityOf(userId, transaction);
+    await forgetCourseActivityOf(ctx.sequelize, userId, transaction);
     // The seats they held on runs to come go to those runs' first waiters (their own places
     // on waitlists go with the account); those runs are locked first.
     const freed = await lockRunsHeldBy(ctx, userId, transaction);

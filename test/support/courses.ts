@@ -113,7 +113,7 @@ export async function mark(
     })),
   );
   await ctx.sequelize.transaction(async (transaction) => {
-    await refreshStats(courseId, transaction);
-    await refreshCommentCnt(courseId, transaction);
+    await refreshStats(ctx.sequelize, courseId, transaction);
+    await refreshCommentCnt(ctx.sequelize, courseId, transaction);
   });
 }
