@@ -1,7 +1,6 @@
 import type { AppContext } from '../lib/context';
 import { badRequest, conflict } from '../lib/errors';
-import { deleteApplier, insertApplier, selectSeats } from './seats.queries';
-import { lockGroup } from './groups.service';
+import { deleteApplier, insertApplier, lockRun, selectSeats } from './seats.queries';
 import { GROUP } from './messages';
 import { hasStarted } from './schedule';
 import { applyingWaiter, promoteWaiters } from './waitlist';
@@ -26,14 +25,7 @@ export async function toggleApplication(
   groupId: string,
 ): Promise<ApplyResult> {
   const result = await transactionRetryingDeadlocks(ctx.sequelize, async (transaction) => {
-    const group = await lockGroup(groupId, transaction, [
-      'groupId',
-      'userId',
-      'title',
-      'maxPeople',
-      'date',
-      'standbyTime',
-    ]);
+    const group = await lockRun(ctx.sequelize, groupId, transaction);
     if (hasStarted(group, ctx.now())) throw badRequest(GROUP.applyClosed);
     // The applicants, the user's own application and waitlist place (their ids), in one read.
     const seats = await selectSeats(ctx.sequelize, groupId, userId, transaction);

@@ -1,13 +1,49 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { randomUUID } from 'node:crypto';
 import { Applier, User } from '../db/models';
+import { dialectOf } from '../db/sequelize';
+import { notFound } from '../lib/errors';
 import { announceWrite } from '../lib/write-hooks';
+import { GROUP } from './messages';
 
 /*
  * A run's seats: what its apply and waitlist writes read under the run's lock, and its roster.
  */
 
 type Person = { nickname: string; profileUrl: string };
+
+/** What the apply toggle reads of a run's row. */
+export interface LockedRun {
+  groupId: string;
+  /** The host. */
+  userId: string;
+  title: string;
+  maxPeople: number;
+  /** `YYYY-MM-DD` and `HH:MM:SS`, as the model reads them. */
+  date: string;
+  standbyTime: string;
+}
+
+/**
+ * The run's row, locked until the transaction ends, in plain SQL (no model instance to build):
+ * MySQL takes the row lock (SELECT … FOR UPDATE); SQLite has no lock clause (its writers are
+ * serial). 404 when there is no such run.
+ */
+export async function lockRun(
+  sequelize: Sequelize,
+  groupId: string,
+  transaction: Transaction,
+): Promise<LockedRun> {
+  const lock = dialectOf(sequelize) === 'sqlite' ? '' : ' FOR UPDATE';
+  const [row] = await sequelize.query<LockedRun>(
+    'SELECT `groupId`, `userId`, `title`, `maxPeople`, `date`, `standbyTime` FROM `Groups` ' +
+      'WHERE `groupId` = ?' +
+      lock,
+    { type: QueryTypes.SELECT, replacements: [groupId], transaction },
+  );
+  if (!row) throw notFound(GROUP.notFound);
+  return { ...row, maxPeople: Number(row.maxPeople), date: String(row.date) };
+}
 
 /** What a run's seat and queue writes read under its lock. */
 export interface Seats {
