@@ -1,6 +1,8 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { dialectOf } from '../db/sequelize';
 import { storedInstant } from '../lib/time';
-import { Comment, Course, Group, Recomment } from '../db/models';
+import { announceWrite } from '../lib/write-hooks';
+import { Comment, Recomment } from '../db/models';
 import type { PostRef } from './posts';
 
 /**
@@ -21,22 +23,38 @@ export interface PostRow {
   title: string;
 }
 
-/** The post's author and title, or null; with `lock` (in a transaction) its row stays locked. */
+/**
+ * The post's author and title, or null; with `lock` (in a transaction) its row stays locked
+ * (MySQL: SELECT … FOR UPDATE; SQLite has no lock clause, its writers are serial). Plain SQL:
+ * no model instance to build.
+ */
 export async function findPostRow(
+  sequelize: Sequelize,
   ref: PostRef,
   transaction?: Transaction,
   lock = false,
 ): Promise<PostRow | null> {
-  const options = {
-    attributes: ['userId', 'title'],
+  const [table, key] = ref.category === 'group' ? ['Groups', 'groupId'] : ['Courses', 'courseId'];
+  const locking = lock && transaction && dialectOf(sequelize) !== 'sqlite' ? ' FOR UPDATE' : '';
+  const [row] = await sequelize.query<PostRow>(
+    `SELECT \`userId\`, \`title\` FROM \`${table}\` WHERE \`${key}\` = ?${locking}`,
+    { type: QueryTypes.SELECT, replacements: [ref.postId], transaction },
+  );
+  return row ? { userId: row.userId, title: row.title } : null;
+}
+
+/** Deletes a comment by its id (its replies go by the FK cascade), announced to the write hooks. */
+export async function deleteCommentRow(
+  sequelize: Sequelize,
+  commentId: string,
+  transaction: Transaction,
+): Promise<void> {
+  await sequelize.query('DELETE FROM `Comments` WHERE `commentId` = ?', {
+    type: QueryTypes.DELETE,
+    replacements: [commentId],
     transaction,
-    ...(lock && transaction && { lock: transaction.LOCK.UPDATE }),
-  };
-  const row =
-    ref.category === 'group'
-      ? await Group.findByPk(ref.postId, options)
-      : await Course.findByPk(ref.postId, options);
-  return row && { userId: row.userId, title: row.title };
+  });
+  await announceWrite(sequelize, [Comment], transaction);
 }
 
 /** The author block of comments and replies, as read with them. */

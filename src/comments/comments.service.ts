@@ -7,7 +7,7 @@ import { readThrough } from '../lib/read-cache';
 import { successBody } from '../lib/json-text';
 import { Comment } from '../db/models';
 import { toCommentItem } from './comments.mapper';
-import { commentKeys, selectThread } from './comments.queries';
+import { commentKeys, deleteCommentRow, selectThread } from './comments.queries';
 import { COMMENT_THREADS } from './thread-cache';
 import { COMMENT } from './messages';
 import { assertAuthor, findPost, postOf, type Actor, type Post, type PostRef } from './posts';
@@ -67,7 +67,7 @@ async function writeOnPost<T>(
 ): Promise<T> {
   return ctx.sequelize.transaction(async (transaction) => {
     const onCourse = ref.category === 'course';
-    const post = await findPost(ref, transaction, { lock: onCourse });
+    const post = await findPost(ctx.sequelize, ref, transaction, { lock: onCourse });
     const result = await write(transaction, post);
     if (onCourse) await refreshCommentCnt(ctx.sequelize, ref.postId, transaction);
     return result;
@@ -133,6 +133,6 @@ export async function deleteComment(
   const comment = await findComment(commentId);
   assertAuthor(comment, actor.userId, COMMENT.notAuthorDelete);
   await writeOnPost(ctx, postOf(comment), (transaction) =>
-    Comment.destroy({ where: { commentId }, transaction }),
+    deleteCommentRow(ctx.sequelize, commentId, transaction),
   );
 }

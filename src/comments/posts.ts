@@ -1,4 +1,4 @@
-import type { Transaction } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import type { Comment } from '../db/models';
 import { forbidden, notFound } from '../lib/errors';
 import { findPostRow } from './comments.queries';
@@ -21,11 +21,12 @@ export interface Post extends PostRef {
  * stays locked until the transaction ends.
  */
 export async function findPost(
+  sequelize: Sequelize,
   ref: PostRef,
   transaction?: Transaction,
   { lock = false } = {},
 ): Promise<Post> {
-  const row = await findPostRow(ref, transaction, lock);
+  const row = await findPostRow(sequelize, ref, transaction, lock);
   if (!row) throw notFound(COMMENT.postNotFound);
   return { ...ref, authorId: row.userId, title: row.title };
 }

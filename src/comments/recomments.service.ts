@@ -65,7 +65,7 @@ export async function createRecomment(
     const comment = await findComment(commentId, transaction);
     const ref = postOf(comment);
     if (ref.category !== 'group') throw badRequest(RECOMMENT.onCourseComment);
-    const post = await findPost(ref, transaction);
+    const post = await findPost(ctx.sequelize, ref, transaction);
     const now = ctx.now();
     await Recomment.create(
       { commentId, userId: actor.userId, content, createdAt: now },
