@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { Applier, Bookmark, Course, StarPoint } from '../src/db/models';
+import { Applier, Bookmark, Comment, Course, StarPoint } from '../src/db/models';
+import { insertComment } from '../src/comments/comments.queries';
 import { announceWrite } from '../src/lib/write-hooks';
 import { countQueries } from './support/comments';
 import type { TestContext } from './support/context';
@@ -205,5 +206,37 @@ describe('the toggles in plain SQL', () => {
       'courses:feeds:generation',
     ]);
     expect((await Course.findByPk(course.courseId))?.commentCnt).toBe(0);
+  });
+
+  it('a comment’s INSERT stores its times as the model does, in the connection’s zone', async () => {
+    const course = await newCourse();
+    const user = await makeUser();
+    const createdAt = new Date('2026-03-01T12:34:56.000Z');
+    const row = { groupId: null, courseId: course.courseId, userId: user.userId, content: '굿' };
+    const before = Date.now() - 1_000;
+    const stored = await generationsStoredBy(() =>
+      ctx.sequelize.transaction(async (transaction) => {
+        const id = await insertComment(ctx.sequelize, { ...row, createdAt }, transaction);
+        const model = await Comment.create({ ...row, createdAt }, { transaction });
+        return [id, model.commentId];
+      }),
+    );
+    const comments = await Comment.findAll({ where: { courseId: course.courseId }, raw: true });
+    expect(comments).toHaveLength(2);
+    const [plain, model] = comments;
+    expect(plain.commentId).toMatch(UUID_V4);
+    // Both rows alike, to the stored text (the zone and the precision the model writes).
+    expect({ ...plain, commentId: '', updatedAt: '' }).toEqual({
+      ...model,
+      commentId: '',
+      updatedAt: '',
+    });
+    expect(new Date(plain.createdAt).getTime()).toBe(createdAt.getTime());
+    expect(new Date(plain.updatedAt).getTime()).toBeGreaterThanOrEqual(before);
+    expect(stored).toEqual([
+      'alarms:lists:generation',
+      'comments:threads:generation',
+      'courses:feeds:generation',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { dialectOf } from '../db/sequelize';
 import { storedInstant } from '../lib/time';
@@ -41,6 +42,32 @@ export async function findPostRow(
     { type: QueryTypes.SELECT, replacements: [ref.postId], transaction },
   );
   return row ? { userId: row.userId, title: row.title } : null;
+}
+
+/**
+ * Adds a comment, in plain SQL announced to the write hooks, as the model writes it: a random
+ * UUID v4 id, `createdAt` the caller's clock and `updatedAt` the process's (Sequelize's
+ * timestamp), both in the connection's time zone (`sequelize.escape`). Answers its id.
+ */
+export async function insertComment(
+  sequelize: Sequelize,
+  comment: Pick<Comment, 'groupId' | 'courseId' | 'userId' | 'content' | 'createdAt'>,
+  transaction: Transaction,
+): Promise<string> {
+  const commentId = randomUUID();
+  const [createdAt, updatedAt] = [comment.createdAt, new Date()].map((d) => sequelize.escape(d));
+  await sequelize.query(
+    'INSERT INTO `Comments` ' +
+      '(`commentId`, `groupId`, `courseId`, `userId`, `content`, `createdAt`, `updatedAt`) ' +
+      `VALUES (?, ?, ?, ?, ?, ${createdAt}, ${updatedAt})`,
+    {
+      type: QueryTypes.INSERT,
+      replacements: [commentId, comment.groupId, comment.courseId, comment.userId, comment.content],
+      transaction,
+    },
+  );
+  await announceWrite(sequelize, [Comment], transaction);
+  return commentId;
 }
 
 /** Deletes a comment by its id (its replies go by the FK cascade), announced to the write hooks. */

@@ -7,7 +7,7 @@ import { readThrough } from '../lib/read-cache';
 import { successBody } from '../lib/json-text';
 import { Comment } from '../db/models';
 import { toCommentItem } from './comments.mapper';
-import { commentKeys, deleteCommentRow, selectThread } from './comments.queries';
+import { commentKeys, deleteCommentRow, insertComment, selectThread } from './comments.queries';
 import { COMMENT_THREADS } from './thread-cache';
 import { COMMENT } from './messages';
 import { assertAuthor, findPost, postOf, type Actor, type Post, type PostRef } from './posts';
@@ -86,9 +86,10 @@ export async function createComment(
 ): Promise<CommentItem[]> {
   await writeOnPost(ctx, ref, async (transaction, post) => {
     const now = ctx.now();
-    const comment = await Comment.create(
+    const commentId = await insertComment(
+      ctx.sequelize,
       { ...commentKeys(ref), userId: actor.userId, content, createdAt: now },
-      { transaction },
+      transaction,
     );
     const alarms = recipientsExcept(actor.userId, post.authorId).map((userId) => ({
       userId,
@@ -97,7 +98,7 @@ export async function createComment(
       ...(ref.category === 'group'
         ? { groupId: post.postId, groupTitle: post.title }
         : { courseId: post.postId, courseTitle: post.title }),
-      commentId: comment.commentId,
+      commentId,
     }));
     await createAlarms(alarms, { transaction, now });
   });
