@@ -1,6 +1,7 @@
 import { col, fn, Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { randomUUID } from 'node:crypto';
-import { Bookmark, Comment, StarPoint } from '../db/models';
+import { Bookmark, Comment, Course, StarPoint } from '../db/models';
+import { dialectOf } from '../db/sequelize';
 import { announceWrite } from '../lib/write-hooks';
 
 /*
@@ -77,13 +78,68 @@ export async function selectMarks(
   };
 }
 
+/** What a course's mark writes read of its row. */
+export interface LockedCourse {
+  courseId: string;
+  userId: string;
+  region: number;
+}
+
 /**
- * A course's comment count as an UPDATE's value: its `Comments` rows (not replies) counted in
- * the same statement. Under MySQL's REPEATABLE READ the subquery of an UPDATE reads under share
- * locks: the latest committed rows, whatever the transaction read before.
+ * The course row, or null, locked for the rest of the transaction, in plain SQL (no model
+ * instance to build): MySQL's SELECT … FOR UPDATE; SQLite has no lock clause (its writers are
+ * serial).
  */
-export const COMMENT_COUNT =
-  '(SELECT COUNT(*) FROM `Comments` AS `x` WHERE `x`.`courseId` = `Courses`.`courseId`)';
+export async function lockCourseRow(
+  sequelize: Sequelize,
+  courseId: string,
+  transaction: Transaction,
+): Promise<LockedCourse | null> {
+  const lock = dialectOf(sequelize) === 'sqlite' ? '' : ' FOR UPDATE';
+  const [course] = await sequelize.query<LockedCourse>(
+    'SELECT `courseId`, `userId`, `region` FROM `Courses` WHERE `courseId` = ?' + lock,
+    { type: QueryTypes.SELECT, replacements: [courseId], transaction },
+  );
+  return course ?? null;
+}
+
+/** Stores a course's feed sort keys without touching `updatedAt`, announced to the write hooks. */
+export async function updateSortKeys(
+  sequelize: Sequelize,
+  courseId: string,
+  keys: { starPoint: number; bookmarkCnt: number },
+  transaction: Transaction,
+): Promise<void> {
+  await sequelize.query(
+    'UPDATE `Courses` SET `starPoint` = ?, `bookmarkCnt` = ? WHERE `courseId` = ?',
+    {
+      type: QueryTypes.UPDATE,
+      replacements: [keys.starPoint, keys.bookmarkCnt, courseId],
+      transaction,
+    },
+  );
+  await announceWrite(sequelize, [Course], transaction);
+}
+
+/**
+ * Stores a course's comment count (its `Comments` rows, not replies) counted in the same
+ * UPDATE, without touching `updatedAt`, announced to the write hooks. Under MySQL's REPEATABLE
+ * READ the subquery of an UPDATE reads under share locks: the latest committed rows, whatever
+ * the transaction read before.
+ */
+export async function updateCommentCnt(
+  sequelize: Sequelize,
+  courseId: string,
+  transaction: Transaction,
+): Promise<void> {
+  await sequelize.query(
+    'UPDATE `Courses` SET `commentCnt` = ' +
+      '(SELECT COUNT(*) FROM `Comments` AS `x` WHERE `x`.`courseId` = `Courses`.`courseId`) ' +
+      'WHERE `courseId` = ?',
+    { type: QueryTypes.UPDATE, replacements: [courseId], transaction },
+  );
+  await announceWrite(sequelize, [Course], transaction);
+}
 
 /** Locking reads (SHARE) in the given transaction: the latest committed rows. */
 const current = (courseId: string, transaction: Transaction) =>

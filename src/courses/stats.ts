@@ -1,9 +1,15 @@
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { dialectOf } from '../db/sequelize';
-import { announceWrite } from '../lib/write-hooks';
+import type { Sequelize, Transaction } from 'sequelize';
 import { Bookmark, Comment, Course, StarPoint } from '../db/models';
 import { notFound } from '../lib/errors';
-import { COMMENT_COUNT, countBookmarks, countRatings, findCoursesTouchedBy } from './marks.queries';
+import {
+  countBookmarks,
+  countRatings,
+  findCoursesTouchedBy,
+  lockCourseRow,
+  updateCommentCnt,
+  updateSortKeys,
+  type LockedCourse,
+} from './marks.queries';
 import { COURSE } from './messages';
 
 /**
@@ -28,28 +34,16 @@ export interface CourseStats {
   bookmarkCnt: number;
 }
 
-/** What a course's mark writes read of its row. */
-export interface LockedCourse {
-  courseId: string;
-  userId: string;
-  region: number;
-}
-
 /**
  * The course row, locked for the rest of the transaction: bookmark and rating changes of one
  * course take turns, so the counts written after them are never computed from a stale view.
- * Plain SQL (no model instance to build); SQLite has no lock clause (its writers are serial).
  */
 export async function lockCourse(
   sequelize: Sequelize,
   courseId: string,
   transaction: Transaction,
 ): Promise<LockedCourse> {
-  const lock = dialectOf(sequelize) === 'sqlite' ? '' : ' FOR UPDATE';
-  const [course] = await sequelize.query<LockedCourse>(
-    'SELECT `courseId`, `userId`, `region` FROM `Courses` WHERE `courseId` = ?' + lock,
-    { type: QueryTypes.SELECT, replacements: [courseId], transaction },
-  );
+  const course = await lockCourseRow(sequelize, courseId, transaction);
   if (!course) throw notFound(COURSE.notFound);
   return course;
 }
@@ -90,15 +84,12 @@ export async function storeStats(
   transaction: Transaction,
 ): Promise<CourseStats> {
   const starPoint = starPointOf(counts.starTotal, counts.starPeople);
-  await sequelize.query(
-    'UPDATE `Courses` SET `starPoint` = ?, `bookmarkCnt` = ? WHERE `courseId` = ?',
-    {
-      type: QueryTypes.UPDATE,
-      replacements: [starPoint, counts.bookmarkCnt, courseId],
-      transaction,
-    },
+  await updateSortKeys(
+    sequelize,
+    courseId,
+    { starPoint, bookmarkCnt: counts.bookmarkCnt },
+    transaction,
   );
-  await announceWrite(sequelize, [Course], transaction);
   return { ...counts, starPoint };
 }
 
@@ -122,15 +113,7 @@ export async function refreshCommentCnt(
   courseId: string,
   transaction: Transaction,
 ): Promise<void> {
-  await sequelize.query(
-    `UPDATE \`Courses\` SET \`commentCnt\` = ${COMMENT_COUNT} WHERE \`courseId\` = ?`,
-    {
-      type: QueryTypes.UPDATE,
-      replacements: [courseId],
-      transaction,
-    },
-  );
-  await announceWrite(sequelize, [Course], transaction);
+  await updateCommentCnt(sequelize, courseId, transaction);
 }
 
 /**
