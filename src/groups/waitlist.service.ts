@@ -2,7 +2,7 @@ import type { Transaction } from 'sequelize';
 import { Waiter } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { badRequest, conflict } from '../lib/errors';
-import { selectSeats } from './seats.queries';
+import { lockRun, selectSeats } from './seats.queries';
 import { lockGroup } from './groups.service';
 import { WAITLIST } from './messages';
 import { hasStarted, notStartedWhere } from './schedule';
@@ -28,13 +28,7 @@ export async function toggleWaitlist(
   groupId: string,
 ): Promise<WaitlistResult> {
   return transactionRetryingDeadlocks(ctx.sequelize, async (transaction) => {
-    const group = await lockGroup(groupId, transaction, [
-      'groupId',
-      'userId',
-      'maxPeople',
-      'date',
-      'standbyTime',
-    ]);
+    const group = await lockRun(ctx.sequelize, groupId, transaction);
     // The application's deadline: the queue closes when the run starts.
     if (hasStarted(group, ctx.now())) throw badRequest(WAITLIST.closed);
     if (group.userId === userId) throw badRequest(WAITLIST.host);
