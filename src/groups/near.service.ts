@@ -4,6 +4,7 @@ import type { AppContext } from '../lib/context';
 import { boundingBox, haversineKm } from '../lib/geo';
 import type { JsonText } from '../lib/json-text';
 import { readThrough } from '../lib/read-cache';
+import { appliedReader } from './applied-marks';
 import { toCardTemplate } from './groups.mapper';
 import { selectStartsInBox } from './groups.queries';
 import { cachedCards, findPage, pageJson, toListRow, type PageRow } from './list-pages';
@@ -101,8 +102,9 @@ export async function listNearby(
   const viewerId = viewer?.userId ?? null;
   const { center, radiusKm, page } = query;
   const key = `${center.lat}|${center.lng}|${radiusKm}|${page.offset}|${page.limit}`;
-  // A miss reads the viewer's applications with the cards (as without the cache); a hit reads
-  // them alone.
+  // A miss reads the viewer's applications with the cards (as without the cache); a hit takes
+  // them from the viewer's kept marks, whose generation is read in this tick with the page's.
+  const applied = appliedReader(ctx, viewerId);
   let loaded: PageRow[] | null = null;
   const cards = await readThrough(ctx.sequelize, GROUP_NEAR.name, key, now, async () => {
     const read = await loadPage(ctx, viewerId, query, now);
@@ -118,5 +120,5 @@ export async function listNearby(
       }),
     );
   });
-  return pageJson(cards, viewerId, loaded, now);
+  return pageJson(cards, viewerId, loaded, now, applied);
 }
