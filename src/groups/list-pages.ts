@@ -117,8 +117,8 @@ export const toItems = (
  * A page of a public list (`all`, `main`) as the JSON of its cards, through the list cache when
  * it is on. The cache keeps the guest's cards already written as JSON (display strings made
  * once); per request only the countdown is computed and, for a signed-in viewer, their own
- * applications to the page's runs are read and written into the cards. `key` must name
- * everything the page depends on besides the clock.
+ * applications to the page's runs (kept apart: `applied-marks.ts`) written into the cards.
+ * `key` must name everything the page depends on besides the clock.
  */
 export async function publicPage(
   ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,

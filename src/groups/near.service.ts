@@ -91,7 +91,7 @@ async function loadPage(ctx: Deps, viewerId: string | null, query: NearQuery, no
  *
  * Through the near-me cache (`near-cache.ts`) when it is on, keyed by the exact query: the
  * guest's cards are kept written as JSON, and per request only the countdowns are computed and
- * a signed-in viewer's applications to the page's runs read, as for `/group/all`.
+ * a signed-in viewer's applications to the page's runs filled in, as for `/group/all`.
  */
 export async function listNearby(
   ctx: Deps,
