@@ -104,6 +104,14 @@ describe('applied marks', () => {
       viewer.user.userId,
     ]);
     expect(await states()).toEqual({ all: [true, false], near: [true, false] });
+    // A minute later they are read again (the pages, in the same second of the app's clock, not).
+    const later = Date.now() + 61_000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => later);
+    try {
+      expect(await states()).toEqual({ all: [false, false], near: [false, false] });
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('shows an application and its cancellation at the next read', async () => {
@@ -175,6 +183,19 @@ describe('applied marks', () => {
     expect([...(await among(hostMember))].sort()).toEqual([...runs].sort());
     expect(await statements(hostMember)).toBe(1);
     expect(await statements(hostMember)).toBe(1);
+  });
+
+  it('reads the applications of every page while the key store is down', async () => {
+    const down = { ...ctx.store, get: () => Promise.reject(new Error('store down')) };
+    const marks = new AppliedMarks({ ...ctx, store: down as typeof ctx.store });
+    await apply(runs[0], viewer.user);
+    for (let i = 0; i < 2; i += 1) {
+      let seen = new Set<string>();
+      const count = await countQueries(ctx.sequelize, async () => {
+        seen = await marks.reader()(runs, viewer.user.userId);
+      });
+      expect([count, [...seen]]).toEqual([1, [runs[0]]]);
+    }
   });
 });
 
