@@ -17,6 +17,7 @@ import { createSocialLogin } from './users/oauth';
 import { COMMENT_THREADS } from './comments/thread-cache';
 import { GROUP_DETAILS } from './groups/detail-cache';
 import { registerGroupListCache } from './groups/list-cache';
+import { registerAppliedMarks } from './groups/applied-marks';
 import { GROUP_NEAR } from './groups/near-cache';
 import { registerAccountCache } from './auth/accounts';
 import { COURSE_DETAILS, COURSE_FEEDS } from './courses/course-caches';
@@ -58,6 +59,7 @@ const DOMAIN_REGISTRATIONS: ReadonlyArray<(root: AppContext) => void> = [
     for (const spec of READ_CACHES) registerReadCache(root, spec, root.config.cache.reads);
   },
   registerAccountCache,
+  registerAppliedMarks,
 ];
 
 /**

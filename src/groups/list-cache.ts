@@ -15,8 +15,8 @@ import { Applier, Group, User } from '../db/models';
  * that have not started at now", to the second, so a run leaves the lists at the second it
  * starts, as without the cache.
  *
- * What is kept is the guest's view of a page; a signed-in viewer's `applyState` is read for the
- * page's runs on every request.
+ * What is kept is the guest's view of a page; a signed-in viewer's `applyState` is filled in on
+ * every request from their applications kept apart (`applied-marks.ts`).
  */
 export const GROUP_LISTS: ReadCacheSpec = {
   name: 'groups:lists',

@@ -10,8 +10,8 @@ import {
   type ListItem,
   type ListRow,
 } from './groups.mapper';
+import { appliedReader, type AppliedAmong } from './applied-marks';
 import {
-  appliedAmong,
   countRuns,
   selectCards,
   type ColumnOrder,
@@ -117,8 +117,8 @@ export const toItems = (
  * A page of a public list (`all`, `main`) as the JSON of its cards, through the list cache when
  * it is on. The cache keeps the guest's cards already written as JSON (display strings made
  * once); per request only the countdown is computed and, for a signed-in viewer, their own
- * applications to the page's runs are read and written into the cards. `key` must name
- * everything the page depends on besides the clock.
+ * applications to the page's runs (kept apart: `applied-marks.ts`) written into the cards.
+ * `key` must name everything the page depends on besides the clock.
  */
 export async function publicPage(
   ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
@@ -132,14 +132,15 @@ export async function publicPage(
     const rows = await runsPage(ctx, query, includeStarted, now);
     return new JsonText(JSON.stringify(toItems(ctx, rows, now)));
   }
-  // A miss reads the viewer's applications with the cards (as without the cache); a hit reads
-  // them alone.
+  // A miss reads the viewer's applications with the cards (as without the cache); a hit takes
+  // them from the viewer's kept marks, whose generation is read in this tick with the page's.
+  const applied = appliedReader(ctx, query.viewerId);
   let loaded: PageRow[] | null = null;
   const page = await cache.get(key, now, async () => {
     loaded = await runsPage(ctx, query, includeStarted, now);
     return cachedCards(loaded.map((row) => toCardTemplate(ctx.config, toListRow(row), now)));
   });
-  return pageJson(page, query.viewerId, loaded, now);
+  return pageJson(page, query.viewerId, loaded, now, applied);
 }
 
 /** A page of cards as a cache keeps it: the cards, and the guest's JSON of the current second. */
@@ -156,13 +157,15 @@ export const cachedCards = (cards: CardTemplate[]): CachedCards => ({
 
 /**
  * The JSON of a kept page at `now` for `viewerId`: their applications to its runs from the rows
- * just `loaded` with them (a miss), else read in one statement (a hit).
+ * just `loaded` with them (a miss), else from `applied` (a hit: the viewer's kept marks, see
+ * `applied-marks.ts`, or one statement).
  */
 export async function pageJson(
   page: CachedCards,
   viewerId: string | null,
   loaded: PageRow[] | null,
   now: Date,
+  applied: AppliedAmong,
 ): Promise<JsonText> {
   const { cards, guestBodies } = page;
   const mine = await viewerFlags(
@@ -170,7 +173,7 @@ export async function pageJson(
     cards.map((card) => card.groupId),
     loaded,
     (row: PageRow) => (toListRow(row).applyState ? row.groupId : null),
-    appliedAmong,
+    applied,
   );
   const write = () =>
     jsonArray(cards, (card) => cardJson(card, now, mine?.has(card.groupId) ?? false));

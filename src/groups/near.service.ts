@@ -4,6 +4,7 @@ import type { AppContext } from '../lib/context';
 import { boundingBox, haversineKm } from '../lib/geo';
 import type { JsonText } from '../lib/json-text';
 import { readThrough } from '../lib/read-cache';
+import { appliedReader } from './applied-marks';
 import { toCardTemplate } from './groups.mapper';
 import { selectStartsInBox } from './groups.queries';
 import { cachedCards, findPage, pageJson, toListRow, type PageRow } from './list-pages';
@@ -90,7 +91,7 @@ async function loadPage(ctx: Deps, viewerId: string | null, query: NearQuery, no
  *
  * Through the near-me cache (`near-cache.ts`) when it is on, keyed by the exact query: the
  * guest's cards are kept written as JSON, and per request only the countdowns are computed and
- * a signed-in viewer's applications to the page's runs read, as for `/group/all`.
+ * a signed-in viewer's applications to the page's runs filled in, as for `/group/all`.
  */
 export async function listNearby(
   ctx: Deps,
@@ -101,8 +102,9 @@ export async function listNearby(
   const viewerId = viewer?.userId ?? null;
   const { center, radiusKm, page } = query;
   const key = `${center.lat}|${center.lng}|${radiusKm}|${page.offset}|${page.limit}`;
-  // A miss reads the viewer's applications with the cards (as without the cache); a hit reads
-  // them alone.
+  // A miss reads the viewer's applications with the cards (as without the cache); a hit takes
+  // them from the viewer's kept marks, whose generation is read in this tick with the page's.
+  const applied = appliedReader(ctx, viewerId);
   let loaded: PageRow[] | null = null;
   const cards = await readThrough(ctx.sequelize, GROUP_NEAR.name, key, now, async () => {
     const read = await loadPage(ctx, viewerId, query, now);
@@ -118,5 +120,5 @@ export async function listNearby(
       }),
     );
   });
-  return pageJson(cards, viewerId, loaded, now);
+  return pageJson(cards, viewerId, loaded, now, applied);
 }
