@@ -48,6 +48,7 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 const APPLIERS = [
   'calendar:feeds:generation',
   'courses:details:generation',
+  'groups:applied:generation',
   'groups:details:generation',
   'groups:lists:generation',
   'groups:near:generation',
