@@ -13,7 +13,14 @@ import { Applier, Group, User } from '../db/models';
 import type { BoundingBox } from '../lib/geo';
 import type { Host, ListGroup } from './groups.mapper';
 import type { PageRequest } from './list-query';
-import { keyedPageSql, orderSql, type ColumnOrder } from './search.queries';
+import type { KeyProbe } from './search';
+import {
+  keyedPageSql,
+  orderSql,
+  PROBE_LIMIT,
+  probedIdsSql,
+  type ColumnOrder,
+} from './search.queries';
 
 export type { ColumnOrder };
 
@@ -98,6 +105,11 @@ export interface PageQuery {
    * those of these keys matching `where`, which names only the date and start columns.
    */
   searchKeys?: number[] | null;
+  /**
+   * Keys to probe first (`probe.ts`): `where` names every filter, `probe.where` the date and
+   * start columns only.
+   */
+  probe?: KeyProbe | null;
 }
 
 const and = (where: WhereOptions[]): WhereOptions => ({ [Op.and]: where });
@@ -152,6 +164,39 @@ export async function selectCards(
     ...regionHint(query.regions),
   });
   return rows as unknown as PageRow[];
+}
+
+/**
+ * The ids of the runs of `probe`'s keys matching its conditions, in `order`, when there are at
+ * most {@link PROBE_LIMIT}; null when there are more (see {@link probedIdsSql}).
+ */
+export async function selectProbedIds(
+  sequelize: Sequelize,
+  probe: Pick<KeyProbe, 'keys' | 'where'>,
+  order: ColumnOrder,
+): Promise<string[] | null> {
+  const rows = await sequelize.query<{ groupId: string }>(
+    probedIdsSql(sequelize, probe.keys, probe.where, order),
+    { type: QueryTypes.SELECT },
+  );
+  return rows.length > PROBE_LIMIT ? null : rows.map((row) => row.groupId);
+}
+
+/** These runs as cards' rows (as {@link selectCards}), by primary key, in the order given. */
+export async function selectCardsById(
+  sequelize: Sequelize,
+  groupIds: string[],
+  viewerId: string | null,
+): Promise<PageRow[]> {
+  const rows = (await Group.findAll({
+    attributes: cardAttributes(sequelize, viewerId),
+    where: { groupId: groupIds },
+    include: [HOST],
+    raw: true,
+    nest: true,
+  })) as unknown as PageRow[];
+  const byId = new Map(rows.map((row) => [row.groupId, row]));
+  return groupIds.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** A run's start point as read by the near-me search (MySQL answers DECIMAL as text). */

@@ -1,0 +1,264 @@
+import crypto from 'node:crypto';
+import request from 'supertest';
+import { Applier, Group } from '../src/db/models';
+import * as groupsQueries from '../src/groups/groups.queries';
+import type { SearchFilters } from '../src/groups/list-query';
+import { runsPage, toItems } from '../src/groups/list-pages';
+import { forgetBroadSearches } from '../src/groups/probe';
+import { searchAccess, searchKeys, searchWhere } from '../src/groups/search';
+import { PROBE_LIMIT } from '../src/groups/search.queries';
+import { countQueries } from './support/comments';
+import { useTestContext, type TestContext } from './support/context';
+import { GUEST, member, ROUTE, testCalendar, type Member } from './support/groups';
+
+/**
+ * A search of more combinations than it reads by key one by one (two regions and a theme: 70)
+ * probes its runs by key first, and when it finds at most PROBE_LIMIT, takes its page (and the
+ * count `finish=1` needs) from them: the very pages, in the very order, of the date-ordered read
+ * by its conditions. With more, it reads in date order, and remembers the search as broad.
+ */
+let ctx: TestContext;
+let calendar: ReturnType<typeof testCalendar>;
+useTestContext((c) => {
+  ctx = c;
+  calendar = testCalendar(ctx);
+});
+
+let host: Member;
+let viewer: Member;
+beforeAll(async () => {
+  host = await member(ctx);
+  viewer = await member(ctx);
+});
+beforeEach(() => forgetBroadSearches());
+afterEach(() => jest.restoreAllMocks());
+
+type RunSpec = { day: number; time: string; region: number; thema: string; distance?: number };
+
+/** Runs written in one statement (days counted from the window's first day). */
+async function makeRuns(at: (days: number) => string, specs: RunSpec[]): Promise<string[]> {
+  const rows = specs.map((spec, i) => ({
+    groupId: crypto.randomUUID(),
+    userId: host.user.userId,
+    mapLatLng: JSON.stringify(ROUTE),
+    title: `probe ${i}`,
+    maxPeople: 10,
+    date: at(spec.day),
+    standbyTime: spec.time,
+    finishTime: '23:00:00',
+    distance: spec.distance ?? 5 + (i % 4) * 5,
+    speed: `5'30" km/h`,
+    location: '강원 춘천시',
+    region: spec.region,
+    timecode: 1 + (i % 6),
+    thema: spec.thema,
+    chattingRoom: 'https://open.kakao.com/o/abc',
+  }));
+  await Group.bulkCreate(rows);
+  return rows.map((row) => row.groupId);
+}
+
+/** Gangwon or Jeju, on the track: 70 combinations. */
+const filtersOf = (from: string, to: string): Omit<SearchFilters, 'includeStarted'> => ({
+  dateFrom: from,
+  dateTo: to,
+  regions: [4, 9],
+  themes: ['트랙'],
+  timeSlots: null,
+  distanceBands: null,
+});
+
+type Filters = ReturnType<typeof filtersOf>;
+type Page = { limit: number; offset: number };
+
+/** The page as `/group/all` reads it (with the probe), and its cards. */
+async function probedRead(filters: Filters, page: Page, includeStarted: boolean) {
+  const query = { ...searchAccess(filters), page, viewerId: viewer.user.userId };
+  return toItems(ctx, await runsPage(ctx, query, includeStarted));
+}
+
+/** The page read in date order by the search's conditions, as before the probe. */
+async function orderedRead(filters: Filters, page: Page, includeStarted: boolean) {
+  const query = {
+    where: searchWhere(filters),
+    searchKeys: null,
+    regions: filters.regions,
+    page,
+    viewerId: viewer.user.userId,
+  };
+  return toItems(ctx, await runsPage(ctx, query, includeStarted));
+}
+
+/** The probes run while `work` runs: null for one that found many runs. */
+async function probes(work: () => Promise<unknown>): Promise<Array<string[] | null>> {
+  const spy = jest.spyOn(groupsQueries, 'selectProbedIds');
+  await work();
+  const found = await Promise.all(spy.mock.results.map((r) => r.value as Promise<unknown>));
+  spy.mockRestore();
+  return found as Array<string[] | null>;
+}
+
+const PAGES: Page[] = [
+  { limit: 6, offset: 0 },
+  { limit: 3, offset: 3 },
+  { limit: 4, offset: 6 },
+  { limit: 5, offset: 9 },
+  { limit: 100, offset: 0 },
+  { limit: 6, offset: 30 },
+];
+
+describe('A search of many combinations that matches few runs', () => {
+  let filters: Filters;
+  let matching: string[];
+
+  beforeAll(async () => {
+    const { at } = calendar.window();
+    filters = filtersOf(at(0), at(39));
+    expect(searchKeys(filters)).toBeNull();
+    expect(searchKeys(filters, 245)).toHaveLength(70);
+    // Matching runs: past, today around noon, to come; four at one start (the id decides).
+    matching = await makeRuns(at, [
+      { day: 2, time: '07:00:00', region: 4, thema: '트랙' },
+      { day: 19, time: '06:00:00', region: 9, thema: '트랙' },
+      { day: 20, time: '11:59:00', region: 9, thema: '트랙', distance: 21.1 },
+      { day: 20, time: '12:01:00', region: 4, thema: '트랙', distance: 2 },
+      { day: 21, time: '19:00:00', region: 4, thema: '트랙' },
+      { day: 21, time: '19:00:00', region: 9, thema: '트랙' },
+      { day: 21, time: '19:00:00', region: 4, thema: '트랙' },
+      { day: 21, time: '19:00:00', region: 9, thema: '트랙' },
+      { day: 30, time: '05:30:00', region: 4, thema: '트랙' },
+    ]);
+    // Runs of the window the search does not match (another region or theme).
+    await makeRuns(at, [
+      { day: 1, time: '07:00:00', region: 1, thema: '트랙' },
+      { day: 20, time: '13:00:00', region: 4, thema: '산' },
+      { day: 22, time: '08:00:00', region: 9, thema: '해변' },
+      { day: 25, time: '08:00:00', region: 5, thema: '트랙' },
+    ]);
+    await Applier.create({ groupId: matching[4], userId: viewer.user.userId });
+    calendar.set(at(20), '12:00:00');
+  });
+
+  it.each([false, true])(
+    'gives the pages of the date-ordered read, in its order (finish=%s)',
+    async (includeStarted) => {
+      for (const page of PAGES) {
+        const expected = await orderedRead(filters, page, includeStarted);
+        let probed: Awaited<ReturnType<typeof probedRead>> = [];
+        const found = await probes(async () => {
+          probed = await probedRead(filters, page, includeStarted);
+        });
+        expect(probed).toEqual(expected);
+        expect(found.length).toBeGreaterThan(0);
+        expect(found.every((ids) => ids !== null)).toBe(true);
+      }
+      const all = await probedRead(filters, { limit: 100, offset: 0 }, includeStarted);
+      // To come soonest first (the four at one start by id), then started most recent first.
+      const toCome = [matching[3], ...matching.slice(4, 8).sort(), matching[8]];
+      expect(all.map((item) => item.groupId)).toEqual(
+        includeStarted ? [...toCome, matching[2], matching[1], matching[0]] : toCome,
+      );
+      expect(all.find((item) => item.groupId === matching[4])).toMatchObject({
+        applyState: true,
+        applyPeople: 1,
+      });
+    },
+  );
+
+  it('reads a page in two statements, and an empty one in one, whatever the runs', async () => {
+    const page = { limit: 6, offset: 0 };
+    expect(await countQueries(ctx.sequelize, () => probedRead(filters, page, false))).toBe(2);
+    const beyond = { limit: 6, offset: 12 };
+    expect(await countQueries(ctx.sequelize, () => probedRead(filters, beyond, false))).toBe(1);
+    // finish=1 past the runs to come: both parts probed, the count of the first taken from it.
+    const past = { limit: 2, offset: 7 };
+    expect(await countQueries(ctx.sequelize, () => probedRead(filters, past, true))).toBe(3);
+  });
+
+  it('reads one statement for a search that matches nothing, over HTTP too', async () => {
+    const { at } = calendar.window();
+    const none = filtersOf(at(0), at(39));
+    calendar.set(at(20), '12:00:00');
+    await makeRuns(at, [{ day: 21, time: '08:00:00', region: 4, thema: '산' }]);
+    for (const includeStarted of [false, true]) {
+      const page = { limit: 6, offset: 6 };
+      expect(await orderedRead(none, page, includeStarted)).toEqual([]);
+      expect(await countQueries(ctx.sequelize, () => probedRead(none, page, includeStarted))).toBe(
+        includeStarted ? 2 : 1,
+      );
+    }
+    const found = await probes(async () => {
+      const res = await request(ctx.app)
+        .get(`/group/all?date=${at(0)}/${at(39)}&region=4/9/&thema=%ED%8A%B8%EB%9E%99/&size=6`)
+        .set(GUEST);
+      expect(res.status).toBe(200);
+      expect(res.body.data).toEqual([]);
+    });
+    expect(found).toEqual([[]]);
+  });
+});
+
+describe('A search of many combinations at the probe limit', () => {
+  let filters: Filters;
+  let atOf: (days: number) => string;
+
+  beforeAll(async () => {
+    const { at } = calendar.window();
+    filters = filtersOf(at(0), at(39));
+    const specs: RunSpec[] = Array.from({ length: PROBE_LIMIT }, (_, i) => ({
+      day: 21 + (i % 15),
+      time: `${String(6 + (i % 12)).padStart(2, '0')}:00:00`,
+      region: i % 2 === 0 ? 4 : 9,
+      thema: '트랙',
+    }));
+    await makeRuns(at, [...specs, { day: 5, time: '09:00:00', region: 4, thema: '트랙' }]);
+    await makeRuns(at, [{ day: 22, time: '09:00:00', region: 4, thema: '공원' }]);
+    calendar.set(at(20), '12:00:00');
+    atOf = at;
+  });
+
+  const limitPages: Page[] = [
+    { limit: 6, offset: 0 },
+    { limit: 6, offset: 96 },
+    { limit: 100, offset: 0 },
+    { limit: 100, offset: 50 },
+    { limit: 6, offset: 100 },
+  ];
+
+  it('takes exactly PROBE_LIMIT runs from the probe, pages and count alike', async () => {
+    for (const includeStarted of [false, true]) {
+      for (const page of limitPages) {
+        const expected = await orderedRead(filters, page, includeStarted);
+        let probed: unknown;
+        const found = await probes(async () => {
+          probed = await probedRead(filters, page, includeStarted);
+        });
+        expect(probed).toEqual(expected);
+        expect(found[0]).toHaveLength(PROBE_LIMIT);
+      }
+    }
+    const last = await probedRead(filters, { limit: 6, offset: 100 }, true);
+    expect(last).toHaveLength(1);
+  });
+
+  it('reads in date order past PROBE_LIMIT, and remembers the search as broad', async () => {
+    await makeRuns(atOf, [{ day: 36, time: '23:00:00', region: 9, thema: '트랙' }]);
+    for (const includeStarted of [false, true]) {
+      forgetBroadSearches();
+      for (const [i, page] of limitPages.entries()) {
+        const expected = await orderedRead(filters, page, includeStarted);
+        let probed: unknown;
+        const found = await probes(async () => {
+          probed = await probedRead(filters, page, includeStarted);
+        });
+        expect(probed).toEqual(expected);
+        // The first read probes and finds many; the next ones do not probe again.
+        expect(found).toEqual(i === 0 ? [null] : []);
+      }
+    }
+    // Another date range is another search: probed, and few.
+    const narrow = { ...filters, dateTo: atOf(21) };
+    const found = await probes(() => probedRead(narrow, { limit: 6, offset: 0 }, false));
+    expect(found.map((ids) => ids?.length)).toEqual([7]);
+  });
+});
