@@ -198,6 +198,36 @@ describe('A search of many combinations that matches few runs', () => {
   });
 });
 
+describe('Searches that are not probed', () => {
+  it('one region alone (read exactly by the region index), and every region with one theme', () => {
+    const wide = (over: Partial<Filters>) => ({
+      ...filtersOf('2300-01-01', '2300-01-02'),
+      ...over,
+    });
+    expect(searchAccess(wide({ regions: [9], themes: null })).probe).toBeNull();
+    expect(searchAccess(wide({ regions: null })).probe).toBeNull();
+    expect(searchAccess(wide({ regions: [9], themes: ['산', '트랙'] })).probe?.keys).toHaveLength(
+      70,
+    );
+  });
+
+  it('reads one region alone without a probe', async () => {
+    const { at } = calendar.window();
+    calendar.set(at(20), '12:00:00');
+    const ids = await makeRuns(at, [
+      { day: 21, time: '08:00:00', region: 9, thema: '산' },
+      { day: 22, time: '08:00:00', region: 9, thema: '트랙' },
+    ]);
+    const filters = { ...filtersOf(at(0), at(39)), regions: [9], themes: null };
+    let items: Array<{ groupId: string }> = [];
+    const found = await probes(async () => {
+      items = await probedRead(filters, { limit: 6, offset: 0 }, false);
+    });
+    expect(found).toEqual([]);
+    expect(items.map((item) => item.groupId)).toEqual(ids);
+  });
+});
+
 describe('A search of many combinations at the probe limit', () => {
   let filters: Filters;
   let atOf: (days: number) => string;

@@ -58,9 +58,10 @@ const every = (count: number) => Array.from({ length: count }, (_, i) => i);
 export const MAX_SEARCH_KEYS = 64;
 
 /**
- * The most combinations a search probes (see {@link KeyProbe}): one region alone (245); two
- * regions with a theme (70) or a distance band (98), one region with two themes (70), and the
- * like. A single theme, time slot or distance band in every region (385 and more) is not probed.
+ * The most combinations a search probes (see {@link KeyProbe}): two regions with a theme (70) or a
+ * distance band (98), one region with two themes (70) or six (210), and the like. A single theme,
+ * time slot or distance band in every region (385 and more) is not probed, nor one region alone
+ * (245), which the region index reads exactly: every run it reads matches.
  */
 export const MAX_PROBED_KEYS = 245;
 
@@ -93,9 +94,9 @@ export function searchKeys(filters: KeyFilters, max = MAX_SEARCH_KEYS): number[]
 
 /**
  * A search of more than {@link MAX_SEARCH_KEYS} combinations (up to {@link MAX_PROBED_KEYS}) may
- * match few runs (two regions and a theme) or many (one region): its runs are first probed by
- * these keys, a bounded read of the (searchKey, date, standbyTime, groupId) index, and read in
- * date order by its conditions only when the probe finds many (`probe.ts`).
+ * match few runs (two regions and a theme) or many (one region and two themes): its runs are
+ * first probed by these keys, a bounded read of the (searchKey, date, standbyTime, groupId)
+ * index, and read in date order by its conditions only when the probe finds many (`probe.ts`).
  */
 export interface KeyProbe {
   keys: number[];
@@ -118,7 +119,13 @@ export interface SearchAccess {
 export function searchAccess(filters: Omit<SearchFilters, 'includeStarted'>): SearchAccess {
   const keys = searchKeys(filters);
   if (keys) return { where: dateWhere(filters), searchKeys: keys, regions: null, probe: null };
-  const probed = searchKeys(filters, MAX_PROBED_KEYS);
+  // One region alone is read exactly by the region index (every run read matches): no probe.
+  const exact =
+    filters.regions?.length === 1 &&
+    !filters.themes &&
+    !filters.timeSlots &&
+    !filters.distanceBands;
+  const probed = exact ? null : searchKeys(filters, MAX_PROBED_KEYS);
   return {
     where: searchWhere(filters),
     searchKeys: null,
