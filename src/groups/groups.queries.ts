@@ -19,6 +19,7 @@ import {
   orderSql,
   PROBE_LIMIT,
   probedIdsSql,
+  probedPageSql,
   type ColumnOrder,
 } from './search.queries';
 
@@ -115,31 +116,45 @@ export interface PageQuery {
 const and = (where: WhereOptions[]): WhereOptions => ({ [Op.and]: where });
 
 /**
- * A keyed search's page of cards in one statement: the page's ids, dates and start times from
- * the keys' index ranges ({@link keyedPageSql}) as a derived table, joined to the runs and their
- * hosts by primary key, the counts as in {@link cardAttributes}. Written by hand: one statement
- * and no query building per request beyond the keys' branches.
+ * The cards of a page whose ids, dates and start times `pageSql` selects (a derived table named
+ * `page`, in `order`), joined to the runs and their hosts by primary key, the counts as in
+ * {@link cardAttributes}, and `page`'s `columns` besides. Written by hand: one statement and no
+ * query building per request beyond the page's SQL.
  */
-async function selectKeyedCards(
+function pageCardsSql(
+  sequelize: Sequelize,
+  viewerId: string | null,
+  pageSql: string,
+  order: ColumnOrder,
+  columns: string[] = [],
+): string {
+  const ofRun = '`a`.`groupId` = `Group`.`groupId`';
+  const applyState =
+    viewerId === null
+      ? '0'
+      : `EXISTS (SELECT 1 FROM \`Appliers\` AS \`a\` WHERE ${ofRun} AND \`a\`.\`userId\` = ${sequelize.escape(viewerId)})`;
+  return (
+    `SELECT ${LIST_ATTRIBUTES.map((column) => `\`Group\`.\`${column}\``).join(', ')},` +
+    ` (SELECT COUNT(*) FROM \`Appliers\` AS \`a\` WHERE ${ofRun}) AS \`applyPeople\`,` +
+    ` ${applyState} AS \`applyState\`,` +
+    columns.map((column) => ` \`page\`.\`${column}\`,`).join('') +
+    ' `user`.`nickname` AS `user.nickname`, `user`.`profileUrl` AS `user.profileUrl`' +
+    ` FROM (${pageSql}) AS \`page\`` +
+    ' INNER JOIN `Groups` AS `Group` ON `Group`.`groupId` = `page`.`groupId`' +
+    ' INNER JOIN `Users` AS `user` ON `Group`.`userId` = `user`.`userId`' +
+    ` ORDER BY ${orderSql(order, 'page')}`
+  );
+}
+
+/** A keyed search's page of cards in one statement ({@link keyedPageSql}). */
+function selectKeyedCards(
   sequelize: Sequelize,
   query: PageQuery,
   keys: number[],
   order: ColumnOrder,
-): Promise<PageRow[]> {
-  const ofRun = '`a`.`groupId` = `Group`.`groupId`';
-  const applyState =
-    query.viewerId === null
-      ? '0'
-      : `EXISTS (SELECT 1 FROM \`Appliers\` AS \`a\` WHERE ${ofRun} AND \`a\`.\`userId\` = ${sequelize.escape(query.viewerId)})`;
-  const sql =
-    `SELECT ${LIST_ATTRIBUTES.map((column) => `\`Group\`.\`${column}\``).join(', ')},` +
-    ` (SELECT COUNT(*) FROM \`Appliers\` AS \`a\` WHERE ${ofRun}) AS \`applyPeople\`,` +
-    ` ${applyState} AS \`applyState\`,` +
-    ' `user`.`nickname` AS `user.nickname`, `user`.`profileUrl` AS `user.profileUrl`' +
-    ` FROM (${keyedPageSql(sequelize, keys, query.where, order, query.page)}) AS \`page\`` +
-    ' INNER JOIN `Groups` AS `Group` ON `Group`.`groupId` = `page`.`groupId`' +
-    ' INNER JOIN `Users` AS `user` ON `Group`.`userId` = `user`.`userId`' +
-    ` ORDER BY ${orderSql(order, 'page')}`;
+) {
+  const pageSql = keyedPageSql(sequelize, keys, query.where, order, query.page);
+  const sql = pageCardsSql(sequelize, query.viewerId, pageSql, order);
   return sequelize.query<PageRow>(sql, { type: QueryTypes.SELECT, nest: true });
 }
 
@@ -182,21 +197,25 @@ export async function selectProbedIds(
   return rows.length > PROBE_LIMIT ? null : rows.map((row) => row.groupId);
 }
 
-/** These runs as cards' rows (as {@link selectCards}), by primary key, in the order given. */
-export async function selectCardsById(
+/**
+ * A probed page of cards in one statement ({@link probedPageSql}), and how many runs the probe
+ * found (at most PROBE_LIMIT + 1: more than PROBE_LIMIT means many), known when the page has
+ * cards (0 when it has none).
+ */
+export async function selectProbedCards(
   sequelize: Sequelize,
-  groupIds: string[],
-  viewerId: string | null,
-): Promise<PageRow[]> {
-  const rows = (await Group.findAll({
-    attributes: cardAttributes(sequelize, viewerId),
-    where: { groupId: groupIds },
-    include: [HOST],
-    raw: true,
-    nest: true,
-  })) as unknown as PageRow[];
-  const byId = new Map(rows.map((row) => [row.groupId, row]));
-  return groupIds.flatMap((id) => byId.get(id) ?? []);
+  query: PageQuery & { probe: Pick<KeyProbe, 'keys' | 'where'> },
+  order: ColumnOrder,
+): Promise<{ rows: PageRow[]; probed: number }> {
+  const { probe, page, viewerId } = query;
+  const pageSql = probedPageSql(sequelize, probe.keys, probe.where, order, page);
+  const rows = await sequelize.query<PageRow & { probed?: number | string }>(
+    pageCardsSql(sequelize, viewerId, pageSql, order, ['probed']),
+    { type: QueryTypes.SELECT, nest: true },
+  );
+  const probed = Number(rows[0]?.probed ?? 0);
+  for (const row of rows) delete row.probed;
+  return { rows, probed };
 }
 
 /** A run's start point as read by the near-me search (MySQL answers DECIMAL as text). */

@@ -1,6 +1,7 @@
 import type { Sequelize } from 'sequelize';
+import { PROBE_LIMIT } from './search.queries';
 import {
-  selectCardsById,
+  selectProbedCards,
   selectProbedIds,
   type ColumnOrder,
   type PageQuery,
@@ -11,8 +12,9 @@ import {
  * The probe of a search of many combinations (`search.ts` KeyProbe): its runs read by key, at
  * most `PROBE_LIMIT` + 1 index entries (`search.queries.ts`). When it finds at most PROBE_LIMIT
  * runs they are every match, in the list's order: the page is cut from them and its cards read
- * by primary key, and their number is the count a list needs. When it finds more, the search
- * matches many runs and reads them in date order by its conditions, which stops at the page.
+ * by primary key in the same statement, and their number is the count a list needs. When it
+ * finds more, the search matches many runs and reads them in date order by its conditions, which
+ * stops at the page (the cards of the probe's page, at most a page, were read for nothing).
  *
  * A search found broad is remembered a while, so that its next requests go straight to the date
  * order and pay no probe (a probe costs a statement: about a millisecond). Only the path depends
@@ -48,15 +50,18 @@ function rememberBroad(signature: string): void {
   broadUntil.set(signature, performance.now() + BROAD_MEMORY_MS);
 }
 
-/** A page read through a probe, and how many runs the probe matched in all. */
+/** A page read through a probe, and how many runs the probe matched in all when known. */
 export interface ProbedPage {
   rows: PageRow[];
-  total: number;
+  total: number | null;
 }
 
 /**
  * The page of `query` in `order` through its probe, or null when it has none, its search is
- * known broad, or the probe finds it broad now.
+ * known broad, or the probe finds it broad now. One statement: the probe, its page and the
+ * page's cards. The total is known but for an empty page after the first, where it is at most
+ * the offset. A page past PROBE_LIMIT is empty unless the search is broad: only the ids are
+ * probed then, and their number is the total.
  */
 export async function probedPage(
   sequelize: Sequelize,
@@ -65,12 +70,17 @@ export async function probedPage(
 ): Promise<ProbedPage | null> {
   const { probe, page } = query;
   if (!probe || knownBroad(probe.signature)) return null;
-  const ids = await selectProbedIds(sequelize, probe, order);
-  if (ids === null) {
-    rememberBroad(probe.signature);
-    return null;
+  if (page.offset > PROBE_LIMIT) {
+    const ids = await selectProbedIds(sequelize, probe, order);
+    return ids ? { rows: [], total: ids.length } : broad(probe.signature);
   }
-  const pageIds = ids.slice(page.offset, page.offset + page.limit);
-  const rows = pageIds.length > 0 ? await selectCardsById(sequelize, pageIds, query.viewerId) : [];
-  return { rows, total: ids.length };
+  const { rows, probed } = await selectProbedCards(sequelize, { ...query, probe }, order);
+  if (probed > PROBE_LIMIT) return broad(probe.signature);
+  return { rows, total: rows.length > 0 || page.offset === 0 ? probed : null };
+}
+
+/** Remembers the search as broad: its page is read in date order. */
+function broad(signature: string): null {
+  rememberBroad(signature);
+  return null;
 }

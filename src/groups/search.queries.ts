@@ -65,6 +65,16 @@ export const orderSql = (order: ColumnOrder, table?: string): string =>
 /** The most runs a probe reads for its page; one more means "many": it reads one more to know. */
 export const PROBE_LIMIT = 100;
 
+/** The inner read of a probe: at most PROBE_LIMIT + 1 runs of the keys, in no particular order. */
+function probeSql(sequelize: Sequelize, keys: number[], where: WhereOptions[]): string {
+  return selectSql(sequelize, Group, {
+    attributes: ['groupId', 'date', 'standbyTime'],
+    where: { [Op.and]: [{ searchKey: keys }, ...where] },
+    limit: PROBE_LIMIT + 1,
+    ...keyIndexHint(sequelize),
+  });
+}
+
 /**
  * The SQL of a probe (see `search.ts` KeyProbe): the ids of at most {@link PROBE_LIMIT} + 1 runs
  * of these keys matching `where`, in `order`. The inner read is one range of the
@@ -79,11 +89,23 @@ export function probedIdsSql(
   where: WhereOptions[],
   order: ColumnOrder,
 ): string {
-  const probe = selectSql(sequelize, Group, {
-    attributes: ['groupId', 'date', 'standbyTime'],
-    where: { [Op.and]: [{ searchKey: keys }, ...where] },
-    limit: PROBE_LIMIT + 1,
-    ...keyIndexHint(sequelize),
-  });
-  return `SELECT \`groupId\` FROM (${probe}) AS \`probe\` ORDER BY ${orderSql(order)}`;
+  return `SELECT \`groupId\` FROM (${probeSql(sequelize, keys, where)}) AS \`probe\` ORDER BY ${orderSql(order)}`;
+}
+
+/**
+ * The probe's page (as {@link probedIdsSql}, cut to `page`), each row with how many runs the
+ * probe found (`probed`, counted before the cut): a derived table for the page's cards.
+ */
+export function probedPageSql(
+  sequelize: Sequelize,
+  keys: number[],
+  where: WhereOptions[],
+  order: ColumnOrder,
+  page: PageRequest,
+): string {
+  return (
+    'SELECT `groupId`, `date`, `standbyTime`, COUNT(*) OVER () AS `probed`' +
+    ` FROM (${probeSql(sequelize, keys, where)}) AS \`probe\`` +
+    ` ORDER BY ${orderSql(order)} LIMIT ${page.limit} OFFSET ${page.offset}`
+  );
 }
