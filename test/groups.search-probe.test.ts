@@ -1,15 +1,16 @@
-import crypto from 'node:crypto';
 import request from 'supertest';
-import { Applier, Group } from '../src/db/models';
+import { Applier } from '../src/db/models';
 import * as groupsQueries from '../src/groups/groups.queries';
 import type { SearchFilters } from '../src/groups/list-query';
 import { runsPage, toItems } from '../src/groups/list-pages';
+import { notStartedWhere } from '../src/groups/schedule';
 import { forgetBroadSearches } from '../src/groups/probe';
 import { searchAccess, searchKeys, searchWhere } from '../src/groups/search';
 import { PROBE_LIMIT } from '../src/groups/search.queries';
 import { countQueries } from './support/comments';
 import { useTestContext, type TestContext } from './support/context';
-import { GUEST, member, ROUTE, testCalendar, type Member } from './support/groups';
+import { GUEST, member, testCalendar, type Member } from './support/groups';
+import { makeRuns, probes, type RunSpec } from './support/probe';
 
 /**
  * A search of more combinations than it reads by key one by one (two regions and a theme: 70)
@@ -33,25 +34,6 @@ beforeAll(async () => {
 beforeEach(() => forgetBroadSearches());
 afterEach(() => jest.restoreAllMocks());
 
-type RunSpec = { day: number; time: string; region: number; thema: string; distance?: number };
-
-/** Runs written in one statement (days counted from the window's first day). */
-async function makeRuns(at: (days: number) => string, specs: RunSpec[]): Promise<string[]> {
-  const rows = specs.map(({ day, time, distance, ...codes }, i) => ({
-    ...codes,
-    ...{ groupId: crypto.randomUUID(), userId: host.user.userId, mapLatLng: JSON.stringify(ROUTE) },
-    ...{ title: `probe ${i}`, maxPeople: 10, date: at(day), standbyTime: time },
-    ...{ finishTime: '23:00:00', distance: distance ?? 5 + (i % 4) * 5, speed: `5'30" km/h` },
-    ...{
-      location: '강원 춘천시',
-      timecode: 1 + (i % 6),
-      chattingRoom: 'https://open.kakao.com/o/abc',
-    },
-  }));
-  await Group.bulkCreate(rows);
-  return rows.map((row) => row.groupId);
-}
-
 /** Gangwon or Jeju, on the track: 70 combinations. */
 const filtersOf = (from: string, to: string): Omit<SearchFilters, 'includeStarted'> => ({
   dateFrom: from,
@@ -63,6 +45,11 @@ const filtersOf = (from: string, to: string): Omit<SearchFilters, 'includeStarte
 });
 
 type Filters = ReturnType<typeof filtersOf>;
+const ORDER: groupsQueries.ColumnOrder = [
+  ['date', 'ASC'],
+  ['standbyTime', 'ASC'],
+  ['groupId', 'ASC'],
+];
 type Page = { limit: number; offset: number };
 
 /** The page as `/group/all` reads it (with the probe), and its cards. */
@@ -83,28 +70,6 @@ async function orderedRead(filters: Filters, page: Page, includeStarted: boolean
   return toItems(ctx, await runsPage(ctx, query, includeStarted));
 }
 
-/**
- * The probes run while `work` runs: how many runs each found (0 for an empty page's, whose
- * total is not read), null for one that found many.
- */
-async function probes(work: () => Promise<unknown>): Promise<Array<number | null>> {
-  const spies = [
-    jest.spyOn(groupsQueries, 'selectProbedCards'),
-    jest.spyOn(groupsQueries, 'selectProbedIds'),
-  ];
-  await work();
-  const calls = spies.flatMap((spy) =>
-    spy.mock.results.map((r, i) => [spy.mock.invocationCallOrder[i], r.value] as const),
-  );
-  calls.sort(([a], [b]) => a - b);
-  const found = await Promise.all(calls.map(([, value]) => value as Promise<unknown>));
-  spies.forEach((spy) => spy.mockRestore());
-  return found.map((r) => {
-    const n = Array.isArray(r) ? r.length : ((r as { probed?: number } | null)?.probed ?? 101);
-    return n > PROBE_LIMIT ? null : n;
-  });
-}
-
 const PAGES: Page[] = [0, 3, 6, 9, 0, 30].map((offset, i) => ({
   limit: [6, 3, 4, 5, 100, 6][i],
   offset,
@@ -120,7 +85,7 @@ describe('A search of many combinations that matches few runs', () => {
     expect(searchKeys(filters)).toBeNull();
     expect(searchKeys(filters, 245)).toHaveLength(70);
     // Matching runs: past, today around noon, to come; four at one start (the id decides).
-    matching = await makeRuns(at, [
+    matching = await makeRuns(host.user.userId, at, [
       { day: 2, time: '07:00:00', region: 4, thema: '트랙' },
       { day: 19, time: '06:00:00', region: 9, thema: '트랙' },
       { day: 20, time: '11:59:00', region: 9, thema: '트랙', distance: 21.1 },
@@ -132,11 +97,10 @@ describe('A search of many combinations that matches few runs', () => {
       { day: 30, time: '05:30:00', region: 4, thema: '트랙' },
     ]);
     // Runs of the window the search does not match (another region or theme).
-    await makeRuns(at, [
+    await makeRuns(host.user.userId, at, [
       { day: 1, time: '07:00:00', region: 1, thema: '트랙' },
       { day: 20, time: '13:00:00', region: 4, thema: '산' },
       { day: 22, time: '08:00:00', region: 9, thema: '해변' },
-      { day: 25, time: '08:00:00', region: 5, thema: '트랙' },
     ]);
     await Applier.create({ groupId: matching[4], userId: viewer.user.userId });
     calendar.set(at(20), '12:00:00');
@@ -161,18 +125,16 @@ describe('A search of many combinations that matches few runs', () => {
       expect(all.map((item) => item.groupId)).toEqual(
         includeStarted ? [...toCome, matching[2], matching[1], matching[0]] : toCome,
       );
-      expect(all.find((item) => item.groupId === matching[4])).toMatchObject({
-        applyState: true,
-        applyPeople: 1,
-      });
+      const applied = { applyState: true, applyPeople: 1 };
+      expect(all.find((item) => item.groupId === matching[4])).toMatchObject(applied);
     },
   );
 
   it('reads a page, full or empty, in one statement, whatever the runs', async () => {
-    const page = { limit: 6, offset: 0 };
-    expect(await countQueries(ctx.sequelize, () => probedRead(filters, page, false))).toBe(1);
-    const beyond = { limit: 6, offset: 12 };
-    expect(await countQueries(ctx.sequelize, () => probedRead(filters, beyond, false))).toBe(1);
+    for (const offset of [0, 12]) {
+      const page = { limit: 6, offset };
+      expect(await countQueries(ctx.sequelize, () => probedRead(filters, page, false))).toBe(1);
+    }
     // finish=1 spanning both parts: each part probed, the first's count taken from it.
     const both = { limit: 4, offset: 4 };
     expect(await countQueries(ctx.sequelize, () => probedRead(filters, both, true))).toBe(2);
@@ -185,7 +147,7 @@ describe('A search of many combinations that matches few runs', () => {
     const { at } = calendar.window();
     const none = filtersOf(at(0), at(39));
     calendar.set(at(20), '12:00:00');
-    await makeRuns(at, [{ day: 21, time: '08:00:00', region: 4, thema: '산' }]);
+    await makeRuns(host.user.userId, at, [{ day: 21, time: '08:00:00', region: 4, thema: '산' }]);
     for (const includeStarted of [false, true]) {
       const page = { limit: 6, offset: 6 };
       expect(await orderedRead(none, page, includeStarted)).toEqual([]);
@@ -216,7 +178,7 @@ describe('Searches that are not probed', () => {
   it('reads one region alone without a probe', async () => {
     const { at } = calendar.window();
     calendar.set(at(20), '12:00:00');
-    const ids = await makeRuns(at, [
+    const ids = await makeRuns(host.user.userId, at, [
       { day: 21, time: '08:00:00', region: 9, thema: '산' },
       { day: 22, time: '08:00:00', region: 9, thema: '트랙' },
     ]);
@@ -243,8 +205,12 @@ describe('A search of many combinations at the probe limit', () => {
       region: i % 2 === 0 ? 4 : 9,
       thema: '트랙',
     }));
-    await makeRuns(at, [...specs, { day: 5, time: '09:00:00', region: 4, thema: '트랙' }]);
-    await makeRuns(at, [{ day: 22, time: '09:00:00', region: 4, thema: '공원' }]);
+    const [first] = await makeRuns(host.user.userId, at, [
+      ...specs,
+      { day: 5, time: '09:00:00', region: 4, thema: '트랙' },
+    ]);
+    await makeRuns(host.user.userId, at, [{ day: 22, time: '09:00:00', region: 4, thema: '공원' }]);
+    await Applier.create({ groupId: first, userId: viewer.user.userId });
     calendar.set(at(20), '12:00:00');
     atOf = at;
   });
@@ -276,7 +242,9 @@ describe('A search of many combinations at the probe limit', () => {
   });
 
   it('reads in date order past PROBE_LIMIT, and remembers the search as broad', async () => {
-    await makeRuns(atOf, [{ day: 36, time: '23:00:00', region: 9, thema: '트랙' }]);
+    await makeRuns(host.user.userId, atOf, [
+      { day: 36, time: '23:00:00', region: 9, thema: '트랙' },
+    ]);
     for (const includeStarted of [false, true]) {
       forgetBroadSearches();
       for (const [i, page] of limitPages.entries()) {
@@ -290,6 +258,12 @@ describe('A search of many combinations at the probe limit', () => {
         expect(found).toEqual(i === 0 ? [null] : []);
       }
     }
+    // The probe that found many read its page's cards without their counts (read again after).
+    const query = { ...searchAccess(filters), page: { limit: 6, offset: 0 }, viewerId: null };
+    const probe = { ...query.probe!, where: [...query.probe!.where, notStartedWhere(ctx.now())] };
+    const wasted = await groupsQueries.selectProbedCards(ctx.sequelize, { ...query, probe }, ORDER);
+    expect(wasted.probed).toBe(PROBE_LIMIT + 1);
+    expect(wasted.rows.map((row) => Number(row.applyPeople))).toEqual([0, 0, 0, 0, 0, 0]);
     // Another date range is another search: probed, and few.
     const narrow = { ...filters, dateTo: atOf(21) };
     const found = await probes(() => probedRead(narrow, { limit: 6, offset: 0 }, false));

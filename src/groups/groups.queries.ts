@@ -118,25 +118,27 @@ const and = (where: WhereOptions[]): WhereOptions => ({ [Op.and]: where });
 /**
  * The cards of a page whose ids, dates and start times `pageSql` selects (a derived table named
  * `page`, in `order`), joined to the runs and their hosts by primary key, the counts as in
- * {@link cardAttributes}, and `page`'s `columns` besides. Written by hand: one statement and no
- * query building per request beyond the page's SQL.
+ * {@link cardAttributes} (only where `page` meets `countsIf`, else 0), and `page`'s `columns`.
+ * Written by hand: one statement and no query building per request beyond the page's SQL.
  */
 function pageCardsSql(
   sequelize: Sequelize,
   viewerId: string | null,
   pageSql: string,
   order: ColumnOrder,
-  columns: string[] = [],
+  { columns = [], countsIf }: { columns?: string[]; countsIf?: string } = {},
 ): string {
   const ofRun = '`a`.`groupId` = `Group`.`groupId`';
+  const counted = (sql: string) =>
+    countsIf ? `CASE WHEN ${countsIf} THEN ${sql} ELSE 0 END` : sql;
   const applyState =
     viewerId === null
       ? '0'
       : `EXISTS (SELECT 1 FROM \`Appliers\` AS \`a\` WHERE ${ofRun} AND \`a\`.\`userId\` = ${sequelize.escape(viewerId)})`;
   return (
     `SELECT ${LIST_ATTRIBUTES.map((column) => `\`Group\`.\`${column}\``).join(', ')},` +
-    ` (SELECT COUNT(*) FROM \`Appliers\` AS \`a\` WHERE ${ofRun}) AS \`applyPeople\`,` +
-    ` ${applyState} AS \`applyState\`,` +
+    ` ${counted(`(SELECT COUNT(*) FROM \`Appliers\` AS \`a\` WHERE ${ofRun})`)} AS \`applyPeople\`,` +
+    ` ${counted(applyState)} AS \`applyState\`,` +
     columns.map((column) => ` \`page\`.\`${column}\`,`).join('') +
     ' `user`.`nickname` AS `user.nickname`, `user`.`profileUrl` AS `user.profileUrl`' +
     ` FROM (${pageSql}) AS \`page\`` +
@@ -181,10 +183,7 @@ export async function selectCards(
   return rows as unknown as PageRow[];
 }
 
-/**
- * The ids of the runs of `probe`'s keys matching its conditions, in `order`, when there are at
- * most {@link PROBE_LIMIT}; null when there are more (see {@link probedIdsSql}).
- */
+/** The probe's ids ({@link probedIdsSql}) in `order`; null when more than {@link PROBE_LIMIT}. */
 export async function selectProbedIds(
   sequelize: Sequelize,
   probe: Pick<KeyProbe, 'keys' | 'where'>,
@@ -199,8 +198,7 @@ export async function selectProbedIds(
 
 /**
  * A probed page of cards in one statement ({@link probedPageSql}), and how many runs the probe
- * found (at most PROBE_LIMIT + 1: more than PROBE_LIMIT means many), known when the page has
- * cards (0 when it has none).
+ * found (more than PROBE_LIMIT means many; 0 when the page has no cards to tell).
  */
 export async function selectProbedCards(
   sequelize: Sequelize,
@@ -210,7 +208,11 @@ export async function selectProbedCards(
   const { probe, page, viewerId } = query;
   const pageSql = probedPageSql(sequelize, probe.keys, probe.where, order, page);
   const rows = await sequelize.query<PageRow & { probed?: number | string }>(
-    pageCardsSql(sequelize, viewerId, pageSql, order, ['probed']),
+    // A probe that finds many (the page is read again in date order) reads no counts.
+    pageCardsSql(sequelize, viewerId, pageSql, order, {
+      columns: ['probed'],
+      countsIf: `\`page\`.\`probed\` <= ${PROBE_LIMIT}`,
+    }),
     { type: QueryTypes.SELECT, nest: true },
   );
   const probed = Number(rows[0]?.probed ?? 0);
