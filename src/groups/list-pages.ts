@@ -89,8 +89,8 @@ const countOf = (query: PageQuery): Promise<number> =>
  * first: runs to come soonest first, then past runs most recent first. Read as two index-ordered
  * streams: the page's part of the runs to come, then (if the page is not full) the past runs
  * after those. Only a page entirely past the runs to come needs to count them to know where
- * in the past runs it starts (a probe that found them has counted them). At most three queries,
- * or four through a probe.
+ * in the past runs it starts (a probe that put cards on its page has counted them). At most
+ * three queries.
  */
 export async function nearestFirstPage(
   ctx: Pick<AppContext, 'sequelize'>,
