@@ -353,6 +353,11 @@ const NEAR_SPOTS: Array<[number, number]> = [
   [37.7519, 128.8761],
 ];
 const thema = encodeURIComponent('강변/');
+/** Gangwon and Jeju: no track run there, few city runs (the seeder's spots). */
+const rareThema = encodeURIComponent('트랙/');
+const cityThema = encodeURIComponent('도시/');
+/** The Korean date `days` from today. */
+const inDays = (days: number) => kstDate(new Date(Date.now() + days * 86_400_000));
 
 async function main() {
   const argv = process.argv.slice(2);
@@ -480,6 +485,14 @@ async function main() {
           ],
         },
         { name: 'GET /group/all (filtered)', requests: [{ method: 'GET', path: filtered }] },
+        // Searches of 70 combinations that match no run and a few (src/groups/probe.ts).
+        ...[
+          ['no match, 70 keys', `region=4/9/&thema=${rareThema}`],
+          ['rare, 70 keys', `date=${inDays(7)}/${inDays(13)}&region=4/9/&thema=${cityThema}`],
+        ].map(([name, search]) => ({
+          name: `GET /group/all (${name})`,
+          requests: [{ method: 'GET' as const, path: `/group/all?${search}&page=1&size=6` }],
+        })),
         {
           name: 'GET /group/all (filtered, signed in)',
           requests: [{ method: 'GET', path: filtered, token: viewerToken }],

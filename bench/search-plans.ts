@@ -8,7 +8,9 @@
  *
  * Each search runs as `/group/all` reads it with the list cache off (`runsPage`), once through
  * the access path the search chooses now and once the way every search read before
- * `Groups.searchKey` (its conditions, the region index for one region). MariaDB/MySQL: `EXPLAIN`
+ * `Groups.searchKey` (its conditions, the region index for one region). A search probed by its
+ * keys (`src/groups/probe.ts`) runs as its requests after the first do (a broad one remembered
+ * as broad), and, when that differs, as a first request (the probe, then the date order). MariaDB/MySQL: `EXPLAIN`
  * (key), `ANALYZE FORMAT=JSON` (rows read per table) and the handler reads of one run (every
  * index or table row the statements read, `Handler_read_*`); SQLite: `EXPLAIN QUERY PLAN`.
  * Times are in-process means over `--iterations` runs after a warm-up (statements only, no
@@ -24,10 +26,14 @@ import { Course, Group } from '../src/db/models';
 import { countRuns } from '../src/groups/groups.queries';
 import { runsPage } from '../src/groups/list-pages';
 import { parseListQuery, type SearchFilters } from '../src/groups/list-query';
-import { searchAccess, searchWhere } from '../src/groups/search';
+import { forgetBroadSearches } from '../src/groups/probe';
+import { searchAccess, searchWhere, type SearchAccess } from '../src/groups/search';
+import { kstDate } from '../src/lib/time';
 import { assertDisposable } from './seed';
 
 const th = (...themes: string[]) => encodeURIComponent(`${themes.join('/')}/`);
+/** The Korean date `days` from today. */
+const day = (days: number) => kstDate(new Date(Date.now() + days * 86_400_000));
 
 /** The shapes, as the SPA's query strings. */
 const SHAPES: Array<{ name: string; query: string }> = [
@@ -40,6 +46,22 @@ const SHAPES: Array<{ name: string; query: string }> = [
   {
     name: 'rare, finish=1: Jeju + track + 15 km+',
     query: `region=9&distance=4/&thema=${th('트랙')}&finish=1&size=6`,
+  },
+  {
+    name: 'none, 70 keys: Gangwon + Jeju + track',
+    query: `region=4/9/&thema=${th('트랙')}&size=6`,
+  },
+  {
+    name: 'none, 70 keys, finish=1: Gangwon + Jeju + track',
+    query: `region=4/9/&thema=${th('트랙')}&finish=1&size=6`,
+  },
+  {
+    name: 'rare, 70 keys: Gangwon + Jeju + city, one week',
+    query: `date=${day(7)}/${day(13)}&region=4/9/&thema=${th('도시')}&size=6`,
+  },
+  {
+    name: 'rare, 210 keys: Jeju + the six themes, one day, size 100',
+    query: `date=${day(10)}/${day(10)}&region=9&thema=${th('산', '도시', '강변', '해변', '공원', '트랙')}&size=100`,
   },
   { name: 'common: no filter', query: 'size=6' },
   { name: 'common: Seoul', query: 'region=1&size=6' },
@@ -175,15 +197,37 @@ async function main() {
       if (parsed.category !== 'all') continue;
       const filters: SearchFilters = parsed.filters;
       const matches = await countRuns(searchWhere(filters));
-      const paths = {
-        keys: { ...searchAccess(filters) },
-        conditions: { where: searchWhere(filters), searchKeys: null, regions: filters.regions },
+      const chosen = searchAccess(filters);
+      const keyCount = chosen.searchKeys?.length ?? chosen.probe?.keys.length;
+      const conditions: SearchAccess = {
+        where: searchWhere(filters),
+        searchKeys: null,
+        regions: filters.regions,
+        probe: null,
       };
-      for (const [path, access] of Object.entries(paths)) {
-        if (path === 'keys' && access.searchKeys === null) continue;
-        const read = () =>
-          runsPage(ctx, { ...access, page: parsed.page, viewerId: null }, filters.includeStarted);
+      type Path = [label: string, access: SearchAccess, first: boolean];
+      const paths: Path[] = [];
+      if (chosen.searchKeys) paths.push([`keys (${keyCount})`, chosen, false]);
+      if (chosen.probe) {
+        paths.push([`probe (${keyCount})`, chosen, false]);
+        paths.push([`probe (${keyCount}), first request`, chosen, true]);
+      }
+      paths.push(['conditions', conditions, false]);
+      let steady: string[] = [];
+      for (const [label, access, first] of paths) {
+        const read = async () => {
+          if (first) forgetBroadSearches();
+          await runsPage(
+            ctx,
+            { ...access, page: parsed.page, viewerId: null },
+            filters.includeStarted,
+          );
+        };
+        forgetBroadSearches();
+        await read();
         const statements = await captured(sequelize, read);
+        if (first && statements.join() === steady.join()) continue;
+        steady = statements;
         const plans = await Promise.all(statements.map((sql) => planOf(sequelize, sql)));
         const analyzed = mysql
           ? (await Promise.all(statements.map((sql) => analyzedRows(sequelize, sql)))).reduce(
@@ -193,7 +237,6 @@ async function main() {
           : null;
         const handler = mysql ? await handlerReads(sequelize, statements) : null;
         const ms = await meanMs(read, iterations);
-        const label = path === 'keys' ? `keys (${access.searchKeys?.length})` : 'conditions';
         out(
           `| ${shape.name} | ${label} | ${matches} | ${plans.join(' → ')} | ` +
             `${mysql ? `${analyzed} / ${handler}` : '—'} | ${ms.toFixed(2)} |`,

@@ -13,7 +13,15 @@ import { Applier, Group, User } from '../db/models';
 import type { BoundingBox } from '../lib/geo';
 import type { Host, ListGroup } from './groups.mapper';
 import type { PageRequest } from './list-query';
-import { keyedPageSql, orderSql, type ColumnOrder } from './search.queries';
+import type { KeyProbe } from './search';
+import {
+  keyedPageSql,
+  orderSql,
+  PROBE_LIMIT,
+  probedIdsSql,
+  probedPageSql,
+  type ColumnOrder,
+} from './search.queries';
 
 export type { ColumnOrder };
 
@@ -98,36 +106,57 @@ export interface PageQuery {
    * those of these keys matching `where`, which names only the date and start columns.
    */
   searchKeys?: number[] | null;
+  /**
+   * Keys to probe first (`probe.ts`): `where` names every filter, `probe.where` the date and
+   * start columns only.
+   */
+  probe?: KeyProbe | null;
 }
 
 const and = (where: WhereOptions[]): WhereOptions => ({ [Op.and]: where });
 
 /**
- * A keyed search's page of cards in one statement: the page's ids, dates and start times from
- * the keys' index ranges ({@link keyedPageSql}) as a derived table, joined to the runs and their
- * hosts by primary key, the counts as in {@link cardAttributes}. Written by hand: one statement
- * and no query building per request beyond the keys' branches.
+ * The cards of a page whose ids, dates and start times `pageSql` selects (a derived table named
+ * `page`, in `order`), joined to the runs and their hosts by primary key, the counts as in
+ * {@link cardAttributes} (only where `page` meets `countsIf`, else 0), and `page`'s `columns`.
+ * Written by hand: one statement and no query building per request beyond the page's SQL.
  */
-async function selectKeyedCards(
+function pageCardsSql(
+  sequelize: Sequelize,
+  viewerId: string | null,
+  pageSql: string,
+  order: ColumnOrder,
+  { columns = [], countsIf }: { columns?: string[]; countsIf?: string } = {},
+): string {
+  const ofRun = '`a`.`groupId` = `Group`.`groupId`';
+  const counted = (sql: string) =>
+    countsIf ? `CASE WHEN ${countsIf} THEN ${sql} ELSE 0 END` : sql;
+  const applyState =
+    viewerId === null
+      ? '0'
+      : `EXISTS (SELECT 1 FROM \`Appliers\` AS \`a\` WHERE ${ofRun} AND \`a\`.\`userId\` = ${sequelize.escape(viewerId)})`;
+  return (
+    `SELECT ${LIST_ATTRIBUTES.map((column) => `\`Group\`.\`${column}\``).join(', ')},` +
+    ` ${counted(`(SELECT COUNT(*) FROM \`Appliers\` AS \`a\` WHERE ${ofRun})`)} AS \`applyPeople\`,` +
+    ` ${counted(applyState)} AS \`applyState\`,` +
+    columns.map((column) => ` \`page\`.\`${column}\`,`).join('') +
+    ' `user`.`nickname` AS `user.nickname`, `user`.`profileUrl` AS `user.profileUrl`' +
+    ` FROM (${pageSql}) AS \`page\`` +
+    ' INNER JOIN `Groups` AS `Group` ON `Group`.`groupId` = `page`.`groupId`' +
+    ' INNER JOIN `Users` AS `user` ON `Group`.`userId` = `user`.`userId`' +
+    ` ORDER BY ${orderSql(order, 'page')}`
+  );
+}
+
+/** A keyed search's page of cards in one statement ({@link keyedPageSql}). */
+function selectKeyedCards(
   sequelize: Sequelize,
   query: PageQuery,
   keys: number[],
   order: ColumnOrder,
-): Promise<PageRow[]> {
-  const ofRun = '`a`.`groupId` = `Group`.`groupId`';
-  const applyState =
-    query.viewerId === null
-      ? '0'
-      : `EXISTS (SELECT 1 FROM \`Appliers\` AS \`a\` WHERE ${ofRun} AND \`a\`.\`userId\` = ${sequelize.escape(query.viewerId)})`;
-  const sql =
-    `SELECT ${LIST_ATTRIBUTES.map((column) => `\`Group\`.\`${column}\``).join(', ')},` +
-    ` (SELECT COUNT(*) FROM \`Appliers\` AS \`a\` WHERE ${ofRun}) AS \`applyPeople\`,` +
-    ` ${applyState} AS \`applyState\`,` +
-    ' `user`.`nickname` AS `user.nickname`, `user`.`profileUrl` AS `user.profileUrl`' +
-    ` FROM (${keyedPageSql(sequelize, keys, query.where, order, query.page)}) AS \`page\`` +
-    ' INNER JOIN `Groups` AS `Group` ON `Group`.`groupId` = `page`.`groupId`' +
-    ' INNER JOIN `Users` AS `user` ON `Group`.`userId` = `user`.`userId`' +
-    ` ORDER BY ${orderSql(order, 'page')}`;
+) {
+  const pageSql = keyedPageSql(sequelize, keys, query.where, order, query.page);
+  const sql = pageCardsSql(sequelize, query.viewerId, pageSql, order);
   return sequelize.query<PageRow>(sql, { type: QueryTypes.SELECT, nest: true });
 }
 
@@ -152,6 +181,43 @@ export async function selectCards(
     ...regionHint(query.regions),
   });
   return rows as unknown as PageRow[];
+}
+
+/** The probe's ids ({@link probedIdsSql}) in `order`; null when more than {@link PROBE_LIMIT}. */
+export async function selectProbedIds(
+  sequelize: Sequelize,
+  probe: Pick<KeyProbe, 'keys' | 'where'>,
+  order: ColumnOrder,
+): Promise<string[] | null> {
+  const rows = await sequelize.query<{ groupId: string }>(
+    probedIdsSql(sequelize, probe.keys, probe.where, order),
+    { type: QueryTypes.SELECT },
+  );
+  return rows.length > PROBE_LIMIT ? null : rows.map((row) => row.groupId);
+}
+
+/**
+ * A probed page of cards in one statement ({@link probedPageSql}), and how many runs the probe
+ * found (more than PROBE_LIMIT means many; 0 when the page has no cards to tell).
+ */
+export async function selectProbedCards(
+  sequelize: Sequelize,
+  query: PageQuery & { probe: Pick<KeyProbe, 'keys' | 'where'> },
+  order: ColumnOrder,
+): Promise<{ rows: PageRow[]; probed: number }> {
+  const { probe, page, viewerId } = query;
+  const pageSql = probedPageSql(sequelize, probe.keys, probe.where, order, page);
+  const rows = await sequelize.query<PageRow & { probed?: number | string }>(
+    // A probe that finds many (the page is read again in date order) reads no counts.
+    pageCardsSql(sequelize, viewerId, pageSql, order, {
+      columns: ['probed'],
+      countsIf: `\`page\`.\`probed\` <= ${PROBE_LIMIT}`,
+    }),
+    { type: QueryTypes.SELECT, nest: true },
+  );
+  const probed = Number(rows[0]?.probed ?? 0);
+  for (const row of rows) delete row.probed;
+  return { rows, probed };
 }
 
 /** A run's start point as read by the near-me search (MySQL answers DECIMAL as text). */

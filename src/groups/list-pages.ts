@@ -1,4 +1,4 @@
-import type { Includeable } from 'sequelize';
+import type { Includeable, WhereOptions } from 'sequelize';
 import type { AppContext } from '../lib/context';
 import { jsonArray, JsonText } from '../lib/json-text';
 import { viewerFlags } from '../lib/viewer-flags';
@@ -19,6 +19,7 @@ import {
   type PageRow,
 } from './groups.queries';
 import { groupListCacheOf } from './list-cache';
+import { probedPage } from './probe';
 import { notStartedWhere, startedWhere } from './schedule';
 
 export type { PageQuery, PageRow };
@@ -45,45 +46,75 @@ export const MOST_RECENT_FIRST: ColumnOrder = [
   ['groupId', 'DESC'],
 ];
 
-/** One page of runs as cards' rows (see {@link selectCards}). */
-export const findPage = (
+/** A page of runs and, when known without a statement more, how many runs the query matches. */
+interface ReadPage {
+  rows: PageRow[];
+  total: number | null;
+}
+
+/** One page of runs: through the query's probe when it has one that finds few, else by SQL order. */
+async function readPage(
   ctx: Pick<AppContext, 'sequelize'>,
   query: PageQuery,
   order: ColumnOrder,
   extra: { include?: Includeable[] } = {},
-): Promise<PageRow[]> => selectCards(ctx.sequelize, query, order, extra);
+): Promise<ReadPage> {
+  const probed = extra.include ? null : await probedPage(ctx.sequelize, query, order);
+  return probed ?? { rows: await selectCards(ctx.sequelize, query, order, extra), total: null };
+}
+
+/** One page of runs as cards' rows (see {@link selectCards} and `probe.ts`). */
+export const findPage = async (
+  ctx: Pick<AppContext, 'sequelize'>,
+  query: PageQuery,
+  order: ColumnOrder,
+  extra: { include?: Includeable[] } = {},
+): Promise<PageRow[]> => (await readPage(ctx, query, order, extra)).rows;
+
+/** The query narrowed by one more condition (on the date and start columns), probe included. */
+const within = (query: PageQuery, condition: WhereOptions): PageQuery => ({
+  ...query,
+  where: [...query.where, condition],
+  probe: query.probe && { ...query.probe, where: [...query.probe.where, condition] },
+});
+
+/** How many runs the query matches, by its keys when it has some. */
+const countOf = (query: PageQuery): Promise<number> =>
+  query.probe
+    ? countRuns(query.probe.where, query.probe.keys)
+    : countRuns(query.where, query.searchKeys);
 
 /**
  * Lists mixing runs to come and past runs (`finish=1`, a host's runs) put the nearest to now
  * first: runs to come soonest first, then past runs most recent first. Read as two index-ordered
  * streams: the page's part of the runs to come, then (if the page is not full) the past runs
  * after those. Only a page entirely past the runs to come needs to count them to know where
- * in the past runs it starts. At most three queries.
+ * in the past runs it starts (a probe that put cards on its page has counted them). At most
+ * three queries.
  */
 export async function nearestFirstPage(
   ctx: Pick<AppContext, 'sequelize'>,
   query: PageQuery,
   now: Date,
 ): Promise<PageRow[]> {
-  const { where, page } = query;
-  const toCome = [...where, notStartedWhere(now)];
-  const upcoming = await findPage(ctx, { ...query, where: toCome }, SOONEST_FIRST);
-  if (upcoming.length === page.limit) return upcoming;
+  const { page } = query;
+  const toCome = within(query, notStartedWhere(now));
+  const upcoming = await readPage(ctx, toCome, SOONEST_FIRST);
+  if (upcoming.rows.length === page.limit) return upcoming.rows;
   const skipped =
-    upcoming.length > 0 || page.offset === 0 ? 0 : await countRuns(toCome, query.searchKeys);
+    upcoming.rows.length > 0 || page.offset === 0 ? 0 : (upcoming.total ?? (await countOf(toCome)));
   const past = await findPage(
     ctx,
     {
-      ...query,
-      where: [...where, startedWhere(now)],
+      ...within(query, startedWhere(now)),
       page: {
-        limit: page.limit - upcoming.length,
-        offset: upcoming.length > 0 ? 0 : page.offset - skipped,
+        limit: page.limit - upcoming.rows.length,
+        offset: upcoming.rows.length > 0 ? 0 : page.offset - skipped,
       },
     },
     MOST_RECENT_FIRST,
   );
-  return [...upcoming, ...past];
+  return [...upcoming.rows, ...past];
 }
 
 /** The runs to come, soonest first, or with `includeStarted` the nearest to now first. */
@@ -95,7 +126,7 @@ export function runsPage(
 ) {
   return includeStarted
     ? nearestFirstPage(ctx, query, now)
-    : findPage(ctx, { ...query, where: [...query.where, notStartedWhere(now)] }, SOONEST_FIRST);
+    : findPage(ctx, within(query, notStartedWhere(now)), SOONEST_FIRST);
 }
 
 /** A page row as the card mapper reads it. */

@@ -12,6 +12,12 @@ import type { PageRequest } from './list-query';
 export type ColumnOrder = Array<[string, 'ASC' | 'DESC']>;
 
 const BY_SEARCH_KEY = 'idx_Groups_searchKey_date_standbyTime_groupId';
+/** The search key's index, named to MariaDB (SQLite ignores index hints). */
+const keyIndexHint = (sequelize: Sequelize) =>
+  sequelize.getDialect() === 'sqlite'
+    ? {}
+    : { indexHints: [{ type: IndexHints.FORCE, values: [BY_SEARCH_KEY] }] };
+
 /** The key the branch is built with, replaced by each key (no run has a negative key). */
 const KEY_SLOT = -1;
 const KEY_SLOT_SQL = `\`searchKey\` = ${KEY_SLOT}`;
@@ -31,10 +37,6 @@ export function keyedPageSql(
   order: ColumnOrder,
   page: PageRequest,
 ): string {
-  const hint =
-    sequelize.getDialect() === 'sqlite'
-      ? {}
-      : { indexHints: [{ type: IndexHints.FORCE, values: [BY_SEARCH_KEY] }] };
   // One branch is built, then repeated per key (building SQL is the costly part here).
   const branch = selectSql(sequelize, Group, {
     attributes: ['groupId', 'date', 'standbyTime'],
@@ -42,7 +44,7 @@ export function keyedPageSql(
     // A copy: the builder rewrites the directions of the order it is given.
     order: order.map(([column, direction]) => [column, direction]),
     limit: page.offset + page.limit,
-    ...hint,
+    ...keyIndexHint(sequelize),
   });
   const branches = keys.map(
     (key, i) =>
@@ -59,3 +61,60 @@ export const orderSql = (order: ColumnOrder, table?: string): string =>
   order
     .map(([column, direction]) => `${table ? `\`${table}\`.` : ''}\`${column}\` ${direction}`)
     .join(', ');
+
+/** The most runs a probe reads for its page; one more means "many": it reads one more to know. */
+export const PROBE_LIMIT = 100;
+
+/**
+ * The inner read of a probe: at most PROBE_LIMIT + 1 runs of the keys, in no particular order.
+ * By the search key's index on both databases: SQLite would read a one-day search of many keys
+ * from the date index (every run of the day), so it is named there with `INDEXED BY`, which
+ * Sequelize does not write.
+ */
+function probeSql(sequelize: Sequelize, keys: number[], where: WhereOptions[]): string {
+  const sql = selectSql(sequelize, Group, {
+    attributes: ['groupId', 'date', 'standbyTime'],
+    where: { [Op.and]: [{ searchKey: keys }, ...where] },
+    limit: PROBE_LIMIT + 1,
+    ...keyIndexHint(sequelize),
+  });
+  const from = 'FROM `Groups` AS `Group`';
+  return sequelize.getDialect() === 'sqlite'
+    ? sql.replace(from, `${from} INDEXED BY \`${BY_SEARCH_KEY}\``)
+    : sql;
+}
+
+/**
+ * The SQL of a probe (see `search.ts` KeyProbe): the ids of at most {@link PROBE_LIMIT} + 1 runs
+ * of these keys matching `where`, in `order`. The inner read is one range of the
+ * (searchKey, date, standbyTime, groupId) index per key, from the index alone and stopped after
+ * PROBE_LIMIT + 1 entries in all, in no particular order; only those few are then sorted. So a
+ * probe reads at most PROBE_LIMIT + 1 index entries and one probe per key without runs, however
+ * many runs there are, and when it finds at most PROBE_LIMIT they are every match, in order.
+ */
+export function probedIdsSql(
+  sequelize: Sequelize,
+  keys: number[],
+  where: WhereOptions[],
+  order: ColumnOrder,
+): string {
+  return `SELECT \`groupId\` FROM (${probeSql(sequelize, keys, where)}) AS \`probe\` ORDER BY ${orderSql(order)}`;
+}
+
+/**
+ * The probe's page (as {@link probedIdsSql}, cut to `page`), each row with how many runs the
+ * probe found (`probed`, counted before the cut): a derived table for the page's cards.
+ */
+export function probedPageSql(
+  sequelize: Sequelize,
+  keys: number[],
+  where: WhereOptions[],
+  order: ColumnOrder,
+  page: PageRequest,
+): string {
+  return (
+    'SELECT `groupId`, `date`, `standbyTime`, COUNT(*) OVER () AS `probed`' +
+    ` FROM (${probeSql(sequelize, keys, where)}) AS \`probe\`` +
+    ` ORDER BY ${orderSql(order)} LIMIT ${page.limit} OFFSET ${page.offset}`
+  );
+}

@@ -50,24 +50,33 @@ const every = (count: number) => Array.from({ length: count }, (_, i) => i);
  * one region with a theme (35), and anything narrower. Each is read from the
  * (searchKey, date, standbyTime, groupId) index up to the end of the page, so a search costs at
  * most this many index ranges of a page each (from the index alone), at any number of runs. A
- * broader search (one filter, or one region with two themes: 70) matches a large share of the
- * runs and reads them in date order instead, stopping at the page: at 100,000 runs a size-100
- * page of Seoul with two themes took 5 ms that way and 34 ms by 70 keys (bench/README.md).
+ * broader search (one filter, or one region with two themes: 70) often matches a large share of
+ * the runs and reads them in date order instead, stopping at the page: at 100,000 runs a size-100
+ * page of Seoul with two themes took 5 ms that way and 34 ms by 70 keys (bench/README.md). When
+ * it matches few, the probe ({@link KeyProbe}) finds them without the walk.
  */
 export const MAX_SEARCH_KEYS = 64;
 
 /**
- * The `Groups.searchKey` values of the runs these filters match (a filter left out matches
- * every value of its part), or null when they are more than {@link MAX_SEARCH_KEYS}.
+ * The most combinations a search probes (see {@link KeyProbe}): two regions with a theme (70) or a
+ * distance band (98), one region with two themes (70) or six (210), and the like. A single theme,
+ * time slot or distance band in every region (385 and more) is not probed, nor one region alone
+ * (245), which the region index reads exactly: every run it reads matches.
  */
-export function searchKeys(filters: KeyFilters): number[] | null {
+export const MAX_PROBED_KEYS = 245;
+
+/**
+ * The `Groups.searchKey` values of the runs these filters match (a filter left out matches
+ * every value of its part), or null when they are more than `max` ({@link MAX_SEARCH_KEYS}).
+ */
+export function searchKeys(filters: KeyFilters, max = MAX_SEARCH_KEYS): number[] | null {
   const regions = filters.regions ?? every(KEY_PARTS.region);
   const themes =
     filters.themes?.map((t) => (THEMES as readonly string[]).indexOf(t) + 1) ??
     every(KEY_PARTS.theme);
   const timeSlots = filters.timeSlots ?? every(KEY_PARTS.timeSlot);
   const bands = filters.distanceBands ?? every(KEY_PARTS.band);
-  if (regions.length * themes.length * timeSlots.length * bands.length > MAX_SEARCH_KEYS) {
+  if (regions.length * themes.length * timeSlots.length * bands.length > max) {
     return null;
   }
   return regions.flatMap((region) =>
@@ -83,17 +92,48 @@ export function searchKeys(filters: KeyFilters): number[] | null {
   );
 }
 
+/**
+ * A search of more than {@link MAX_SEARCH_KEYS} combinations (up to {@link MAX_PROBED_KEYS}) may
+ * match few runs (two regions and a theme) or many (one region and two themes): its runs are
+ * first probed by these keys, a bounded read of the (searchKey, date, standbyTime, groupId)
+ * index, and read in date order by its conditions only when the probe finds many (`probe.ts`).
+ */
+export interface KeyProbe {
+  keys: number[];
+  /** The date range as conditions on `Groups` (the keys stand for the other filters). */
+  where: WhereOptions[];
+  /** Names the keys and the date range: what a probe's outcome is remembered by. */
+  signature: string;
+}
+
 /** How a search reads its runs: by its combinations' keys when few, else by its conditions. */
 export interface SearchAccess {
   where: WhereOptions[];
   searchKeys: number[] | null;
   /** The single region searched, for the region index (when not read by keys). */
   regions: number[] | null;
+  /** The keys to probe first, when not read by keys and not too many. */
+  probe: KeyProbe | null;
 }
 
 export function searchAccess(filters: Omit<SearchFilters, 'includeStarted'>): SearchAccess {
   const keys = searchKeys(filters);
-  return keys
-    ? { where: dateWhere(filters), searchKeys: keys, regions: null }
-    : { where: searchWhere(filters), searchKeys: null, regions: filters.regions };
+  if (keys) return { where: dateWhere(filters), searchKeys: keys, regions: null, probe: null };
+  // One region alone is read exactly by the region index (every run read matches): no probe.
+  const exact =
+    filters.regions?.length === 1 &&
+    !filters.themes &&
+    !filters.timeSlots &&
+    !filters.distanceBands;
+  const probed = exact ? null : searchKeys(filters, MAX_PROBED_KEYS);
+  return {
+    where: searchWhere(filters),
+    searchKeys: null,
+    regions: filters.regions,
+    probe: probed && {
+      keys: probed,
+      where: dateWhere(filters),
+      signature: `${probed.join(',')}|${filters.dateFrom ?? ''}|${filters.dateTo ?? ''}`,
+    },
+  };
 }
