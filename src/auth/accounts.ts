@@ -1,7 +1,7 @@
-import crypto from 'node:crypto';
 import type { Sequelize } from 'sequelize';
 import { User } from '../db/models';
 import type { AppContext } from '../lib/context';
+import { SharedGeneration } from '../lib/shared-generation';
 import { onCommittedWrite } from '../lib/write-hooks';
 import { findAccount, type AccountRecord } from '../users/users.queries';
 
@@ -21,18 +21,16 @@ import { findAccount, type AccountRecord } from '../users/users.queries';
 export class AccountCache {
   private entries = new Map<string, { generation: string; at: number; account: AccountRecord }>();
 
-  constructor(private readonly ctx: Pick<AppContext, 'store' | 'logger' | 'metrics'>) {}
+  private readonly generation: SharedGeneration;
+
+  constructor(private readonly ctx: Pick<AppContext, 'store' | 'logger' | 'metrics'>) {
+    this.generation = new SharedGeneration(ctx, 'accounts:generation', ACCOUNT_CACHE);
+  }
 
   /** The user's account, or null when the user is gone. */
   async get(userId: string): Promise<AccountRecord | null> {
     const { metrics } = this.ctx;
-    let generation: string | null = null;
-    try {
-      generation = await this.ctx.store.get(GENERATION_KEY);
-      if (generation === null) void this.restart();
-    } catch {
-      metrics.keyStoreErrors.inc({ operation: ACCOUNT_CACHE });
-    }
+    const generation = await this.generation.read();
     const now = Date.now();
     const entry = this.entries.get(userId);
     if (generation !== null && entry?.generation === generation && now - entry.at < MAX_AGE_MS) {
@@ -53,29 +51,10 @@ export class AccountCache {
   /** A user row changed (committed): every process reads account rows again. */
   async invalidate(): Promise<void> {
     this.entries.clear();
-    try {
-      await this.ctx.store.set(GENERATION_KEY, crypto.randomUUID(), GENERATION_TTL_SECONDS);
-    } catch (err) {
-      this.ctx.metrics.keyStoreErrors.inc({ operation: ACCOUNT_CACHE });
-      // Rows kept elsewhere may be used for up to a minute more (their MAX_AGE_MS).
-      this.ctx.logger.warn('account cache: storing a new generation failed', {
-        error: (err as Error).message,
-      });
-    }
-  }
-
-  /** A generation no row was read under, so rows are kept again from the next request on. */
-  private async restart(): Promise<void> {
-    try {
-      await this.ctx.store.setIfAbsent(GENERATION_KEY, crypto.randomUUID(), GENERATION_TTL_SECONDS);
-    } catch {
-      this.ctx.metrics.keyStoreErrors.inc({ operation: ACCOUNT_CACHE });
-    }
+    await this.generation.renew();
   }
 }
 
-const GENERATION_KEY = 'accounts:generation';
-const GENERATION_TTL_SECONDS = 24 * 3600;
 /** The cache's name in the metrics (hits, misses, key-store errors). */
 const ACCOUNT_CACHE = 'accounts';
 const MAX_AGE_MS = 60_000;

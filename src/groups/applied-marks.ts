@@ -1,7 +1,7 @@
-import crypto from 'node:crypto';
 import type { Model, ModelStatic, Sequelize } from 'sequelize';
 import { Applier, Group, User } from '../db/models';
 import type { AppContext } from '../lib/context';
+import { SharedGeneration } from '../lib/shared-generation';
 import { onCommittedWrite } from '../lib/write-hooks';
 import { appliedAmong } from './groups.queries';
 
@@ -39,12 +39,14 @@ export class AppliedMarks {
   private entries = new Map<string, Entry>();
   private kept = 0;
   private readonly limits: Limits;
+  private readonly generation: SharedGeneration;
 
   constructor(
     private readonly ctx: Pick<AppContext, 'store' | 'logger' | 'metrics'>,
     limits: Partial<Limits> = {},
   ) {
     this.limits = { ...LIMITS, ...limits };
+    this.generation = new SharedGeneration(ctx, 'groups:applied:generation', LABEL);
   }
 
   /**
@@ -52,16 +54,7 @@ export class AppliedMarks {
    * later which of a page's runs the user applied to.
    */
   reader(): AppliedAmong {
-    const generation = this.ctx.store.get(GENERATION_KEY).then(
-      (value) => {
-        if (value === null) void this.restart();
-        return value;
-      },
-      () => {
-        this.ctx.metrics.keyStoreErrors.inc({ operation: LABEL });
-        return null;
-      },
-    );
+    const generation = this.generation.read();
     return async (groupIds, userId) => this.among(groupIds, userId, await generation);
   }
 
@@ -132,29 +125,10 @@ export class AppliedMarks {
   async invalidate(): Promise<void> {
     this.entries = new Map();
     this.kept = 0;
-    try {
-      await this.ctx.store.set(GENERATION_KEY, crypto.randomUUID(), GENERATION_TTL_SECONDS);
-    } catch (err) {
-      this.ctx.metrics.keyStoreErrors.inc({ operation: LABEL });
-      // Marks kept elsewhere may be used for up to a minute more (MAX_AGE_MS).
-      this.ctx.logger.warn('applied marks: storing a new generation failed', {
-        error: (err as Error).message,
-      });
-    }
-  }
-
-  /** A generation no marks were read under, so marks are kept again from the next request on. */
-  private async restart(): Promise<void> {
-    try {
-      await this.ctx.store.setIfAbsent(GENERATION_KEY, crypto.randomUUID(), GENERATION_TTL_SECONDS);
-    } catch {
-      this.ctx.metrics.keyStoreErrors.inc({ operation: LABEL });
-    }
+    await this.generation.renew();
   }
 }
 
-const GENERATION_KEY = 'groups:applied:generation';
-const GENERATION_TTL_SECONDS = 24 * 3600;
 /** The marks' name in the metrics (hits, misses, key-store errors). */
 const LABEL = 'applied_marks';
 const MAX_AGE_MS = 60_000;
