@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
-import { dialectOf } from '../db/sequelize';
+import { forUpdate, writeAnnounced } from '../db/plain-writes';
 import { storedInstant } from '../lib/time';
-import { announceWrite } from '../lib/write-hooks';
 import { Comment, Recomment } from '../db/models';
 import type { PostRef } from './posts';
 
@@ -36,7 +35,7 @@ export async function findPostRow(
   lock = false,
 ): Promise<PostRow | null> {
   const [table, key] = ref.category === 'group' ? ['Groups', 'groupId'] : ['Courses', 'courseId'];
-  const locking = lock && transaction && dialectOf(sequelize) !== 'sqlite' ? ' FOR UPDATE' : '';
+  const locking = lock && transaction ? forUpdate(sequelize) : '';
   const [row] = await sequelize.query<PostRow>(
     `SELECT \`userId\`, \`title\` FROM \`${table}\` WHERE \`${key}\` = ?${locking}`,
     { type: QueryTypes.SELECT, replacements: [ref.postId], transaction },
@@ -56,17 +55,15 @@ export async function insertComment(
 ): Promise<string> {
   const commentId = randomUUID();
   const [createdAt, updatedAt] = [comment.createdAt, new Date()].map((d) => sequelize.escape(d));
-  await sequelize.query(
+  await writeAnnounced(
+    sequelize,
+    Comment,
     'INSERT INTO `Comments` ' +
       '(`commentId`, `groupId`, `courseId`, `userId`, `content`, `createdAt`, `updatedAt`) ' +
       `VALUES (?, ?, ?, ?, ?, ${createdAt}, ${updatedAt})`,
-    {
-      type: QueryTypes.INSERT,
-      replacements: [commentId, comment.groupId, comment.courseId, comment.userId, comment.content],
-      transaction,
-    },
+    [commentId, comment.groupId, comment.courseId, comment.userId, comment.content],
+    transaction,
   );
-  await announceWrite(sequelize, [Comment], transaction);
   return commentId;
 }
 
@@ -76,12 +73,13 @@ export async function deleteCommentRow(
   commentId: string,
   transaction: Transaction,
 ): Promise<void> {
-  await sequelize.query('DELETE FROM `Comments` WHERE `commentId` = ?', {
-    type: QueryTypes.DELETE,
-    replacements: [commentId],
+  await writeAnnounced(
+    sequelize,
+    Comment,
+    'DELETE FROM `Comments` WHERE `commentId` = ?',
+    [commentId],
     transaction,
-  });
-  await announceWrite(sequelize, [Comment], transaction);
+  );
 }
 
 /** The author block of comments and replies, as read with them. */

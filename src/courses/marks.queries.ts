@@ -1,8 +1,7 @@
 import { col, fn, Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { randomUUID } from 'node:crypto';
 import { Bookmark, Comment, Course, StarPoint } from '../db/models';
-import { dialectOf } from '../db/sequelize';
-import { announceWrite } from '../lib/write-hooks';
+import { forUpdate, writeAnnounced } from '../db/plain-writes';
 
 /*
  * The reads and counts a course's marks (bookmarks, ratings) and comment count are written
@@ -95,9 +94,9 @@ export async function lockCourseRow(
   courseId: string,
   transaction: Transaction,
 ): Promise<LockedCourse | null> {
-  const lock = dialectOf(sequelize) === 'sqlite' ? '' : ' FOR UPDATE';
   const [course] = await sequelize.query<LockedCourse>(
-    'SELECT `courseId`, `userId`, `region` FROM `Courses` WHERE `courseId` = ?' + lock,
+    'SELECT `courseId`, `userId`, `region` FROM `Courses` WHERE `courseId` = ?' +
+      forUpdate(sequelize),
     { type: QueryTypes.SELECT, replacements: [courseId], transaction },
   );
   return course ?? null;
@@ -110,15 +109,13 @@ export async function updateSortKeys(
   keys: { starPoint: number; bookmarkCnt: number },
   transaction: Transaction,
 ): Promise<void> {
-  await sequelize.query(
+  await writeAnnounced(
+    sequelize,
+    Course,
     'UPDATE `Courses` SET `starPoint` = ?, `bookmarkCnt` = ? WHERE `courseId` = ?',
-    {
-      type: QueryTypes.UPDATE,
-      replacements: [keys.starPoint, keys.bookmarkCnt, courseId],
-      transaction,
-    },
+    [keys.starPoint, keys.bookmarkCnt, courseId],
+    transaction,
   );
-  await announceWrite(sequelize, [Course], transaction);
 }
 
 /**
@@ -132,13 +129,15 @@ export async function updateCommentCnt(
   courseId: string,
   transaction: Transaction,
 ): Promise<void> {
-  await sequelize.query(
+  await writeAnnounced(
+    sequelize,
+    Course,
     'UPDATE `Courses` SET `commentCnt` = ' +
       '(SELECT COUNT(*) FROM `Comments` AS `x` WHERE `x`.`courseId` = `Courses`.`courseId`) ' +
       'WHERE `courseId` = ?',
-    { type: QueryTypes.UPDATE, replacements: [courseId], transaction },
+    [courseId],
+    transaction,
   );
-  await announceWrite(sequelize, [Course], transaction);
 }
 
 /** Locking reads (SHARE) in the given transaction: the latest committed rows. */
@@ -196,31 +195,13 @@ export async function findCoursesTouchedBy(
  * are what the models' defaults give (a random UUID v4).
  */
 
-const write = async (
-  sequelize: Sequelize,
-  model: typeof Bookmark | typeof StarPoint,
-  sql: string,
-  replacements: unknown[],
-  transaction: Transaction,
-) => {
-  const verb = sql.slice(0, 6);
-  const type =
-    verb === 'INSERT'
-      ? QueryTypes.INSERT
-      : verb === 'DELETE'
-        ? QueryTypes.DELETE
-        : QueryTypes.UPDATE;
-  await sequelize.query(sql, { type, replacements, transaction });
-  await announceWrite(sequelize, [model], transaction);
-};
-
 /** Adds the user's bookmark of a course. */
 export const insertBookmark = (
   sequelize: Sequelize,
   mark: { courseId: string; userId: string },
   transaction: Transaction,
 ) =>
-  write(
+  writeAnnounced(
     sequelize,
     Bookmark,
     'INSERT INTO `Bookmarks` (`bookmarkId`, `courseId`, `userId`) VALUES (?, ?, ?)',
@@ -234,7 +215,7 @@ export const deleteBookmark = (
   bookmarkId: string,
   transaction: Transaction,
 ) =>
-  write(
+  writeAnnounced(
     sequelize,
     Bookmark,
     'DELETE FROM `Bookmarks` WHERE `bookmarkId` = ?',
@@ -248,7 +229,7 @@ export const insertRating = (
   rating: { courseId: string; userId: string; myStarPoint: number },
   transaction: Transaction,
 ) =>
-  write(
+  writeAnnounced(
     sequelize,
     StarPoint,
     'INSERT INTO `starpoint` (`starPointId`, `userId`, `courseId`, `myStarPoint`) ' +
@@ -264,7 +245,7 @@ export const updateRating = (
   myStarPoint: number,
   transaction: Transaction,
 ) =>
-  write(
+  writeAnnounced(
     sequelize,
     StarPoint,
     'UPDATE `starpoint` SET `myStarPoint` = ? WHERE `starPointId` = ?',
@@ -274,7 +255,7 @@ export const updateRating = (
 
 /** Removes a rating by its id. */
 export const deleteRating = (sequelize: Sequelize, starPointId: string, transaction: Transaction) =>
-  write(
+  writeAnnounced(
     sequelize,
     StarPoint,
     'DELETE FROM `starpoint` WHERE `starPointId` = ?',

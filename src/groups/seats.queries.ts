@@ -1,9 +1,8 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { randomUUID } from 'node:crypto';
 import { Applier, User } from '../db/models';
-import { dialectOf } from '../db/sequelize';
+import { forUpdate, writeAnnounced } from '../db/plain-writes';
 import { notFound } from '../lib/errors';
-import { announceWrite } from '../lib/write-hooks';
 import { GROUP } from './messages';
 
 /*
@@ -34,11 +33,10 @@ export async function lockRun(
   groupId: string,
   transaction: Transaction,
 ): Promise<LockedRun> {
-  const lock = dialectOf(sequelize) === 'sqlite' ? '' : ' FOR UPDATE';
   const [row] = await sequelize.query<LockedRun>(
     'SELECT `groupId`, `userId`, `title`, `maxPeople`, `date`, `standbyTime` FROM `Groups` ' +
       'WHERE `groupId` = ?' +
-      lock,
+      forUpdate(sequelize),
     { type: QueryTypes.SELECT, replacements: [groupId], transaction },
   );
   if (!row) throw notFound(GROUP.notFound);
@@ -148,16 +146,14 @@ export async function insertApplier(
   applier: { groupId: string; userId: string },
   transaction: Transaction,
 ): Promise<void> {
-  await sequelize.query(
+  await writeAnnounced(
+    sequelize,
+    Applier,
     'INSERT INTO `Appliers` (`applyId`, `userId`, `groupId`, `attendance`, `evaluation`) ' +
       'VALUES (?, ?, ?, 0, 0)',
-    {
-      type: QueryTypes.INSERT,
-      replacements: [randomUUID(), applier.userId, applier.groupId],
-      transaction,
-    },
+    [randomUUID(), applier.userId, applier.groupId],
+    transaction,
   );
-  await announceWrite(sequelize, [Applier], transaction);
 }
 
 /** Removes an application by its id. */
@@ -166,10 +162,11 @@ export async function deleteApplier(
   applyId: string,
   transaction: Transaction,
 ): Promise<void> {
-  await sequelize.query('DELETE FROM `Appliers` WHERE `applyId` = ?', {
-    type: QueryTypes.DELETE,
-    replacements: [applyId],
+  await writeAnnounced(
+    sequelize,
+    Applier,
+    'DELETE FROM `Appliers` WHERE `applyId` = ?',
+    [applyId],
     transaction,
-  });
-  await announceWrite(sequelize, [Applier], transaction);
+  );
 }
