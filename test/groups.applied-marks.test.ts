@@ -4,7 +4,7 @@ import { AppliedMarks } from '../src/groups/applied-marks';
 import type { LatLng } from '../src/lib/route';
 import { countQueries } from './support/comments';
 import { createTestContext, type TestContext } from './support/context';
-import { destination } from './support/geo';
+import { destination, ownCenter } from './support/geo';
 import { behindTheApp, useCacheTestContext } from './support/read-cache';
 import { apply, GUEST, makeGroup, member, testCalendar, type Member } from './support/groups';
 
@@ -27,12 +27,6 @@ interface Card {
   applyPeople: number;
   applyState: boolean;
 }
-
-/** A spot of the test's own, far from every other test's runs (see groups.near.test.ts). */
-const ownCenter = (): LatLng => ({
-  lat: -55 + crypto.randomInt(40_000) / 1000,
-  lng: -170 + crypto.randomInt(300_000) / 1000,
-});
 
 const ALL = '/group/all?date=&region=8&time=&distance=&finish=0&thema=&page=1&size=6';
 

@@ -1,9 +1,8 @@
-import crypto from 'node:crypto';
 import request from 'supertest';
 import type { LatLng } from '../src/lib/route';
 import { countQueries } from './support/comments';
 import { type TestContext } from './support/context';
-import { destination as onSphere } from './support/geo';
+import { destination as onSphere, ownCenter } from './support/geo';
 import { behindTheApp, changeNickname, useCacheTestContext } from './support/read-cache';
 import {
   apply,
@@ -39,12 +38,6 @@ interface Card {
   applyState: boolean;
   distanceFromMe: number;
 }
-
-/** A spot of the test's own, far from every other test's runs (see groups.near.test.ts). */
-const ownCenter = (): LatLng => ({
-  lat: -55 + crypto.randomInt(40_000) / 1000,
-  lng: -170 + crypto.randomInt(300_000) / 1000,
-});
 
 function destination(from: LatLng, km: number, bearing: number): LatLng {
   const p = onSphere(from, km, bearing);

@@ -7,7 +7,7 @@ import { cellOf, cellsOf } from '../src/groups/near-cells';
 import { boundingBox, haversineKm } from '../src/lib/geo';
 import type { LatLng } from '../src/lib/route';
 import { useTestContext, type TestContext } from './support/context';
-import { destination as onSphere, rad } from './support/geo';
+import { destination as onSphere, rad, ownCenter } from './support/geo';
 import {
   apply,
   createFields,
@@ -32,15 +32,6 @@ function destination(from: LatLng, km: number, bearing: number): LatLng {
   const p = onSphere(from, km, bearing);
   return { lat: Number(p.lat.toFixed(6)), lng: Number(p.lng.toFixed(6)) };
 }
-
-/**
- * A spot of the test's own, far from every other test's runs (they meet in Seoul): somewhere in
- * the southern oceans, different for every test.
- */
-const ownCenter = (): LatLng => ({
-  lat: -55 + crypto.randomInt(40_000) / 1000,
-  lng: -170 + crypto.randomInt(300_000) / 1000,
-});
 
 const routeFrom = (start: LatLng) => JSON.stringify([start, start]);
 

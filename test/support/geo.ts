@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { LatLng } from '../../src/lib/route';
 
 /** The sphere of src/lib/geo.ts, in km. */
@@ -18,3 +19,12 @@ export function destination(from: LatLng, km: number, bearing: number): LatLng {
     Math.atan2(Math.sin(θ) * Math.sin(d) * Math.cos(φ1), Math.cos(d) - Math.sin(φ1) * Math.sin(φ2));
   return { lat: deg(φ2), lng: ((deg(λ2) + 540) % 360) - 180 };
 }
+
+/**
+ * A spot of the test's own, far from every other test's runs (they meet in Seoul): somewhere in
+ * the southern oceans, different for every test.
+ */
+export const ownCenter = (): LatLng => ({
+  lat: -55 + crypto.randomInt(40_000) / 1000,
+  lng: -170 + crypto.randomInt(300_000) / 1000,
+});
