@@ -71,12 +71,23 @@ describe('SharedCache', () => {
     const here = cacheNamed(name);
     const elsewhere = cacheNamed(name);
     let version = 1;
-    const load = slowLoad(() => [`v${version}`], 100);
-    // A computation starts, reading version 1; the write lands while it runs.
+    let started!: () => void;
+    const computing = new Promise<void>((resolve) => (started = resolve));
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    const load = jest.fn(async () => {
+      const read = [`v${version}`];
+      started();
+      if (version === 1) await held;
+      return read;
+    });
+    // A computation starts, reading version 1; the write lands while it runs (however slow the
+    // key store is to let it start, the write waits for it to have read).
     const inFlight = here.get('k', load);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await computing;
     version = 2;
     await elsewhere.invalidate();
+    finish();
     expect(await inFlight).toEqual(['v1']);
     // What the computation stored under the old generation is not read again.
     expect(await here.get('k', load)).toEqual(['v2']);
