@@ -6,7 +6,7 @@ import { DomainEventHub } from './lib/events';
 import { createLogger, type Logger } from './lib/logger';
 import { createMetrics, METRIC_PREFIX } from './lib/metrics';
 import { createPhoneCipher } from './lib/phone-cipher';
-import { createSequelize } from './db/sequelize';
+import { createSequelize, withoutStatementLimit } from './db/sequelize';
 import { initModels } from './db/models';
 import { registerPoolGauges } from './db/pool-metrics';
 import { migrate } from './db/migrator';
@@ -71,6 +71,16 @@ export async function openDatabase(
   logger: Logger,
   options: { migrate?: boolean } = {},
 ): Promise<Sequelize> {
+  if (options.migrate && config.db.url && config.db.statementTimeoutMs > 0) {
+    // Migrations run on connections of their own, without the statement limit.
+    const migrating = await openDatabase(
+      { ...config, db: withoutStatementLimit(config.db) },
+      logger,
+      options,
+    );
+    await migrating.close();
+    return openDatabase(config, logger);
+  }
   const sequelize = createSequelize(config.db, logger);
   initModels(sequelize);
   try {

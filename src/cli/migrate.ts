@@ -17,8 +17,12 @@ runCli(
     // Loaded once the arguments are good: --help and usage errors answer at once.
     const { openDatabase } = await import('../bootstrap');
     const { migrate } = await import('../db/migrator');
+    const { withoutStatementLimit } = await import('../db/sequelize');
     const progress = createProgress({ quiet });
-    const sequelize = await openDatabase(config, logger);
+    const sequelize = await openDatabase(
+      { ...config, db: withoutStatementLimit(config.db) },
+      logger,
+    );
     try {
       const applied = await migrate(sequelize, logger, (name, done, total) =>
         progress.line(`migrated ${done}/${total} ${name}`),

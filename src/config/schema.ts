@@ -46,6 +46,12 @@ export const SERVER = {
 export const DB = {
   url: url('DB_URL', ['mysql:', 'mariadb:'], 'MySQL/MariaDB URL; unset = embedded SQLite'),
   poolMax: int('DB_POOL_MAX', 10, [2, 200], 'connections per process (MySQL)'),
+  statementTimeoutMs: int(
+    'DB_STATEMENT_TIMEOUT_MS',
+    10_000,
+    [0, 3_600_000],
+    'longest statement the database runs for the app before stopping it (MySQL/MariaDB; 0 = none)',
+  ),
   migrateOnStart: optionalBool(
     'DB_MIGRATE_ON_START',
     'apply migrations at start; default: embedded',

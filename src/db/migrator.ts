@@ -44,7 +44,8 @@ export function createMigrator(sequelize: Sequelize, logger?: Logger) {
   });
 }
 
-const LOCK_NAME = 'erunjrun_migrations';
+/** The server-wide named lock (GET_LOCK) migrating processes take turns through on MySQL. */
+export const LOCK_NAME = 'erunjrun_migrations';
 const LOCK_WAIT_SECONDS = 300;
 
 /**

@@ -20,6 +20,42 @@ const sqliteWithTimeout = { ...sqlite3, Database: WaitingDatabase };
 
 export type Dialect = 'mysql' | 'sqlite';
 
+/** The callback API of a mysql2 connection, as Sequelize's MySQL dialect opens it. */
+interface RawConnection {
+  query(sql: string, callback: (err: (Error & { errno?: number }) | null) => void): void;
+}
+
+const ER_UNKNOWN_SYSTEM_VARIABLE = 1193;
+
+/**
+ * The database's own limit on each statement of this connection, so a runaway query (a search
+ * the indexes do not serve, a lock wait) frees its pool connection instead of holding it: the
+ * server stops it and the request answers 503 (see `describeError`). MariaDB limits every
+ * statement (`max_statement_time`, seconds); MySQL 5.7.8+ only SELECTs (`max_execution_time`,
+ * milliseconds). One statement when a connection opens, none per query.
+ */
+async function limitStatements(connection: RawConnection, ms: number): Promise<void> {
+  const run = (sql: string) =>
+    new Promise<void>((resolve, reject) => {
+      connection.query(sql, (err) => (err ? reject(err) : resolve()));
+    });
+  try {
+    await run(`SET SESSION max_statement_time = ${ms / 1000}`);
+  } catch (err) {
+    if ((err as { errno?: number }).errno !== ER_UNKNOWN_SYSTEM_VARIABLE) throw err;
+    await run(`SET SESSION max_execution_time = ${ms}`);
+  }
+}
+
+/**
+ * The settings for applying migrations: their DDL on large tables and their wait for another
+ * process's migration lock run without the statement limit.
+ */
+export const withoutStatementLimit = (config: Config['db']): Config['db'] => ({
+  ...config,
+  statementTimeoutMs: 0,
+});
+
 export function createSequelize(config: Config['db'], logger: Logger): Sequelize {
   const logging = config.logQueries ? (sql: string) => logger.debug(sql) : false;
   if (config.url) {
@@ -33,6 +69,12 @@ export function createSequelize(config: Config['db'], logger: Logger): Sequelize
       pool: { max: config.poolMax, min: 0, acquire: 10_000, idle: 10_000 },
       dialectOptions: { connectTimeout: 5_000, charset: 'utf8mb4' },
       define: { charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
+      ...(config.statementTimeoutMs > 0 && {
+        hooks: {
+          afterConnect: (connection: unknown) =>
+            limitStatements(connection as RawConnection, config.statementTimeoutMs),
+        },
+      }),
     };
     return new Sequelize(url, options);
   }

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import {
   BaseError,
   ConnectionError,
+  DatabaseError,
   UniqueConstraintError,
   ForeignKeyConstraintError,
 } from 'sequelize';
@@ -65,6 +66,13 @@ const failure = (kind: FailureKind, status: number, message: string): Failure =>
   log: kind !== 'refused',
 });
 
+/**
+ * A statement the database stopped at the connection's limit (DB_STATEMENT_TIMEOUT_MS):
+ * MariaDB's ER_STATEMENT_TIMEOUT, MySQL's ER_QUERY_TIMEOUT. The database is too slow: 503.
+ */
+const STATEMENT_TIMEOUTS = new Set<number | undefined>([1969, 3024]);
+const errnoOf = (err: DatabaseError) => (err.parent as { errno?: number } | undefined)?.errno;
+
 /** Maps a thrown value to a status and a client-safe message; never leaks stacks or SQL. */
 export function describeError(err: unknown): Failure {
   if (err instanceof AppError) {
@@ -82,7 +90,8 @@ export function describeError(err: unknown): Failure {
   }
   if (
     err instanceof ConnectionError ||
-    (err instanceof BaseError && /Timeout|Connection/.test(err.name))
+    (err instanceof BaseError && /Timeout|Connection/.test(err.name)) ||
+    (err instanceof DatabaseError && STATEMENT_TIMEOUTS.has(errnoOf(err)))
   ) {
     return failure('unavailable', 503, MESSAGES.unavailable);
   }

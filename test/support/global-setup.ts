@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/lib/logger';
-import { createSequelize } from '../../src/db/sequelize';
+import { createSequelize, withoutStatementLimit } from '../../src/db/sequelize';
 import { migrate } from '../../src/db/migrator';
 import { applyTestEnv } from './test-env';
 import { recreateMysqlDatabase, removeDir } from './database';
@@ -11,7 +11,7 @@ export default async function globalSetup(): Promise<void> {
   const config = loadConfig(process.env);
   if (config.db.url) await recreateMysqlDatabase(config.db.url);
   else removeDir(config.dataDir);
-  const sequelize = createSequelize(config.db, createLogger(config.log));
+  const sequelize = createSequelize(withoutStatementLimit(config.db), createLogger(config.log));
   try {
     await migrate(sequelize);
   } finally {

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { QueryTypes, type ColumnsDescription, type Sequelize, type Transaction } from 'sequelize';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/lib/logger';
-import { createSequelize, dialectOf, type Dialect } from '../../src/db/sequelize';
+import {
+  createSequelize,
+  withoutStatementLimit,
+  dialectOf,
+  type Dialect,
+} from '../../src/db/sequelize';
 import { databaseName, dropMysqlDatabase, recreateMysqlDatabase } from './database';
 
 /**
@@ -27,7 +32,10 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
     const url = new URL(serverUrl.replace(/^mariadb:/, 'mysql:'));
     url.pathname = `/${databaseName(serverUrl)}_mig_${suffix}`;
     await recreateMysqlDatabase(url.toString());
-    const sequelize = createSequelize({ ...config.db, url: url.toString() }, logger);
+    const sequelize = createSequelize(
+      withoutStatementLimit({ ...config.db, url: url.toString() }),
+      logger,
+    );
     return {
       sequelize,
       dialect: 'mysql',
