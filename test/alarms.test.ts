@@ -262,6 +262,45 @@ describe(`The ${ALARM_CAP}-alarm cap`, () => {
     expect(await stored(light)).toHaveLength(4);
   });
 
+  it('Drops the lowest ids of the oldest instant when the cap falls inside alarms of one instant', async () => {
+    const user = await makeUser();
+    const now = new Date('2026-02-01T00:00:00Z');
+    const rows = Array.from({ length: ALARM_CAP + 3 }, (_, i) => ({
+      userId: user.userId,
+      category: 'update' as const,
+      groupTitle: `#${i}`,
+    }));
+    await createAlarms(rows, { now });
+    const written = await Alarm.findAll({ where: { userId: user.userId }, raw: true });
+    expect(written).toHaveLength(ALARM_CAP);
+    // All of one instant: the trim compared the stored instant as equal, and kept the highest ids.
+    expect(written.every((x) => new Date(x.createdAt).getTime() === now.getTime())).toBe(true);
+    const ids = written.map((x) => x.alarmId).sort();
+    await createAlarms([{ userId: user.userId, category: 'update' }], { now });
+    const after = (await stored(user)).map((x) => x.alarmId);
+    expect(after).toHaveLength(ALARM_CAP);
+    // One more of the same instant: the lowest id goes, whichever it is (the new one included).
+    const all = [...ids, ...after.filter((id) => !ids.includes(id))].sort();
+    expect(after.sort()).toEqual(all.slice(1));
+  });
+
+  it('A user under the cap costs the trim one read and no delete', async () => {
+    const user = await makeUser();
+    await seed(user, ALARM_CAP - 1, new Date('2026-01-01T00:00:00Z'));
+    const statements: string[] = [];
+    const name = 'trim-statements';
+    ctx.sequelize.addHook('afterQuery', name, (_options, query) => {
+      statements.push(String((query as { sql?: unknown }).sql ?? ''));
+    });
+    try {
+      await createAlarms([{ userId: user.userId, category: 'update' }], { now: new Date() });
+    } finally {
+      ctx.sequelize.removeHook('afterQuery', name);
+    }
+    expect(statements.map((sql) => sql.split(' ')[0])).toEqual(['INSERT', 'SELECT']);
+    expect(await stored(user)).toHaveLength(ALARM_CAP);
+  });
+
   it('Writes nothing when the calling transaction rolls back', async () => {
     const user = await makeUser();
     await expect(

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { Alarm, Applier, Waiter } from '../src/db/models';
 import { GROUP, WAITLIST } from '../src/groups/messages';
+import * as waitlistQueries from '../src/groups/waitlist.queries';
 import { useTestContext, type TestContext } from './support/context';
 import { apply, makeGroup, member, testCalendar, type Member } from './support/groups';
 
@@ -18,16 +19,23 @@ let calendar: ReturnType<typeof testCalendar>;
 
 /** Each place handed out, by user: the queue's order (the rows of promoted waiters are gone). */
 const places = new Map<string, number>();
-const HOOK = 'record-waitlist-places';
+const insertWaiter = waitlistQueries.insertWaiter;
 
 useTestContext((c) => {
   ctx = c;
   calendar = testCalendar(ctx);
-  Waiter.addHook('afterCreate', HOOK, (waiter: Waiter) => {
-    places.set(waiter.userId, waiter.waitlistId);
+});
+// The toggle's INSERT (plain SQL: no model hook sees it), and the id it handed out, read in its
+// transaction under the run's lock.
+beforeEach(() => {
+  jest.spyOn(waitlistQueries, 'insertWaiter').mockImplementation(async (...args) => {
+    await insertWaiter(...args);
+    const [, { groupId, userId }, transaction] = args;
+    const row = await Waiter.findOne({ where: { groupId, userId }, transaction });
+    places.set(userId, (row as Waiter).waitlistId);
   });
 });
-afterAll(() => Waiter.removeHook('afterCreate', HOOK));
+afterEach(() => jest.restoreAllMocks());
 
 const wait = (groupId: string, m: Member) =>
   request(ctx.app).post(`/group/${groupId}/waitlist`).set(m.headers);

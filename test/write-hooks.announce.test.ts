@@ -1,6 +1,9 @@
 import request from 'supertest';
-import { Applier, Bookmark, Comment, Course, StarPoint } from '../src/db/models';
+import type { Transaction } from 'sequelize';
+import { Alarm, Applier, Bookmark, Comment, Course, StarPoint, Waiter } from '../src/db/models';
+import { insertAlarms } from '../src/alarms/alarms.queries';
 import { insertComment } from '../src/comments/comments.queries';
+import { insertWaiter } from '../src/groups/waitlist.queries';
 import { announceWrite } from '../src/lib/write-hooks';
 import { countQueries } from './support/comments';
 import type { TestContext } from './support/context';
@@ -239,5 +242,173 @@ describe('the toggles in plain SQL', () => {
       'comments:threads:generation',
       'courses:feeds:generation',
     ]);
+  });
+});
+
+describe('the other writes in plain SQL', () => {
+  it('an alarm’s INSERT writes the row Alarm.bulkCreate writes, and stores its caches', async () => {
+    const user = await makeUser();
+    const createdAt = new Date('2026-03-01T12:34:56.000Z');
+    const rows = [
+      { userId: user.userId, category: 'comment', courseId: 'c1', courseTitle: '코스' },
+      {
+        userId: user.userId,
+        category: 'waitlist',
+        groupId: 'g1',
+        groupTitle: '런',
+        nickname: '러너',
+        sendPhone: 1,
+        smsStatus: 'pending' as const,
+        smsError: null,
+      },
+      { userId: user.userId, category: 'waitlist', smsStatus: 'skipped' as const, smsError: 'x' },
+    ];
+    const modelPath = await generationsStoredBy(() =>
+      ctx.sequelize.transaction((transaction) =>
+        Alarm.bulkCreate(
+          rows.map((row) => ({
+            ...row,
+            groupTitle: `${row.groupTitle ?? ''}model`,
+            createdAt,
+            ...(row.smsStatus === 'pending' && { smsNextAttemptAt: createdAt }),
+          })),
+          { transaction },
+        ),
+      ),
+    );
+    const before = Date.now() - 1_000;
+    const announced = await generationsStoredBy(() =>
+      ctx.sequelize.transaction((transaction) =>
+        insertAlarms(
+          ctx.sequelize,
+          rows.map((row) => ({
+            ...row,
+            groupTitle: `${row.groupTitle ?? ''}plain`,
+            createdAt,
+            smsNextAttemptAt: row.smsStatus === 'pending' ? createdAt : null,
+          })),
+          transaction,
+        ),
+      ),
+    );
+    expect(announced).toEqual(modelPath);
+    const written = await Alarm.findAll({ where: { userId: user.userId }, raw: true });
+    expect(written).toHaveLength(6);
+    const of = (suffix: string) =>
+      written
+        .filter((row) => String(row.groupTitle).endsWith(suffix))
+        .map((row) => ({
+          ...row,
+          alarmId: '',
+          updatedAt: '',
+          groupTitle: String(row.groupTitle).slice(0, -suffix.length),
+        }))
+        .sort(
+          (a, b) =>
+            a.category.localeCompare(b.category) ||
+            `${a.smsStatus}`.localeCompare(`${b.smsStatus}`),
+        );
+    // Both sets alike, to the stored text (defaults, the zone and the precision the model writes).
+    expect(of('plain')).toEqual(of('model'));
+    for (const row of written.filter((row) => String(row.groupTitle).endsWith('plain'))) {
+      expect(row.alarmId).toMatch(UUID_V4);
+      expect(new Date(row.updatedAt).getTime()).toBeGreaterThanOrEqual(before);
+    }
+  });
+
+  it('a waiter’s INSERT writes the row Waiter.create writes, and stores its caches', async () => {
+    const { at } = calendar.window();
+    const group = await makeGroup(await makeUser(), { date: at(2) });
+    const [first, second] = [await makeUser(), await makeUser()];
+    const createdAt = new Date('2026-03-01T12:34:56.000Z');
+    const modelPath = await generationsStoredBy(() =>
+      ctx.sequelize.transaction((transaction) =>
+        Waiter.create({ groupId: group.groupId, userId: first.userId, createdAt }, { transaction }),
+      ),
+    );
+    const announced = await generationsStoredBy(() =>
+      ctx.sequelize.transaction((transaction) =>
+        insertWaiter(
+          ctx.sequelize,
+          { groupId: group.groupId, userId: second.userId, createdAt },
+          transaction,
+        ),
+      ),
+    );
+    expect(announced).toEqual(modelPath);
+    const [model, plain] = await Waiter.findAll({
+      where: { groupId: group.groupId },
+      order: [['waitlistId', 'ASC']],
+      raw: true,
+    });
+    // Last in line: the next id the table hands out.
+    expect(plain.waitlistId).toBeGreaterThan(model.waitlistId);
+    expect({ ...plain, waitlistId: 0, userId: '' }).toEqual({
+      ...model,
+      waitlistId: 0,
+      userId: '',
+    });
+  });
+});
+
+/** Each statement `work` runs, with the transaction it ran in (1, 2, … in order; null: none). */
+async function statementsOf(work: () => Promise<unknown>): Promise<Array<[string, number | null]>> {
+  const ran: Array<[string, number | null]> = [];
+  const seen = new Map<Transaction, number>();
+  const name = `statements-${Math.random()}`;
+  ctx.sequelize.addHook('afterQuery', name, (options, query) => {
+    const sql = String((query as { sql?: unknown }).sql ?? '');
+    // The signed-in user's account read (kept per process) is not the write's.
+    if (sql.includes('FROM `Users`') && !sql.includes('Comments')) return;
+    const transaction = (options as { transaction?: Transaction | null }).transaction;
+    if (transaction && !seen.has(transaction)) seen.set(transaction, seen.size + 1);
+    ran.push([sql.split(' ')[0], transaction ? (seen.get(transaction) as number) : null]);
+  });
+  try {
+    await work();
+  } finally {
+    ctx.sequelize.removeHook('afterQuery', name);
+  }
+  return ran;
+}
+
+describe('a course comment on one connection', () => {
+  it('its POST answers the list read in its transaction, and its DELETE reads the comment there', async () => {
+    const course = await newCourse();
+    const headers = await as(await makeUser());
+    let commentId = '';
+    const posted = await statementsOf(async () => {
+      const res = await request(ctx.app)
+        .post(`/comment/course/${course.courseId}`)
+        .set(headers)
+        .send({ content: '한 연결로' });
+      expect(res.status).toBe(201);
+      expect(res.body.data.map((c: { content: string }) => c.content)).toEqual(['한 연결로']);
+      commentId = res.body.data[0].commentId;
+    });
+    // The lock, the comment, the author's alarm and its trim read, the count, the list.
+    expect(posted.map(([sql]) => sql).slice(1, -1)).toEqual([
+      'SELECT',
+      'INSERT',
+      'INSERT',
+      'SELECT',
+      'UPDATE',
+      'SELECT',
+    ]);
+    expect(posted.map(([, id]) => id)).toEqual(posted.map(() => 1));
+
+    const deleted = await statementsOf(async () => {
+      const res = await request(ctx.app).delete(`/comment/${commentId}`).set(headers);
+      expect(res.status).toBe(200);
+    });
+    // The comment, the lock, the DELETE, the count.
+    expect(deleted.map(([sql]) => sql).slice(1, -1)).toEqual([
+      'SELECT',
+      'SELECT',
+      'DELETE',
+      'UPDATE',
+    ]);
+    expect(deleted.map(([, id]) => id)).toEqual(deleted.map(() => 1));
+    expect((await Course.findByPk(course.courseId))?.commentCnt).toBe(0);
   });
 });

@@ -1,8 +1,14 @@
-import { Op, type Transaction } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import type { SmsStatus } from './alarm.model';
 import { Alarm } from '../db/models';
 import type { AppContext } from '../lib/context';
-import { NEWEST_FIRST, newestAlarms, type AlarmRecord } from './alarms.queries';
+import {
+  deleteAlarmsFrom,
+  firstAlarmPast,
+  insertAlarms,
+  newestAlarms,
+  type AlarmRecord,
+} from './alarms.queries';
 
 /** How many notifications a user keeps: the newest ones; older ones are deleted on write. */
 export const ALARM_CAP = 100;
@@ -51,48 +57,41 @@ export interface NewAlarm {
 export async function createAlarms(
   rows: NewAlarm[],
   options: { transaction?: Transaction; now: Date },
-): Promise<Alarm[]> {
-  if (rows.length === 0) return [];
+): Promise<void> {
+  if (rows.length === 0) return;
   const { transaction, now } = options;
-  const created = await Alarm.bulkCreate(
+  const sequelize = alarmsDb();
+  await insertAlarms(
+    sequelize,
     rows.map((row) => ({
       ...row,
       createdAt: now,
-      ...(row.smsStatus === 'pending' && { smsNextAttemptAt: now }),
+      smsNextAttemptAt: row.smsStatus === 'pending' ? now : null,
     })),
-    { transaction },
+    transaction,
   );
   for (const userId of new Set(rows.map((r) => r.userId))) {
     await trimAlarms(userId, transaction);
   }
-  return created;
 }
 
 /**
  * Deletes what lies beyond the user's newest ALARM_CAP alarms: finds the first alarm past the
  * cap, then deletes it and everything older. Two indexed statements that MySQL 5.7+, MariaDB
  * and SQLite all run (MySQL refuses LIMIT inside an IN subquery, and window functions would
- * exclude MySQL 5.7).
+ * exclude MySQL 5.7); the first is a plain read, so a user under the cap costs no lock.
  */
 export async function trimAlarms(userId: string, transaction?: Transaction): Promise<void> {
-  const firstDropped = await Alarm.findOne({
-    attributes: ['alarmId', 'createdAt'],
-    where: { userId },
-    order: NEWEST_FIRST,
-    offset: ALARM_CAP,
-    transaction,
-  });
-  if (!firstDropped) return;
-  await Alarm.destroy({
-    where: {
-      userId,
-      [Op.or]: [
-        { createdAt: { [Op.lt]: firstDropped.createdAt } },
-        { createdAt: firstDropped.createdAt, alarmId: { [Op.lte]: firstDropped.alarmId } },
-      ],
-    },
-    transaction,
-  });
+  const sequelize = alarmsDb();
+  const firstDropped = await firstAlarmPast(sequelize, userId, ALARM_CAP, transaction);
+  if (firstDropped) await deleteAlarmsFrom(sequelize, userId, firstDropped, transaction);
+}
+
+/** The Sequelize instance the alarms live in (the models'; set once the models are). */
+function alarmsDb(): Sequelize {
+  const sequelize = Alarm.sequelize;
+  if (!sequelize) throw new Error('the models are not initialised');
+  return sequelize;
 }
 
 /** The distinct candidates other than the actor: nobody is notified twice or of their own act. */

@@ -135,11 +135,13 @@ const POST_TABLES = {
  * A post's comments, oldest first, with their authors and reply counts (a subquery on the
  * indexed `Recomments.commentId`), in one statement answering plain rows; null when the post
  * does not exist. The post is the statement's first table and its comments are left-joined, so
- * a post without comments answers one row of NULLs and a missing post none.
+ * a post without comments answers one row of NULLs and a missing post none. In `transaction`
+ * when given (on its connection, seeing its writes).
  */
 export async function selectThread(
   sequelize: Sequelize,
   ref: PostRef,
+  transaction?: Transaction,
 ): Promise<CommentRow[] | null> {
   const { table, key, other } = POST_TABLES[ref.category];
   const rows = await sequelize.query<
@@ -159,7 +161,7 @@ export async function selectThread(
       `ON \`c\`.\`${key}\` = \`p\`.\`${key}\` AND \`c\`.\`${other}\` IS NULL ` +
       'LEFT JOIN `Users` AS `u` ON `u`.`userId` = `c`.`userId` ' +
       `WHERE \`p\`.\`${key}\` = ? ORDER BY \`c\`.\`createdAt\` ASC, \`c\`.\`commentId\` ASC`,
-    { type: QueryTypes.SELECT, replacements: [ref.postId] },
+    { type: QueryTypes.SELECT, replacements: [ref.postId], transaction },
   );
   if (rows.length === 0) return null;
   return rows.flatMap((row) => {
@@ -177,6 +179,19 @@ export async function selectThread(
       },
     ];
   });
+}
+
+/** A comment's author and post, or null when there is no such comment (one key read). */
+export async function selectCommentOwner(
+  sequelize: Sequelize,
+  commentId: string,
+  transaction: Transaction,
+): Promise<Pick<Comment, 'userId' | 'groupId' | 'courseId'> | null> {
+  const [row] = await sequelize.query<Pick<Comment, 'userId' | 'groupId' | 'courseId'>>(
+    'SELECT `userId`, `groupId`, `courseId` FROM `Comments` WHERE `commentId` = ?',
+    { type: QueryTypes.SELECT, replacements: [commentId], transaction },
+  );
+  return row ?? null;
 }
 
 /** The post a comment belongs to, or null when there is no such comment (one key read). */

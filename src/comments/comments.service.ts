@@ -7,7 +7,13 @@ import { readThrough } from '../lib/read-cache';
 import { successBody } from '../lib/json-text';
 import { Comment } from '../db/models';
 import { toCommentItem } from './comments.mapper';
-import { commentKeys, deleteCommentRow, insertComment, selectThread } from './comments.queries';
+import {
+  commentKeys,
+  deleteCommentRow,
+  insertComment,
+  selectCommentOwner,
+  selectThread,
+} from './comments.queries';
 import { COMMENT_THREADS } from './thread-cache';
 import { COMMENT } from './messages';
 import { assertAuthor, findPost, postOf, type Actor, type Post, type PostRef } from './posts';
@@ -19,17 +25,24 @@ async function commentItems(
   ctx: Pick<AppContext, 'config' | 'sequelize'>,
   ref: PostRef,
   now: Date,
+  transaction?: Transaction,
 ): Promise<CommentItem[] | null> {
-  const rows = await selectThread(ctx.sequelize, ref);
+  const rows = await selectThread(ctx.sequelize, ref, transaction);
   return rows && rows.map((row) => toCommentItem(ctx.config, row, now));
 }
 
-/** A write's answer: the post's whole list, read again (none when the post has gone since). */
+/**
+ * A write's answer: the post's whole list, read again (none when the post has gone since); in
+ * the write's transaction when given, as its last statement, so the answer costs no second
+ * connection from the pool (it sees the write, and on a course, whose row the write holds
+ * locked, every other comment write committed before it).
+ */
 async function commentList(
   ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
   ref: PostRef,
+  transaction?: Transaction,
 ): Promise<CommentItem[]> {
-  return (await commentItems(ctx, ref, ctx.now())) ?? [];
+  return (await commentItems(ctx, ref, ctx.now(), transaction)) ?? [];
 }
 
 /**
@@ -56,22 +69,20 @@ export async function commentsBody(
 }
 
 /**
- * A write that adds or removes comments of a post, in one transaction. On a course, the course
- * row is locked before the write and its `commentCnt` recounted after it, so the count commits
- * with the comments and two writes on one course take turns (see `refreshCommentCnt`).
+ * A write that adds or removes comments of a post, in the caller's transaction. On a course, the
+ * course row is locked before the write and its `commentCnt` recounted after it, so the count
+ * commits with the comments and two writes on one course take turns (see `refreshCommentCnt`).
  */
-async function writeOnPost<T>(
+async function writeOnPost(
   ctx: Pick<AppContext, 'sequelize'>,
   ref: PostRef,
-  write: (transaction: Transaction, post: Post) => Promise<T>,
-): Promise<T> {
-  return ctx.sequelize.transaction(async (transaction) => {
-    const onCourse = ref.category === 'course';
-    const post = await findPost(ctx.sequelize, ref, transaction, { lock: onCourse });
-    const result = await write(transaction, post);
-    if (onCourse) await refreshCommentCnt(ctx.sequelize, ref.postId, transaction);
-    return result;
-  });
+  transaction: Transaction,
+  write: (post: Post) => Promise<void>,
+): Promise<void> {
+  const onCourse = ref.category === 'course';
+  const post = await findPost(ctx.sequelize, ref, transaction, { lock: onCourse });
+  await write(post);
+  if (onCourse) await refreshCommentCnt(ctx.sequelize, ref.postId, transaction);
 }
 
 /**
@@ -84,25 +95,27 @@ export async function createComment(
   ref: PostRef,
   content: string,
 ): Promise<CommentItem[]> {
-  await writeOnPost(ctx, ref, async (transaction, post) => {
-    const now = ctx.now();
-    const commentId = await insertComment(
-      ctx.sequelize,
-      { ...commentKeys(ref), userId: actor.userId, content, createdAt: now },
-      transaction,
-    );
-    const alarms = recipientsExcept(actor.userId, post.authorId).map((userId) => ({
-      userId,
-      category: 'comment' as const,
-      nickname: actor.nickname,
-      ...(ref.category === 'group'
-        ? { groupId: post.postId, groupTitle: post.title }
-        : { courseId: post.postId, courseTitle: post.title }),
-      commentId,
-    }));
-    await createAlarms(alarms, { transaction, now });
+  return ctx.sequelize.transaction(async (transaction) => {
+    await writeOnPost(ctx, ref, transaction, async (post) => {
+      const now = ctx.now();
+      const commentId = await insertComment(
+        ctx.sequelize,
+        { ...commentKeys(ref), userId: actor.userId, content, createdAt: now },
+        transaction,
+      );
+      const alarms = recipientsExcept(actor.userId, post.authorId).map((userId) => ({
+        userId,
+        category: 'comment' as const,
+        nickname: actor.nickname,
+        ...(ref.category === 'group'
+          ? { groupId: post.postId, groupTitle: post.title }
+          : { courseId: post.postId, courseTitle: post.title }),
+        commentId,
+      }));
+      await createAlarms(alarms, { transaction, now });
+    });
+    return commentList(ctx, ref, transaction);
   });
-  return commentList(ctx, ref);
 }
 
 /** The comment, or 404. */
@@ -131,9 +144,13 @@ export async function deleteComment(
   actor: Actor,
   commentId: string,
 ): Promise<void> {
-  const comment = await findComment(commentId);
-  assertAuthor(comment, actor.userId, COMMENT.notAuthorDelete);
-  await writeOnPost(ctx, postOf(comment), (transaction) =>
-    deleteCommentRow(ctx.sequelize, commentId, transaction),
-  );
+  await ctx.sequelize.transaction(async (transaction) => {
+    // Read in the deleting transaction: one connection from the pool for the whole request.
+    const comment = await selectCommentOwner(ctx.sequelize, commentId, transaction);
+    if (!comment) throw notFound(COMMENT.notFound);
+    assertAuthor(comment, actor.userId, COMMENT.notAuthorDelete);
+    await writeOnPost(ctx, postOf(comment), transaction, () =>
+      deleteCommentRow(ctx.sequelize, commentId, transaction),
+    );
+  });
 }

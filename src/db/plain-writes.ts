@@ -24,14 +24,15 @@ const TYPES = {
 /**
  * A write of plain SQL (an INSERT, UPDATE or DELETE of `model`'s table, no model instance to
  * build), announced to the write hooks as the model's own write would have been
- * ({@link announceWrite}): the read caches watching the table are renewed after the commit.
+ * ({@link announceWrite}): the read caches watching the table are renewed after the commit
+ * (outside a transaction, at once).
  */
 export async function writeAnnounced(
   sequelize: Sequelize,
   model: ModelStatic<Model>,
   sql: string,
   replacements: unknown[],
-  transaction: Transaction,
+  transaction: Transaction | undefined,
 ): Promise<void> {
   const type = TYPES[sql.slice(0, 6) as keyof typeof TYPES];
   if (!type) throw new Error(`not a plain write: ${sql.slice(0, 20)}`);

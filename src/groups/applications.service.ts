@@ -45,7 +45,7 @@ export async function toggleApplication(
       };
     }
     const full = applyPeople >= group.maxPeople;
-    await applyingWaiter(seats.waitlistId, full, transaction);
+    await applyingWaiter(ctx.sequelize, seats.waitlistId, full, transaction);
     if (full) throw conflict(GROUP.full);
     await insertApplier(ctx.sequelize, { groupId, userId }, transaction);
     return { message: GROUP.applied, data: { applyPeople: applyPeople + 1, applyState: true } };

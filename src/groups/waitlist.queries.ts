@@ -1,5 +1,6 @@
-import { Op, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 import { Applier, Group, User, Waiter } from '../db/models';
+import { writeAnnounced } from '../db/plain-writes';
 
 /**
  * The SQL of the waitlist: a run's queue is its `Waitlists` rows in `waitlistId` order, read
@@ -89,4 +90,43 @@ export async function startedRunsWithWaiters(started: WhereOptions): Promise<str
     raw: true,
   });
   return rows.map((row) => row.groupId);
+}
+
+/*
+ * The waitlist toggle's writes, in plain SQL by key (no model instance to build), announced to
+ * the read caches' write hooks as the model's write would have been.
+ */
+
+/**
+ * Puts the user last on the run's waitlist: the row `Waiter.create` writes (the id the table
+ * hands out, `createdAt` the caller's clock in the connection's time zone).
+ */
+export async function insertWaiter(
+  sequelize: Sequelize,
+  waiter: { groupId: string; userId: string; createdAt: Date },
+  transaction: Transaction,
+): Promise<void> {
+  await writeAnnounced(
+    sequelize,
+    Waiter,
+    'INSERT INTO `Waitlists` (`groupId`, `userId`, `createdAt`) ' +
+      `VALUES (?, ?, ${sequelize.escape(waiter.createdAt)})`,
+    [waiter.groupId, waiter.userId],
+    transaction,
+  );
+}
+
+/** Takes a place off a waitlist by its id (a record lock only, no index gap). */
+export async function deleteWaiter(
+  sequelize: Sequelize,
+  waitlistId: number,
+  transaction: Transaction,
+): Promise<void> {
+  await writeAnnounced(
+    sequelize,
+    Waiter,
+    'DELETE FROM `Waitlists` WHERE `waitlistId` = ?',
+    [waitlistId],
+    transaction,
+  );
 }

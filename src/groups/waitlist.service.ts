@@ -1,12 +1,11 @@
 import type { Transaction } from 'sequelize';
-import { Waiter } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { badRequest, conflict } from '../lib/errors';
 import { lockRun, selectSeats } from './seats.queries';
 import { lockGroup } from './groups.service';
 import { WAITLIST } from './messages';
 import { hasStarted, notStartedWhere } from './schedule';
-import { runsHeldBy } from './waitlist.queries';
+import { deleteWaiter, insertWaiter, runsHeldBy } from './waitlist.queries';
 import { transactionRetryingDeadlocks } from '../db/retry';
 
 /**
@@ -35,11 +34,11 @@ export async function toggleWaitlist(
     const seats = await selectSeats(ctx.sequelize, groupId, userId, transaction);
     if (seats.mineId !== null) throw conflict(WAITLIST.alreadyApplied);
     if (seats.waitlistId !== null) {
-      await Waiter.destroy({ where: { waitlistId: seats.waitlistId }, transaction });
+      await deleteWaiter(ctx.sequelize, seats.waitlistId, transaction);
       return { message: WAITLIST.left, waiting: false, position: null };
     }
     if (seats.applyPeople < group.maxPeople) throw conflict(WAITLIST.notFull);
-    await Waiter.create({ groupId, userId, createdAt: ctx.now() }, { transaction });
+    await insertWaiter(ctx.sequelize, { groupId, userId, createdAt: ctx.now() }, transaction);
     // Last in line: the queue is in `waitlistId` order, and the new id, handed out under the
     // run's lock, comes after every waiter counted above.
     const position = seats.waiting + 1;

@@ -1,11 +1,16 @@
-import type { Transaction } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import { createAlarms, type NewAlarm } from '../alarms/alarms.service';
 import { Applier, Group, Waiter } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { conflict } from '../lib/errors';
 import { WAITLIST } from './messages';
 import { hasStarted, startedWhere } from './schedule';
-import { firstWaiters, startedRunsWithWaiters, type QueuedWaiter } from './waitlist.queries';
+import {
+  deleteWaiter,
+  firstWaiters,
+  startedRunsWithWaiters,
+  type QueuedWaiter,
+} from './waitlist.queries';
 
 /**
  * The waitlist's rules that other writes of a run apply inside their own transaction (apply,
@@ -24,13 +29,14 @@ import { firstWaiters, startedRunsWithWaiters, type QueuedWaiter } from './waitl
  * would lock index gaps on MariaDB on every application.
  */
 export async function applyingWaiter(
+  sequelize: Sequelize,
   waitlistId: number | null,
   full: boolean,
   transaction: Transaction,
 ): Promise<void> {
   if (waitlistId === null) return;
   if (full) throw conflict(WAITLIST.waiting);
-  await Waiter.destroy({ where: { waitlistId }, transaction });
+  await deleteWaiter(sequelize, waitlistId, transaction);
 }
 
 /** The in-app alarm of a promotion, with the text queued when the runner can receive one. */
