@@ -5,7 +5,7 @@ import type { JsonText } from '../lib/json-text';
 import { readThrough } from '../lib/read-cache';
 import { appliedReader } from './applied-marks';
 import { toCardTemplate } from './groups.mapper';
-import { selectCardsOf, selectStartsInBox, type KoreaNow } from './groups.queries';
+import { selectCardsOf, selectStartsInBox, type KoreaNow } from './near.queries';
 import { cachedCards, pageJson, toListRow, type PageRow } from './list-pages';
 import { GROUP_NEAR } from './near-cache';
 import { cellsOf } from './near-cells';
