@@ -6,8 +6,11 @@ import { RATE_LIMIT_MESSAGES } from '../src/lib/rate-limit';
 import { fromKst } from '../src/lib/time';
 import { CALENDAR } from '../src/calendar/messages';
 import { durationMinutes } from '../src/calendar/calendar.service';
+import { feedRunsOnCalendar, runsOnCalendar } from '../src/calendar/calendar.queries';
+import { hashOf } from '../src/calendar/secrets';
 import { escapeText, foldLine } from '../src/calendar/ical';
 import { createApp } from '../src/app';
+import { countQueries } from './support/comments';
 import { authHeaders, signIn, useTestContext, type TestContext } from './support/context';
 import { GUEST, apply, makeGroup, member, testCalendar, type Member } from './support/groups';
 
@@ -179,6 +182,65 @@ describe('GET /calendar/<secret>.ics', () => {
     calendar.set(at(31), '12:00:00');
     const later = parse((await fetchFeed(url).expect(200)).text).events;
     expect([...later.keys()].sort()).toEqual([uidOf(hosted), uidOf(joined)].sort());
+  });
+
+  it('Reads a feed in one statement: its row and its runs, a feed without runs and an unknown address alike', async () => {
+    const { at } = calendar.window();
+    const runner = await member(ctx);
+    const other = await member(ctx);
+    const hosted = await makeGroup(runner.user, { date: at(3) });
+    const joined = await makeGroup(other.user, { date: at(1) });
+    await apply(joined.groupId, runner.user);
+    const { url } = await issue(runner);
+    const idle = await issue(await member(ctx));
+
+    let res: request.Response | undefined;
+    // Each address read for the first time: no cached feed answers it.
+    expect(await countQueries(ctx.sequelize, async () => (res = await fetchFeed(url)))).toBe(1);
+    expect(res!.status).toBe(200);
+    expect([...parse(res!.text).events.keys()]).toEqual([uidOf(joined), uidOf(hosted)]);
+
+    expect(await countQueries(ctx.sequelize, async () => (res = await fetchFeed(idle.url)))).toBe(
+      1,
+    );
+    expect(res!.status).toBe(200);
+    expect(parse(res!.text).events.size).toBe(0);
+    expect(res!.text).toContain('BEGIN:VCALENDAR');
+
+    const unknown = `/calendar/${crypto.randomBytes(32).toString('base64url')}.ics`;
+    const lookup = () => request(ctx.app).get(unknown).set('X-Forwarded-For', freshIp());
+    expect(await countQueries(ctx.sequelize, async () => (res = await lookup()))).toBe(1);
+    expect(res!.status).toBe(404);
+    expect(res!.body).toEqual({ success: false, message: CALENDAR.notFound });
+  });
+
+  it("Reads by the secret's hash the runs the owner's own read finds, in its order and limit", async () => {
+    const { at } = calendar.window();
+    const runner = await member(ctx);
+    const other = await member(ctx);
+    const mine = await makeGroup(runner.user, { date: at(2), standbyTime: '07:00:00' });
+    // Hosted, so applied to as well (the host is its first applicant): one event.
+    const joined = await makeGroup(other.user, { date: at(2), standbyTime: '06:00:00' });
+    await apply(joined.groupId, runner.user);
+    const later = await makeGroup(runner.user, { date: at(9) });
+    await makeGroup(other.user, { date: at(1) });
+    const { url } = await issue(runner);
+    const secret = /\/calendar\/(.+)\.ics$/.exec(feedPath(url))![1];
+    const from = at(0);
+
+    const byOwner = await runsOnCalendar(ctx.sequelize, runner.user.userId, from, 10);
+    expect(byOwner.map((run) => run.groupId)).toEqual([
+      joined.groupId,
+      mine.groupId,
+      later.groupId,
+    ]);
+    expect(await feedRunsOnCalendar(ctx.sequelize, hashOf(secret), from, 10)).toEqual(byOwner);
+    // The limit counts runs only (the feed's own row is not one of them).
+    expect(await feedRunsOnCalendar(ctx.sequelize, hashOf(secret), from, 2)).toEqual(
+      byOwner.slice(0, 2),
+    );
+    expect(await feedRunsOnCalendar(ctx.sequelize, hashOf(secret), at(30), 10)).toEqual([]);
+    expect(await feedRunsOnCalendar(ctx.sequelize, hashOf('x'.repeat(43)), from, 10)).toBeNull();
   });
 
   it('Keeps Korean text, commas, semicolons, backslashes and line breaks intact, folding lines at 75 octets', async () => {

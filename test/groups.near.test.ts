@@ -6,6 +6,7 @@ import { GROUP } from '../src/groups/messages';
 import { cellOf, cellsOf } from '../src/groups/near-cells';
 import { boundingBox, haversineKm } from '../src/lib/geo';
 import type { LatLng } from '../src/lib/route';
+import { countQueries } from './support/comments';
 import { useTestContext, type TestContext } from './support/context';
 import { destination as onSphere, rad, ownCenter } from './support/geo';
 import {
@@ -250,6 +251,28 @@ describe('GET /group/near', () => {
     }
     expect(pages).toEqual(['P', 'N', 'M']);
     expect(letters((await near(at(center, '&radiusKm=20&size=2'))).body)).toBe('PN');
+  });
+
+  test("A page not kept yet reads a statement per ring and one for its cards, the viewer's applications with them", async () => {
+    const center = ownCenter();
+    const { names, letters } = await runsAround(center, [
+      ['A', 0.2, 0],
+      ['B', 0.3, 90],
+    ]);
+    const runner = await member(ctx);
+    const [a] = [...names.keys()];
+    await apply(a, runner.user);
+    let res: request.Response | undefined;
+    // The first ring (0.5 km) fills a page of one: that ring, then the page's cards.
+    const statements = await countQueries(ctx.sequelize, async () => {
+      res = await near(at(center, '&page=1&size=1'), runner.headers).expect(200);
+    });
+    expect(statements).toBe(2);
+    expect(letters(res!.body)).toBe('A');
+    expect(res!.body.data[0]).toMatchObject({ applyState: true, applyPeople: 2 });
+    const page2 = await near(at(center, '&page=2&size=1'), runner.headers).expect(200);
+    expect(letters(page2.body)).toBe('B');
+    expect(page2.body.data[0]).toMatchObject({ applyState: false, applyPeople: 1 });
   });
 
   test('Runs that have started and runs whose route cannot be read are never listed', async () => {

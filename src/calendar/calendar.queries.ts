@@ -47,10 +47,54 @@ export async function runsOnCalendar(
       'ORDER BY `date`, `standbyTime`, `groupId` LIMIT ?',
     { type: QueryTypes.SELECT, replacements: [userId, fromDate, userId, fromDate, limit] },
   );
-  return rows.map((row) => ({
-    ...row,
-    distance: Number(row.distance),
-    createdAt: instant(row.createdAt),
-    updatedAt: instant(row.updatedAt),
-  }));
+  return rows.map(toCalendarRun);
+}
+
+const toCalendarRun = (row: CalendarRunRow): CalendarRun => ({
+  groupId: row.groupId,
+  title: row.title,
+  date: row.date,
+  standbyTime: row.standbyTime,
+  distance: Number(row.distance),
+  speed: row.speed,
+  location: row.location,
+  createdAt: instant(row.createdAt),
+  updatedAt: instant(row.updatedAt),
+});
+
+/** The feed row's marker: sorted before every run (`kind` 0), its run columns all NULL. */
+const NO_RUN =
+  'NULL AS `groupId`, NULL AS `title`, NULL AS `date`, NULL AS `standbyTime`, NULL AS `distance`, ' +
+  'NULL AS `speed`, NULL AS `location`, NULL AS `createdAt`, NULL AS `updatedAt`';
+
+/**
+ * The runs on the calendar of the feed whose secret hashes to `secretHash` ({@link
+ * runsOnCalendar}'s, in its order, at most `limit`), or null when no feed has that hash: one
+ * statement where the feed's row and its runs were two. The feed row is found by its unique
+ * hash in each part of the UNION; a third part answers one row of NULLs for the feed itself,
+ * sorted first, so a feed without runs is told from no feed.
+ */
+export async function feedRunsOnCalendar(
+  sequelize: Sequelize,
+  secretHash: string,
+  fromDate: string,
+  limit: number,
+): Promise<CalendarRun[] | null> {
+  const rows = await sequelize.query<CalendarRunRow & { kind: number | string }>(
+    `SELECT 1 AS \`kind\`, ${COLUMNS} FROM \`CalendarFeeds\` AS \`f\` ` +
+      'JOIN `Appliers` AS `a` ON `a`.`userId` = `f`.`userId` ' +
+      'JOIN `Groups` AS `g` ON `g`.`groupId` = `a`.`groupId` ' +
+      'WHERE `f`.`secretHash` = ? AND `g`.`date` >= ? ' +
+      `UNION SELECT 1, ${COLUMNS} FROM \`CalendarFeeds\` AS \`f\` ` +
+      'JOIN `Groups` AS `g` ON `g`.`userId` = `f`.`userId` ' +
+      'WHERE `f`.`secretHash` = ? AND `g`.`date` >= ? ' +
+      `UNION SELECT 0, ${NO_RUN} FROM \`CalendarFeeds\` AS \`f\` WHERE \`f\`.\`secretHash\` = ? ` +
+      'ORDER BY `kind`, `date`, `standbyTime`, `groupId` LIMIT ?',
+    {
+      type: QueryTypes.SELECT,
+      replacements: [secretHash, fromDate, secretHash, fromDate, secretHash, limit + 1],
+    },
+  );
+  if (rows.length === 0 || Number(rows[0].kind) !== 0) return null;
+  return rows.slice(1).map(toCalendarRun);
 }

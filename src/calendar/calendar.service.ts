@@ -5,7 +5,7 @@ import { readThrough } from '../lib/read-cache';
 import { kstDate } from '../lib/time';
 import { runStart } from '../groups/schedule';
 import { CalendarFeed } from './calendar-feed.model';
-import { runsOnCalendar, type CalendarRun } from './calendar.queries';
+import { feedRunsOnCalendar, type CalendarRun } from './calendar.queries';
 import { CALENDAR_FEEDS } from './feed-cache';
 import { renderCalendar, type CalendarEvent } from './ical';
 import { CALENDAR } from './messages';
@@ -97,14 +97,18 @@ function eventOf(ctx: Pick<AppContext, 'config'>, host: string, run: CalendarRun
   };
 }
 
-/** The feed of the runs `userId` hosts or joined, rendered (the cached part of a feed request). */
+/**
+ * The feed whose secret hashes to `secretHash`, rendered (the cached part of a feed request),
+ * or null when no feed has that hash: the feed row and its runs in one statement.
+ */
 async function renderFeedOf(
   ctx: Pick<AppContext, 'config' | 'sequelize'>,
-  userId: string,
+  secretHash: string,
   now: Date,
-): Promise<string> {
+): Promise<string | null> {
   const from = kstDate(new Date(now.getTime() - PAST_DAYS * DAY_MS));
-  const runs = await runsOnCalendar(ctx.sequelize, userId, from, MAX_EVENTS);
+  const runs = await feedRunsOnCalendar(ctx.sequelize, secretHash, from, MAX_EVENTS);
+  if (runs === null) return null;
   // The UIDs' domain, once per feed.
   const host = new URL(ctx.config.publicUrl).hostname;
   return renderCalendar({
@@ -128,10 +132,9 @@ export async function calendarFeed(
   if (secret === null || !SECRET_PATTERN.test(secret)) throw notFound(CALENDAR.notFound);
   const secretHash = hashOf(secret);
   const now = ctx.now();
-  const body = await readThrough(ctx.sequelize, CALENDAR_FEEDS.name, secretHash, now, async () => {
-    const feed = await CalendarFeed.findOne({ where: { secretHash }, attributes: ['userId'] });
-    return feed ? renderFeedOf(ctx, feed.userId, now) : null;
-  });
+  const body = await readThrough(ctx.sequelize, CALENDAR_FEEDS.name, secretHash, now, () =>
+    renderFeedOf(ctx, secretHash, now),
+  );
   if (body === null) throw notFound(CALENDAR.notFound);
   return body;
 }

@@ -10,7 +10,6 @@ import {
   type WhereOptions,
 } from 'sequelize';
 import { Applier, Group, User } from '../db/models';
-import type { BoundingBox } from '../lib/geo';
 import type { Host, ListGroup } from './groups.mapper';
 import type { PageRequest } from './list-query';
 import type { KeyProbe } from './search';
@@ -121,7 +120,7 @@ const and = (where: WhereOptions[]): WhereOptions => ({ [Op.and]: where });
  * {@link cardAttributes} (only where `page` meets `countsIf`, else 0), and `page`'s `columns`.
  * Written by hand: one statement and no query building per request beyond the page's SQL.
  */
-function pageCardsSql(
+export function pageCardsSql(
   sequelize: Sequelize,
   viewerId: string | null,
   pageSql: string,
@@ -219,48 +218,6 @@ export async function selectProbedCards(
   for (const row of rows) delete row.probed;
   return { rows, probed };
 }
-
-/** A run's start point as read by the near-me search (MySQL answers DECIMAL as text). */
-export interface StartPointRow {
-  groupId: string;
-  startLat: number | string;
-  startLng: number | string;
-}
-
-/**
- * The runs matching `where` whose start lies in the box (latitudes as one range, longitudes as
- * one range or two across the antimeridian). Only the id and the start are read.
- *
- * With `cells` (the grid cells covering the box, `near-cells.ts`) they are read from the
- * (startCell, date, standbyTime, startLat, startLng, groupId) index: per cell, a range over the
- * runs not started yet (`where` is the search's "not started"), the box checked in the index,
- * so only the runs near the box are read. Without (a box of too many cells), from the
- * (startLat, startLng, date, standbyTime) index: the box's latitude band, the rest checked in
- * the index.
- */
-export async function selectStartsInBox(
-  box: BoundingBox,
-  where: WhereOptions[],
-  cells: number[] | null = null,
-): Promise<StartPointRow[]> {
-  const rows = await Group.findAll({
-    attributes: ['groupId', 'startLat', 'startLng'],
-    where: and([
-      ...(cells ? [{ startCell: cells } as WhereOptions] : []),
-      { startLat: { [Op.between]: [box.minLat, box.maxLat] } },
-      {
-        [Op.or]: box.lngRanges.map(([min, max]) => ({ startLng: { [Op.between]: [min, max] } })),
-      },
-      ...where,
-    ]),
-    raw: true,
-    ...(cells ? { indexHints: [{ type: IndexHints.FORCE, values: [BY_START_CELL] }] } : {}),
-  });
-  return rows as unknown as StartPointRow[];
-}
-
-/** Migration 20261203002200's index; MariaDB would rather range over the latitude's. */
-const BY_START_CELL = 'idx_Groups_startCell_date_standbyTime_startLat_startLng_groupId';
 
 /** How many runs match all of `where` (and have one of `searchKeys`, when given). */
 export const countRuns = (

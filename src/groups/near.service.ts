@@ -1,4 +1,3 @@
-import type { WhereOptions } from 'sequelize';
 import type { AuthUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
 import { boundingBox, haversineKm } from '../lib/geo';
@@ -6,12 +5,12 @@ import type { JsonText } from '../lib/json-text';
 import { readThrough } from '../lib/read-cache';
 import { appliedReader } from './applied-marks';
 import { toCardTemplate } from './groups.mapper';
-import { selectStartsInBox } from './groups.queries';
-import { cachedCards, findPage, pageJson, toListRow, type PageRow } from './list-pages';
+import { selectCardsOf, selectStartsInBox, type KoreaNow } from './near.queries';
+import { cachedCards, pageJson, toListRow, type PageRow } from './list-pages';
 import { GROUP_NEAR } from './near-cache';
 import { cellsOf } from './near-cells';
 import type { NearQuery } from './near-query';
-import { notStartedWhere } from './schedule';
+import { kstDate, kstTime } from '../lib/time';
 
 type Deps = Pick<AppContext, 'config' | 'now' | 'sequelize'>;
 
@@ -40,14 +39,18 @@ const RINGS_KM = [0.5, 1, 2, 4, 8, 32];
  * the page, every run outside is farther than all of them, so the page is exactly the
  * great-circle order without reading the whole radius.
  */
-async function rankedWithin(query: NearQuery, upcoming: WhereOptions): Promise<Ranked[]> {
+async function rankedWithin(
+  sequelize: Deps['sequelize'],
+  query: NearQuery,
+  at: KoreaNow,
+): Promise<Ranked[]> {
   const { center, radiusKm, page } = query;
   const wanted = page.offset + page.limit;
   const rings = [...RINGS_KM.filter((km) => km < radiusKm), radiusKm];
   for (let i = 0; i < rings.length; i += 1) {
     const ringKm = rings[i];
     const box = boundingBox(center, ringKm);
-    const rows = await selectStartsInBox(box, [upcoming], cellsOf(box));
+    const rows = await selectStartsInBox(sequelize, box, at, cellsOf(box));
     const ranked: Ranked[] = [];
     for (const row of rows) {
       const km = haversineKm(center, { lat: Number(row.startLat), lng: Number(row.startLng) });
@@ -67,20 +70,13 @@ async function rankedWithin(query: NearQuery, upcoming: WhereOptions): Promise<R
 
 /** A page read from the database: its cards' rows (the viewer's applications in them). */
 async function loadPage(ctx: Deps, viewerId: string | null, query: NearQuery, now: Date) {
-  const upcoming = notStartedWhere(now);
+  // The runs not started at `now` (as `notStartedWhere` of ./schedule has them).
+  const at: KoreaNow = { today: kstDate(now), time: kstTime(now) };
   const { offset, limit } = query.page;
-  const page = (await rankedWithin(query, upcoming)).slice(offset, offset + limit);
+  const page = (await rankedWithin(ctx.sequelize, query, at)).slice(offset, offset + limit);
   if (page.length === 0) return { page, rows: [] as PageRow[] };
-  const rows = await findPage(
-    ctx,
-    {
-      where: [{ groupId: page.map((run) => run.groupId) }, upcoming],
-      page: { limit: page.length, offset: 0 },
-      viewerId,
-    },
-    [],
-  );
-  return { page, rows };
+  const ids = page.map((run) => run.groupId);
+  return { page, rows: await selectCardsOf(ctx.sequelize, ids, at, viewerId) };
 }
 
 /**

@@ -49,8 +49,13 @@ function kstPartsOf(ms: number): KstParts {
   const days = Math.floor(shifted / DAY_MS);
   const inDay = shifted - days * DAY_MS;
   const seconds = Math.floor(inDay / 1000);
+  // The date's fields copied one by one: spreading the returned object (`...civilFromDays()`)
+  // took V8 (Node 20) about 100 times as long as the whole computation.
+  const { year, month, day } = civilFromDays(days);
   return {
-    ...civilFromDays(days),
+    year,
+    month,
+    day,
     hour: Math.floor(seconds / 3600),
     minute: Math.floor(seconds / 60) % 60,
     second: seconds % 60,
