@@ -9,15 +9,19 @@ import { Op, type Sequelize, type WhereOptions } from 'sequelize';
  * `sequelize.escape` escapes them) and finite numbers. Anything else (functions, columns,
  * literals, booleans, null, an empty list, another operator) answers null: the caller lets
  * Sequelize write that. No conditions is '' (no WHERE).
+ *
+ * The conjunction is written flat (`a AND b AND (c OR d)`), never `a AND (b AND (c OR d))` as
+ * Sequelize nests it: MariaDB's optimizer took 3–4 times as long over the nested form of the
+ * same range (0.35 against 0.10 ms per statement, `ANALYZE FORMAT=JSON`'s optimization time),
+ * which a keyed search pays once per key.
  */
 export function whereSql(
   sequelize: Sequelize,
   where: WhereOptions[],
   table: string,
 ): string | null {
-  const parts = all(where, (condition) => conditionSql(sequelize, condition, table));
-  if (parts === null) return null;
-  return parts.filter((part) => part !== '').join(' AND ');
+  const parts = conjunction(sequelize, where, table);
+  return parts && parts.join(' AND ');
 }
 
 const COMPARISONS = new Map<symbol, string>([
@@ -54,51 +58,71 @@ function all<T>(items: T[], sql: (item: T) => string | null): string[] | null {
   return parts;
 }
 
-/** `column`'s condition (a value, a list, or comparisons). */
+/** `column`'s conditions (a value, a list, or comparisons), each a conjunct. */
 function columnSql(
   sequelize: Sequelize,
   column: string,
   condition: unknown,
   table: string,
-): string | null {
+): string[] | null {
   if (!COLUMN.test(column)) return null;
   const name = `\`${table}\`.\`${column}\``;
   if (Array.isArray(condition)) {
     if (condition.length === 0) return null;
     const values = all(condition, (value) => valueSql(sequelize, value));
-    return values && `${name} IN (${values.join(', ')})`;
+    return values && [`${name} IN (${values.join(', ')})`];
   }
   if (!isPlainObject(condition)) {
     const value = valueSql(sequelize, condition);
-    return value && `${name} = ${value}`;
+    return value === null ? null : [`${name} = ${value}`];
   }
   const operators = Object.getOwnPropertySymbols(condition);
   if (operators.length === 0 || Object.keys(condition).length > 0) return null;
-  const parts = all(operators, (operator) => {
+  return all(operators, (operator) => {
     const comparison = COMPARISONS.get(operator);
     const value = valueSql(sequelize, condition[operator]);
     return comparison && value ? `${name} ${comparison} ${value}` : null;
   });
-  return parts && (parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`);
 }
 
-function conditionSql(sequelize: Sequelize, where: unknown, table: string): string | null {
+/** The conjuncts of conditions all to be met (an OR of several is one, in parentheses). */
+function conjunction(sequelize: Sequelize, where: unknown[], table: string): string[] | null {
+  const parts: string[] = [];
+  for (const condition of where) {
+    const inner = conditionSql(sequelize, condition, table);
+    if (inner === null) return null;
+    parts.push(...inner);
+  }
+  return parts;
+}
+
+function conditionSql(sequelize: Sequelize, where: unknown, table: string): string[] | null {
   if (!isPlainObject(where)) return null;
   const parts: string[] = [];
   for (const column of Object.keys(where)) {
-    const part = columnSql(sequelize, column, where[column], table);
-    if (part === null) return null;
-    parts.push(part);
+    const inner = columnSql(sequelize, column, where[column], table);
+    if (inner === null) return null;
+    parts.push(...inner);
   }
   for (const operator of Object.getOwnPropertySymbols(where)) {
-    const joiner = operator === Op.and ? ' AND ' : operator === Op.or ? ' OR ' : null;
     const items = where[operator];
-    if (joiner === null || !Array.isArray(items)) return null;
     // Empty lists and empty parts are left to Sequelize, whose meaning for them is its own.
-    const inner = items.length > 0 && all(items, (item) => conditionSql(sequelize, item, table));
-    if (!inner || inner.includes('')) return null;
-    parts.push(inner.length === 1 ? inner[0] : `(${inner.join(joiner)})`);
+    if ((operator !== Op.and && operator !== Op.or) || !Array.isArray(items) || !items.length) {
+      return null;
+    }
+    if (operator === Op.and) {
+      const inner = conjunction(sequelize, items, table);
+      if (inner === null) return null;
+      parts.push(...inner);
+      continue;
+    }
+    const alternatives = all(items, (item) => {
+      const inner = conditionSql(sequelize, item, table);
+      if (inner === null || inner.length === 0) return null;
+      return inner.length === 1 ? inner[0] : `(${inner.join(' AND ')})`;
+    });
+    if (alternatives === null) return null;
+    parts.push(alternatives.length === 1 ? alternatives[0] : `(${alternatives.join(' OR ')})`);
   }
-  if (parts.length === 0) return '';
-  return parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`;
+  return parts;
 }
