@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { Applier, Group } from '../src/db/models';
 import * as detailQueries from '../src/groups/detail.queries';
+import * as groupsQueries from '../src/groups/groups.queries';
 import { GROUP } from '../src/groups/messages';
 import { ACCOUNT_READ } from './support/comments';
 import { useTestContext, type TestContext } from './support/context';
@@ -403,7 +404,7 @@ describe('Unexpected failures', () => {
   ])('%s answers 500 with its own message, never the error', async (path, message) => {
     const failure = new TypeError('boom: secret detail');
     const spies = [
-      jest.spyOn(Group, 'findAll').mockRejectedValueOnce(failure),
+      jest.spyOn(groupsQueries, 'selectCards').mockRejectedValueOnce(failure),
       jest.spyOn(detailQueries, 'selectGroupDetail').mockRejectedValueOnce(failure),
     ];
     try {

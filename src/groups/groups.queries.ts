@@ -10,6 +10,7 @@ import {
   type WhereOptions,
 } from 'sequelize';
 import { Applier, Group, User } from '../db/models';
+import { whereSql } from '../db/where-sql';
 import type { Host, ListGroup } from './groups.mapper';
 import type { PageRequest } from './list-query';
 import type { KeyProbe } from './search';
@@ -87,10 +88,12 @@ function cardAttributes(sequelize: Sequelize, viewerId: string | null): FindAttr
  * first) rather than as a range over (region, date); the hint makes it read from today on.
  * A page costs then the same at 100,000 runs as at 1,000. SQLite ignores index hints.
  */
+const BY_REGION = 'idx_Groups_region_date_standbyTime';
+
 function regionHint(regions: number[] | null | undefined) {
   if (regions?.length !== 1) return {};
   return {
-    indexHints: [{ type: IndexHints.FORCE, values: ['idx_Groups_region_date_standbyTime'] }],
+    indexHints: [{ type: IndexHints.FORCE, values: [BY_REGION] }],
   };
 }
 
@@ -114,6 +117,26 @@ export interface PageQuery {
 
 const and = (where: WhereOptions[]): WhereOptions => ({ [Op.and]: where });
 
+/** A card's columns, its counts as in {@link cardAttributes} (only where `countsIf`, else 0). */
+function cardColumnsSql(sequelize: Sequelize, viewerId: string | null, countsIf?: string): string {
+  const ofRun = '`a`.`groupId` = `Group`.`groupId`';
+  const counted = (sql: string) =>
+    countsIf ? `CASE WHEN ${countsIf} THEN ${sql} ELSE 0 END` : sql;
+  const applyState =
+    viewerId === null
+      ? '0'
+      : `EXISTS (SELECT 1 FROM \`Appliers\` AS \`a\` WHERE ${ofRun} AND \`a\`.\`userId\` = ${sequelize.escape(viewerId)})`;
+  return (
+    `${LIST_ATTRIBUTES.map((column) => `\`Group\`.\`${column}\``).join(', ')},` +
+    ` ${counted(`(SELECT COUNT(*) FROM \`Appliers\` AS \`a\` WHERE ${ofRun})`)} AS \`applyPeople\`,` +
+    ` ${counted(applyState)} AS \`applyState\``
+  );
+}
+
+const HOST_COLUMNS =
+  '`user`.`nickname` AS `user.nickname`, `user`.`profileUrl` AS `user.profileUrl`';
+const HOST_JOIN = ' INNER JOIN `Users` AS `user` ON `Group`.`userId` = `user`.`userId`';
+
 /**
  * The cards of a page whose ids, dates and start times `pageSql` selects (a derived table named
  * `page`, in `order`), joined to the runs and their hosts by primary key, the counts as in
@@ -127,23 +150,37 @@ export function pageCardsSql(
   order: ColumnOrder,
   { columns = [], countsIf }: { columns?: string[]; countsIf?: string } = {},
 ): string {
-  const ofRun = '`a`.`groupId` = `Group`.`groupId`';
-  const counted = (sql: string) =>
-    countsIf ? `CASE WHEN ${countsIf} THEN ${sql} ELSE 0 END` : sql;
-  const applyState =
-    viewerId === null
-      ? '0'
-      : `EXISTS (SELECT 1 FROM \`Appliers\` AS \`a\` WHERE ${ofRun} AND \`a\`.\`userId\` = ${sequelize.escape(viewerId)})`;
   return (
-    `SELECT ${LIST_ATTRIBUTES.map((column) => `\`Group\`.\`${column}\``).join(', ')},` +
-    ` ${counted(`(SELECT COUNT(*) FROM \`Appliers\` AS \`a\` WHERE ${ofRun})`)} AS \`applyPeople\`,` +
-    ` ${counted(applyState)} AS \`applyState\`,` +
+    `SELECT ${cardColumnsSql(sequelize, viewerId, countsIf)},` +
     columns.map((column) => ` \`page\`.\`${column}\`,`).join('') +
-    ' `user`.`nickname` AS `user.nickname`, `user`.`profileUrl` AS `user.profileUrl`' +
+    ` ${HOST_COLUMNS}` +
     ` FROM (${pageSql}) AS \`page\`` +
     ' INNER JOIN `Groups` AS `Group` ON `Group`.`groupId` = `page`.`groupId`' +
-    ' INNER JOIN `Users` AS `user` ON `Group`.`userId` = `user`.`userId`' +
+    HOST_JOIN +
     ` ORDER BY ${orderSql(order, 'page')}`
+  );
+}
+
+/**
+ * A page of cards read in `order` from the runs meeting `conditions` (SQL), as Sequelize's
+ * `findAll` of {@link selectCards} writes it (the same joins, hint and order), by hand.
+ */
+function datedCardsSql(
+  sequelize: Sequelize,
+  query: PageQuery,
+  order: ColumnOrder,
+  conditions: string,
+): string {
+  const hint =
+    query.regions?.length === 1 && sequelize.getDialect() !== 'sqlite'
+      ? ` FORCE INDEX (\`${BY_REGION}\`)`
+      : '';
+  return (
+    `SELECT ${cardColumnsSql(sequelize, query.viewerId)}, ${HOST_COLUMNS}` +
+    ` FROM \`Groups\` AS \`Group\`${hint}${HOST_JOIN}` +
+    (conditions ? ` WHERE ${conditions}` : '') +
+    (order.length > 0 ? ` ORDER BY ${orderSql(order, 'Group')}` : '') +
+    ` LIMIT ${query.page.limit} OFFSET ${query.page.offset}`
   );
 }
 
@@ -167,6 +204,13 @@ export async function selectCards(
   extra: { include?: Includeable[] } = {},
 ): Promise<PageRow[]> {
   if (query.searchKeys) return selectKeyedCards(sequelize, query, query.searchKeys, order);
+  const conditions = extra.include ? null : whereSql(sequelize, query.where, 'Group');
+  if (conditions !== null) {
+    return sequelize.query<PageRow>(datedCardsSql(sequelize, query, order, conditions), {
+      type: QueryTypes.SELECT,
+      nest: true,
+    });
+  }
   const rows = await Group.findAll({
     attributes: cardAttributes(sequelize, query.viewerId),
     where: and(query.where),
@@ -220,11 +264,21 @@ export async function selectProbedCards(
 }
 
 /** How many runs match all of `where` (and have one of `searchKeys`, when given). */
-export const countRuns = (
+export async function countRuns(
   where: WhereOptions[],
   searchKeys: number[] | null = null,
-): Promise<number> =>
-  Group.count({ where: and(searchKeys ? [{ searchKey: searchKeys }, ...where] : where) });
+): Promise<number> {
+  const all = searchKeys ? [{ searchKey: searchKeys }, ...where] : where;
+  const sequelize = Group.sequelize!;
+  const conditions = whereSql(sequelize, all, 'Group');
+  if (conditions === null) return Group.count({ where: and(all) });
+  const [row] = await sequelize.query<{ count: number | string }>(
+    'SELECT COUNT(*) AS `count` FROM `Groups` AS `Group`' +
+      (conditions ? ` WHERE ${conditions}` : ''),
+    { type: QueryTypes.SELECT },
+  );
+  return Number(row.count);
+}
 
 /** Which of these runs the user applied to. */
 export async function appliedAmong(groupIds: string[], userId: string): Promise<Set<string>> {

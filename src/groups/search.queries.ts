@@ -1,6 +1,7 @@
 import { IndexHints, Op, type Sequelize, type WhereOptions } from 'sequelize';
 import { Group } from '../db/models';
 import { selectSql } from '../db/select-sql';
+import { whereSql } from '../db/where-sql';
 import type { PageRequest } from './list-query';
 
 /**
@@ -37,15 +38,17 @@ export function keyedPageSql(
   order: ColumnOrder,
   page: PageRequest,
 ): string {
-  // One branch is built, then repeated per key (building SQL is the costly part here).
-  const branch = selectSql(sequelize, Group, {
-    attributes: ['groupId', 'date', 'standbyTime'],
-    where: { [Op.and]: [{ searchKey: KEY_SLOT }, ...where] },
-    // A copy: the builder rewrites the directions of the order it is given.
-    order: order.map(([column, direction]) => [column, direction]),
-    limit: page.offset + page.limit,
-    ...keyIndexHint(sequelize),
-  });
+  // One branch is built, then repeated per key.
+  const branch = runsSql(
+    sequelize,
+    ['groupId', 'date', 'standbyTime'],
+    [{ searchKey: KEY_SLOT }, ...where],
+    {
+      order,
+      limit: page.offset + page.limit,
+      index: 'force',
+    },
+  );
   const branches = keys.map(
     (key, i) =>
       `SELECT * FROM (${branch.replace(KEY_SLOT_SQL, `\`searchKey\` = ${key}`)}) AS \`k${i}\``,
@@ -72,16 +75,49 @@ export const PROBE_LIMIT = 100;
  * Sequelize does not write.
  */
 function probeSql(sequelize: Sequelize, keys: number[], where: WhereOptions[]): string {
-  const sql = selectSql(sequelize, Group, {
-    attributes: ['groupId', 'date', 'standbyTime'],
-    where: { [Op.and]: [{ searchKey: keys }, ...where] },
+  return runsSql(sequelize, ['groupId', 'date', 'standbyTime'], [{ searchKey: keys }, ...where], {
     limit: PROBE_LIMIT + 1,
+    index: 'named',
+  });
+}
+
+/**
+ * `SELECT columns FROM Groups AS Group WHERE where [ORDER BY order] [LIMIT limit]` through the
+ * search key's index: forced on MariaDB (`force`), also named to SQLite with `INDEXED BY`
+ * (`named`), which Sequelize does not write. Written by hand when `where` is plain comparisons
+ * (`whereSql`), else by Sequelize's builder (the same statement, built at more cost).
+ */
+function runsSql(
+  sequelize: Sequelize,
+  columns: string[],
+  where: WhereOptions[],
+  { order = [], limit, index }: { order?: ColumnOrder; limit: number; index: 'force' | 'named' },
+): string {
+  const sqlite = sequelize.getDialect() === 'sqlite';
+  const from = 'FROM `Groups` AS `Group`';
+  const hint = sqlite
+    ? index === 'named'
+      ? ` INDEXED BY \`${BY_SEARCH_KEY}\``
+      : ''
+    : ` FORCE INDEX (\`${BY_SEARCH_KEY}\`)`;
+  const conditions = whereSql(sequelize, where, 'Group');
+  if (conditions !== null) {
+    return (
+      `SELECT ${columns.map((column) => `\`${column}\``).join(', ')} ${from}${hint}` +
+      (conditions ? ` WHERE ${conditions}` : '') +
+      (order.length > 0 ? ` ORDER BY ${orderSql(order, 'Group')}` : '') +
+      ` LIMIT ${limit}`
+    );
+  }
+  const sql = selectSql(sequelize, Group, {
+    attributes: columns,
+    where: { [Op.and]: where },
+    // A copy: the builder rewrites the directions of the order it is given.
+    ...(order.length > 0 && { order: order.map(([column, direction]) => [column, direction]) }),
+    limit,
     ...keyIndexHint(sequelize),
   });
-  const from = 'FROM `Groups` AS `Group`';
-  return sequelize.getDialect() === 'sqlite'
-    ? sql.replace(from, `${from} INDEXED BY \`${BY_SEARCH_KEY}\``)
-    : sql;
+  return sqlite && index === 'named' ? sql.replace(from, `${from}${hint}`) : sql;
 }
 
 /**
