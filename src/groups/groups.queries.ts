@@ -11,12 +11,12 @@ import {
 } from 'sequelize';
 import { Applier, Group, User } from '../db/models';
 import { whereSql } from '../db/where-sql';
+import { BY_REGION, datedCardsSql, LIST_ATTRIBUTES, pageCardsSql } from './cards.queries';
 import type { Host, ListGroup } from './groups.mapper';
 import type { PageRequest } from './list-query';
 import type { KeyProbe } from './search';
 import {
   keyedPageSql,
-  orderSql,
   PROBE_LIMIT,
   probedIdsSql,
   probedPageSql,
@@ -30,19 +30,6 @@ export type { ColumnOrder };
  * return, as typed plain records. The rules and the transactions stay in the services, which
  * pass their `transaction` in.
  */
-
-const LIST_ATTRIBUTES = [
-  'groupId',
-  'userId',
-  'title',
-  'location',
-  'distance',
-  'date',
-  'standbyTime',
-  'maxPeople',
-  'thumbnailUrl1',
-  'thema',
-];
 
 /** Host fields come with the page, by a join. */
 const HOST: Includeable = {
@@ -88,8 +75,6 @@ function cardAttributes(sequelize: Sequelize, viewerId: string | null): FindAttr
  * first) rather than as a range over (region, date); the hint makes it read from today on.
  * A page costs then the same at 100,000 runs as at 1,000. SQLite ignores index hints.
  */
-const BY_REGION = 'idx_Groups_region_date_standbyTime';
-
 function regionHint(regions: number[] | null | undefined) {
   if (regions?.length !== 1) return {};
   return {
@@ -116,73 +101,6 @@ export interface PageQuery {
 }
 
 const and = (where: WhereOptions[]): WhereOptions => ({ [Op.and]: where });
-
-/** A card's columns, its counts as in {@link cardAttributes} (only where `countsIf`, else 0). */
-function cardColumnsSql(sequelize: Sequelize, viewerId: string | null, countsIf?: string): string {
-  const ofRun = '`a`.`groupId` = `Group`.`groupId`';
-  const counted = (sql: string) =>
-    countsIf ? `CASE WHEN ${countsIf} THEN ${sql} ELSE 0 END` : sql;
-  const applyState =
-    viewerId === null
-      ? '0'
-      : `EXISTS (SELECT 1 FROM \`Appliers\` AS \`a\` WHERE ${ofRun} AND \`a\`.\`userId\` = ${sequelize.escape(viewerId)})`;
-  return (
-    `${LIST_ATTRIBUTES.map((column) => `\`Group\`.\`${column}\``).join(', ')},` +
-    ` ${counted(`(SELECT COUNT(*) FROM \`Appliers\` AS \`a\` WHERE ${ofRun})`)} AS \`applyPeople\`,` +
-    ` ${counted(applyState)} AS \`applyState\``
-  );
-}
-
-const HOST_COLUMNS =
-  '`user`.`nickname` AS `user.nickname`, `user`.`profileUrl` AS `user.profileUrl`';
-const HOST_JOIN = ' INNER JOIN `Users` AS `user` ON `Group`.`userId` = `user`.`userId`';
-
-/**
- * The cards of a page whose ids, dates and start times `pageSql` selects (a derived table named
- * `page`, in `order`), joined to the runs and their hosts by primary key, the counts as in
- * {@link cardAttributes} (only where `page` meets `countsIf`, else 0), and `page`'s `columns`.
- * Written by hand: one statement and no query building per request beyond the page's SQL.
- */
-export function pageCardsSql(
-  sequelize: Sequelize,
-  viewerId: string | null,
-  pageSql: string,
-  order: ColumnOrder,
-  { columns = [], countsIf }: { columns?: string[]; countsIf?: string } = {},
-): string {
-  return (
-    `SELECT ${cardColumnsSql(sequelize, viewerId, countsIf)},` +
-    columns.map((column) => ` \`page\`.\`${column}\`,`).join('') +
-    ` ${HOST_COLUMNS}` +
-    ` FROM (${pageSql}) AS \`page\`` +
-    ' INNER JOIN `Groups` AS `Group` ON `Group`.`groupId` = `page`.`groupId`' +
-    HOST_JOIN +
-    ` ORDER BY ${orderSql(order, 'page')}`
-  );
-}
-
-/**
- * A page of cards read in `order` from the runs meeting `conditions` (SQL), as Sequelize's
- * `findAll` of {@link selectCards} writes it (the same joins, hint and order), by hand.
- */
-function datedCardsSql(
-  sequelize: Sequelize,
-  query: PageQuery,
-  order: ColumnOrder,
-  conditions: string,
-): string {
-  const hint =
-    query.regions?.length === 1 && sequelize.getDialect() !== 'sqlite'
-      ? ` FORCE INDEX (\`${BY_REGION}\`)`
-      : '';
-  return (
-    `SELECT ${cardColumnsSql(sequelize, query.viewerId)}, ${HOST_COLUMNS}` +
-    ` FROM \`Groups\` AS \`Group\`${hint}${HOST_JOIN}` +
-    (conditions ? ` WHERE ${conditions}` : '') +
-    (order.length > 0 ? ` ORDER BY ${orderSql(order, 'Group')}` : '') +
-    ` LIMIT ${query.page.limit} OFFSET ${query.page.offset}`
-  );
-}
 
 /** A keyed search's page of cards in one statement ({@link keyedPageSql}). */
 function selectKeyedCards(
