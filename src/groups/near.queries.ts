@@ -1,6 +1,7 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { BoundingBox } from '../lib/geo';
-import { pageCardsSql, type ColumnOrder, type PageRow } from './groups.queries';
+import { pageCardsSql } from './cards.queries';
+import type { ColumnOrder, PageRow } from './groups.queries';
 
 /**
  * The SQL of the near-me search (`near.service.ts`): the runs whose start lies in a box, by the
