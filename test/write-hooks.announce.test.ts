@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { Transaction } from 'sequelize';
 import { Alarm, Applier, Bookmark, Comment, Course, StarPoint, Waiter } from '../src/db/models';
 import { insertAlarms } from '../src/alarms/alarms.queries';
+import type { NewAlarm } from '../src/alarms/alarms.service';
 import { insertComment } from '../src/comments/comments.queries';
 import { insertWaiter } from '../src/groups/waitlist.queries';
 import { announceWrite } from '../src/lib/write-hooks';
@@ -249,7 +250,7 @@ describe('the other writes in plain SQL', () => {
   it('an alarm’s INSERT writes the row Alarm.bulkCreate writes, and stores its caches', async () => {
     const user = await makeUser();
     const createdAt = new Date('2026-03-01T12:34:56.000Z');
-    const rows = [
+    const rows: NewAlarm[] = [
       { userId: user.userId, category: 'comment', courseId: 'c1', courseTitle: '코스' },
       {
         userId: user.userId,
@@ -258,10 +259,10 @@ describe('the other writes in plain SQL', () => {
         groupTitle: '런',
         nickname: '러너',
         sendPhone: 1,
-        smsStatus: 'pending' as const,
+        smsStatus: 'pending',
         smsError: null,
       },
-      { userId: user.userId, category: 'waitlist', smsStatus: 'skipped' as const, smsError: 'x' },
+      { userId: user.userId, category: 'waitlist', smsStatus: 'skipped', smsError: 'x' },
     ];
     const modelPath = await generationsStoredBy(() =>
       ctx.sequelize.transaction((transaction) =>

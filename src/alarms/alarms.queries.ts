@@ -3,6 +3,7 @@ import { literal, Op, QueryTypes, type Sequelize, type Transaction } from 'seque
 import { writeAnnounced } from '../db/plain-writes';
 import { storedInstant } from '../lib/time';
 import { Alarm } from '../db/models';
+import type { NewAlarm } from './alarms.service';
 
 /** An alarm as the list shows it. */
 export interface AlarmRecord {
@@ -70,20 +71,8 @@ export async function dropQueuedTexts(createdBy: Date, reason: string): Promise<
   return count;
 }
 
-/** One alarm row to insert: its columns as the model's defaults complete them. */
-export interface AlarmInsert {
-  userId: string;
-  category: string;
-  groupId?: string | null;
-  groupTitle?: string | null;
-  courseId?: string | null;
-  courseTitle?: string | null;
-  nickname?: string | null;
-  role?: string | null;
-  commentId?: string | null;
-  sendPhone?: number;
-  smsStatus?: string | null;
-  smsError?: string | null;
+/** One alarm row to insert: the notification, dated, as the model's defaults complete it. */
+export interface AlarmInsert extends NewAlarm {
   smsNextAttemptAt?: Date | null;
   createdAt: Date;
 }
