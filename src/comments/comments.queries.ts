@@ -185,23 +185,11 @@ export async function selectThread(
 export async function selectCommentOwner(
   sequelize: Sequelize,
   commentId: string,
-  transaction: Transaction,
+  transaction?: Transaction,
 ): Promise<Pick<Comment, 'userId' | 'groupId' | 'courseId'> | null> {
   const [row] = await sequelize.query<Pick<Comment, 'userId' | 'groupId' | 'courseId'>>(
     'SELECT `userId`, `groupId`, `courseId` FROM `Comments` WHERE `commentId` = ?',
     { type: QueryTypes.SELECT, replacements: [commentId], transaction },
-  );
-  return row ?? null;
-}
-
-/** The post a comment belongs to, or null when there is no such comment (one key read). */
-export async function selectCommentPost(
-  sequelize: Sequelize,
-  commentId: string,
-): Promise<Pick<Comment, 'groupId' | 'courseId'> | null> {
-  const [row] = await sequelize.query<Pick<Comment, 'groupId' | 'courseId'>>(
-    'SELECT `groupId`, `courseId` FROM `Comments` WHERE `commentId` = ?',
-    { type: QueryTypes.SELECT, replacements: [commentId] },
   );
   return row ?? null;
 }

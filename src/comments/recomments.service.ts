@@ -5,7 +5,7 @@ import { readThrough } from '../lib/read-cache';
 import { successBody } from '../lib/json-text';
 import { Recomment, type Comment } from '../db/models';
 import { toRecommentItem } from './comments.mapper';
-import { findRecommentWithPost, selectCommentPost, selectReplies } from './comments.queries';
+import { findRecommentWithPost, selectCommentOwner, selectReplies } from './comments.queries';
 import { COMMENT, RECOMMENT } from './messages';
 import { COMMENT_THREADS } from './thread-cache';
 import { findComment } from './comments.service';
@@ -42,7 +42,7 @@ export async function recommentsBody(
     `replies:${commentId}`,
     now,
     async () => {
-      const comment = await selectCommentPost(ctx.sequelize, commentId);
+      const comment = await selectCommentOwner(ctx.sequelize, commentId);
       return comment && successBody(await recommentList(ctx, postOf(comment), now));
     },
   );
