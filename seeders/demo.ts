@@ -17,7 +17,8 @@ import {
   StarPoint,
   User,
 } from '../src/db/models';
-import { refreshCommentCnt, refreshStats } from '../src/courses/stats';
+import { updateCommentCnt } from '../src/courses/marks.queries';
+import { refreshStats } from '../src/courses/stats';
 import { fromKst, kstDate, kstParts } from '../src/lib/time';
 import {
   AFTER_RUN_COMMENTS,
@@ -558,7 +559,7 @@ export async function seedDemo(
       // The course feed sorts by copies of these counts kept on each course.
       for (const { courseId } of data.courses) {
         await refreshStats(ctx.sequelize, courseId as string, transaction);
-        await refreshCommentCnt(ctx.sequelize, courseId as string, transaction);
+        await updateCommentCnt(ctx.sequelize, courseId as string, transaction);
       }
 
       const counts = Object.fromEntries(

@@ -1,6 +1,6 @@
 import type { Transaction } from 'sequelize';
 import { createAlarms, recipientsExcept } from '../alarms/alarms.service';
-import { refreshCommentCnt } from '../courses/stats';
+import { updateCommentCnt } from '../courses/marks.queries';
 import type { AppContext } from '../lib/context';
 import { notFound } from '../lib/errors';
 import { readThrough } from '../lib/read-cache';
@@ -71,7 +71,7 @@ export async function commentsBody(
 /**
  * A write that adds or removes comments of a post, in the caller's transaction. On a course, the
  * course row is locked before the write and its `commentCnt` recounted after it, so the count
- * commits with the comments and two writes on one course take turns (see `refreshCommentCnt`).
+ * commits with the comments and two writes on one course take turns (see `updateCommentCnt`).
  */
 async function writeOnPost(
   ctx: Pick<AppContext, 'sequelize'>,
@@ -82,7 +82,7 @@ async function writeOnPost(
   const onCourse = ref.category === 'course';
   const post = await findPost(ctx.sequelize, ref, transaction, { lock: onCourse });
   await write(post);
-  if (onCourse) await refreshCommentCnt(ctx.sequelize, ref.postId, transaction);
+  if (onCourse) await updateCommentCnt(ctx.sequelize, ref.postId, transaction);
 }
 
 /**

@@ -119,10 +119,21 @@ export async function updateSortKeys(
 }
 
 /**
- * Stores a course's comment count (its `Comments` rows, not replies) counted in the same
- * UPDATE, without touching `updatedAt`, announced to the write hooks. Under MySQL's REPEATABLE
- * READ the subquery of an UPDATE reads under share locks: the latest committed rows, whatever
- * the transaction read before.
+ * Recounts a course's comments (its `Comments` rows; replies do not count) into `commentCnt`, the
+ * feed's `comment` sort key, counted in the same UPDATE, without touching `updatedAt`, announced
+ * to the write hooks. Run in the transaction that added or removed the comment, after locking the
+ * course row.
+ *
+ * Every comment write on a course locks the course row first, so two comments posted at once take
+ * turns and the second recount sees the first comment. An atomic `commentCnt = commentCnt ± 1`
+ * would be as safe (MySQL's UPDATE works on the latest row version, SQLite has one writer); the
+ * recount is chosen because it is the rule `refreshStats` (stats.ts) follows, fits withdrawal's
+ * bulk deletes as well as a single comment, and corrects any drift at the course's next comment,
+ * at the cost of one indexed COUNT over that course's comments, inside the UPDATE (one
+ * statement). The count is a locking read (an UPDATE's subquery reads under share locks under
+ * MySQL's REPEATABLE READ: the latest committed rows, whatever the transaction read before): a
+ * plain COUNT reads the transaction's snapshot, which can predate a comment committed while this
+ * transaction waited for the lock, and would store a count short of it.
  */
 export async function updateCommentCnt(
   sequelize: Sequelize,

@@ -94,29 +94,6 @@ export async function storeStats(
 }
 
 /**
- * Recounts a course's comments (its `Comments` rows; replies do not count) into `commentCnt`, the
- * feed's `comment` sort key, without touching `updatedAt`. Run in the transaction that added or
- * removed the comment, after locking the course row.
- *
- * Every comment write on a course locks the course row first, so two comments posted at once take
- * turns and the second recount sees the first comment. An atomic `commentCnt = commentCnt ± 1`
- * would be as safe (MySQL's UPDATE works on the latest row version, SQLite has one writer); the
- * recount is chosen because it is the rule `refreshStats` follows, fits withdrawal's bulk deletes
- * as well as a single comment, and corrects any drift at the course's next comment, at the cost
- * of one indexed COUNT over that course's comments, inside the UPDATE (one statement). The count
- * is a locking read (an UPDATE's subquery is, under MySQL's REPEATABLE READ): a plain COUNT reads
- * the transaction's snapshot, which can predate a comment committed while this transaction
- * waited for the lock, and would store a count short of it.
- */
-export async function refreshCommentCnt(
-  sequelize: Sequelize,
-  courseId: string,
-  transaction: Transaction,
-): Promise<void> {
-  await updateCommentCnt(sequelize, courseId, transaction);
-}
-
-/**
  * For deleting a user: their bookmarks, ratings and course comments are removed (the database
  * would cascade them without recounting) and the courses they touched are recounted. Call it in
  * the deleting transaction, before the user row goes.
@@ -140,6 +117,6 @@ export async function forgetCourseActivityOf(
     await StarPoint.destroy({ where: { courseId, userId }, transaction });
     await Comment.destroy({ where: { courseId, userId }, transaction });
     await refreshStats(sequelize, courseId, transaction);
-    await refreshCommentCnt(sequelize, courseId, transaction);
+    await updateCommentCnt(sequelize, courseId, transaction);
   }
 }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { Bookmark, Comment, Course, StarPoint, type User } from '../../src/db/models';
-import { refreshCommentCnt, refreshStats } from '../../src/courses/stats';
+import { updateCommentCnt } from '../../src/courses/marks.queries';
+import { refreshStats } from '../../src/courses/stats';
 import { authHeaders, signIn, uniqueSuffix, type TestContext } from './context';
 import { jpeg } from './images';
 
@@ -114,6 +115,6 @@ export async function mark(
   );
   await ctx.sequelize.transaction(async (transaction) => {
     await refreshStats(ctx.sequelize, courseId, transaction);
-    await refreshCommentCnt(ctx.sequelize, courseId, transaction);
+    await updateCommentCnt(ctx.sequelize, courseId, transaction);
   });
 }
