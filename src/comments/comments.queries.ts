@@ -67,6 +67,25 @@ export async function insertComment(
   return commentId;
 }
 
+/**
+ * Edits a comment's content, in plain SQL announced to the write hooks, stamping `updatedAt`
+ * with the process's clock as the model's update does (in the connection's time zone).
+ */
+export async function updateCommentContent(
+  sequelize: Sequelize,
+  commentId: string,
+  content: string,
+): Promise<void> {
+  await writeAnnounced(
+    sequelize,
+    Comment,
+    `UPDATE \`Comments\` SET \`content\` = ?, \`updatedAt\` = ${sequelize.escape(new Date())} ` +
+      'WHERE `commentId` = ?',
+    [content, commentId],
+    undefined,
+  );
+}
+
 /** Deletes a comment by its id (its replies go by the FK cascade), announced to the write hooks. */
 export async function deleteCommentRow(
   sequelize: Sequelize,

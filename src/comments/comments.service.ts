@@ -5,7 +5,7 @@ import type { AppContext } from '../lib/context';
 import { notFound } from '../lib/errors';
 import { readThrough } from '../lib/read-cache';
 import { successBody } from '../lib/json-text';
-import { Comment } from '../db/models';
+import type { Comment } from '../db/models';
 import { toCommentItem } from './comments.mapper';
 import {
   commentKeys,
@@ -13,6 +13,7 @@ import {
   insertComment,
   selectCommentOwner,
   selectThread,
+  updateCommentContent,
 } from './comments.queries';
 import { COMMENT_THREADS } from './thread-cache';
 import { COMMENT } from './messages';
@@ -118,9 +119,13 @@ export async function createComment(
   });
 }
 
-/** The comment, or 404. */
-export async function findComment(commentId: string, transaction?: Transaction): Promise<Comment> {
-  const comment = await Comment.findByPk(commentId, { transaction });
+/** The comment's author and post, or 404; in `transaction` when given. */
+export async function findComment(
+  ctx: Pick<AppContext, 'sequelize'>,
+  commentId: string,
+  transaction?: Transaction,
+): Promise<Pick<Comment, 'userId' | 'groupId' | 'courseId'>> {
+  const comment = await selectCommentOwner(ctx.sequelize, commentId, transaction);
   if (!comment) throw notFound(COMMENT.notFound);
   return comment;
 }
@@ -132,9 +137,9 @@ export async function updateComment(
   commentId: string,
   content: string,
 ): Promise<CommentItem[]> {
-  const comment = await findComment(commentId);
+  const comment = await findComment(ctx, commentId);
   assertAuthor(comment, actor.userId, COMMENT.notAuthorUpdate);
-  await comment.update({ content });
+  await updateCommentContent(ctx.sequelize, commentId, content);
   return commentList(ctx, postOf(comment));
 }
 
@@ -146,8 +151,7 @@ export async function deleteComment(
 ): Promise<void> {
   await ctx.sequelize.transaction(async (transaction) => {
     // Read in the deleting transaction: one connection from the pool for the whole request.
-    const comment = await selectCommentOwner(ctx.sequelize, commentId, transaction);
-    if (!comment) throw notFound(COMMENT.notFound);
+    const comment = await findComment(ctx, commentId, transaction);
     assertAuthor(comment, actor.userId, COMMENT.notAuthorDelete);
     await writeOnPost(ctx, postOf(comment), transaction, () =>
       deleteCommentRow(ctx.sequelize, commentId, transaction),

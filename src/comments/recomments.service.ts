@@ -62,7 +62,7 @@ export async function createRecomment(
   content: string,
 ): Promise<RecommentItem[]> {
   const ref = await ctx.sequelize.transaction(async (transaction) => {
-    const comment = await findComment(commentId, transaction);
+    const comment = await findComment(ctx, commentId, transaction);
     const ref = postOf(comment);
     if (ref.category !== 'group') throw badRequest(RECOMMENT.onCourseComment);
     const post = await findPost(ctx.sequelize, ref, transaction);
