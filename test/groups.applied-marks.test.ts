@@ -5,8 +5,16 @@ import type { LatLng } from '../src/lib/route';
 import { countQueries } from './support/comments';
 import { createTestContext, type TestContext } from './support/context';
 import { destination, ownCenter } from './support/geo';
-import { behindTheApp, useCacheTestContext } from './support/read-cache';
-import { apply, GUEST, makeGroup, member, testCalendar, type Member } from './support/groups';
+import { behindTheApp, useCalendarCacheContext } from './support/read-cache';
+import {
+  apply,
+  GUEST,
+  makeGroup,
+  member,
+  testCalendar,
+  type Member,
+  type ListCard,
+} from './support/groups';
 
 /**
  * A signed-in viewer's applications ("applied marks", src/groups/applied-marks.ts) are kept per
@@ -14,26 +22,14 @@ import { apply, GUEST, makeGroup, member, testCalendar, type Member } from './su
  * statement. Each test reads the page as a guest first after a write (the page is then a hit
  * for the viewer): the viewer's `applyState` must come from marks the write renewed.
  */
-let ctx: TestContext;
-let calendar: ReturnType<typeof testCalendar>;
-
-useCacheTestContext((c) => {
-  ctx = c;
-  calendar = testCalendar(ctx);
-});
-
-interface Card {
-  groupId: string;
-  applyPeople: number;
-  applyState: boolean;
-}
+const file = useCalendarCacheContext();
 
 const ALL = '/group/all?date=&region=8&time=&distance=&finish=0&thema=&page=1&size=6';
 
 async function cards(app: TestContext['app'], url: string, headers: Record<string, string>) {
   const res = await request(app).get(url).set(headers);
   expect(res.status).toBe(200);
-  return res.body.data as Card[];
+  return res.body.data as ListCard[];
 }
 
 describe('applied marks', () => {
@@ -46,27 +42,27 @@ describe('applied marks', () => {
   const nearUrl = () => `/group/near?lat=${center.lat}&lng=${center.lng}&page=1&size=10`;
 
   /** The viewer's `applyState` of each run on both lists (undefined: not listed). */
-  async function states(app = ctx.app, headers = viewer.headers) {
+  async function states(app = file.ctx.app, headers = viewer.headers) {
     const all = await cards(app, ALL, headers);
     const near = await cards(app, nearUrl(), headers);
-    const of = (list: Card[]) =>
+    const of = (list: ListCard[]) =>
       runs.map((id) => list.find((card) => card.groupId === id)?.applyState);
     return { all: of(all), near: of(near) };
   }
 
   /** Both pages read by a guest first, so the viewer's next read is a page hit. */
-  async function viewerStates(app = ctx.app, headers = viewer.headers) {
+  async function viewerStates(app = file.ctx.app, headers = viewer.headers) {
     await states(app, GUEST);
     return states(app, headers);
   }
 
-  const post = (path: string, headers: Record<string, string>, app = ctx.app) =>
+  const post = (path: string, headers: Record<string, string>, app = file.ctx.app) =>
     request(app).post(path).set(headers).expect(200);
 
   beforeEach(async () => {
-    day = calendar.window();
-    host = await member(ctx);
-    viewer = await member(ctx);
+    day = file.calendar.window();
+    host = await member(file.ctx);
+    viewer = await member(file.ctx);
     center = ownCenter();
     runs = [];
     for (const km of [1, 2]) {
@@ -79,7 +75,7 @@ describe('applied marks', () => {
       });
       runs.push(run.groupId);
     }
-    calendar.set(day.today, '12:00:00');
+    file.calendar.set(day.today, '12:00:00');
   });
 
   it('answers a page hit with 0 statements once kept, and keeps them (a write behind the app is not seen)', async () => {
@@ -87,13 +83,13 @@ describe('applied marks', () => {
     expect(await viewerStates()).toEqual({ all: [true, false], near: [true, false] });
     let seen: Awaited<ReturnType<typeof states>> | undefined;
     expect(
-      await countQueries(ctx.sequelize, async () => {
+      await countQueries(file.ctx.sequelize, async () => {
         seen = await states();
       }),
     ).toBe(0);
     expect(seen).toEqual({ all: [true, false], near: [true, false] });
     // Kept: the marks are not read again, so a change no hook saw is not seen on a page hit.
-    await behindTheApp(ctx, 'DELETE FROM `Appliers` WHERE `groupId` = ? AND `userId` = ?', [
+    await behindTheApp(file.ctx, 'DELETE FROM `Appliers` WHERE `groupId` = ? AND `userId` = ?', [
       runs[0],
       viewer.user.userId,
     ]);
@@ -117,7 +113,7 @@ describe('applied marks', () => {
   });
 
   it("shows a seat given by another runner's cancellation (promotion from the waitlist)", async () => {
-    const other = await member(ctx);
+    const other = await member(file.ctx);
     await post(`/group/${runs[0]}/apply`, other.headers);
     await post(`/group/${runs[0]}/waitlist`, viewer.headers);
     expect(await viewerStates()).toEqual({ all: [false, false], near: [false, false] });
@@ -127,11 +123,11 @@ describe('applied marks', () => {
   });
 
   it("shows the viewer's seat freed by a withdrawn runner's account going to them", async () => {
-    const other = await member(ctx);
+    const other = await member(file.ctx);
     await apply(runs[1], other.user);
     await post(`/group/${runs[1]}/waitlist`, viewer.headers);
     expect(await viewerStates()).toEqual({ all: [false, false], near: [false, false] });
-    await request(ctx.app).delete('/user/delete').set(other.headers).expect(200);
+    await request(file.ctx.app).delete('/user/delete').set(other.headers).expect(200);
     expect(await viewerStates()).toEqual({ all: [false, true], near: [false, true] });
   });
 
@@ -139,27 +135,27 @@ describe('applied marks', () => {
     await post(`/group/${runs[0]}/apply`, viewer.headers);
     await post(`/group/${runs[1]}/apply`, viewer.headers);
     expect(await viewerStates()).toEqual({ all: [true, true], near: [true, true] });
-    await request(ctx.app).delete(`/group/${runs[0]}`).set(host.headers).expect(200);
+    await request(file.ctx.app).delete(`/group/${runs[0]}`).set(host.headers).expect(200);
     expect(await viewerStates()).toEqual({ all: [undefined, true], near: [undefined, true] });
   });
 
   it("answers a withdrawn viewer's token 401, and the host's withdrawal takes their runs", async () => {
     await post(`/group/${runs[0]}/apply`, viewer.headers);
     expect(await viewerStates()).toEqual({ all: [true, false], near: [true, false] });
-    await request(ctx.app).delete('/user/delete').set(host.headers).expect(200);
+    await request(file.ctx.app).delete('/user/delete').set(host.headers).expect(200);
     expect(await viewerStates()).toEqual({
       all: [undefined, undefined],
       near: [undefined, undefined],
     });
-    await request(ctx.app).delete('/user/delete').set(viewer.headers).expect(200);
-    await request(ctx.app).get(ALL).set(viewer.headers).expect(401);
+    await request(file.ctx.app).delete('/user/delete').set(viewer.headers).expect(200);
+    await request(file.ctx.app).get(ALL).set(viewer.headers).expect(401);
   });
 
   it('keeps a bounded number of users and none with too many applications', async () => {
-    const marks = new AppliedMarks(ctx, { users: 2, perUser: 1 });
+    const marks = new AppliedMarks(file.ctx, { users: 2, perUser: 1 });
     const among = (user: Member) => marks.reader()(runs, user.user.userId);
-    const statements = (user: Member) => countQueries(ctx.sequelize, () => among(user));
-    const [first, second, third] = [viewer, await member(ctx), await member(ctx)];
+    const statements = (user: Member) => countQueries(file.ctx.sequelize, () => among(user));
+    const [first, second, third] = [viewer, await member(file.ctx), await member(file.ctx)];
     await apply(runs[0], first.user);
     await apply(runs[1], third.user);
     // The first read loads the marks, the next is answered from them.
@@ -180,12 +176,12 @@ describe('applied marks', () => {
   });
 
   it('reads the applications of every page while the key store is down', async () => {
-    const down = { ...ctx.store, get: () => Promise.reject(new Error('store down')) };
-    const marks = new AppliedMarks({ ...ctx, store: down as typeof ctx.store });
+    const down = { ...file.ctx.store, get: () => Promise.reject(new Error('store down')) };
+    const marks = new AppliedMarks({ ...file.ctx, store: down as typeof file.ctx.store });
     await apply(runs[0], viewer.user);
     for (let i = 0; i < 2; i += 1) {
       let seen = new Set<string>();
-      const count = await countQueries(ctx.sequelize, async () => {
+      const count = await countQueries(file.ctx.sequelize, async () => {
         seen = await marks.reader()(runs, viewer.user.userId);
       });
       expect([count, [...seen]]).toEqual([1, [runs[0]]]);
@@ -198,21 +194,21 @@ describe('two apps and READ_CACHE=false', () => {
   const ALL_URL = ALL;
 
   it("sees another process's write at the next read (the generation is shared)", async () => {
-    const day = calendar.window();
-    const host = await member(ctx);
-    const viewer = await member(ctx);
+    const day = file.calendar.window();
+    const host = await member(file.ctx);
+    const viewer = await member(file.ctx);
     const run = await makeGroup(host.user, { date: day.at(1), region: 8 });
-    calendar.set(day.today, '12:00:00');
+    file.calendar.set(day.today, '12:00:00');
     const state = async () => {
-      await cards(ctx.app, ALL_URL, GUEST);
-      const list = await cards(ctx.app, ALL_URL, viewer.headers);
+      await cards(file.ctx.app, ALL_URL, GUEST);
+      const list = await cards(file.ctx.app, ALL_URL, viewer.headers);
       return list.find((card) => card.groupId === run.groupId)?.applyState;
     };
     expect(await state()).toBe(false);
     expect(await state()).toBe(false);
-    const other = await createTestContext({ store: ctx.config.store });
+    const other = await createTestContext({ store: file.ctx.config.store });
     try {
-      other.clock.set(ctx.now());
+      other.clock.set(file.ctx.now());
       await request(other.app).post(`/group/${run.groupId}/apply`).set(viewer.headers).expect(200);
       expect(await state()).toBe(true);
       await request(other.app).post(`/group/${run.groupId}/apply`).set(viewer.headers).expect(200);
@@ -224,7 +220,7 @@ describe('two apps and READ_CACHE=false', () => {
 
   it('with READ_CACHE=false reads the applications of every page hit', async () => {
     const uncached = await createTestContext({
-      store: ctx.config.store,
+      store: file.ctx.config.store,
       cache: { groupLists: true, reads: false },
     });
     try {

@@ -3,8 +3,8 @@ import { Group, User } from '../src/db/models';
 import * as detailQueries from '../src/groups/detail.queries';
 import { GROUP } from '../src/groups/messages';
 import { fromKst } from '../src/lib/time';
-import { createTestContext, type TestContext } from './support/context';
-import { behindTheApp, changeNickname, useCacheTestContext } from './support/read-cache';
+import { createTestContext } from './support/context';
+import { behindTheApp, changeNickname, useCalendarCacheContext } from './support/read-cache';
 import { apply, GUEST, makeGroup, member, testCalendar, type Member } from './support/groups';
 
 /**
@@ -13,13 +13,7 @@ import { apply, GUEST, makeGroup, member, testCalendar, type Member } from './su
  * behind the app's back is not seen within the second — and then that a change made through
  * the app is seen by the very next read, in the same second, with each viewer's own fields.
  */
-let ctx: TestContext;
-let calendar: ReturnType<typeof testCalendar>;
-
-useCacheTestContext((c) => {
-  ctx = c;
-  calendar = testCalendar(ctx);
-});
+const file = useCalendarCacheContext();
 
 interface Detail {
   title: string;
@@ -33,7 +27,7 @@ interface Detail {
 }
 
 async function detail(groupId: string, headers: Record<string, string> = GUEST) {
-  const res = await request(ctx.app).get(`/group/detail/${groupId}`).set(headers);
+  const res = await request(file.ctx.app).get(`/group/detail/${groupId}`).set(headers);
   return res;
 }
 
@@ -51,15 +45,15 @@ describe('group detail cache', () => {
   let at: (days: number) => string;
 
   beforeEach(async () => {
-    ({ at } = calendar.window());
-    host = await member(ctx);
+    ({ at } = file.calendar.window());
+    host = await member(file.ctx);
     run = await makeGroup(host.user, { date: at(2), title: '처음 제목', maxPeople: 2 });
   });
 
   it('keeps a detail for the rest of its second, and reads it again in the next one', async () => {
-    const viewer = await member(ctx);
+    const viewer = await member(file.ctx);
     expect((await data(run.groupId)).title).toBe('처음 제목');
-    await behindTheApp(ctx, 'UPDATE `Groups` SET `title` = ? WHERE `groupId` = ?', [
+    await behindTheApp(file.ctx, 'UPDATE `Groups` SET `title` = ? WHERE `groupId` = ?', [
       '몰래 바꾼 제목',
       run.groupId,
     ]);
@@ -67,20 +61,22 @@ describe('group detail cache', () => {
     // A signed-in viewer who neither applied nor waits is served the same kept detail.
     expect((await data(run.groupId, viewer.headers)).title).toBe('처음 제목');
 
-    ctx.clock.set(ctx.now());
-    ctx.clock.advance(1);
+    file.ctx.clock.set(file.ctx.now());
+    file.ctx.clock.advance(1);
     expect((await data(run.groupId)).title).toBe('몰래 바꾼 제목');
   });
 
   it('shows an application and its cancellation at once, with applyState and the chat per viewer', async () => {
-    const runner = await member(ctx);
-    const other = await member(ctx);
+    const runner = await member(file.ctx);
+    const other = await member(file.ctx);
     expect(await data(run.groupId, runner.headers)).toMatchObject({
       applyState: false,
       chattingRoom: '',
     });
 
-    const applied = await request(ctx.app).post(`/group/${run.groupId}/apply`).set(runner.headers);
+    const applied = await request(file.ctx.app)
+      .post(`/group/${run.groupId}/apply`)
+      .set(runner.headers);
     expect(applied.status).toBe(200);
     const mine = await data(run.groupId, runner.headers);
     expect(mine).toMatchObject({ applyState: true, chattingRoom: CHAT });
@@ -96,7 +92,7 @@ describe('group detail cache', () => {
       chattingRoom: CHAT,
     });
 
-    const cancelled = await request(ctx.app)
+    const cancelled = await request(file.ctx.app)
       .post(`/group/${run.groupId}/apply`)
       .set(runner.headers);
     expect(cancelled.status).toBe(200);
@@ -106,15 +102,21 @@ describe('group detail cache', () => {
   });
 
   it('shows the waitlist joined and left at once, each waiter their own place', async () => {
-    const runner = await member(ctx);
+    const runner = await member(file.ctx);
     await apply(run.groupId, runner.user);
-    const [first, second, other] = [await member(ctx), await member(ctx), await member(ctx)];
+    const [first, second, other] = [
+      await member(file.ctx),
+      await member(file.ctx),
+      await member(file.ctx),
+    ];
     expect(await data(run.groupId, first.headers)).toMatchObject({
       waitingCount: 0,
       waitlistPosition: null,
     });
     for (const waiter of [first, second]) {
-      const res = await request(ctx.app).post(`/group/${run.groupId}/waitlist`).set(waiter.headers);
+      const res = await request(file.ctx.app)
+        .post(`/group/${run.groupId}/waitlist`)
+        .set(waiter.headers);
       expect(res.status).toBe(200);
     }
     expect(await data(run.groupId, first.headers)).toMatchObject({
@@ -130,7 +132,9 @@ describe('group detail cache', () => {
       waitlistPosition: null,
     });
 
-    const left = await request(ctx.app).post(`/group/${run.groupId}/waitlist`).set(first.headers);
+    const left = await request(file.ctx.app)
+      .post(`/group/${run.groupId}/waitlist`)
+      .set(first.headers);
     expect(left.status).toBe(200);
     expect(await data(run.groupId, second.headers)).toMatchObject({
       waitingCount: 1,
@@ -139,7 +143,7 @@ describe('group detail cache', () => {
     expect((await data(run.groupId, first.headers)).waitlistPosition).toBeNull();
 
     // The runner's cancellation frees a seat: the waiter takes it, in the next read.
-    await request(ctx.app).post(`/group/${run.groupId}/apply`).set(runner.headers).expect(200);
+    await request(file.ctx.app).post(`/group/${run.groupId}/apply`).set(runner.headers).expect(200);
     expect(await data(run.groupId, second.headers)).toMatchObject({
       applyState: true,
       waitingCount: 0,
@@ -149,14 +153,14 @@ describe('group detail cache', () => {
 
   it('shows an edit at once, and a deletion answers 404 at once', async () => {
     await data(run.groupId);
-    const edited = await request(ctx.app)
+    const edited = await request(file.ctx.app)
       .patch(`/group/${run.groupId}`)
       .set(host.headers)
       .field('title', '고친 제목');
     expect(edited.status).toBe(200);
     expect((await data(run.groupId)).title).toBe('고친 제목');
 
-    const deleted = await request(ctx.app).delete(`/group/${run.groupId}`).set(host.headers);
+    const deleted = await request(file.ctx.app).delete(`/group/${run.groupId}`).set(host.headers);
     expect(deleted.status).toBe(200);
     const gone = await detail(run.groupId);
     expect(gone.status).toBe(404);
@@ -164,12 +168,12 @@ describe('group detail cache', () => {
   });
 
   it("shows the host's and an applicant's new nicknames at once", async () => {
-    const runner = await member(ctx);
+    const runner = await member(file.ctx);
     await apply(run.groupId, runner.user);
     await data(run.groupId);
     const renamed = (who: Member) => `새${who.user.userId.slice(0, 6)}`;
     for (const who of [host, runner]) {
-      const res = await changeNickname(ctx, who.headers, who.user, renamed(who));
+      const res = await changeNickname(file.ctx, who.headers, who.user, renamed(who));
       expect(res.status).toBe(200);
     }
     const seen = await data(run.groupId);
@@ -178,22 +182,22 @@ describe('group detail cache', () => {
   });
 
   it("drops a withdrawn applicant at once, and a withdrawn host's run answers 404", async () => {
-    const runner = await member(ctx);
+    const runner = await member(file.ctx);
     await apply(run.groupId, runner.user);
     expect((await data(run.groupId)).Appliers).toHaveLength(2);
-    await request(ctx.app).delete('/user/delete').set(runner.headers).expect(200);
+    await request(file.ctx.app).delete('/user/delete').set(runner.headers).expect(200);
     expect((await data(run.groupId)).Appliers.map((a) => a.userId)).toEqual([host.user.userId]);
 
-    await request(ctx.app).delete('/user/delete').set(host.headers).expect(200);
+    await request(file.ctx.app).delete('/user/delete').set(host.headers).expect(200);
     expect((await detail(run.groupId)).status).toBe(404);
   });
 
   it("shows the host's manner points moved by an evaluation at once", async () => {
-    const runner = await member(ctx);
+    const runner = await member(file.ctx);
     await apply(run.groupId, runner.user);
-    calendar.set(at(3), '12:00:00');
+    file.calendar.set(at(3), '12:00:00');
     expect((await data(run.groupId)).mannerPoint).toBe(50);
-    const res = await request(ctx.app)
+    const res = await request(file.ctx.app)
       .patch(`/group/evaluation/${run.groupId}`)
       .set(runner.headers)
       .send({ hostId: host.user.userId, point: 1, evaluationCategory: 2 });
@@ -203,17 +207,20 @@ describe('group detail cache', () => {
   });
 
   it('closes recruitment at the second the run starts, without any write', async () => {
-    const waiter = await member(ctx);
-    await apply(run.groupId, (await member(ctx)).user);
-    await request(ctx.app).post(`/group/${run.groupId}/waitlist`).set(waiter.headers).expect(200);
+    const waiter = await member(file.ctx);
+    await apply(run.groupId, (await member(file.ctx)).user);
+    await request(file.ctx.app)
+      .post(`/group/${run.groupId}/waitlist`)
+      .set(waiter.headers)
+      .expect(200);
     const start = fromKst(run.date, run.standbyTime).getTime();
-    ctx.clock.set(start - 1000);
+    file.ctx.clock.set(start - 1000);
     expect(await data(run.groupId, waiter.headers)).toMatchObject({
       applyEndTime: '1 분',
       waitingCount: 1,
       waitlistPosition: 1,
     });
-    ctx.clock.set(start);
+    file.ctx.clock.set(start);
     expect(await data(run.groupId, waiter.headers)).toMatchObject({
       applyEndTime: '0 일',
       waitingCount: 0,
@@ -224,9 +231,9 @@ describe('group detail cache', () => {
 
 describe('the detail statement', () => {
   it('carries names with quotes, backslashes and emoji through the JSON roster unchanged', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx, { nickname: '따"옴\\표😀' });
-    const runner = await member(ctx, { nickname: 'r\'\n"}' });
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx, { nickname: '따"옴\\표😀' });
+    const runner = await member(file.ctx, { nickname: 'r\'\n"}' });
     const run = await makeGroup(host.user, { date: at(1) });
     await apply(run.groupId, runner.user);
     const seen = await data(run.groupId);
@@ -239,28 +246,30 @@ describe('the detail statement on a server without ordered JSON aggregates (MySQ
   afterEach(() => jest.restoreAllMocks());
 
   it('reads the roster and the waitlist in their own statements, in the same orders', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx, { nickname: '다람쥐' });
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx, { nickname: '다람쥐' });
     const run = await makeGroup(host.user, { date: at(1), maxPeople: 4 });
     const runners = await Promise.all(
-      ['나비', '가람', 'Zebra'].map((n) => member(ctx, { nickname: n })),
+      ['나비', '가람', 'Zebra'].map((n) => member(file.ctx, { nickname: n })),
     );
     await apply(run.groupId, ...runners.map((r) => r.user));
-    const waiters = await Promise.all([member(ctx), member(ctx)]);
+    const waiters = await Promise.all([member(file.ctx), member(file.ctx)]);
     for (const waiter of [waiters[1], waiters[0]]) {
-      const res = await request(ctx.app).post(`/group/${run.groupId}/waitlist`).set(waiter.headers);
+      const res = await request(file.ctx.app)
+        .post(`/group/${run.groupId}/waitlist`)
+        .set(waiter.headers);
       expect(res.status).toBe(200);
     }
 
-    const inOne = await detailQueries.selectGroupDetail(ctx.sequelize, run.groupId);
+    const inOne = await detailQueries.selectGroupDetail(file.ctx.sequelize, run.groupId);
     const asked = jest.spyOn(detailQueries.serverTraits, 'ordersJsonAggregates');
     asked.mockResolvedValue(false);
-    const apart = await detailQueries.selectGroupDetail(ctx.sequelize, run.groupId);
+    const apart = await detailQueries.selectGroupDetail(file.ctx.sequelize, run.groupId);
     expect(asked).toHaveBeenCalled();
     expect(apart).toEqual(inOne);
     expect(apart?.roster).toHaveLength(4);
     expect(apart?.queue).toEqual([waiters[1].user.userId, waiters[0].user.userId]);
-    expect(await detailQueries.selectGroupDetail(ctx.sequelize, 'no-such-run')).toBeNull();
+    expect(await detailQueries.selectGroupDetail(file.ctx.sequelize, 'no-such-run')).toBeNull();
   });
 });
 

@@ -7,10 +7,9 @@ import { insertComment } from '../src/comments/comments.queries';
 import { insertWaiter } from '../src/groups/waitlist.queries';
 import { announceWrite } from '../src/lib/write-hooks';
 import { countQueries } from './support/comments';
-import type { TestContext } from './support/context';
 import { headersFor, makeCourse } from './support/courses';
-import { makeGroup, member, testCalendar } from './support/groups';
-import { useCacheTestContext } from './support/read-cache';
+import { makeGroup, member } from './support/groups';
+import { useCalendarCacheContext } from './support/read-cache';
 import { makeUser } from './support/users';
 
 /**
@@ -18,19 +17,16 @@ import { makeUser } from './support/users';
  * write hooks (src/lib/write-hooks.ts `announceWrite`): they store the generations the model's
  * write would have stored, in the same once-per-transaction set, and nothing on a rollback.
  */
-let ctx: TestContext;
+const file = useCalendarCacheContext();
 let as: ReturnType<typeof headersFor>;
-let calendar: ReturnType<typeof testCalendar>;
 
-useCacheTestContext((c) => {
-  ctx = c;
-  as = headersFor(ctx);
-  calendar = testCalendar(ctx);
+beforeAll(() => {
+  as = headersFor(file.ctx);
 });
 
 /** The generation keys stored while `act` runs, sorted. */
 async function generationsStoredBy(act: () => Promise<unknown>): Promise<string[]> {
-  const set = jest.spyOn(ctx.store, 'set');
+  const set = jest.spyOn(file.ctx.store, 'set');
   try {
     await act();
     return set.mock.calls
@@ -62,17 +58,17 @@ describe('announceWrite', () => {
   it('stores what the model write stores, after the commit, each once', async () => {
     const course = await newCourse();
     const user = await makeUser();
-    const group = await makeGroup(await makeUser(), { date: calendar.window().at(2) });
+    const group = await makeGroup(await makeUser(), { date: file.calendar.window().at(2) });
     const modelPath = await generationsStoredBy(() =>
-      ctx.sequelize.transaction(async (transaction) => {
+      file.ctx.sequelize.transaction(async (transaction) => {
         await Applier.create({ groupId: group.groupId, userId: user.userId }, { transaction });
       }),
     );
     const committed: string[] = [];
     const announced = await generationsStoredBy(() =>
-      ctx.sequelize.transaction(async (transaction) => {
-        await announceWrite(ctx.sequelize, [Applier], transaction);
-        await announceWrite(ctx.sequelize, [Applier], transaction);
+      file.ctx.sequelize.transaction(async (transaction) => {
+        await announceWrite(file.ctx.sequelize, [Applier], transaction);
+        await announceWrite(file.ctx.sequelize, [Applier], transaction);
         transaction.afterCommit(() => void committed.push('commit'));
         // Nothing is stored before the commit.
         expect(committed).toEqual([]);
@@ -83,9 +79,9 @@ describe('announceWrite', () => {
 
     // With a model's write in the same transaction: one set, each cache once.
     const mixed = await generationsStoredBy(() =>
-      ctx.sequelize.transaction(async (transaction) => {
+      file.ctx.sequelize.transaction(async (transaction) => {
         await Bookmark.create({ courseId: course.courseId, userId: user.userId }, { transaction });
-        await announceWrite(ctx.sequelize, [Course, StarPoint], transaction);
+        await announceWrite(file.ctx.sequelize, [Course, StarPoint], transaction);
       }),
     );
     expect(mixed).toEqual([...new Set(mixed)]);
@@ -99,29 +95,30 @@ describe('announceWrite', () => {
   it('stores nothing on a rollback, and at once outside a transaction', async () => {
     const rolledBack = await generationsStoredBy(() =>
       expect(
-        ctx.sequelize.transaction(async (transaction) => {
-          await announceWrite(ctx.sequelize, [Applier, Course], transaction);
+        file.ctx.sequelize.transaction(async (transaction) => {
+          await announceWrite(file.ctx.sequelize, [Applier, Course], transaction);
           throw new Error('changed my mind');
         }),
       ).rejects.toThrow('changed my mind'),
     );
     expect(rolledBack).toEqual([]);
-    expect(await generationsStoredBy(() => announceWrite(ctx.sequelize, [Applier], null))).toEqual(
-      APPLIERS,
-    );
+    expect(
+      await generationsStoredBy(() => announceWrite(file.ctx.sequelize, [Applier], null)),
+    ).toEqual(APPLIERS);
   });
 });
 
 describe('the toggles in plain SQL', () => {
   it('an application and its cancellation store the applications’ caches', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
-    const runner = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const runner = await member(file.ctx);
     const group = await makeGroup(host.user, { date: at(2) });
-    const toggle = () => request(ctx.app).post(`/group/${group.groupId}/apply`).set(runner.headers);
+    const toggle = () =>
+      request(file.ctx.app).post(`/group/${group.groupId}/apply`).set(runner.headers);
     let statements = 0;
     const applied = await generationsStoredBy(async () => {
-      statements = await countQueries(ctx.sequelize, async () => {
+      statements = await countQueries(file.ctx.sequelize, async () => {
         expect((await toggle()).body.data.applyState).toBe(true);
       });
     });
@@ -134,7 +131,7 @@ describe('the toggles in plain SQL', () => {
     expect(stored?.get({ plain: true })).toMatchObject({ attendance: false, evaluation: 0 });
     expect(stored?.applyId).toMatch(UUID_V4);
     const cancelled = await generationsStoredBy(async () => {
-      statements = await countQueries(ctx.sequelize, async () => {
+      statements = await countQueries(file.ctx.sequelize, async () => {
         expect((await toggle()).body.data.applyState).toBe(false);
       });
     });
@@ -148,7 +145,7 @@ describe('the toggles in plain SQL', () => {
     const user = await makeUser();
     const headers = await as(user);
     const mark = (path: string, body: object = {}) =>
-      request(ctx.app).patch(`/course/${course.courseId}/${path}`).set(headers).send(body);
+      request(file.ctx.app).patch(`/course/${course.courseId}/${path}`).set(headers).send(body);
     const COURSES = [
       'alarms:lists:generation',
       'comments:threads:generation',
@@ -158,7 +155,7 @@ describe('the toggles in plain SQL', () => {
     for (const myStarPoint of [4, 2, null]) {
       let statements = 0;
       const stored = await generationsStoredBy(async () => {
-        statements = await countQueries(ctx.sequelize, async () => {
+        statements = await countQueries(file.ctx.sequelize, async () => {
           expect((await mark('starPoint', { myStarPoint })).status).toBe(200);
         });
       });
@@ -172,7 +169,7 @@ describe('the toggles in plain SQL', () => {
     }
     let statements = 0;
     const stored = await generationsStoredBy(async () => {
-      statements = await countQueries(ctx.sequelize, async () => {
+      statements = await countQueries(file.ctx.sequelize, async () => {
         expect((await mark('bookmark')).body.data).toEqual({ bookmark: true });
       });
     });
@@ -192,7 +189,7 @@ describe('the toggles in plain SQL', () => {
     const headers = await as(await makeUser());
     let commentId = '';
     const posted = await generationsStoredBy(async () => {
-      const res = await request(ctx.app)
+      const res = await request(file.ctx.app)
         .post(`/comment/course/${course.courseId}`)
         .set(headers)
         .send({ content: '좋은 코스예요' });
@@ -201,7 +198,7 @@ describe('the toggles in plain SQL', () => {
     expect(posted).toContain('courses:details:generation');
     expect((await Course.findByPk(course.courseId))?.commentCnt).toBe(1);
     const deleted = await generationsStoredBy(() =>
-      request(ctx.app).delete(`/comment/${commentId}`).set(headers),
+      request(file.ctx.app).delete(`/comment/${commentId}`).set(headers),
     );
     // The comment's DELETE (plain SQL) renews the threads and the feeds, the count the details.
     expect(deleted).toEqual([
@@ -220,8 +217,8 @@ describe('the toggles in plain SQL', () => {
     const row = { groupId: null, courseId: course.courseId, userId: user.userId, content: '굿' };
     const before = Date.now() - 1_000;
     const stored = await generationsStoredBy(() =>
-      ctx.sequelize.transaction(async (transaction) => {
-        const id = await insertComment(ctx.sequelize, { ...row, createdAt }, transaction);
+      file.ctx.sequelize.transaction(async (transaction) => {
+        const id = await insertComment(file.ctx.sequelize, { ...row, createdAt }, transaction);
         const model = await Comment.create({ ...row, createdAt }, { transaction });
         return [id, model.commentId];
       }),
@@ -265,7 +262,7 @@ describe('the other writes in plain SQL', () => {
       { userId: user.userId, category: 'waitlist', smsStatus: 'skipped', smsError: 'x' },
     ];
     const modelPath = await generationsStoredBy(() =>
-      ctx.sequelize.transaction((transaction) =>
+      file.ctx.sequelize.transaction((transaction) =>
         Alarm.bulkCreate(
           rows.map((row) => ({
             ...row,
@@ -279,9 +276,9 @@ describe('the other writes in plain SQL', () => {
     );
     const before = Date.now() - 1_000;
     const announced = await generationsStoredBy(() =>
-      ctx.sequelize.transaction((transaction) =>
+      file.ctx.sequelize.transaction((transaction) =>
         insertAlarms(
-          ctx.sequelize,
+          file.ctx.sequelize,
           rows.map((row) => ({
             ...row,
             groupTitle: `${row.groupTitle ?? ''}plain`,
@@ -318,19 +315,19 @@ describe('the other writes in plain SQL', () => {
   });
 
   it('a waiter’s INSERT writes the row Waiter.create writes, and stores its caches', async () => {
-    const { at } = calendar.window();
+    const { at } = file.calendar.window();
     const group = await makeGroup(await makeUser(), { date: at(2) });
     const [first, second] = [await makeUser(), await makeUser()];
     const createdAt = new Date('2026-03-01T12:34:56.000Z');
     const modelPath = await generationsStoredBy(() =>
-      ctx.sequelize.transaction((transaction) =>
+      file.ctx.sequelize.transaction((transaction) =>
         Waiter.create({ groupId: group.groupId, userId: first.userId, createdAt }, { transaction }),
       ),
     );
     const announced = await generationsStoredBy(() =>
-      ctx.sequelize.transaction((transaction) =>
+      file.ctx.sequelize.transaction((transaction) =>
         insertWaiter(
-          ctx.sequelize,
+          file.ctx.sequelize,
           { groupId: group.groupId, userId: second.userId, createdAt },
           transaction,
         ),
@@ -357,7 +354,7 @@ async function statementsOf(work: () => Promise<unknown>): Promise<Array<[string
   const ran: Array<[string, number | null]> = [];
   const seen = new Map<Transaction, number>();
   const name = `statements-${Math.random()}`;
-  ctx.sequelize.addHook('afterQuery', name, (options, query) => {
+  file.ctx.sequelize.addHook('afterQuery', name, (options, query) => {
     const sql = String((query as { sql?: unknown }).sql ?? '');
     // The signed-in user's account read (kept per process) is not the write's.
     if (sql.includes('FROM `Users`') && !sql.includes('Comments')) return;
@@ -368,7 +365,7 @@ async function statementsOf(work: () => Promise<unknown>): Promise<Array<[string
   try {
     await work();
   } finally {
-    ctx.sequelize.removeHook('afterQuery', name);
+    file.ctx.sequelize.removeHook('afterQuery', name);
   }
   return ran;
 }
@@ -379,7 +376,7 @@ describe('a course comment on one connection', () => {
     const headers = await as(await makeUser());
     let commentId = '';
     const posted = await statementsOf(async () => {
-      const res = await request(ctx.app)
+      const res = await request(file.ctx.app)
         .post(`/comment/course/${course.courseId}`)
         .set(headers)
         .send({ content: '한 연결로' });
@@ -399,7 +396,7 @@ describe('a course comment on one connection', () => {
     expect(posted.map(([, id]) => id)).toEqual(posted.map(() => 1));
 
     const deleted = await statementsOf(async () => {
-      const res = await request(ctx.app).delete(`/comment/${commentId}`).set(headers);
+      const res = await request(file.ctx.app).delete(`/comment/${commentId}`).set(headers);
       expect(res.status).toBe(200);
     });
     // The comment, the lock, the DELETE, the count.

@@ -3,7 +3,14 @@ import request from 'supertest';
 import { Applier, Group, type User } from '../../src/db/models';
 import { fromKst, kstDate } from '../../src/lib/time';
 import type { SessionTokens } from '../../src/auth/tokens';
-import { authHeaders, signIn, uniqueSuffix, type TestContext } from './context';
+import {
+  authHeaders,
+  signIn,
+  uniqueSuffix,
+  useTestContext,
+  type TestContext,
+  type TestContextOptions,
+} from './context';
 import { makeUser } from './users';
 
 const DAY_MS = 86_400_000;
@@ -39,6 +46,52 @@ export function testCalendar(ctx: TestContext, { last = false }: { last?: boolea
       ctx.clock.set(instant);
     },
   };
+}
+
+export type TestCalendar = ReturnType<typeof testCalendar>;
+
+/** A test file's context and its calendar, read once the file's `beforeAll` has set them. */
+export interface CalendarContext {
+  readonly ctx: TestContext;
+  readonly calendar: TestCalendar;
+}
+
+/**
+ * The test file's context (`useTestContext` with `options`) and its own calendar
+ * (`testCalendar`, `last` as there). Read them in hooks and tests, not while the file loads.
+ */
+export function useCalendarContext({
+  last,
+  ...options
+}: TestContextOptions & { last?: boolean } = {}): CalendarContext {
+  let set: CalendarContext | undefined;
+  useTestContext((ctx) => {
+    set = { ctx, calendar: testCalendar(ctx, { last }) };
+  }, options);
+  const ready = (): CalendarContext => {
+    if (!set) throw new Error('the test context is set in beforeAll: read it in a hook or a test');
+    return set;
+  };
+  return {
+    get ctx() {
+      return ready().ctx;
+    },
+    get calendar() {
+      return ready().calendar;
+    },
+  };
+}
+
+/** A run's card on the lists (`/group/all`, `/group/main`, `/group/near`), as the tests read it. */
+export interface ListCard {
+  groupId: string;
+  title: string;
+  nickname: string;
+  applyPeople: number;
+  applyState: boolean;
+  applyEndTime: string;
+  /** `/group/near` only. */
+  distanceFromMe?: number;
 }
 
 export interface Member {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import type { User } from '../../src/db/models';
 import { useTestContext, type TestContext } from './context';
+import { useCalendarContext } from './groups';
 
 /**
  * For the read-cache tests: each proves a cache is in use by a change written behind the app's
@@ -15,6 +16,9 @@ import { useTestContext, type TestContext } from './context';
 export function useCacheTestContext(use: (ctx: TestContext) => void): void {
   useTestContext(use, { ownKeyStore: true });
 }
+
+/** `useCacheTestContext` with the file's calendar, as `useCalendarContext` gives them. */
+export const useCalendarCacheContext = () => useCalendarContext({ ownKeyStore: true });
 
 /** A write the hooks do not see, as another tool editing the database would make. */
 export const behindTheApp = (ctx: TestContext, sql: string, replacements: unknown[]) =>
