@@ -9,6 +9,7 @@ import { courseDetailCacheOf } from './course-caches';
 import { courseDetailJson, toCourseDetail, toCourseDetailTemplate } from './courses.mapper';
 import { bookmarkedAmong } from './courses.queries';
 import { findCourseDetail } from './detail.queries';
+import { lockCourseRow } from './marks.queries';
 import { forgetRanking } from './feed';
 import { COURSE } from './messages';
 import type { LatLng } from '../lib/route';
@@ -110,7 +111,7 @@ export async function createCourse(
 }
 
 /** The course, if it exists (404) and `userId` wrote it (403). */
-function ownCourse(course: Course | null, userId: string): Course {
+function ownCourse<T extends Pick<Course, 'userId'>>(course: T | null, userId: string): T {
   if (!course) throw notFound(COURSE.notFound);
   if (course.userId !== userId) throw forbidden(COURSE.notAuthorUpdate);
   return course;
@@ -151,10 +152,9 @@ export async function updateCourse(
   let outcome: { removed: string[]; regions: number[] };
   try {
     outcome = await ctx.sequelize.transaction(async (transaction) => {
-      const course = ownCourse(
-        await Course.findByPk(courseId, { lock: transaction.LOCK.UPDATE, transaction }),
-        userId,
-      );
+      // The row's lock first, then the whole row for the model's update (see `lockCourseRow`).
+      ownCourse(await lockCourseRow(ctx.sequelize, courseId, transaction), userId);
+      const course = (await Course.findByPk(courseId, { transaction })) as Course;
       const values = columnsOf(edit.fields);
       const images = changesImages ? planImages(ctx, course, edit.keep, newKeys) : null;
       const regions = [course.region, values.region ?? course.region];
@@ -180,9 +180,10 @@ export async function deleteCourse(
   courseId: string,
 ): Promise<void> {
   const course = await ctx.sequelize.transaction(async (transaction) => {
-    const row = await Course.findByPk(courseId, { lock: transaction.LOCK.UPDATE, transaction });
-    if (!row) throw notFound(COURSE.notFound);
-    if (row.userId !== userId) throw forbidden(COURSE.notAuthorDelete);
+    const locked = await lockCourseRow(ctx.sequelize, courseId, transaction);
+    if (!locked) throw notFound(COURSE.notFound);
+    if (locked.userId !== userId) throw forbidden(COURSE.notAuthorDelete);
+    const row = (await Course.findByPk(courseId, { transaction })) as Course; // for its hooks
     await row.destroy({ transaction });
     return row;
   });

@@ -87,7 +87,9 @@ export interface LockedCourse {
 /**
  * The course row, or null, locked for the rest of the transaction, in plain SQL (no model
  * instance to build): MySQL's SELECT … FOR UPDATE; SQLite has no lock clause (its writers are
- * serial).
+ * serial). The one lock of a `Courses` row: a write that needs the model instance (the edit, the
+ * delete) reads it next, as the transaction's first plain read, whose snapshot begins under the
+ * lock (the latest row, which nobody changes until the end).
  */
 export async function lockCourseRow(
   sequelize: Sequelize,

@@ -1,5 +1,5 @@
 import type { Sequelize, Transaction } from 'sequelize';
-import { Bookmark, Comment, Course, StarPoint } from '../db/models';
+import { Bookmark, Comment, StarPoint } from '../db/models';
 import { notFound } from '../lib/errors';
 import {
   countBookmarks,
@@ -107,12 +107,7 @@ export async function forgetCourseActivityOf(
   const courseIds = await findCoursesTouchedBy(userId, transaction);
   // One pass in id order: every course this user touched is locked once, in a fixed order.
   for (const courseId of courseIds) {
-    const course = await Course.findByPk(courseId, {
-      attributes: ['courseId'],
-      lock: transaction.LOCK.UPDATE,
-      transaction,
-    });
-    if (!course) continue;
+    if (!(await lockCourseRow(sequelize, courseId, transaction))) continue;
     await Bookmark.destroy({ where: { courseId, userId }, transaction });
     await StarPoint.destroy({ where: { courseId, userId }, transaction });
     await Comment.destroy({ where: { courseId, userId }, transaction });

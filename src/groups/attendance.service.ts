@@ -2,10 +2,11 @@ import { Applier, Group, User } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { badRequest, conflict, forbidden } from '../lib/errors';
 import { toAttendanceSheet } from './groups.mapper';
-import { findGroup, groupWithHost, lockGroup } from './groups.service';
+import { findGroup, groupWithHost } from './groups.service';
 import { GROUP } from './messages';
 import { rosterOf, runnersOf, type Applicant } from './roster';
 import { attendanceIsOpen } from './schedule';
+import { lockRun } from './seats.queries';
 
 /**
  * The attendance sheet. The host opens it from 30 minutes before the start and submits it once;
@@ -76,7 +77,7 @@ export async function submitAttendance(
   const ticked = [...new Set(indexes.map((i) => sheet[i]))].filter((id) => id !== hostId);
 
   await ctx.sequelize.transaction(async (transaction) => {
-    await lockGroup(groupId, transaction);
+    await lockRun(ctx.sequelize, groupId, transaction);
     const hostRow = await Applier.findOne({ where: { groupId, userId: hostId }, transaction });
     if (hostRow?.attendance) throw conflict(GROUP.attendanceSubmitted);
     if (hostRow) await hostRow.update({ attendance: true }, { transaction });

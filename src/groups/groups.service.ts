@@ -10,6 +10,7 @@ import type { Host } from './groups.mapper';
 import { selectGroupWithHost } from './groups.queries';
 import { GROUP } from './messages';
 import { hasStarted, isFarEnoughAhead } from './schedule';
+import { lockRun } from './seats.queries';
 import { promoteWaiters, waitersOf } from './waitlist';
 
 /** The fields of a post, validated and normalised (times `HH:mm:ss`, route as JSON text). */
@@ -133,16 +134,6 @@ export async function findGroup(
 }
 
 /**
- * The run's row, locked until the transaction ends (MySQL; SQLite writers are serial). Only
- * `attributes` are read when given (an application needs four columns, not the route and text).
- */
-export const lockGroup = (
-  groupId: string,
-  transaction: Transaction,
-  attributes?: Array<keyof Group & string>,
-) => findGroup(groupId, { transaction, lock: transaction.LOCK.UPDATE, attributes });
-
-/**
  * Alarms to everyone who applied, the host included, with the title as it was (and, with
  * `waiters`, to the runners on its waitlist).
  */
@@ -212,7 +203,9 @@ export async function updateGroup(
   let unused: string[];
   try {
     unused = await ctx.sequelize.transaction(async (transaction) => {
-      const group = await lockGroup(groupId, transaction);
+      // The run's lock first, then the whole row for the model's update (see `lockRun`).
+      await lockRun(ctx.sequelize, groupId, transaction);
+      const group = await findGroup(groupId, { transaction });
       const applicants = await Applier.count({ where: { groupId }, transaction });
       assertEditable(group, hostId, changes, applicants, now);
       const plan = planImageSlots(ctx.config, imageKeys(group), keep, newKeys);
@@ -240,8 +233,9 @@ export async function deleteGroup(
   groupId: string,
 ) {
   const keys = await ctx.sequelize.transaction(async (transaction) => {
-    const group = await lockGroup(groupId, transaction);
-    if (group.userId !== hostId) throw forbidden(GROUP.notHostDelete);
+    const run = await lockRun(ctx.sequelize, groupId, transaction);
+    if (run.userId !== hostId) throw forbidden(GROUP.notHostDelete);
+    const group = await findGroup(groupId, { transaction }); // for its hooks (see `lockRun`)
     // The waiters are told too; their places go with the run (foreign key).
     await notifyApplicants(group, 'delete', transaction, { now: ctx.now(), waiters: true });
     await group.destroy({ transaction });

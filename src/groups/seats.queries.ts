@@ -11,7 +11,7 @@ import { GROUP } from './messages';
 
 type Person = { nickname: string; profileUrl: string };
 
-/** What the apply toggle reads of a run's row. */
+/** What the run's lock reads of its row (the apply and waitlist toggles use it all). */
 export interface LockedRun {
   groupId: string;
   /** The host. */
@@ -26,7 +26,9 @@ export interface LockedRun {
 /**
  * The run's row, locked until the transaction ends, in plain SQL (no model instance to build):
  * MySQL takes the row lock (SELECT … FOR UPDATE); SQLite has no lock clause (its writers are
- * serial). 404 when there is no such run.
+ * serial). 404 when there is no such run. The one lock of a `Groups` row: a write that needs the
+ * model instance (the edit, the delete) reads it next, as the transaction's first plain read,
+ * whose snapshot begins under the lock (the latest row, which nobody changes until the end).
  */
 export async function lockRun(
   sequelize: Sequelize,

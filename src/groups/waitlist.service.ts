@@ -2,7 +2,6 @@ import type { Transaction } from 'sequelize';
 import type { AppContext } from '../lib/context';
 import { badRequest, conflict } from '../lib/errors';
 import { lockRun, selectSeats } from './seats.queries';
-import { lockGroup } from './groups.service';
 import { WAITLIST } from './messages';
 import { hasStarted, notStartedWhere } from './schedule';
 import { deleteWaiter, insertWaiter, runsHeldBy } from './waitlist.queries';
@@ -53,13 +52,13 @@ export async function toggleWaitlist(
  * waiters once the rows are gone.
  */
 export async function lockRunsHeldBy(
-  ctx: Pick<AppContext, 'now'>,
+  ctx: Pick<AppContext, 'now' | 'sequelize'>,
   userId: string,
   transaction: Transaction,
 ): Promise<string[]> {
   const groupIds = await runsHeldBy(userId, notStartedWhere(ctx.now()), transaction);
   for (const groupId of groupIds) {
-    await lockGroup(groupId, transaction, ['groupId']);
+    await lockRun(ctx.sequelize, groupId, transaction);
   }
   return groupIds;
 }
