@@ -11,14 +11,13 @@ import {
   StarPoint,
   User,
 } from '../src/db/models';
-import { useTestContext, type TestContext } from './support/context';
 import {
   GUEST,
   apply,
   createFields,
   makeGroup,
   member,
-  testCalendar,
+  useCalendarContext,
   type Member,
 } from './support/groups';
 import { courseForm, makeCourse, multipart } from './support/courses';
@@ -35,17 +34,11 @@ import { png } from './support/images';
 type Role = 'guest' | 'other' | 'owner' | 'applicant';
 const ROLES: Role[] = ['guest', 'other', 'owner', 'applicant'];
 
-let ctx: TestContext;
-let calendar: ReturnType<typeof testCalendar>;
-
 // This file's own image folder (ctx.imageDir): what a request stored is all that is in it.
-useTestContext(
-  (c) => {
-    ctx = c;
-    calendar = testCalendar(ctx);
-  },
-  { config: (base) => ({ images: { ...base.images, s3: null } }), ownImageDir: true },
-);
+const file = useCalendarContext({
+  config: (base) => ({ images: { ...base.images, s3: null } }),
+  ownImageDir: true,
+});
 
 /**
  * The group list tests read 100 upcoming runs at a time from the shared database: this file's
@@ -76,15 +69,19 @@ interface World {
 type Phase = 'future' | 'starting' | 'finished';
 
 async function world(phase: Phase = 'future'): Promise<World> {
-  const { at } = calendar.window();
-  const [owner, applicant, other] = [await member(ctx), await member(ctx), await member(ctx)];
+  const { at } = file.calendar.window();
+  const [owner, applicant, other] = [
+    await member(file.ctx),
+    await member(file.ctx),
+    await member(file.ctx),
+  ];
   const group = await makeGroup(owner.user, {
     date: phase === 'future' ? at(10) : at(0),
     standbyTime: '10:00:00',
   });
   await apply(group.groupId, applicant.user);
-  if (phase === 'starting') calendar.set(at(0), '09:30:00');
-  if (phase === 'finished') calendar.set(at(2), '12:00:00');
+  if (phase === 'starting') file.calendar.set(at(0), '09:30:00');
+  if (phase === 'finished') file.calendar.set(at(2), '12:00:00');
   // Out of regions 8 and 9, which the feed tests own.
   const course = await makeCourse(owner.user, {
     region: 1,
@@ -139,7 +136,7 @@ interface Case {
   expected: Record<Role, number>;
 }
 
-const api = () => request(ctx.app);
+const api = () => request(file.ctx.app);
 
 const CASES: Case[] = [
   // Groups
@@ -332,7 +329,7 @@ describe('an edit with images, refused before any file is read', () => {
   });
 
   const storedFiles = () =>
-    fs.readdirSync(ctx.imageDir, { recursive: true, encoding: 'utf8' }).sort();
+    fs.readdirSync(file.ctx.imageDir, { recursive: true, encoding: 'utf8' }).sort();
 
   /** Three photos with the edit, as the SPA sends a post's images. */
   async function withImages(req: request.Test, field: string): Promise<request.Test> {

@@ -1,27 +1,20 @@
 import request from 'supertest';
 import { Applier } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
-import { useTestContext, type TestContext } from './support/context';
-import { GUEST, makeGroup, member, testCalendar } from './support/groups';
+import { GUEST, makeGroup, member, useCalendarContext } from './support/groups';
 
-let ctx: TestContext;
-let calendar: ReturnType<typeof testCalendar>;
-
-useTestContext((c) => {
-  ctx = c;
-  calendar = testCalendar(ctx);
-});
+const file = useCalendarContext();
 
 const toggle = (groupId: string, headers: Record<string, string>) =>
-  request(ctx.app).post(`/group/${groupId}/apply`).set(headers);
+  request(file.ctx.app).post(`/group/${groupId}/apply`).set(headers);
 
 const applicants = (groupId: string) => Applier.count({ where: { groupId } });
 
 describe('POST /group/:groupId/apply', () => {
   it('Applies, then cancels on the second call, answering the seats taken', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
-    const runner = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const runner = await member(file.ctx);
     const group = await makeGroup(host.user, { date: at(2) });
 
     const applied = await toggle(group.groupId, runner.headers);
@@ -41,8 +34,8 @@ describe('POST /group/:groupId/apply', () => {
   });
 
   it('Does not let the host cancel', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
     const group = await makeGroup(host.user, { date: at(2) });
     const res = await toggle(group.groupId, host.headers);
     expect(res.status).toBe(400);
@@ -51,10 +44,10 @@ describe('POST /group/:groupId/apply', () => {
   });
 
   it('Counts the host: a full run answers 409 and stores nothing', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
     const group = await makeGroup(host.user, { date: at(2), maxPeople: 2 });
-    const [first, second] = [await member(ctx), await member(ctx)];
+    const [first, second] = [await member(file.ctx), await member(file.ctx)];
     expect((await toggle(group.groupId, first.headers)).status).toBe(200);
     const full = await toggle(group.groupId, second.headers);
     expect(full.status).toBe(409);
@@ -69,13 +62,13 @@ describe('POST /group/:groupId/apply', () => {
   });
 
   it('Stays open until the start (Korea time) and closes at it, for applying and cancelling', async () => {
-    const { today } = calendar.window();
-    const host = await member(ctx);
-    const [early, late] = [await member(ctx), await member(ctx)];
+    const { today } = file.calendar.window();
+    const host = await member(file.ctx);
+    const [early, late] = [await member(file.ctx), await member(file.ctx)];
     const group = await makeGroup(host.user, { date: today, standbyTime: '09:30:00' });
-    calendar.set(today, '09:29:00');
+    file.calendar.set(today, '09:29:00');
     expect((await toggle(group.groupId, early.headers)).status).toBe(200);
-    calendar.set(today, '09:30:00');
+    file.calendar.set(today, '09:30:00');
     for (const runner of [early, late]) {
       const res = await toggle(group.groupId, runner.headers);
       expect(res.status).toBe(400);
@@ -85,20 +78,20 @@ describe('POST /group/:groupId/apply', () => {
   });
 
   it('Answers 404 for an unknown run and 401 for a guest', async () => {
-    const runner = await member(ctx);
+    const runner = await member(file.ctx);
     const unknown = await toggle('00000000-0000-4000-8000-000000000000', runner.headers);
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toBe(GROUP.notFound);
-    const { at } = calendar.window();
+    const { at } = file.calendar.window();
     const group = await makeGroup(runner.user, { date: at(2) });
     expect((await toggle(group.groupId, GUEST)).status).toBe(401);
   });
 
   it('Holds the capacity under 30 concurrent applications to a 10-seat run: exactly 10 with the host', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
     const group = await makeGroup(host.user, { date: at(2), maxPeople: 10 });
-    const runners = await Promise.all(Array.from({ length: 30 }, () => member(ctx)));
+    const runners = await Promise.all(Array.from({ length: 30 }, () => member(file.ctx)));
 
     const answers = await Promise.all(runners.map((r) => toggle(group.groupId, r.headers)));
     const statuses = answers.map((a) => a.status);
@@ -110,9 +103,9 @@ describe('POST /group/:groupId/apply', () => {
   });
 
   it('Keeps one application per user when the same user double-clicks', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
-    const runner = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const runner = await member(file.ctx);
     const group = await makeGroup(host.user, { date: at(2) });
     const answers = await Promise.all([
       toggle(group.groupId, runner.headers),

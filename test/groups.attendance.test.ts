@@ -1,16 +1,10 @@
 import request from 'supertest';
 import { Applier, User, type Group } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
-import { useTestContext, uniqueSuffix, type TestContext } from './support/context';
-import { apply, makeGroup, member, testCalendar, type Member } from './support/groups';
+import { uniqueSuffix } from './support/context';
+import { apply, makeGroup, member, useCalendarContext, type Member } from './support/groups';
 
-let ctx: TestContext;
-let calendar: ReturnType<typeof testCalendar>;
-
-useTestContext((c) => {
-  ctx = c;
-  calendar = testCalendar(ctx);
-});
+const file = useCalendarContext();
 
 /** What the SPA sends: a JSON text under a multipart content type (contract §1.2). */
 function sendAsSpa(req: request.Test, body: object) {
@@ -31,28 +25,31 @@ interface Run {
 
 /** A run today at 10:00 with three runners, the clock at 09:30 (the sheet just opened). */
 async function runWithRunners(): Promise<Run> {
-  const { today } = calendar.window();
-  const host = await member(ctx);
+  const { today } = file.calendar.window();
+  const host = await member(file.ctx);
   const tag = uniqueSuffix();
   // Created out of order: the sheet sorts them.
   const runners = [
-    await member(ctx, { nickname: `rc${tag}` }),
-    await member(ctx, { nickname: `ra${tag}` }),
-    await member(ctx, { nickname: `rb${tag}` }),
+    await member(file.ctx, { nickname: `rc${tag}` }),
+    await member(file.ctx, { nickname: `ra${tag}` }),
+    await member(file.ctx, { nickname: `rb${tag}` }),
   ];
   const group = await makeGroup(host.user, { date: today, standbyTime: '10:00:00' });
   await apply(group.groupId, ...runners.map((r) => r.user));
-  calendar.set(today, '09:30:00');
+  file.calendar.set(today, '09:30:00');
   const sorted = [...runners].sort((a, b) => a.user.nickname.localeCompare(b.user.nickname));
   return { group, host, runners: sorted, today };
 }
 
 const sheet = (run: Run, who: Member = run.host) =>
-  request(ctx.app).get(`/group/attendance/${run.group.groupId}`).set(who.headers);
+  request(file.ctx.app).get(`/group/attendance/${run.group.groupId}`).set(who.headers);
 const submit = (run: Run, attendance: unknown, who: Member = run.host) =>
-  sendAsSpa(request(ctx.app).patch(`/group/attendance/${run.group.groupId}`).set(who.headers), {
-    attendance,
-  });
+  sendAsSpa(
+    request(file.ctx.app).patch(`/group/attendance/${run.group.groupId}`).set(who.headers),
+    {
+      attendance,
+    },
+  );
 
 describe('GET /group/attendance/:groupId', () => {
   it('Gives the host the run and the runners (not the host) in a stable order', async () => {
@@ -89,11 +86,11 @@ describe('GET /group/attendance/:groupId', () => {
 
   it('Opens 30 minutes before the start (Korea time), not a minute earlier', async () => {
     const run = await runWithRunners();
-    calendar.set(run.today, '09:29:00');
+    file.calendar.set(run.today, '09:29:00');
     const early = await sheet(run);
     expect(early.status).toBe(400);
     expect(early.body).toEqual({ success: false, message: GROUP.attendanceNotYet });
-    calendar.set(run.today, '09:30:00');
+    file.calendar.set(run.today, '09:30:00');
     expect((await sheet(run)).status).toBe(200);
   });
 
@@ -102,7 +99,7 @@ describe('GET /group/attendance/:groupId', () => {
     const res = await sheet(run, run.runners[0]);
     expect(res.status).toBe(403);
     expect(res.body).toEqual({ success: false, message: GROUP.notHost });
-    const unknown = await request(ctx.app).get('/group/attendance/nope').set(run.host.headers);
+    const unknown = await request(file.ctx.app).get('/group/attendance/nope').set(run.host.headers);
     expect(unknown.status).toBe(404);
   });
 });
@@ -130,7 +127,7 @@ describe('PATCH /group/attendance/:groupId', () => {
     expect(await mannerPoint(second.user)).toBe(50);
     expect((await sheet(run)).body).toEqual({ success: false, message: GROUP.attendanceSubmitted });
 
-    const mine = await request(ctx.app)
+    const mine = await request(file.ctx.app)
       .get(`/group/mypage?userId=${run.host.user.userId}`)
       .set(run.host.headers);
     expect(mine.body.data[0]).toMatchObject({ groupId: run.group.groupId, attendance: true });
@@ -149,7 +146,7 @@ describe('PATCH /group/attendance/:groupId', () => {
 
   it('Is closed before the sheet opens', async () => {
     const run = await runWithRunners();
-    calendar.set(run.today, '09:00:00');
+    file.calendar.set(run.today, '09:00:00');
     const res = await submit(run, [0]);
     expect(res.status).toBe(400);
     expect(res.body.message).toBe(GROUP.attendanceNotYet);
@@ -160,9 +157,9 @@ describe('PATCH /group/attendance/:groupId', () => {
     const shown = (await sheet(run)).body.applyUser.map((u: { userId: string }) => u.userId);
     // The first runner cancels and a newcomer applies after the host opened the sheet.
     const [gone, , last] = run.runners;
-    await request(ctx.app).post(`/group/${run.group.groupId}/apply`).set(gone.headers);
-    const newcomer = await member(ctx, { nickname: 'aaa' });
-    await request(ctx.app).post(`/group/${run.group.groupId}/apply`).set(newcomer.headers);
+    await request(file.ctx.app).post(`/group/${run.group.groupId}/apply`).set(gone.headers);
+    const newcomer = await member(file.ctx, { nickname: 'aaa' });
+    await request(file.ctx.app).post(`/group/${run.group.groupId}/apply`).set(newcomer.headers);
 
     expect((await submit(run, [2, 3])).status).toBe(400);
     const res = await submit(run, [0, 2]);
@@ -184,7 +181,7 @@ describe('PATCH /group/attendance/:groupId', () => {
 
   it('Accepts an empty sheet (nobody came) and a plain JSON request', async () => {
     const run = await runWithRunners();
-    const res = await request(ctx.app)
+    const res = await request(file.ctx.app)
       .patch(`/group/attendance/${run.group.groupId}`)
       .set(run.host.headers)
       .send({ attendance: [] });
@@ -212,7 +209,7 @@ describe('PATCH /group/attendance/:groupId', () => {
 
   it('Refuses a multipart body that is not JSON', async () => {
     const run = await runWithRunners();
-    const res = await request(ctx.app)
+    const res = await request(file.ctx.app)
       .patch(`/group/attendance/${run.group.groupId}`)
       .set(run.host.headers)
       .set('Content-Type', 'multipart/form-data')
@@ -224,19 +221,19 @@ describe('PATCH /group/attendance/:groupId', () => {
 
 /** A run two days ago with one runner; the clock now. */
 async function finishedRun() {
-  const { at } = calendar.window();
-  const host = await member(ctx);
-  const runner = await member(ctx);
+  const { at } = file.calendar.window();
+  const host = await member(file.ctx);
+  const runner = await member(file.ctx);
   const group = await makeGroup(host.user, { date: at(0), standbyTime: '07:00:00' });
   await apply(group.groupId, runner.user);
-  calendar.set(at(2), '12:00:00');
+  file.calendar.set(at(2), '12:00:00');
   return { group, host, runner, at };
 }
 
 const evaluationPage = (groupId: string, who: Member) =>
-  request(ctx.app).get(`/group/evaluation/${groupId}`).set(who.headers);
+  request(file.ctx.app).get(`/group/evaluation/${groupId}`).set(who.headers);
 const evaluate = (groupId: string, who: Member, body: object) =>
-  sendAsSpa(request(ctx.app).patch(`/group/evaluation/${groupId}`).set(who.headers), body);
+  sendAsSpa(request(file.ctx.app).patch(`/group/evaluation/${groupId}`).set(who.headers), body);
 
 describe('GET /group/evaluation/:groupId', () => {
   it('Shows a runner the host to rate once the run has started', async () => {
@@ -263,16 +260,16 @@ describe('GET /group/evaluation/:groupId', () => {
 
   it('Refuses the host, non-runners and a run not started yet', async () => {
     const { group, host, runner, at } = await finishedRun();
-    const stranger = await member(ctx);
+    const stranger = await member(file.ctx);
     expect((await evaluationPage(group.groupId, host)).body.message).toBe(GROUP.hostCannotEvaluate);
     const res = await evaluationPage(group.groupId, stranger);
     expect(res.status).toBe(403);
     expect(res.body.message).toBe(GROUP.notParticipant);
-    calendar.set(at(0), '06:59:00');
+    file.calendar.set(at(0), '06:59:00');
     const early = await evaluationPage(group.groupId, runner);
     expect(early.status).toBe(400);
     expect(early.body.message).toBe(GROUP.evaluationNotYet);
-    calendar.set(at(0), '07:00:00');
+    file.calendar.set(at(0), '07:00:00');
     expect((await evaluationPage(group.groupId, runner)).status).toBe(200);
   });
 });
@@ -306,7 +303,7 @@ describe('PATCH /group/evaluation/:groupId', () => {
 
   it('Refuses a forged host and changes nobody', async () => {
     const { group, host, runner } = await finishedRun();
-    const friend = await member(ctx);
+    const friend = await member(file.ctx);
     const res = await evaluate(group.groupId, runner, {
       hostId: friend.user.userId,
       point: 1,
@@ -340,11 +337,11 @@ describe('PATCH /group/evaluation/:groupId', () => {
 
   it('Refuses the host, strangers and a run not started', async () => {
     const { group, host, runner, at } = await finishedRun();
-    const stranger = await member(ctx);
+    const stranger = await member(file.ctx);
     const body = { point: 1, evaluationCategory: 1 };
     expect((await evaluate(group.groupId, host, body)).body.message).toBe(GROUP.hostCannotEvaluate);
     expect((await evaluate(group.groupId, stranger, body)).body.message).toBe(GROUP.notParticipant);
-    calendar.set(at(0), '06:00:00');
+    file.calendar.set(at(0), '06:00:00');
     expect((await evaluate(group.groupId, runner, body)).body.message).toBe(GROUP.evaluationNotYet);
     expect(await mannerPoint(host.user)).toBe(50);
   });

@@ -5,8 +5,7 @@ import { whereSql } from '../src/db/where-sql';
 import { distanceBandWhere, searchWhere } from '../src/groups/search';
 import { notStartedWhere, startedWhere } from '../src/groups/schedule';
 import { fromKst } from '../src/lib/time';
-import { useTestContext, type TestContext } from './support/context';
-import { GUEST, makeGroup, member, testCalendar, type Member } from './support/groups';
+import { GUEST, makeGroup, member, useCalendarContext, type Member } from './support/groups';
 
 /**
  * The list reads write their SQL by hand (`src/db/where-sql.ts`, `groups.queries.ts`,
@@ -14,20 +13,15 @@ import { GUEST, makeGroup, member, testCalendar, type Member } from './support/g
  * what Sequelize's SQL for them means, on the real database, and the public lists must not
  * build a query per request.
  */
-let ctx: TestContext;
-let calendar: ReturnType<typeof testCalendar>;
-useTestContext((c) => {
-  ctx = c;
-  calendar = testCalendar(ctx);
-});
+const file = useCalendarContext();
 
 describe('Conditions written by hand (whereSql)', () => {
   let host: Member;
   let at: (days: number) => string;
 
   beforeAll(async () => {
-    ({ at } = calendar.window());
-    host = await member(ctx);
+    ({ at } = file.calendar.window());
+    host = await member(file.ctx);
     const spec: Array<[number, string, number, number, number, string]> = [
       // day, time, slot, region, distance, theme
       [0, '06:00:00', 2, 1, 3, '강변'],
@@ -59,9 +53,9 @@ describe('Conditions written by hand (whereSql)', () => {
       order: [['groupId', 'ASC']],
       raw: true,
     });
-    const conditions = whereSql(ctx.sequelize, mine, 'Group');
+    const conditions = whereSql(file.ctx.sequelize, mine, 'Group');
     expect(conditions).not.toBeNull();
-    const byHand = await ctx.sequelize.query<{ groupId: string }>(
+    const byHand = await file.ctx.sequelize.query<{ groupId: string }>(
       `SELECT \`groupId\` FROM \`Groups\` AS \`Group\` WHERE ${conditions} ORDER BY \`groupId\` ASC`,
       { type: QueryTypes.SELECT },
     );
@@ -107,7 +101,7 @@ describe('Conditions written by hand (whereSql)', () => {
   it('writes a conjunction flat, each OR in parentheses (MariaDB optimizes it faster)', () => {
     const now = fromKst('2300-01-02', '12:00:00');
     const sql = whereSql(
-      ctx.sequelize,
+      file.ctx.sequelize,
       [{ searchKey: 352 }, { date: { [Op.lte]: '2300-01-09' } }, notStartedWhere(now)],
       'Group',
     );
@@ -130,7 +124,7 @@ describe('Conditions written by hand (whereSql)', () => {
       [{ region: Number.NaN }],
       [{ 'user.nickname': 'x' }],
     ];
-    for (const where of none) expect(whereSql(ctx.sequelize, where, 'Group')).toBeNull();
+    for (const where of none) expect(whereSql(file.ctx.sequelize, where, 'Group')).toBeNull();
   });
 });
 
@@ -143,16 +137,16 @@ describe('The public lists build no query per request', () => {
     ['/group/all?region=4/9/&thema=%EA%B0%95%EB%B3%80/&page=1&size=6'],
     ['/group/all?finish=1&page=2&size=3'],
   ])('%s reads its page without Sequelize writing SQL', async (path) => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
     await makeGroup(host.user, { date: at(1), region: 1, distance: 7, thema: '강변' });
     const builder = jest.spyOn(
-      ctx.sequelize.getQueryInterface().queryGenerator as { selectQuery: () => string },
+      file.ctx.sequelize.getQueryInterface().queryGenerator as { selectQuery: () => string },
       'selectQuery',
     );
-    const statements = jest.spyOn(ctx.sequelize, 'query');
+    const statements = jest.spyOn(file.ctx.sequelize, 'query');
     try {
-      const res = await request(ctx.app).get(path).set(GUEST);
+      const res = await request(file.ctx.app).get(path).set(GUEST);
       expect(res.status).toBe(200);
       expect(statements).toHaveBeenCalled();
       expect(builder).not.toHaveBeenCalled();

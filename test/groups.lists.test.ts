@@ -4,20 +4,13 @@ import * as detailQueries from '../src/groups/detail.queries';
 import * as groupsQueries from '../src/groups/groups.queries';
 import { GROUP } from '../src/groups/messages';
 import { ACCOUNT_READ } from './support/comments';
-import { useTestContext, type TestContext } from './support/context';
-import { apply, GUEST, makeGroup, member, testCalendar, type Member } from './support/groups';
+import { apply, GUEST, makeGroup, member, useCalendarContext, type Member } from './support/groups';
 
-let ctx: TestContext;
-let calendar: ReturnType<typeof testCalendar>;
-
-useTestContext((c) => {
-  ctx = c;
-  // Its lists of started runs (`finish=1`) are checked whole: no other file's run may come first.
-  calendar = testCalendar(ctx, { last: true });
-});
+// Its lists of started runs (`finish=1`) are checked whole: no other file's run may come first.
+const file = useCalendarContext({ last: true });
 
 const list = (path: string, headers: Record<string, string> = GUEST) =>
-  request(ctx.app).get(path).set(headers);
+  request(file.ctx.app).get(path).set(headers);
 
 const ids = (body: { data: Array<{ groupId: string }> }) => body.data.map((g) => g.groupId);
 
@@ -38,8 +31,8 @@ describe('GET /group/all', () => {
       .join('');
 
   beforeAll(async () => {
-    day = calendar.window();
-    host = await member(ctx);
+    day = file.calendar.window();
+    host = await member(file.ctx);
     const spec: Array<[string, number, string, number, number, number, string]> = [
       // letter, day, time, slot, region, distance, theme
       ['P', -2, '10:00:00', 3, 1, 4, '강변'],
@@ -66,7 +59,7 @@ describe('GET /group/all', () => {
       name.set(group.groupId, letter);
     }
   });
-  beforeEach(() => calendar.set(day.today, '12:00:00'));
+  beforeEach(() => file.calendar.set(day.today, '12:00:00'));
 
   const search = (query: string) => list(`/group/all?${query}`);
 
@@ -152,17 +145,17 @@ describe('GET /group/all', () => {
   });
 
   it('Hides a run once it starts and counts down to its start', async () => {
-    calendar.set(day.today, '12:59:00');
+    file.calendar.set(day.today, '12:59:00');
     let res = await search(`date=${day.today}/${day.today}&page=1&size=100`);
     expect(known(res.body)).toBe('Q');
     expect(res.body.data[0].applyEndTime).toBe('1 분');
-    calendar.set(day.today, '13:00:00');
+    file.calendar.set(day.today, '13:00:00');
     res = await search(`date=${day.today}/${day.today}&page=1&size=100`);
     expect(known(res.body)).toBe('');
   });
 
   it('Returns the list card fields in their formats', async () => {
-    const runner = await member(ctx);
+    const runner = await member(file.ctx);
     await apply(runs.A.groupId, runner.user);
     try {
       const res = await list(
@@ -223,7 +216,7 @@ describe('GET /group/all', () => {
 
   describe('GET /group/prefer', () => {
     it("Lists the runs in the user's region and distance band, with the labels", async () => {
-      const user = await member(ctx, { likeLocation: '1', likeDistance: '4' });
+      const user = await member(file.ctx, { likeLocation: '1', likeDistance: '4' });
       const res = await list('/group/prefer?page=1&size=6', user.headers);
       expect(res.status).toBe(200);
       expect(known(res.body)).toBe('F');
@@ -231,7 +224,7 @@ describe('GET /group/all', () => {
     });
 
     it('Does not filter by a distance not chosen, and says 미정', async () => {
-      const user = await member(ctx, { likeLocation: '1', likeDistance: '0' });
+      const user = await member(file.ctx, { likeLocation: '1', likeDistance: '0' });
       const res = await list('/group/prefer?page=1&size=100', user.headers);
       expect(known(res.body)).toBe('ACF');
       expect(res.body.preferData).toEqual({ likeLocation: '서울', likeDistance: '미정' });
@@ -249,8 +242,8 @@ describe('GET /group/all', () => {
 
 describe('GET /group/mypage and /group/complete', () => {
   it("Lists a host's runs, to come soonest first then past most recent first; attendance is the host's to see", async () => {
-    const { today, at } = calendar.window();
-    const host = await member(ctx);
+    const { today, at } = file.calendar.window();
+    const host = await member(file.ctx);
     const past = await makeGroup(host.user, { date: at(1), standbyTime: '08:00:00' });
     const older = await makeGroup(host.user, { date: today, standbyTime: '08:00:00' });
     const later = await makeGroup(host.user, { date: at(6), standbyTime: '08:00:00' });
@@ -259,8 +252,8 @@ describe('GET /group/mypage and /group/complete', () => {
       { attendance: true },
       { where: { groupId: past.groupId, userId: host.user.userId } },
     );
-    calendar.set(at(2), '00:00:00');
-    const visitor = await member(ctx);
+    file.calendar.set(at(2), '00:00:00');
+    const visitor = await member(file.ctx);
     await apply(later.groupId, visitor.user);
 
     const path = `/group/mypage?userId=${host.user.userId}`;
@@ -294,15 +287,15 @@ describe('GET /group/mypage and /group/complete', () => {
   });
 
   it('Lists the started runs a user joined and did not host, with their evaluation for them only', async () => {
-    const { at } = calendar.window();
-    const runner = await member(ctx);
-    const [hostA, hostB] = [await member(ctx), await member(ctx)];
+    const { at } = file.calendar.window();
+    const runner = await member(file.ctx);
+    const [hostA, hostB] = [await member(file.ctx), await member(file.ctx)];
     const first = await makeGroup(hostA.user, { date: at(1), standbyTime: '07:00:00' });
     const second = await makeGroup(hostB.user, { date: at(2), standbyTime: '07:00:00' });
     const upcoming = await makeGroup(hostB.user, { date: at(5), standbyTime: '07:00:00' });
     const hosted = await makeGroup(runner.user, { date: at(1), standbyTime: '09:00:00' });
     const notJoined = await makeGroup(hostA.user, { date: at(1), standbyTime: '10:00:00' });
-    const other = await member(ctx);
+    const other = await member(file.ctx);
     await apply(first.groupId, runner.user, other.user);
     await apply(second.groupId, runner.user);
     await apply(upcoming.groupId, runner.user);
@@ -310,7 +303,7 @@ describe('GET /group/mypage and /group/complete', () => {
       { evaluation: 7 },
       { where: { groupId: first.groupId, userId: runner.user.userId } },
     );
-    calendar.set(at(3), '00:00:00');
+    file.calendar.set(at(3), '00:00:00');
 
     const path = `/group/complete?userId=${runner.user.userId}`;
     const own = await list(path, runner.headers);
@@ -356,7 +349,7 @@ describe('Categories and query counts', () => {
 
   /** The SQL statements one request runs, besides the signed-in account's (see `countQueries`). */
   async function queriesOf(path: string, headers: Record<string, string>) {
-    const spy = jest.spyOn(ctx.sequelize, 'query');
+    const spy = jest.spyOn(file.ctx.sequelize, 'query');
     try {
       const res = await list(path, headers);
       expect(res.status).toBe(200);
@@ -367,10 +360,10 @@ describe('Categories and query counts', () => {
   }
 
   it('Runs the same number of queries whatever the page size and the applicants', async () => {
-    const { today, at } = calendar.window();
-    const host = await member(ctx);
-    const viewer = await member(ctx);
-    const runners = await Promise.all(Array.from({ length: 6 }, () => member(ctx)));
+    const { today, at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const viewer = await member(file.ctx);
+    const runners = await Promise.all(Array.from({ length: 6 }, () => member(file.ctx)));
     const groups = [];
     for (let i = 0; i < 20; i += 1) {
       const group = await makeGroup(host.user, {

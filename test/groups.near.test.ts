@@ -7,7 +7,6 @@ import { cellOf, cellsOf } from '../src/groups/near-cells';
 import { boundingBox, haversineKm } from '../src/lib/geo';
 import type { LatLng } from '../src/lib/route';
 import { countQueries } from './support/comments';
-import { useTestContext, type TestContext } from './support/context';
 import { destination as onSphere, rad, ownCenter } from './support/geo';
 import {
   apply,
@@ -16,17 +15,12 @@ import {
   makeGroup,
   member,
   postGroup,
-  testCalendar,
+  useCalendarContext,
+  type ListCard,
   type Member,
 } from './support/groups';
 
-let ctx: TestContext;
-let calendar: ReturnType<typeof testCalendar>;
-
-useTestContext((c) => {
-  ctx = c;
-  calendar = testCalendar(ctx);
-});
+const file = useCalendarContext();
 
 /** A point on the great circle, rounded as start points are stored (6 decimals). */
 function destination(from: LatLng, km: number, bearing: number): LatLng {
@@ -36,10 +30,8 @@ function destination(from: LatLng, km: number, bearing: number): LatLng {
 
 const routeFrom = (start: LatLng) => JSON.stringify([start, start]);
 
-type Card = Record<string, unknown> & { groupId: string; distanceFromMe: number };
-
 const near = (query: string, headers: Record<string, string> = GUEST) =>
-  request(ctx.app).get(`/group/near?${query}`).set(headers);
+  request(file.ctx.app).get(`/group/near?${query}`).set(headers);
 
 const at = (p: LatLng, extra = '') => `lat=${p.lat}&lng=${p.lng}${extra}`;
 
@@ -48,9 +40,9 @@ describe('GET /group/near', () => {
   let day: { today: string; at: (days: number) => string };
 
   beforeEach(async () => {
-    day = calendar.window();
+    day = file.calendar.window();
     // Signed in on the test's own calendar (tokens expire by the app's clock).
-    host = await member(ctx);
+    host = await member(file.ctx);
   });
 
   /** Runs starting `km` from `center`, named by letter, tomorrow unless told. */
@@ -72,7 +64,7 @@ describe('GET /group/near', () => {
       names.set(group.groupId, letter);
       points.set(letter, start);
     }
-    const letters = (body: { data: Card[] }) =>
+    const letters = (body: { data: ListCard[] }) =>
       body.data.map((card) => names.get(card.groupId) ?? '?').join('');
     return { names, points, letters };
   }
@@ -91,7 +83,7 @@ describe('GET /group/near', () => {
     expect(res.status).toBe(200);
     expect(res.body.success).toBe(true);
     expect(letters(res.body)).toBe('ABCDE');
-    expect(res.body.data.map((card: Card) => card.distanceFromMe)).toEqual(
+    expect(res.body.data.map((card: ListCard) => card.distanceFromMe)).toEqual(
       ['A', 'B', 'C', 'D', 'E'].map(
         (letter) => Math.round(haversineKm(center, points.get(letter)!) * 10) / 10,
       ),
@@ -101,31 +93,31 @@ describe('GET /group/near', () => {
 
   test('Each item is exactly the card /group/all shows for the run, plus distanceFromMe', async () => {
     const center = ownCenter();
-    const viewer = await member(ctx);
+    const viewer = await member(file.ctx);
     const { names } = await runsAround(center, [
       ['A', 1, 45],
       ['B', 2, 225],
     ]);
     const [mine] = [...names.keys()];
     await apply(mine, viewer.user);
-    calendar.set(day.today, '12:00:00');
+    file.calendar.set(day.today, '12:00:00');
 
     const nearby = await near(at(center), viewer.headers);
-    const all = await request(ctx.app)
+    const all = await request(file.ctx.app)
       .get('/group/all?date=&region=&time=&distance=&finish=0&thema=&page=1&size=100')
       .set(viewer.headers);
     expect(nearby.status).toBe(200);
     expect(nearby.body.data).toHaveLength(2);
-    for (const { distanceFromMe, ...card } of nearby.body.data as Card[]) {
+    for (const { distanceFromMe, ...card } of nearby.body.data as ListCard[]) {
       expect(typeof distanceFromMe).toBe('number');
-      const listed = all.body.data.find((c: Card) => c.groupId === card.groupId);
+      const listed = all.body.data.find((c: ListCard) => c.groupId === card.groupId);
       expect(card).toEqual(listed);
     }
-    const byId = new Map((nearby.body.data as Card[]).map((c) => [c.groupId, c]));
+    const byId = new Map((nearby.body.data as ListCard[]).map((c) => [c.groupId, c]));
     expect(byId.get(mine)?.applyState).toBe(true);
     expect(byId.get(mine)?.applyPeople).toBe(2);
     const guest = await near(at(center));
-    expect(guest.body.data.every((c: Card) => c.applyState === false)).toBe(true);
+    expect(guest.body.data.every((c: ListCard) => c.applyState === false)).toBe(true);
   });
 
   test('A run inside the bounding box but outside the circle is left out; radiusKm widens and narrows the circle', async () => {
@@ -152,7 +144,7 @@ describe('GET /group/near', () => {
       mapLatLng: routeFrom(corner),
     });
 
-    const ids = (body: { data: Card[] }) => body.data.map((c) => c.groupId);
+    const ids = (body: { data: ListCard[] }) => body.data.map((c) => c.groupId);
     const byDefault = await near(at(center));
     expect(letters(byDefault.body)).toBe('AB');
     expect(ids(byDefault.body)).not.toContain(cornerRun.groupId);
@@ -182,7 +174,7 @@ describe('GET /group/near', () => {
     twins.forEach((id, i) => names.set(id, `T${i}`));
 
     const page = async (n: number) =>
-      ((await near(at(center, `&page=${n}&size=3`))).body.data as Card[]).map((c) =>
+      ((await near(at(center, `&page=${n}&size=3`))).body.data as ListCard[]).map((c) =>
         names.get(c.groupId),
       );
     expect(await page(1)).toEqual(['A', 'B', 'C']);
@@ -190,7 +182,7 @@ describe('GET /group/near', () => {
     expect(await page(3)).toEqual(['E']);
     expect(await page(4)).toEqual([]);
     const whole = await near(at(center, '&size=100'));
-    expect((whole.body.data as Card[]).map((c) => names.get(c.groupId))).toEqual([
+    expect((whole.body.data as ListCard[]).map((c) => names.get(c.groupId))).toEqual([
       'A',
       'B',
       'C',
@@ -259,12 +251,12 @@ describe('GET /group/near', () => {
       ['A', 0.2, 0],
       ['B', 0.3, 90],
     ]);
-    const runner = await member(ctx);
+    const runner = await member(file.ctx);
     const [a] = [...names.keys()];
     await apply(a, runner.user);
     let res: request.Response | undefined;
     // The first ring (0.5 km) fills a page of one: that ring, then the page's cards.
-    const statements = await countQueries(ctx.sequelize, async () => {
+    const statements = await countQueries(file.ctx.sequelize, async () => {
       res = await near(at(center, '&page=1&size=1'), runner.headers).expect(200);
     });
     expect(statements).toBe(2);
@@ -286,11 +278,11 @@ describe('GET /group/near', () => {
     expect(unreadable.startLat).toBeNull();
     expect(unreadable.startLng).toBeNull();
 
-    calendar.set(day.today, '12:00:00');
+    file.calendar.set(day.today, '12:00:00');
     const res = await near(at(center));
     expect(later.letters(res.body)).toBe('L');
-    expect(res.body.data.map((c: Card) => c.groupId)).not.toContain(unreadable.groupId);
-    calendar.set(day.today, '13:00:00');
+    expect(res.body.data.map((c: ListCard) => c.groupId)).not.toContain(unreadable.groupId);
+    file.calendar.set(day.today, '13:00:00');
     expect((await near(at(center))).body.data).toEqual([]);
   });
 
@@ -299,7 +291,7 @@ describe('GET /group/near', () => {
     const first = destination(center, 1, 0);
     const moved = destination(center, 30, 180);
     const created = await postGroup(
-      ctx,
+      file.ctx,
       host.headers,
       createFields(day.at(2), { mapLatLng: JSON.stringify([first, center]) }),
     );
@@ -307,9 +299,9 @@ describe('GET /group/near', () => {
     const { groupId } = created.body as { groupId: string };
     const stored = await Group.findByPk(groupId);
     expect([stored?.startLat, stored?.startLng]).toEqual([first.lat, first.lng]);
-    expect((await near(at(center))).body.data.map((c: Card) => c.groupId)).toEqual([groupId]);
+    expect((await near(at(center))).body.data.map((c: ListCard) => c.groupId)).toEqual([groupId]);
 
-    const edit = await request(ctx.app)
+    const edit = await request(file.ctx.app)
       .patch(`/group/${groupId}`)
       .set(host.headers)
       .field('mapLatLng', JSON.stringify([moved]));
@@ -318,7 +310,9 @@ describe('GET /group/near', () => {
     expect([after?.startLat, after?.startLng]).toEqual([moved.lat, moved.lng]);
     expect((await near(at(center))).body.data).toEqual([]);
     const wide = await near(at(center, '&radiusKm=31'));
-    expect(wide.body.data.map((c: Card) => [c.groupId, c.distanceFromMe])).toEqual([[groupId, 30]]);
+    expect(wide.body.data.map((c: ListCard) => [c.groupId, c.distanceFromMe])).toEqual([
+      [groupId, 30],
+    ]);
   });
 
   test("A run starting on a corner of the search's grid is found from every side, and its stored cell is the search's", async () => {
@@ -332,7 +326,7 @@ describe('GET /group/near', () => {
     const { names, letters } = await runsAround(corner, [['K', 0, 0]]);
     const other = await runsAround(inside, [['I', 0, 0]]);
     const stored = async (groupId: string) => {
-      const [row] = await ctx.sequelize.query<{ startCell: number | string }>(
+      const [row] = await file.ctx.sequelize.query<{ startCell: number | string }>(
         'SELECT `startCell` FROM `Groups` WHERE `groupId` = ?',
         { replacements: [groupId], type: QueryTypes.SELECT },
       );
@@ -421,7 +415,7 @@ describe('GET /group/near', () => {
   test('/group/near is not taken for a list category, and the lists still answer', async () => {
     const res = await near('lat=10&lng=10');
     expect(res.status).toBe(200);
-    const unknown = await request(ctx.app).get('/group/nearby').set(GUEST);
+    const unknown = await request(file.ctx.app).get('/group/nearby').set(GUEST);
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toBe(GROUP.badCategory);
   });

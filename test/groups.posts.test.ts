@@ -4,7 +4,6 @@ import request from 'supertest';
 import { Alarm, Applier, Comment, Group } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
 import { keyFromImageUrl } from '../src/uploads';
-import { useTestContext, type TestContext } from './support/context';
 import { jpeg, png } from './support/images';
 import {
   apply,
@@ -14,38 +13,32 @@ import {
   member,
   postGroup,
   ROUTE,
-  testCalendar,
+  useCalendarContext,
 } from './support/groups';
 
-let ctx: TestContext;
-let calendar: ReturnType<typeof testCalendar>;
-
-useTestContext((c) => {
-  ctx = c;
-  calendar = testCalendar(ctx);
-});
+const file = useCalendarContext();
 
 /** Whether the original and both variants of an image key are in local storage. */
 const stored = (key: string) =>
   ['groupthumbnail', 'w_384', 'w_758'].every((dir) =>
-    fs.existsSync(path.join(ctx.config.images.localDir, dir, key)),
+    fs.existsSync(path.join(file.ctx.config.images.localDir, dir, key)),
   );
 const storedCount = () =>
-  fs.existsSync(path.join(ctx.config.images.localDir, 'w_758'))
-    ? fs.readdirSync(path.join(ctx.config.images.localDir, 'w_758')).length
+  fs.existsSync(path.join(file.ctx.config.images.localDir, 'w_758'))
+    ? fs.readdirSync(path.join(file.ctx.config.images.localDir, 'w_758')).length
     : 0;
 
 const detail = (groupId: string, headers = GUEST) =>
-  request(ctx.app).get(`/group/detail/${groupId}`).set(headers);
+  request(file.ctx.app).get(`/group/detail/${groupId}`).set(headers);
 
 /** Stands for 10,001 characters in a test table (keeps the test names short). */
 const LONG_TEXT = '<10,001 characters>';
 
 describe('POST /group', () => {
   it('Creates a run from the SPA form: fields stored, codes derived, the host is the first applicant', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
-    const res = await postGroup(ctx, host.headers, createFields(at(3)));
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const res = await postGroup(file.ctx, host.headers, createFields(at(3)));
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       success: true,
@@ -80,9 +73,9 @@ describe('POST /group', () => {
     ['제주특별자치도 제주시 연동', 9],
     ['Tokyo somewhere', 0],
   ])('Derives the region of %s as %i', async (location, region) => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
-    const res = await postGroup(ctx, host.headers, createFields(at(2), { location }));
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const res = await postGroup(file.ctx, host.headers, createFields(at(2), { location }));
     expect(res.status).toBe(201);
     expect((await Group.findByPk(res.body.groupId))?.region).toBe(region);
   });
@@ -95,9 +88,9 @@ describe('POST /group', () => {
     ['24:30', '12:30:00', 4],
     ['23:00:00', '23:00:00', 6],
   ])('Stores the meeting time %s as %s in time slot %i', async (standbyTime, stored, slot) => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
-    const res = await postGroup(ctx, host.headers, createFields(at(2), { standbyTime }));
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const res = await postGroup(file.ctx, host.headers, createFields(at(2), { standbyTime }));
     expect(res.status).toBe(201);
     const group = await Group.findByPk(res.body.groupId);
     expect([group?.standbyTime, group?.timecode]).toEqual([stored, slot]);
@@ -131,27 +124,27 @@ describe('POST /group', () => {
     ['chattingRoom', 'javascript:alert(1)', GROUP.badChattingRoom],
     ['content', LONG_TEXT, GROUP.textTooLong],
   ])('With %s = %s, answers 400 %s and creates nothing', async (name, value, message) => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
     const sent = value === LONG_TEXT ? 'x'.repeat(10_001) : value;
-    const res = await postGroup(ctx, host.headers, createFields(at(2), { [name]: sent }));
+    const res = await postGroup(file.ctx, host.headers, createFields(at(2), { [name]: sent }));
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ success: false, message });
     expect(await Group.count({ where: { userId: host.user.userId } })).toBe(0);
   });
 
   it('Reports the first failing field in the original order', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
     const fields = createFields(at(2), { thema: '', speed: '', maxPeople: 'many' });
-    const res = await postGroup(ctx, host.headers, fields);
+    const res = await postGroup(file.ctx, host.headers, fields);
     expect(res.body.message).toBe(GROUP.maxPeopleNotNumber);
   });
 
   it('Refuses a field sent twice', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
-    const res = await postGroup(ctx, host.headers, createFields(at(2))).field(
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const res = await postGroup(file.ctx, host.headers, createFields(at(2))).field(
       'title',
       'second title',
     );
@@ -160,38 +153,46 @@ describe('POST /group', () => {
   });
 
   it('Accepts a start exactly six hours ahead (Korea time) and refuses one a minute earlier', async () => {
-    const { today } = calendar.window(); // the clock stands at 00:00 of `today`
-    const host = await member(ctx);
-    const early = await postGroup(ctx, host.headers, createFields(today, { standbyTime: '05:59' }));
+    const { today } = file.calendar.window(); // the clock stands at 00:00 of `today`
+    const host = await member(file.ctx);
+    const early = await postGroup(
+      file.ctx,
+      host.headers,
+      createFields(today, { standbyTime: '05:59' }),
+    );
     expect(early.status).toBe(400);
     expect(early.body.message).toBe(GROUP.createTooSoon);
-    const ok = await postGroup(ctx, host.headers, createFields(today, { standbyTime: '06:00' }));
+    const ok = await postGroup(
+      file.ctx,
+      host.headers,
+      createFields(today, { standbyTime: '06:00' }),
+    );
     expect(ok.status).toBe(201);
   });
 
   it('Refuses a second post by the same user within 10 seconds, but not after a refused one', async () => {
-    const { at, today } = calendar.window();
-    const host = await member(ctx);
+    const { at, today } = file.calendar.window();
+    const host = await member(file.ctx);
     const refused = await postGroup(
-      ctx,
+      file.ctx,
       host.headers,
       createFields(today, { standbyTime: '01:00' }),
     );
     expect(refused.body.message).toBe(GROUP.createTooSoon);
-    const first = await postGroup(ctx, host.headers, createFields(at(2)));
+    const first = await postGroup(file.ctx, host.headers, createFields(at(2)));
     expect(first.status).toBe(201);
-    const second = await postGroup(ctx, host.headers, createFields(at(3)));
+    const second = await postGroup(file.ctx, host.headers, createFields(at(3)));
     expect(second.status).toBe(429);
     expect(second.body).toEqual({ success: false, message: GROUP.createTooOften });
     expect(await Group.count({ where: { userId: host.user.userId } })).toBe(1);
-    const other = await member(ctx);
-    expect((await postGroup(ctx, other.headers, createFields(at(3)))).status).toBe(201);
+    const other = await member(file.ctx);
+    expect((await postGroup(file.ctx, other.headers, createFields(at(3)))).status).toBe(201);
   });
 
   it('Stores up to three thumbnails in order and serves their variants', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
-    const res = await postGroup(ctx, host.headers, createFields(at(2)), [
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const res = await postGroup(file.ctx, host.headers, createFields(at(2)), [
       { buffer: await jpeg(800, 600), name: 'a.jpg' },
       { buffer: await png(300, 200), name: 'b.png' },
     ]);
@@ -201,25 +202,28 @@ describe('POST /group', () => {
     const keys = [group?.thumbnailUrl1, group?.thumbnailUrl2] as string[];
     expect(keys.every(stored)).toBe(true);
     const body = (await detail(res.body.groupId)).body.data;
-    expect(body.thumbnailUrl1).toBe(`${ctx.config.images.baseUrl}/w_758/${keys[0]}`);
-    expect(body.thumbnailUrl2).toBe(`${ctx.config.images.baseUrl}/w_758/${keys[1]}`);
+    expect(body.thumbnailUrl1).toBe(`${file.ctx.config.images.baseUrl}/w_758/${keys[0]}`);
+    expect(body.thumbnailUrl2).toBe(`${file.ctx.config.images.baseUrl}/w_758/${keys[1]}`);
     expect(body.thumbnailUrl3).toBeNull();
   });
 
   it('Stores no image when the post is refused', async () => {
-    const { today } = calendar.window();
-    const host = await member(ctx);
+    const { today } = file.calendar.window();
+    const host = await member(file.ctx);
     const before = storedCount();
-    const res = await postGroup(ctx, host.headers, createFields(today, { standbyTime: '01:00' }), [
-      { buffer: await png(64, 64), name: 'a.png' },
-    ]);
+    const res = await postGroup(
+      file.ctx,
+      host.headers,
+      createFields(today, { standbyTime: '01:00' }),
+      [{ buffer: await png(64, 64), name: 'a.png' }],
+    );
     expect(res.status).toBe(400);
     expect(storedCount()).toBe(before);
   });
 
   it('Needs a signed-in user', async () => {
-    const { at } = calendar.window();
-    const res = await postGroup(ctx, GUEST, createFields(at(2)));
+    const { at } = file.calendar.window();
+    const res = await postGroup(file.ctx, GUEST, createFields(at(2)));
     expect(res.status).toBe(401);
     expect(res.body.success).toBe(false);
   });
@@ -244,7 +248,7 @@ function editForm(date: string, overrides: Record<string, string> = {}) {
 }
 
 function patchGroup(groupId: string, headers: Record<string, string>, fields: object) {
-  const req = request(ctx.app).patch(`/group/${groupId}`).set(headers);
+  const req = request(file.ctx.app).patch(`/group/${groupId}`).set(headers);
   for (const [name, value] of Object.entries(fields)) {
     for (const v of Array.isArray(value) ? value : [value]) req.field(name, v);
   }
@@ -253,8 +257,8 @@ function patchGroup(groupId: string, headers: Record<string, string>, fields: ob
 
 describe('PATCH /group/:groupId', () => {
   it('Applies the SPA form: absent and "undefined" fields stay, the time slot follows the time', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
     const group = await makeGroup(host.user, {
       date: at(5),
       standbyTime: '19:00:00',
@@ -283,8 +287,8 @@ describe('PATCH /group/:groupId', () => {
   });
 
   it('Updates a field sent alone and recomputes the region from a new address', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
     const group = await makeGroup(host.user, { date: at(5) });
     const res = await patchGroup(group.groupId, host.headers, { location: '부산 해운대구 우동' });
     expect(res.status).toBe(200);
@@ -297,9 +301,9 @@ describe('PATCH /group/:groupId', () => {
   });
 
   it('Refuses anyone but the host, changing nothing and notifying nobody', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
-    const other = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const other = await member(file.ctx);
     const group = await makeGroup(host.user, { date: at(5) });
     const res = await patchGroup(group.groupId, other.headers, editForm(at(5)));
     expect(res.status).toBe(403);
@@ -309,27 +313,27 @@ describe('PATCH /group/:groupId', () => {
   });
 
   it('Answers 404 for a run that does not exist', async () => {
-    const host = await member(ctx);
+    const host = await member(file.ctx);
     const res = await patchGroup('no-such-group', host.headers, { title: '새 제목입니다' });
     expect(res.status).toBe(404);
     expect(res.body.message).toBe(GROUP.notFound);
   });
 
   it('Refuses edits once the run has started', async () => {
-    const { today } = calendar.window();
-    const host = await member(ctx);
+    const { today } = file.calendar.window();
+    const host = await member(file.ctx);
     const group = await makeGroup(host.user, { date: today, standbyTime: '09:00:00' });
-    calendar.set(today, '09:00:00');
+    file.calendar.set(today, '09:00:00');
     const res = await patchGroup(group.groupId, host.headers, { content: '늦은 수정' });
     expect(res.status).toBe(400);
     expect(res.body.message).toBe(GROUP.updateStarted);
   });
 
   it('Lets the host correct a run that keeps its time until it starts, but moves it only six hours ahead', async () => {
-    const { today } = calendar.window();
-    const host = await member(ctx);
+    const { today } = file.calendar.window();
+    const host = await member(file.ctx);
     const group = await makeGroup(host.user, { date: today, standbyTime: '10:00:00' });
-    calendar.set(today, '08:00:00');
+    file.calendar.set(today, '08:00:00');
     const kept = await patchGroup(
       group.groupId,
       host.headers,
@@ -345,10 +349,10 @@ describe('PATCH /group/:groupId', () => {
   });
 
   it('Does not let maxPeople fall below the current applicants', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
     const group = await makeGroup(host.user, { date: at(5), maxPeople: 5 });
-    const [a, b] = [await member(ctx), await member(ctx)];
+    const [a, b] = [await member(file.ctx), await member(file.ctx)];
     await apply(group.groupId, a.user, b.user);
     const below = await patchGroup(group.groupId, host.headers, { maxPeople: '2' });
     expect(below.status).toBe(409);
@@ -359,9 +363,9 @@ describe('PATCH /group/:groupId', () => {
   });
 
   it('Sends an update alarm with the old title to every applicant, the host included', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
-    const runner = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const runner = await member(file.ctx);
     const group = await makeGroup(host.user, { date: at(5) });
     await apply(group.groupId, runner.user);
     await patchGroup(group.groupId, host.headers, editForm(at(5)));
@@ -375,17 +379,17 @@ describe('PATCH /group/:groupId', () => {
   });
 
   it('Keeps the images the SPA sends back, adds new ones after them and deletes the rest', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
-    const created = await postGroup(ctx, host.headers, createFields(at(4)), [
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const created = await postGroup(file.ctx, host.headers, createFields(at(4)), [
       { buffer: await png(50, 50), name: 'a.png' },
       { buffer: await png(60, 60), name: 'b.png' },
     ]);
     const before = (await detail(created.body.groupId)).body.data;
     const [a, b] = [before.thumbnailUrl1, before.thumbnailUrl2].map((url: string) =>
-      keyFromImageUrl(ctx.config, url),
+      keyFromImageUrl(file.ctx.config, url),
     ) as string[];
-    const req = request(ctx.app)
+    const req = request(file.ctx.app)
       .patch(`/group/${created.body.groupId}`)
       .set(host.headers)
       .field('thumbnailUrl', before.thumbnailUrl2)
@@ -401,15 +405,15 @@ describe('PATCH /group/:groupId', () => {
   });
 
   it('Refuses more than three images and stores none of the new ones', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
-    const created = await postGroup(ctx, host.headers, createFields(at(4)), [
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const created = await postGroup(file.ctx, host.headers, createFields(at(4)), [
       { buffer: await png(50, 50), name: 'a.png' },
       { buffer: await png(60, 60), name: 'b.png' },
     ]);
     const data = (await detail(created.body.groupId)).body.data;
     const before = storedCount();
-    const res = await request(ctx.app)
+    const res = await request(file.ctx.app)
       .patch(`/group/${created.body.groupId}`)
       .set(host.headers)
       .field('thumbnailUrl', data.thumbnailUrl1)
@@ -423,21 +427,21 @@ describe('PATCH /group/:groupId', () => {
 
 describe('DELETE /group/:groupId', () => {
   it('Refuses anyone but the host', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
-    const other = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const other = await member(file.ctx);
     const group = await makeGroup(host.user, { date: at(3) });
-    const res = await request(ctx.app).delete(`/group/${group.groupId}`).set(other.headers);
+    const res = await request(file.ctx.app).delete(`/group/${group.groupId}`).set(other.headers);
     expect(res.status).toBe(403);
     expect(res.body.message).toBe(GROUP.notHostDelete);
     expect(await Group.count({ where: { groupId: group.groupId } })).toBe(1);
   });
 
   it('Deletes the run with its applications, comments and images, and tells every applicant', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
-    const runner = await member(ctx);
-    const created = await postGroup(ctx, host.headers, createFields(at(4)), [
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const runner = await member(file.ctx);
+    const created = await postGroup(file.ctx, host.headers, createFields(at(4)), [
       { buffer: await png(50, 50), name: 'a.png' },
     ]);
     const { groupId } = created.body;
@@ -445,7 +449,7 @@ describe('DELETE /group/:groupId', () => {
     await apply(groupId, runner.user);
     await Comment.create({ groupId, courseId: null, userId: runner.user.userId, content: '가요' });
 
-    const res = await request(ctx.app).delete(`/group/${groupId}`).set(host.headers);
+    const res = await request(file.ctx.app).delete(`/group/${groupId}`).set(host.headers);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ success: true, message: GROUP.deleted });
     expect(await Group.count({ where: { groupId } })).toBe(0);
@@ -464,9 +468,9 @@ describe('DELETE /group/:groupId', () => {
 
 describe('GET /group/detail/:groupId', () => {
   it('Returns every field of the contract in its format', async () => {
-    const { today, at } = calendar.window();
-    const host = await member(ctx, { userLevel: '블루', mannerPoint: 62 });
-    const runner = await member(ctx);
+    const { today, at } = file.calendar.window();
+    const host = await member(file.ctx, { userLevel: '블루', mannerPoint: 62 });
+    const runner = await member(file.ctx);
     const group = await makeGroup(host.user, {
       date: at(3),
       standbyTime: '07:05:00',
@@ -532,9 +536,9 @@ describe('GET /group/detail/:groupId', () => {
   });
 
   it('Gives guests and non-applicants applyState false and no open-chat link', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
-    const stranger = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
+    const stranger = await member(file.ctx);
     const group = await makeGroup(host.user, { date: at(2) });
     for (const headers of [GUEST, {}, stranger.headers]) {
       const res = await detail(group.groupId, headers);
@@ -550,8 +554,8 @@ describe('GET /group/detail/:groupId', () => {
   });
 
   it('Reads a legacy route that is not an array as an empty one', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
     const group = await makeGroup(host.user, { date: at(2), mapLatLng: 'garbage' });
     expect((await detail(group.groupId)).body.data.mapLatLng).toEqual([]);
   });

@@ -1,23 +1,17 @@
 import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { searchKeys } from '../src/groups/search';
-import { useTestContext, type TestContext } from './support/context';
-import { createFields, GUEST, member, postGroup, testCalendar } from './support/groups';
+import { createFields, GUEST, member, postGroup, useCalendarContext } from './support/groups';
 
 /**
  * A search naming a few combinations of region, theme, time slot and distance band reads runs
  * by `Groups.searchKey`, which the database computes from the run's row: created or edited
  * through the API, a run is found by the search of its current codes and no longer by its old.
  */
-let ctx: TestContext;
-let calendar: ReturnType<typeof testCalendar>;
-useTestContext((c) => {
-  ctx = c;
-  calendar = testCalendar(ctx);
-});
+const file = useCalendarContext();
 
 const storedKey = async (groupId: string) => {
-  const [row] = await ctx.sequelize.query<{ searchKey: number | string }>(
+  const [row] = await file.ctx.sequelize.query<{ searchKey: number | string }>(
     'SELECT `searchKey` FROM `Groups` WHERE `groupId` = ?',
     { type: QueryTypes.SELECT, replacements: [groupId] },
   );
@@ -25,7 +19,7 @@ const storedKey = async (groupId: string) => {
 };
 
 const found = async (groupId: string, search: string) => {
-  const res = await request(ctx.app).get(`/group/all?${search}&page=1&size=100`).set(GUEST);
+  const res = await request(file.ctx.app).get(`/group/all?${search}&page=1&size=100`).set(GUEST);
   expect(res.status).toBe(200);
   return (res.body.data as Array<{ groupId: string }>).some((g) => g.groupId === groupId);
 };
@@ -34,10 +28,10 @@ const theme = (name: string) => `thema=${encodeURIComponent(`${name}/`)}`;
 
 describe('The stored search key', () => {
   it('follows a run created and edited through the API, and its searches find it', async () => {
-    const { at } = calendar.window();
-    const host = await member(ctx);
+    const { at } = file.calendar.window();
+    const host = await member(file.ctx);
     // 서울 (1), 강변, 19:30 (slot 5), 5.25 km (band 2).
-    const created = await postGroup(ctx, host.headers, createFields(at(3)));
+    const created = await postGroup(file.ctx, host.headers, createFields(at(3)));
     expect(created.status).toBe(201);
     const { groupId } = created.body as { groupId: string };
     const before = `region=1&${theme('강변')}&time=5/&distance=2/`;
@@ -46,7 +40,7 @@ describe('The stored search key', () => {
     ).toEqual([await storedKey(groupId)]);
     expect(await found(groupId, before)).toBe(true);
 
-    const edited = await request(ctx.app)
+    const edited = await request(file.ctx.app)
       .patch(`/group/${groupId}`)
       .set(host.headers)
       .field('thema', '트랙')

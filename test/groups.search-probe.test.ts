@@ -8,8 +8,7 @@ import { forgetBroadSearches } from '../src/groups/probe';
 import { searchAccess, searchKeys, searchWhere } from '../src/groups/search';
 import { PROBE_LIMIT } from '../src/groups/search.queries';
 import { countQueries } from './support/comments';
-import { useTestContext, type TestContext } from './support/context';
-import { GUEST, member, testCalendar, type Member } from './support/groups';
+import { GUEST, member, useCalendarContext, type Member } from './support/groups';
 import { makeRuns, probes, type RunSpec } from './support/probe';
 
 /**
@@ -18,18 +17,13 @@ import { makeRuns, probes, type RunSpec } from './support/probe';
  * count `finish=1` needs) from them: the very pages, in the very order, of the date-ordered read
  * by its conditions. With more, it reads in date order, and remembers the search as broad.
  */
-let ctx: TestContext;
-let calendar: ReturnType<typeof testCalendar>;
-useTestContext((c) => {
-  ctx = c;
-  calendar = testCalendar(ctx);
-});
+const file = useCalendarContext();
 
 let host: Member;
 let viewer: Member;
 beforeAll(async () => {
-  host = await member(ctx);
-  viewer = await member(ctx);
+  host = await member(file.ctx);
+  viewer = await member(file.ctx);
 });
 beforeEach(() => forgetBroadSearches());
 afterEach(() => jest.restoreAllMocks());
@@ -55,7 +49,7 @@ type Page = { limit: number; offset: number };
 /** The page as `/group/all` reads it (with the probe), and its cards. */
 async function probedRead(filters: Filters, page: Page, includeStarted: boolean) {
   const query = { ...searchAccess(filters), page, viewerId: viewer.user.userId };
-  return toItems(ctx, await runsPage(ctx, query, includeStarted));
+  return toItems(file.ctx, await runsPage(file.ctx, query, includeStarted));
 }
 
 /** The page read in date order by the search's conditions, as before the probe. */
@@ -67,7 +61,7 @@ async function orderedRead(filters: Filters, page: Page, includeStarted: boolean
     page,
     viewerId: viewer.user.userId,
   };
-  return toItems(ctx, await runsPage(ctx, query, includeStarted));
+  return toItems(file.ctx, await runsPage(file.ctx, query, includeStarted));
 }
 
 const PAGES: Page[] = [0, 3, 6, 9, 0, 30].map((offset, i) => ({
@@ -80,7 +74,7 @@ describe('A search of many combinations that matches few runs', () => {
   let matching: string[];
 
   beforeAll(async () => {
-    const { at } = calendar.window();
+    const { at } = file.calendar.window();
     filters = filtersOf(at(0), at(39));
     expect(searchKeys(filters)).toBeNull();
     expect(searchKeys(filters, 245)).toHaveLength(70);
@@ -103,7 +97,7 @@ describe('A search of many combinations that matches few runs', () => {
       { day: 22, time: '08:00:00', region: 9, thema: '해변' },
     ]);
     await Applier.create({ groupId: matching[4], userId: viewer.user.userId });
-    calendar.set(at(20), '12:00:00');
+    file.calendar.set(at(20), '12:00:00');
   });
 
   it.each([false, true])(
@@ -133,30 +127,32 @@ describe('A search of many combinations that matches few runs', () => {
   it('reads a page, full or empty, in one statement, whatever the runs', async () => {
     for (const offset of [0, 12]) {
       const page = { limit: 6, offset };
-      expect(await countQueries(ctx.sequelize, () => probedRead(filters, page, false))).toBe(1);
+      expect(await countQueries(file.ctx.sequelize, () => probedRead(filters, page, false))).toBe(
+        1,
+      );
     }
     // finish=1 spanning both parts: each part probed, the first's count taken from it.
     const both = { limit: 4, offset: 4 };
-    expect(await countQueries(ctx.sequelize, () => probedRead(filters, both, true))).toBe(2);
+    expect(await countQueries(file.ctx.sequelize, () => probedRead(filters, both, true))).toBe(2);
     // finish=1 past the runs to come: those are counted by key (at most the offset).
     const past = { limit: 2, offset: 7 };
-    expect(await countQueries(ctx.sequelize, () => probedRead(filters, past, true))).toBe(3);
+    expect(await countQueries(file.ctx.sequelize, () => probedRead(filters, past, true))).toBe(3);
   });
 
   it('reads one statement for a search that matches nothing, over HTTP too', async () => {
-    const { at } = calendar.window();
+    const { at } = file.calendar.window();
     const none = filtersOf(at(0), at(39));
-    calendar.set(at(20), '12:00:00');
+    file.calendar.set(at(20), '12:00:00');
     await makeRuns(host.user.userId, at, [{ day: 21, time: '08:00:00', region: 4, thema: '산' }]);
     for (const includeStarted of [false, true]) {
       const page = { limit: 6, offset: 6 };
       expect(await orderedRead(none, page, includeStarted)).toEqual([]);
-      expect(await countQueries(ctx.sequelize, () => probedRead(none, page, includeStarted))).toBe(
-        includeStarted ? 3 : 1,
-      );
+      expect(
+        await countQueries(file.ctx.sequelize, () => probedRead(none, page, includeStarted)),
+      ).toBe(includeStarted ? 3 : 1);
     }
     const found = await probes(async () => {
-      const res = await request(ctx.app)
+      const res = await request(file.ctx.app)
         .get(`/group/all?date=${at(0)}/${at(39)}&region=4/9/&thema=%ED%8A%B8%EB%9E%99/&size=6`)
         .set(GUEST);
       expect(res.status).toBe(200);
@@ -176,8 +172,8 @@ describe('Searches that are not probed', () => {
   });
 
   it('reads one region alone without a probe', async () => {
-    const { at } = calendar.window();
-    calendar.set(at(20), '12:00:00');
+    const { at } = file.calendar.window();
+    file.calendar.set(at(20), '12:00:00');
     const ids = await makeRuns(host.user.userId, at, [
       { day: 21, time: '08:00:00', region: 9, thema: '산' },
       { day: 22, time: '08:00:00', region: 9, thema: '트랙' },
@@ -197,7 +193,7 @@ describe('A search of many combinations at the probe limit', () => {
   let atOf: (days: number) => string;
 
   beforeAll(async () => {
-    const { at } = calendar.window();
+    const { at } = file.calendar.window();
     filters = filtersOf(at(0), at(39));
     const specs: RunSpec[] = Array.from({ length: PROBE_LIMIT }, (_, i) => ({
       day: 21 + (i % 15),
@@ -211,7 +207,7 @@ describe('A search of many combinations at the probe limit', () => {
     ]);
     await makeRuns(host.user.userId, at, [{ day: 22, time: '09:00:00', region: 4, thema: '공원' }]);
     await Applier.create({ groupId: first, userId: viewer.user.userId });
-    calendar.set(at(20), '12:00:00');
+    file.calendar.set(at(20), '12:00:00');
     atOf = at;
   });
 
@@ -260,8 +256,15 @@ describe('A search of many combinations at the probe limit', () => {
     }
     // The probe that found many read its page's cards without their counts (read again after).
     const query = { ...searchAccess(filters), page: { limit: 6, offset: 0 }, viewerId: null };
-    const probe = { ...query.probe!, where: [...query.probe!.where, notStartedWhere(ctx.now())] };
-    const wasted = await groupsQueries.selectProbedCards(ctx.sequelize, { ...query, probe }, ORDER);
+    const probe = {
+      ...query.probe!,
+      where: [...query.probe!.where, notStartedWhere(file.ctx.now())],
+    };
+    const wasted = await groupsQueries.selectProbedCards(
+      file.ctx.sequelize,
+      { ...query, probe },
+      ORDER,
+    );
     expect(wasted.probed).toBe(PROBE_LIMIT + 1);
     expect(wasted.rows.map((row) => Number(row.applyPeople))).toEqual([0, 0, 0, 0, 0, 0]);
     // Another date range is another search: probed, and few.

@@ -2,8 +2,7 @@ import request from 'supertest';
 import { Alarm, Applier, Waiter } from '../src/db/models';
 import { GROUP, WAITLIST } from '../src/groups/messages';
 import * as waitlistQueries from '../src/groups/waitlist.queries';
-import { useTestContext, type TestContext } from './support/context';
-import { apply, makeGroup, member, testCalendar, type Member } from './support/groups';
+import { apply, makeGroup, member, useCalendarContext, type Member } from './support/groups';
 
 /**
  * The waitlist under 30-way concurrency, on whichever backend the suite runs (row locks on
@@ -14,17 +13,11 @@ import { apply, makeGroup, member, testCalendar, type Member } from './support/g
 // Thirty requests queue on one run's lock (on SQLite, one writer): slow on a loaded machine.
 jest.setTimeout(120_000);
 
-let ctx: TestContext;
-let calendar: ReturnType<typeof testCalendar>;
-
 /** Each place handed out, by user: the queue's order (the rows of promoted waiters are gone). */
 const places = new Map<string, number>();
 const insertWaiter = waitlistQueries.insertWaiter;
 
-useTestContext((c) => {
-  ctx = c;
-  calendar = testCalendar(ctx);
-});
+const file = useCalendarContext();
 // The toggle's INSERT (plain SQL: no model hook sees it), and the id it handed out, read in its
 // transaction under the run's lock.
 beforeEach(() => {
@@ -38,15 +31,15 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 const wait = (groupId: string, m: Member) =>
-  request(ctx.app).post(`/group/${groupId}/waitlist`).set(m.headers);
+  request(file.ctx.app).post(`/group/${groupId}/waitlist`).set(m.headers);
 const toggleApply = (groupId: string, m: Member) =>
-  request(ctx.app).post(`/group/${groupId}/apply`).set(m.headers);
-const members = (n: number) => Promise.all(Array.from({ length: n }, () => member(ctx)));
+  request(file.ctx.app).post(`/group/${groupId}/apply`).set(m.headers);
+const members = (n: number) => Promise.all(Array.from({ length: n }, () => member(file.ctx)));
 
 /** A run with `maxPeople` seats all taken: the host and `maxPeople - 1` runners. */
 async function fullRun(maxPeople: number) {
-  const { at } = calendar.window();
-  const host = await member(ctx);
+  const { at } = file.calendar.window();
+  const host = await member(file.ctx);
   const group = await makeGroup(host.user, { date: at(2), maxPeople });
   const runners = await members(maxPeople - 1);
   await apply(group.groupId, ...runners.map((r) => r.user));
@@ -151,7 +144,10 @@ describe('Waitlist races', () => {
     const waiters = await members(30);
     await queueInOrder(group.groupId, waiters);
     const answers = await Promise.all([
-      request(ctx.app).patch(`/group/${group.groupId}`).set(host.headers).field('maxPeople', '15'),
+      request(file.ctx.app)
+        .patch(`/group/${group.groupId}`)
+        .set(host.headers)
+        .field('maxPeople', '15'),
       ...runners.map((r) => toggleApply(group.groupId, r)),
     ]);
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
@@ -173,7 +169,7 @@ describe('Waitlist races', () => {
     // Every other waiter of the first 20 leaves the service, the head of the queue included.
     const leavers = waiters.filter((_, i) => i % 2 === 0);
     const stayers = waiters.filter((_, i) => i % 2 === 1);
-    const withdraw = (m: Member) => request(ctx.app).delete('/user/delete').set(m.headers);
+    const withdraw = (m: Member) => request(file.ctx.app).delete('/user/delete').set(m.headers);
     const answers = await Promise.all([
       ...leavers.map(withdraw),
       ...runners.slice(0, 4).map(withdraw),

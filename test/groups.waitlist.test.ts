@@ -3,27 +3,23 @@ import { Alarm, Applier, Waiter } from '../src/db/models';
 import { runSmsOutbox } from '../src/alarms/sms-outbox';
 import { runWaitlistSweep } from '../src/jobs/waitlists';
 import { GROUP, WAITLIST } from '../src/groups/messages';
-import { useTestContext, type TestContext } from './support/context';
-import { GUEST, makeGroup, member, testCalendar, type Member } from './support/groups';
+import { GUEST, makeGroup, member, useCalendarContext, type Member } from './support/groups';
 import { FakeSms, textableUser, workerDeps } from './support/worker';
 import { authHeaders, signIn } from './support/context';
 
-let ctx: TestContext;
-let calendar: ReturnType<typeof testCalendar>;
-
-useTestContext((c) => {
-  ctx = c;
-  calendar = testCalendar(ctx);
-});
+const file = useCalendarContext();
 
 const wait = (groupId: string, headers: Record<string, string>) =>
-  request(ctx.app).post(`/group/${groupId}/waitlist`).set(headers);
+  request(file.ctx.app).post(`/group/${groupId}/waitlist`).set(headers);
 const apply = (groupId: string, headers: Record<string, string>) =>
-  request(ctx.app).post(`/group/${groupId}/apply`).set(headers);
+  request(file.ctx.app).post(`/group/${groupId}/apply`).set(headers);
 const detail = (groupId: string, headers: Record<string, string>) =>
-  request(ctx.app).get(`/group/detail/${groupId}`).set(headers);
+  request(file.ctx.app).get(`/group/detail/${groupId}`).set(headers);
 const raiseSeats = (groupId: string, headers: Record<string, string>, maxPeople: number) =>
-  request(ctx.app).patch(`/group/${groupId}`).set(headers).field('maxPeople', String(maxPeople));
+  request(file.ctx.app)
+    .patch(`/group/${groupId}`)
+    .set(headers)
+    .field('maxPeople', String(maxPeople));
 
 const applicants = async (groupId: string) =>
   (await Applier.findAll({ where: { groupId }, attributes: ['userId'] })).map((a) => a.userId);
@@ -34,12 +30,12 @@ const queue = async (groupId: string) =>
 
 /** A run two days ahead with `maxPeople` seats, all taken (the host and runners). */
 async function fullRun(maxPeople = 3) {
-  const { at } = calendar.window();
-  const host = await member(ctx);
+  const { at } = file.calendar.window();
+  const host = await member(file.ctx);
   const group = await makeGroup(host.user, { date: at(2), maxPeople });
   const runners: Member[] = [];
   for (let i = 1; i < maxPeople; i++) {
-    const runner = await member(ctx);
+    const runner = await member(file.ctx);
     expect((await apply(group.groupId, runner.headers)).status).toBe(200);
     runners.push(runner);
   }
@@ -49,7 +45,7 @@ async function fullRun(maxPeople = 3) {
 describe('POST /group/:groupId/waitlist', () => {
   it('Queues the caller on a full run, answering the place, and takes them off on the second call', async () => {
     const { group } = await fullRun();
-    const [first, second] = [await member(ctx), await member(ctx)];
+    const [first, second] = [await member(file.ctx), await member(file.ctx)];
 
     const joined = await wait(group.groupId, first.headers);
     expect(joined.status).toBe(200);
@@ -75,9 +71,9 @@ describe('POST /group/:groupId/waitlist', () => {
   });
 
   it('Refuses a run with a free seat (apply instead), the host, an applicant, a started run, a missing run and a guest', async () => {
-    const { at, today } = calendar.window();
-    const host = await member(ctx);
-    const runner = await member(ctx);
+    const { at, today } = file.calendar.window();
+    const host = await member(file.ctx);
+    const runner = await member(file.ctx);
     const open = await makeGroup(host.user, { date: at(2), maxPeople: 3 });
     const notFull = await wait(open.groupId, runner.headers);
     expect(notFull.status).toBe(409);
@@ -98,10 +94,10 @@ describe('POST /group/:groupId/waitlist', () => {
 
     // The deadline is the application's: the start of the run (Korea time).
     const soon = await makeGroup(host.user, { date: today, standbyTime: '09:30:00', maxPeople: 2 });
-    calendar.set(today, '09:29:00');
-    expect((await apply(soon.groupId, (await member(ctx)).headers)).status).toBe(200);
+    file.calendar.set(today, '09:29:00');
+    expect((await apply(soon.groupId, (await member(file.ctx)).headers)).status).toBe(200);
     expect((await wait(soon.groupId, runner.headers)).status).toBe(200);
-    calendar.set(today, '09:30:00');
+    file.calendar.set(today, '09:30:00');
     const closed = await wait(soon.groupId, runner.headers);
     expect(closed.status).toBe(400);
     expect(closed.body).toEqual({ success: false, message: WAITLIST.closed });
@@ -112,20 +108,20 @@ describe('POST /group/:groupId/waitlist', () => {
 
   it('Refuses a waiter who applies to the full run, with its own message', async () => {
     const { group } = await fullRun();
-    const waiter = await member(ctx);
+    const waiter = await member(file.ctx);
     await wait(group.groupId, waiter.headers);
     const res = await apply(group.groupId, waiter.headers);
     expect(res.status).toBe(409);
     expect(res.body).toEqual({ success: false, message: WAITLIST.waiting });
     // Someone not waiting gets the usual answer.
-    const other = await apply(group.groupId, (await member(ctx)).headers);
+    const other = await apply(group.groupId, (await member(file.ctx)).headers);
     expect(other.body).toEqual({ success: false, message: GROUP.full });
     expect(await queue(group.groupId)).toEqual([waiter.user.userId]);
   });
 
   it('Gives a waiter who applies when a seat is free that seat, and takes them off the waitlist', async () => {
     const { group } = await fullRun();
-    const waiter = await member(ctx);
+    const waiter = await member(file.ctx);
     await wait(group.groupId, waiter.headers);
     // A seat freed behind the API's back (no promotion ran): applying takes it.
     await group.update({ maxPeople: 4 });
@@ -143,9 +139,9 @@ describe('POST /group/:groupId/waitlist', () => {
 describe('Promotion from the waitlist', () => {
   it('Gives a cancelled seat to the first waiter at once, with an alarm and a queued text', async () => {
     const { group, runners } = await fullRun();
-    const first = await textableUser(ctx);
-    const firstMember = { user: first, headers: authHeaders(await signIn(ctx, first)) };
-    const second = await member(ctx);
+    const first = await textableUser(file.ctx);
+    const firstMember = { user: first, headers: authHeaders(await signIn(file.ctx, first)) };
+    const second = await member(file.ctx);
     await wait(group.groupId, firstMember.headers);
     await wait(group.groupId, second.headers);
 
@@ -171,15 +167,15 @@ describe('Promotion from the waitlist', () => {
 
     // The worker's outbox sends the text.
     const sms = new FakeSms();
-    await runSmsOutbox(workerDeps(ctx, {}, { sms }), { now: ctx.now() });
+    await runSmsOutbox(workerDeps(file.ctx, {}, { sms }), { now: file.ctx.now() });
     expect(sms.to(first.number).map((c) => c.content)).toEqual([
-      `${first.nickname}님 대기하신 [${group.title}]러닝에 자리가 나서 신청되었습니다. \n 링크: ${ctx.config.worker.spaUrl}/groupdetail/${group.groupId}`,
+      `${first.nickname}님 대기하신 [${group.title}]러닝에 자리가 나서 신청되었습니다. \n 링크: ${file.ctx.config.worker.spaUrl}/groupdetail/${group.groupId}`,
     ]);
   });
 
   it('Queues no text for a runner without SMS consent (the in-app alarm only)', async () => {
     const { group, runners } = await fullRun(2);
-    const waiter = await member(ctx, { agreeSMS: false });
+    const waiter = await member(file.ctx, { agreeSMS: false });
     await wait(group.groupId, waiter.headers);
     await apply(group.groupId, runners[0].headers);
     const [alarm] = await Alarm.findAll({ where: { userId: waiter.user.userId } });
@@ -190,7 +186,7 @@ describe('Promotion from the waitlist', () => {
     const { host, group } = await fullRun(3);
     const waiters: Member[] = [];
     for (let i = 0; i < 5; i++) {
-      const waiter = await member(ctx);
+      const waiter = await member(file.ctx);
       await wait(group.groupId, waiter.headers);
       waiters.push(waiter);
     }
@@ -206,13 +202,17 @@ describe('Promotion from the waitlist', () => {
 
   it('Gives a withdrawn runner’s seat to the first waiter; a withdrawn waiter leaves the queue', async () => {
     const { group, runners } = await fullRun(3);
-    const [first, second, third] = [await member(ctx), await member(ctx), await member(ctx)];
+    const [first, second, third] = [
+      await member(file.ctx),
+      await member(file.ctx),
+      await member(file.ctx),
+    ];
     for (const w of [first, second, third]) await wait(group.groupId, w.headers);
 
-    await request(ctx.app).delete('/user/delete').set(second.headers).expect(200);
+    await request(file.ctx.app).delete('/user/delete').set(second.headers).expect(200);
     expect(await queue(group.groupId)).toEqual([first.user.userId, third.user.userId]);
 
-    await request(ctx.app).delete('/user/delete').set(runners[1].headers).expect(200);
+    await request(file.ctx.app).delete('/user/delete').set(runners[1].headers).expect(200);
     const seated = await applicants(group.groupId);
     expect(seated).toHaveLength(3);
     expect(seated).toContain(first.user.userId);
@@ -223,7 +223,7 @@ describe('Promotion from the waitlist', () => {
 describe('The waitlist on the detail and when the run ends', () => {
   it('Shows the count to everyone and the place to the waiter (null otherwise, and for guests)', async () => {
     const { group, runners } = await fullRun();
-    const [first, second] = [await member(ctx), await member(ctx)];
+    const [first, second] = [await member(file.ctx), await member(file.ctx)];
     await wait(group.groupId, first.headers);
     await wait(group.groupId, second.headers);
 
@@ -238,33 +238,33 @@ describe('The waitlist on the detail and when the run ends', () => {
 
   it('Deletes the waitlist with the run, telling the waiters', async () => {
     const { host, group } = await fullRun();
-    const waiter = await member(ctx);
+    const waiter = await member(file.ctx);
     await wait(group.groupId, waiter.headers);
-    await request(ctx.app).delete(`/group/${group.groupId}`).set(host.headers).expect(200);
+    await request(file.ctx.app).delete(`/group/${group.groupId}`).set(host.headers).expect(200);
     expect(await Waiter.count({ where: { groupId: group.groupId } })).toBe(0);
     const alarms = await Alarm.findAll({ where: { userId: waiter.user.userId } });
     expect(alarms.map((a) => [a.category, a.groupTitle])).toEqual([['delete', group.title]]);
   });
 
   it('Ends the waitlist when the run starts: the detail shows none and the worker deletes it', async () => {
-    const { today, at } = calendar.window();
-    const host = await member(ctx);
+    const { today, at } = file.calendar.window();
+    const host = await member(file.ctx);
     const group = await makeGroup(host.user, {
       date: today,
       standbyTime: '10:00:00',
       maxPeople: 2,
     });
     const later = await makeGroup(host.user, { date: at(1), maxPeople: 2 });
-    const waiter = await member(ctx);
+    const waiter = await member(file.ctx);
     for (const g of [group, later]) {
-      await apply(g.groupId, (await member(ctx)).headers);
+      await apply(g.groupId, (await member(file.ctx)).headers);
       expect((await wait(g.groupId, waiter.headers)).status).toBe(200);
     }
-    calendar.set(today, '10:00:00');
+    file.calendar.set(today, '10:00:00');
     const { body } = await detail(group.groupId, waiter.headers);
     expect(body.data).toMatchObject({ waitingCount: 0, waitlistPosition: null });
 
-    await runWaitlistSweep(workerDeps(ctx), { now: ctx.now() });
+    await runWaitlistSweep(workerDeps(file.ctx), { now: file.ctx.now() });
     expect(await queue(group.groupId)).toEqual([]);
     expect(await queue(later.groupId)).toEqual([waiter.user.userId]);
   });
