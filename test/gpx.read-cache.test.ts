@@ -5,6 +5,7 @@ import { GROUP } from '../src/groups/messages';
 import { ROUTE_UNREADABLE } from '../src/lib/gpx';
 import { createTestContext, type TestContext } from './support/context';
 import { headersFor, makeCourse } from './support/courses';
+import { download } from './support/gpx';
 import { GUEST, makeGroup, member, testCalendar, type Member } from './support/groups';
 import { behindTheApp, useCacheTestContext } from './support/read-cache';
 import { makeUser } from './support/users';
@@ -34,18 +35,6 @@ const MOVED = [
   { lat: 35.1587, lng: 129.1604 },
   { lat: 35.1601, lng: 129.1632 },
 ];
-
-/** supertest leaves unknown types unread: the body as text. */
-function textParser(res: request.Response, done: (err: Error | null, body: string) => void) {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  let text = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => (text += chunk));
-  stream.on('end', () => done(null, text));
-}
-
-const download = (app: TestContext['app'], url: string) =>
-  request(app).get(url).set(GUEST).buffer(true).parse(textParser);
 
 /** A refusal, as JSON. */
 const refused = (url: string) => request(ctx.app).get(url).set(GUEST);
