@@ -240,17 +240,41 @@ describe('GET /course/all', () => {
   it.each([
     ['region=10'],
     ['region=seoul'],
+    ['region=-1'],
+    ['region=1.5'],
+    ['region=%201'],
     ['sort=clickCnt'],
+    ['sort=NEW'],
+    ['sort=new&sort=new'],
     ['page=0'],
+    ['page=1000001'],
+    ['page=0x1'],
     ['size=101'],
+    ['size=1e2'],
     ['page=1&page=2'],
-  ])('refuses %s with the original list message', async (query) => {
-    const res = await get(`/course/all?${query}`);
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({
-      success: false,
-      message: '코스 추천 게시물 불러오기 실패하였습니다',
-    });
+  ])('refuses %s with the original list message, on every course list', async (query) => {
+    for (const list of ['all', 'main', 'mypage', 'bookmark']) {
+      const res = await get(`/course/${list}?${query}`, viewer);
+      expect({ list, status: res.status }).toEqual({ list, status: 400 });
+      expect(res.body).toEqual({
+        success: false,
+        message: '코스 추천 게시물 불러오기 실패하였습니다',
+      });
+    }
+  });
+
+  it('reads empty parameters as left out, and numbers with leading zeros or a plus sign', async () => {
+    const plain = await get('/course/all?region=9&sort=starPoint&page=2&size=3');
+    expect(plain.status).toBe(200);
+    const written = await get('/course/all?region=09&sort=starPoint&page=%2B2&size=003&userId=');
+    expect(written.status).toBe(200);
+    expect(names(written.body.data.feed)).toEqual(names(plain.body.data.feed));
+    expect(names(plain.body.data.feed)).toHaveLength(3);
+    const empty = await get('/course/all?region=&sort=&page=&size=');
+    const none = await get('/course/all');
+    expect(empty.status).toBe(200);
+    expect(names(empty.body.data.feed)).toEqual(names(none.body.data.feed));
+    expect(names(none.body.data.feed)).toHaveLength(6);
   });
 
   it('marks the viewer’s own bookmarks, never those of the profile in the query', async () => {

@@ -9,6 +9,7 @@ import { ROUTE_UNREADABLE } from '../src/lib/gpx';
 import type { LatLng } from '../src/lib/route';
 import { useTestContext, type TestContext } from './support/context';
 import { makeCourse } from './support/courses';
+import { download } from './support/gpx';
 import { GUEST, makeGroup, member } from './support/groups';
 import { makeUser } from './support/users';
 
@@ -80,17 +81,7 @@ const ROUTE: LatLng[] = [
   { lat: 37.5271, lng: 126.9326 },
 ];
 
-const get = (url: string, headers: Record<string, string> = GUEST) =>
-  request(ctx.app).get(url).set(headers).buffer(true).parse(textParser);
-
-/** supertest leaves unknown types unread: the body as text. */
-function textParser(res: request.Response, done: (err: Error | null, body: string) => void) {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  let text = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => (text += chunk));
-  stream.on('end', () => done(null, text));
-}
+const get = (url: string, headers?: Record<string, string>) => download(ctx.app, url, headers);
 
 describe('GET /group/:groupId/route.gpx', () => {
   test('Answers the run’s route as a GPX 1.1 download that validates against the schema, with its points in order and its Korean title', async () => {

@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { readCacheOf, type ReadCache, type ReadCacheSpec } from '../lib/read-cache';
+import { kindKey, readCacheOf, type ReadCache, type ReadCacheSpec } from '../lib/read-cache';
 import { Applier, Bookmark, Comment, Course, StarPoint, User } from '../db/models';
 
 /**
@@ -19,7 +19,10 @@ export const COURSE_FEEDS: ReadCacheSpec = {
   models: [Course, Bookmark, StarPoint, Comment, User],
 };
 
-/** Course detail pages (`/course/detail/:courseId`). */
+/**
+ * Course detail pages (`/course/detail/:courseId`), and the course's route file
+ * (`/course/:courseId/route.gpx`, its title and route) under a key of its own.
+ */
 export const COURSE_DETAILS: ReadCacheSpec = {
   name: 'courses:details',
   label: 'course_details',
@@ -33,3 +36,6 @@ export const courseFeedCacheOf = (sequelize: Sequelize): ReadCache | null =>
 
 export const courseDetailCacheOf = (sequelize: Sequelize): ReadCache | null =>
   readCacheOf(sequelize, COURSE_DETAILS.name);
+
+export const courseDetailKey = (courseId: string) => kindKey('detail', courseId);
+export const courseRouteKey = (courseId: string) => kindKey('route.gpx', courseId);

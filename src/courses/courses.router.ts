@@ -23,7 +23,7 @@ import {
   getCourseGpxInput,
   getCourseInput,
   getCoursesInput,
-  getMainCoursesRules,
+  getMainCoursesInput,
   getStarPointInput,
   getUserCoursesInput,
   patchBookmarkInput,
@@ -55,7 +55,7 @@ export function coursesRouter(ctx: AppContext): Router {
   );
   // The four lists the SPA asks for; any other `/course/:category` is an unknown route (404).
   router.get('/all', guest, getCoursesInput.check, getCourses(ctx));
-  router.get('/main', guest, getMainCoursesRules, getMainCourses(ctx));
+  router.get('/main', guest, getMainCoursesInput.check, getMainCourses(ctx));
   router.get('/mypage', guest, getUserCoursesInput.check, getUserCourses(ctx));
   router.get('/bookmark', guest, getBookmarkedCoursesInput.check, getBookmarkedCourses(ctx));
   router.get(

@@ -1,11 +1,16 @@
 import { regionFromAddress } from '../lib/codes';
 import type { AppContext } from '../lib/context';
 import { badRequest, forbidden, notFound } from '../lib/errors';
-import { routeFile } from '../lib/gpx';
+import { routeFileThrough } from '../lib/gpx';
 import { planImageSlots, type PreparedImage } from '../uploads';
 import { Course } from '../db/models';
 import { JsonText } from '../lib/json-text';
-import { courseDetailCacheOf } from './course-caches';
+import {
+  COURSE_DETAILS,
+  courseDetailCacheOf,
+  courseDetailKey,
+  courseRouteKey,
+} from './course-caches';
 import { courseDetailJson, toCourseDetail, toCourseDetailTemplate } from './courses.mapper';
 import { bookmarkedAmong } from './courses.queries';
 import { findCourseDetail } from './detail.queries';
@@ -213,7 +218,7 @@ export async function viewCourse(
   }
   // A miss reads the viewer's bookmark with the page (as without the cache); a hit reads it alone.
   let ownBookmark: boolean | null = null;
-  const page = await cache.get(courseId, ctx.now(), async () => {
+  const page = await cache.get(courseDetailKey(courseId), ctx.now(), async () => {
     const found = await findCourseDetail(ctx.sequelize, courseId, viewer.userId);
     if (!found) return null;
     const { course, author, bookmark } = found;
@@ -252,10 +257,17 @@ async function viewsShown(
 }
 
 /** `GET /course/:courseId/route.gpx`: public like the detail page; 404 when there is no course. */
-export async function courseRouteFile(ctx: Pick<AppContext, 'now'>, courseId: string) {
-  const course = await Course.findByPk(courseId, {
-    attributes: ['courseId', 'title', 'mapLatLng'],
-  });
-  if (!course) throw notFound(COURSE.notFound);
-  return routeFile(course, `course-${course.courseId}`, ctx.now());
+export function courseRouteFile(ctx: Pick<AppContext, 'now' | 'sequelize'>, courseId: string) {
+  return routeFileThrough(
+    ctx,
+    { name: COURSE_DETAILS.name, key: courseRouteKey(courseId) },
+    async () => {
+      const course = await Course.findByPk(courseId, {
+        attributes: ['courseId', 'title', 'mapLatLng'],
+        raw: true,
+      });
+      return course && { ...course, fallback: `course-${course.courseId}` };
+    },
+    () => notFound(COURSE.notFound),
+  );
 }

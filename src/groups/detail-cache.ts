@@ -1,4 +1,4 @@
-import type { ReadCacheSpec } from '../lib/read-cache';
+import { kindKey, type ReadCacheSpec } from '../lib/read-cache';
 import { Applier, Group, User, Waiter } from '../db/models';
 
 /**
@@ -12,9 +12,15 @@ import { Applier, Group, User, Waiter } from '../db/models';
  * manner points, the applicants' names and avatars). Manner points move by `User.increment`,
  * which runs no hooks, but always in a transaction that also writes `Appliers` (evaluation,
  * attendance), which invalidates the details when it commits.
+ *
+ * The run's route file (`/group/:groupId/route.gpx`) is kept here too, under a key of its own
+ * ({@link groupRouteKey}): it shows the run's title and route, which only the run's writes change.
  */
 export const GROUP_DETAILS: ReadCacheSpec = {
   name: 'groups:details',
   label: 'group_details',
   models: [Group, Applier, User, Waiter],
 };
+
+export const groupDetailKey = (groupId: string) => kindKey('detail', groupId);
+export const groupRouteKey = (groupId: string) => kindKey('route.gpx', groupId);

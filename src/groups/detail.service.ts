@@ -3,7 +3,7 @@ import type { AppContext } from '../lib/context';
 import { notFound } from '../lib/errors';
 import { readThrough } from '../lib/read-cache';
 import { successBody } from '../lib/json-text';
-import { GROUP_DETAILS } from './detail-cache';
+import { GROUP_DETAILS, groupDetailKey } from './detail-cache';
 import { selectGroupDetail, type GroupDetailRow } from './detail.queries';
 import { toDetail } from './groups.mapper';
 import { GROUP } from './messages';
@@ -40,7 +40,7 @@ export async function groupDetailBody(
   const shared = await readThrough(
     ctx.sequelize,
     GROUP_DETAILS.name,
-    groupId,
+    groupDetailKey(groupId),
     now,
     async (): Promise<SharedDetail | null> => {
       const row = await selectGroupDetail(ctx.sequelize, groupId);

@@ -1,5 +1,7 @@
 import type { Response } from 'express';
 import { AppError } from './errors';
+import type { AppContext } from './context';
+import { readThrough } from './read-cache';
 import { parseRoute, type LatLng } from './route';
 
 /**
@@ -40,43 +42,59 @@ function decimal(value: number): string {
 /** GPX longitudes are [-180, 180): 180° is the same meridian as -180°. */
 const gpxLongitude = (lng: number) => (lng === 180 ? -180 : lng);
 
-export interface GpxTrack {
-  name: string;
-  /** When the file is made (metadata `time`). */
-  time: Date;
-  points: LatLng[];
+/**
+ * A GPX document cut around its metadata `time`, the one part that changes with every download:
+ * `head`, the time as ISO 8601, then `tail`. Writing the points once and keeping the two parts
+ * makes each download two concatenations.
+ */
+export interface GpxTemplate {
+  head: string;
+  tail: string;
 }
 
-export function toGpx({ name, time, points }: GpxTrack): string {
+/** The track `name`d with `points` in order, cut around its time. */
+export function gpxTemplate(name: string, points: LatLng[]): GpxTemplate {
   const title = xmlText(name);
   const trkpts = points.map(
     (p) => `      <trkpt lat="${decimal(p.lat)}" lon="${decimal(gpxLongitude(p.lng))}"/>`,
   );
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<gpx version="1.1" creator="ErunJrun" xmlns="http://www.topografix.com/GPX/1/1">',
-    '  <metadata>',
-    `    <name>${title}</name>`,
-    `    <time>${time.toISOString()}</time>`,
-    '  </metadata>',
-    '  <trk>',
-    `    <name>${title}</name>`,
-    '    <trkseg>',
-    ...trkpts,
-    '    </trkseg>',
-    '  </trk>',
-    '</gpx>',
-    '',
-  ].join('\n');
+  return {
+    head: [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<gpx version="1.1" creator="ErunJrun" xmlns="http://www.topografix.com/GPX/1/1">',
+      '  <metadata>',
+      `    <name>${title}</name>`,
+      '    <time>',
+    ].join('\n'),
+    tail: [
+      '</time>',
+      '  </metadata>',
+      '  <trk>',
+      `    <name>${title}</name>`,
+      '    <trkseg>',
+      ...trkpts,
+      '    </trkseg>',
+      '  </trk>',
+      '</gpx>',
+      '',
+    ].join('\n'),
+  };
 }
 
-/** A route file: the GPX text and the names to save it under. */
+/** The document made at `time`. */
+export const gpxAt = ({ head, tail }: GpxTemplate, time: Date): string =>
+  `${head}${time.toISOString()}${tail}`;
+
+/** A route file as it is kept: the document around its time, and its `Content-Disposition`. */
+export interface RouteDownload {
+  gpx: GpxTemplate;
+  disposition: string;
+}
+
+/** A route file as it is sent. */
 export interface GpxFile {
   body: string;
-  /** `<title>.gpx`, for `filename*` (UTF-8). */
-  fileName: string;
-  /** An ASCII-only name for clients that do not read `filename*`. */
-  asciiName: string;
+  disposition: string;
 }
 
 /** A title as a file name: controls and path separators become spaces. */
@@ -85,27 +103,6 @@ const fileSafe = (text: string) =>
     '',
   );
 
-/**
- * The route of a run or course as a GPX file. `fallback` names the file in ASCII
- * (`group-<id>`); the title, Korean as a rule, names it for clients that read RFC 6266's
- * `filename*`. A route that is not a list of points answers 422 with a Korean message.
- */
-export function routeFile(
-  post: { title: string; mapLatLng: string | null },
-  fallback: string,
-  now: Date,
-): GpxFile {
-  const points = parseRoute(post.mapLatLng);
-  if (!points) throw new AppError(422, ROUTE_UNREADABLE);
-  const title = fileSafe(post.title).trim() || fallback;
-  const ascii = fallback.replace(/[^A-Za-z0-9._-]/g, '_');
-  return {
-    body: toGpx({ name: post.title, time: now, points }),
-    fileName: `${title}.gpx`,
-    asciiName: `${ascii}.gpx`,
-  };
-}
-
 /** RFC 5987's value-chars: what `encodeURIComponent` leaves, less `'()*`. */
 const rfc5987 = (text: string) =>
   encodeURIComponent(text).replace(
@@ -113,14 +110,54 @@ const rfc5987 = (text: string) =>
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
 
-/** Sends the file as a download (RFC 6266 `Content-Disposition` with both names). */
+/**
+ * The route of a run or course as a GPX download, everything but its time written: null when
+ * the stored route is not a list of points. `fallback` names the file in ASCII (`group-<id>`);
+ * the title, Korean as a rule, names it for clients that read RFC 6266's `filename*`.
+ */
+export function routeDownload(
+  post: { title: string; mapLatLng: string | null },
+  fallback: string,
+): RouteDownload | null {
+  const points = parseRoute(post.mapLatLng);
+  if (!points) return null;
+  const fileName = `${fileSafe(post.title).trim() || fallback}.gpx`;
+  const asciiName = `${fallback.replace(/[^A-Za-z0-9._-]/g, '_')}.gpx`;
+  return {
+    gpx: gpxTemplate(post.title, points),
+    // Both names (RFC 6266): the ASCII one for clients that do not read `filename*` (UTF-8).
+    disposition: `attachment; filename="${asciiName}"; filename*=UTF-8''${rfc5987(fileName)}`,
+  };
+}
+
+/**
+ * The route file of a run or course (`read` gives its row, null when there is none) made at
+ * `now`, through the read cache named `cache` when it is on: what is kept is the document
+ * without its time, under `key`, so the points are written once per second and generation.
+ * Missing: `notFound`; a route that is not a list of points: 422 with a Korean message.
+ */
+export async function routeFileThrough(
+  ctx: Pick<AppContext, 'now' | 'sequelize'>,
+  cache: { name: string; key: string },
+  read: () => Promise<{ title: string; mapLatLng: string | null; fallback: string } | null>,
+  notFound: () => Error,
+): Promise<GpxFile> {
+  const now = ctx.now();
+  const found = await readThrough(ctx.sequelize, cache.name, cache.key, now, async () => {
+    const row = await read();
+    return row && { download: routeDownload(row, row.fallback) };
+  });
+  if (!found) throw notFound();
+  const { download } = found;
+  if (!download) throw new AppError(422, ROUTE_UNREADABLE);
+  return { body: gpxAt(download.gpx, now), disposition: download.disposition };
+}
+
+/** Sends the file as a download. */
 export function sendGpx(res: Response, file: GpxFile): void {
   res
     .status(200)
     .type(GPX_CONTENT_TYPE)
-    .set(
-      'Content-Disposition',
-      `attachment; filename="${file.asciiName}"; filename*=UTF-8''${rfc5987(file.fileName)}`,
-    )
+    .set('Content-Disposition', file.disposition)
     .send(file.body);
 }

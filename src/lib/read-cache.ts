@@ -103,6 +103,13 @@ export class ReadCache {
   }
 }
 
+/**
+ * A key of one kind of value among several a cache keeps (a detail page and its route file):
+ * the kind, a line break, then the id. An id can be any text from a URL, so every key of a
+ * cache with several kinds carries its kind first; kinds hold no line break.
+ */
+export const kindKey = (kind: string, id: string): string => `${kind}\n${id}`;
+
 /** Distinct values kept within one second (searches, page numbers, ids); more start over. */
 const MAX_ENTRIES = 1_000;
 
