@@ -86,6 +86,43 @@ describe.each(Object.keys(stores))('%s key store', (kind) => {
     expect(await store.increment(k, 60, -3)).toBe(-3);
   });
 
+  it('counts hits on counters in turn, stopping after the first over its most', async () => {
+    const [a, b] = [key(), key()];
+    const hit = () =>
+      store.countHits([
+        { key: a, windowSeconds: 60, max: 2 },
+        { key: b, windowSeconds: 1, max: 5 },
+      ]);
+    const started = Date.now();
+    const first = await hit();
+    expect(first.map((c) => c.count)).toEqual([1, 1]);
+    expect(first[0].resetsAt).toBeGreaterThan(started + 58_000);
+    expect(first[0].resetsAt).toBeLessThanOrEqual(Date.now() + 60_000);
+    expect(first[1].resetsAt).toBeLessThanOrEqual(Date.now() + 1_000);
+    // The second hit reaches the first counter's most, not past it: the second is counted.
+    expect((await hit()).map((c) => c.count)).toEqual([2, 2]);
+    // Over the first counter's most: the second is neither counted nor answered.
+    expect((await hit()).map((c) => c.count)).toEqual([3]);
+    expect((await hit()).map((c) => c.count)).toEqual([4]);
+    // The counters are the plain counters `increment` counts (its window kept).
+    expect(await store.increment(b, 60)).toBe(3);
+    expect(await store.ttl(b)).toBeLessThanOrEqual(1);
+    await sleep(1100);
+    // The second counter's window has ended: it starts again; the first goes on.
+    expect(await store.increment(a, 60)).toBe(5);
+    const again = await store.countHits([{ key: b, windowSeconds: 60, max: 1 }]);
+    expect(again.map((c) => c.count)).toEqual([1]);
+    expect(await store.ttl(b)).toBeGreaterThan(50);
+  });
+
+  it('counts hits sent together without losing one', async () => {
+    const k = key();
+    const counts = await Promise.all(
+      Array.from({ length: 8 }, () => store.countHits([{ key: k, windowSeconds: 60, max: 100 }])),
+    );
+    expect(counts.map(([c]) => c.count).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
   it('takes nothing from an expired key', async () => {
     const k = key();
     await store.increment(k, 1, 4);

@@ -4,6 +4,7 @@ import { loadConfig } from '../src/config';
 import {
   KeyStoreRateLimitStore,
   RATE_LIMIT_MESSAGES,
+  createRateLimitChain,
   createRateLimiter,
 } from '../src/lib/rate-limit';
 import type { KeyStore } from '../src/store/keystore';
@@ -169,6 +170,78 @@ describe('KeyStoreRateLimitStore', () => {
     for (let i = 0; i < 3; i += 1) {
       expect((await request(app).post('/x')).status).toBe(200);
     }
+  });
+});
+
+describe('a chain of limits (one key store round trip)', () => {
+  const chainApp = (store: KeyStore, perIp: number, perName: number) => {
+    const app = express();
+    app.set('trust proxy', ['loopback']);
+    app.get(
+      '/x/:name',
+      createRateLimitChain({ ...ctx, store }, [
+        { name: 'calendar', rule: { max: perIp, windowSeconds: 60 } },
+        {
+          name: 'calendarFeed',
+          rule: { max: perName, windowSeconds: 30 },
+          keyOf: (req) => `test-${String(req.params.name)}`,
+        },
+      ]),
+      (_req, res) => {
+        res.json({ success: true });
+      },
+    );
+    return app;
+  };
+
+  it('answers as the limiters in a row did: per address, then per key, with their headers', async () => {
+    const app = chainApp(ctx.store, 3, 2);
+    const name = crypto.randomUUID();
+    const [ip, other] = [freshIp(), freshIp()];
+    const get = (address: string, of = name) =>
+      request(app).get(`/x/${of}`).set('X-Forwarded-For', address);
+    const first = await get(ip);
+    expect(first.status).toBe(200);
+    // The last limit counted speaks in the headers.
+    expect(first.headers).toMatchObject({
+      'ratelimit-policy': '2;w=30',
+      'ratelimit-limit': '2',
+      'ratelimit-remaining': '1',
+    });
+    expect(Number(first.headers['ratelimit-reset'])).toBeGreaterThan(0);
+    expect(Number(first.headers['ratelimit-reset'])).toBeLessThanOrEqual(30);
+    expect((await get(other)).status).toBe(200);
+    // The key's limit, from any address.
+    const byKey = await get(freshIp());
+    expectLimited(byKey, RATE_LIMIT_MESSAGES.calendarFeed);
+    expect(Number(byKey.headers['retry-after'])).toBeLessThanOrEqual(30);
+    expect(byKey.headers['ratelimit-remaining']).toBe('0');
+
+    // The address's limit: refused by it, the request is not counted by the key's limit.
+    const spare = crypto.randomUUID();
+    for (let i = 0; i < 2; i += 1) expect((await get(ip, crypto.randomUUID())).status).toBe(200);
+    const byIp = await get(ip, spare);
+    expectLimited(byIp, RATE_LIMIT_MESSAGES.calendar);
+    expect(byIp.headers['ratelimit-policy']).toBe('3;w=60');
+    expectLimited(await get(ip, spare), RATE_LIMIT_MESSAGES.calendar);
+    expect((await get(freshIp(), spare)).status).toBe(200);
+    expect((await get(freshIp(), spare)).status).toBe(200);
+  });
+
+  it('lets requests through when the key store fails, and counts the failure', async () => {
+    const failing = {
+      ...ctx.store,
+      countHits: () => Promise.reject(new Error('store down')),
+    } as unknown as KeyStore;
+    const errors = () => ctx.metrics.keyStoreErrors.get();
+    const count = async () =>
+      (await errors()).values.find((v) => v.labels.operation === 'rate_limit')?.value ?? 0;
+    const before = await count();
+    const app = chainApp(failing, 1, 1);
+    for (let i = 0; i < 3; i += 1) {
+      expect((await request(app).get('/x/a').set('X-Forwarded-For', freshIp())).status).toBe(200);
+    }
+    expect(await count()).toBe(before + 3);
   });
 });
 

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { requireUser } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
-import { createRateLimiter } from '../lib/rate-limit';
+import { createRateLimitChain } from '../lib/rate-limit';
 import { getCalendarFeed, getCalendarLinks, removeCalendar } from './calendar.controller';
 import { feedInput } from './calendar.validators';
 import { hashOf } from './secrets';
@@ -17,11 +17,14 @@ const feedKey = (req: Request) => hashOf(String(req.params.file));
 export function calendarRouter(ctx: AppContext): Router {
   const router = Router();
   const { max, feedMax, windowSeconds } = ctx.config.rateLimit.calendar;
-  const perIp = createRateLimiter(ctx, 'calendar', { max, windowSeconds });
-  const perFeed = createRateLimiter(ctx, 'calendarFeed', { max: feedMax, windowSeconds }, feedKey);
+  // Per address, then per feed: one round trip to the key store for both.
+  const limited = createRateLimitChain(ctx, [
+    { name: 'calendar', rule: { max, windowSeconds } },
+    { name: 'calendarFeed', rule: { max: feedMax, windowSeconds }, keyOf: feedKey },
+  ]);
 
   router.get('/user/calendar', requireUser(ctx), getCalendarLinks(ctx));
   router.delete('/user/calendar', requireUser(ctx), removeCalendar());
-  router.get('/calendar/:file', perIp, perFeed, feedInput.check, getCalendarFeed(ctx));
+  router.get('/calendar/:file', limited, feedInput.check, getCalendarFeed(ctx));
   return router;
 }

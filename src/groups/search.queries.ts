@@ -30,6 +30,14 @@ const KEY_SLOT_SQL = `\`searchKey\` = ${KEY_SLOT}`;
  * the page's end from its range (from the index alone) and the union of the branches holds the
  * page: K keys cost at most K × (offset + limit) index entries, however many runs there are, and
  * a combination without runs costs one index probe.
+ *
+ * On MariaDB the branches are the UNION's own parenthesized SELECTs, each with its ORDER BY and
+ * LIMIT, and the page is the UNION's ORDER BY and LIMIT: no derived table per branch nor around
+ * them, which MariaDB's optimizer otherwise sets up and checks one by one. At 100,000 runs a
+ * 14-key search's statement took about 0.33 ms to optimize and 0.21 ms to run that way, against
+ * 0.46–0.54 ms and 0.33–0.37 ms as derived tables (`ANALYZE FORMAT=JSON`), the same rows in the
+ * same order. SQLite takes neither in a branch of a UNION, so there each branch stays a derived
+ * table.
  */
 export function keyedPageSql(
   sequelize: Sequelize,
@@ -49,14 +57,13 @@ export function keyedPageSql(
       index: 'force',
     },
   );
-  const branches = keys.map(
-    (key, i) =>
-      `SELECT * FROM (${branch.replace(KEY_SLOT_SQL, `\`searchKey\` = ${key}`)}) AS \`k${i}\``,
-  );
-  return (
-    `SELECT \`groupId\`, \`date\`, \`standbyTime\` FROM (${branches.join(' UNION ALL ')}) AS \`runs\`` +
-    ` ORDER BY ${orderSql(order)} LIMIT ${page.limit} OFFSET ${page.offset}`
-  );
+  const ofKey = (key: number) => branch.replace(KEY_SLOT_SQL, `\`searchKey\` = ${key}`);
+  const pageOf = ` ORDER BY ${orderSql(order)} LIMIT ${page.limit} OFFSET ${page.offset}`;
+  if (sequelize.getDialect() === 'sqlite') {
+    const branches = keys.map((key, i) => `SELECT * FROM (${ofKey(key)}) AS \`k${i}\``);
+    return `SELECT \`groupId\`, \`date\`, \`standbyTime\` FROM (${branches.join(' UNION ALL ')}) AS \`runs\`${pageOf}`;
+  }
+  return `${keys.map((key) => `(${ofKey(key)})`).join(' UNION ALL ')}${pageOf}`;
 }
 
 /** `order` as an ORDER BY list, its columns qualified by `table` when given. */

@@ -15,6 +15,13 @@ export interface KeyStore {
    * `ttlSeconds`.
    */
   increment(key: string, ttlSeconds: number, by?: number): Promise<number>;
+  /**
+   * Counts a hit on each of these counters in turn (a new counter expires after its
+   * `windowSeconds`), in one round trip, and stops after the first whose count goes over its
+   * `max`: the counters after it are not counted, and not answered. Limits applied one after
+   * the other, like the calendar feed's per address and per feed.
+   */
+  countHits(counters: HitCounter[]): Promise<HitCount[]>;
   /** Reads the value and deletes the key in one step (null when absent): counters drained. */
   take(key: string): Promise<string | null>;
   /** Seconds until the key expires, or null when it is absent or has no expiry. */
@@ -23,4 +30,18 @@ export interface KeyStore {
   /** Resolves when the store answers; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A counter of hits in a window, for {@link KeyStore.countHits}. */
+export interface HitCounter {
+  key: string;
+  windowSeconds: number;
+  /** The most hits the window allows: a count over it stops the counting there. */
+  max: number;
+}
+
+/** A counter's count after the hit, and when its window ends (epoch milliseconds). */
+export interface HitCount {
+  count: number;
+  resetsAt: number;
 }

@@ -1,9 +1,30 @@
+import crypto from 'node:crypto';
 import { createClient } from 'redis';
 import { UnavailableError } from '../lib/errors';
 import type { Logger } from '../lib/logger';
-import type { KeyStore } from './keystore';
+import type { HitCount, HitCounter, KeyStore } from './keystore';
 
 type RedisClient = ReturnType<typeof createClient>;
+
+/**
+ * {@link KeyStore.countHits} in one step: per key, its window in milliseconds and its most hits
+ * (ARGV); answers each counted key's count and milliseconds left, flat.
+ */
+const COUNT_HITS = `
+local answer = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  local left = redis.call('PTTL', key)
+  if left < 0 then
+    left = tonumber(ARGV[2 * i - 1])
+    redis.call('PEXPIRE', key, left)
+  end
+  answer[2 * i - 1] = count
+  answer[2 * i] = left
+  if count > tonumber(ARGV[2 * i]) then break end
+end
+return answer`;
+const COUNT_HITS_SHA = crypto.createHash('sha1').update(COUNT_HITS).digest('hex');
 
 /**
  * Redis-backed store. Commands fail fast while the connection is down (no offline queue),
@@ -98,6 +119,28 @@ export class RedisKeyStore implements KeyStore {
       this.client.multi().incrBy(this.k(key), by).expire(this.k(key), ttlSeconds, 'NX').exec(),
     );
     return Number(count);
+  }
+
+  async countHits(counters: HitCounter[]): Promise<HitCount[]> {
+    const keys = counters.map((c) => this.k(c.key));
+    const args = counters.flatMap((c) => [String(c.windowSeconds * 1000), String(c.max)]);
+    const send = (command: string, script: string) =>
+      this.client.sendCommand([command, script, String(keys.length), ...keys, ...args]);
+    const reply = (await this.run(async () => {
+      try {
+        return await send('EVALSHA', COUNT_HITS_SHA);
+      } catch (err) {
+        // The first call after Redis started (or flushed its scripts) loads the script.
+        if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+        return send('EVAL', COUNT_HITS);
+      }
+    })) as unknown as number[];
+    const now = Date.now();
+    const counts: HitCount[] = [];
+    for (let i = 0; i < reply.length; i += 2) {
+      counts.push({ count: Number(reply[i]), resetsAt: now + Number(reply[i + 1]) });
+    }
+    return counts;
   }
 
   take(key: string) {

@@ -1,6 +1,6 @@
 import sqlite3 from 'sqlite3';
 import { ensurePrivateDbFile } from '../lib/private-files';
-import type { KeyStore } from './keystore';
+import type { HitCount, HitCounter, KeyStore } from './keystore';
 
 /**
  * Key store in a SQLite file (WAL mode), for the embedded mode: it survives restarts and is
@@ -47,6 +47,14 @@ export class SqliteKeyStore implements KeyStore {
     return new Promise<T | undefined>((resolve, reject) =>
       this.db.get(sql, params, (err: Error | null, row: T | undefined) =>
         err ? reject(err) : resolve(row),
+      ),
+    );
+  }
+
+  private rows<T>(sql: string, params: unknown[]) {
+    return new Promise<T[]>((resolve, reject) =>
+      this.db.all(sql, params, (err: Error | null, rows: T[]) =>
+        err ? reject(err) : resolve(rows),
       ),
     );
   }
@@ -101,6 +109,43 @@ export class SqliteKeyStore implements KeyStore {
     );
     await this.afterWrite();
     return Number(row?.v);
+  }
+
+  /**
+   * One statement: the counts before the hit decide which counters it reaches (SQLite reads the
+   * whole SELECT before inserting, as it reads the table it inserts into), then each reached
+   * counter is counted as {@link increment} counts.
+   */
+  async countHits(counters: HitCounter[]): Promise<HitCount[]> {
+    const now = Date.now();
+    const values = counters.map((_, i) => `(${i}, ?${i * 3 + 2}, ?${i * 3 + 3}, ?${i * 3 + 4})`);
+    const rows = await this.rows<{ k: string; v: string; exp: number }>(
+      `WITH \`counter\`(i, k, ms, most) AS (VALUES ${values.join(', ')}),
+         \`before\`(i, most, n) AS (
+           SELECT c.i, c.most, COALESCE((SELECT CAST(kv.v AS INTEGER) FROM kv
+             WHERE kv.k = c.k AND (kv.exp IS NULL OR kv.exp > ?1)), 0)
+           FROM \`counter\` AS c)
+       INSERT INTO kv (k, v, exp)
+       SELECT c.k, '1', ?1 + c.ms FROM \`counter\` AS c
+       WHERE NOT EXISTS (SELECT 1 FROM \`before\` AS b WHERE b.i < c.i AND b.n + 1 > b.most)
+       ON CONFLICT(k) DO UPDATE SET
+         v = CASE WHEN kv.exp IS NOT NULL AND kv.exp <= ?1 THEN excluded.v ELSE CAST(CAST(kv.v AS INTEGER) + 1 AS TEXT) END,
+         exp = CASE WHEN kv.exp IS NOT NULL AND kv.exp <= ?1 THEN excluded.exp ELSE kv.exp END
+       RETURNING k, v, exp`,
+      [now, ...counters.flatMap((c) => [c.key, c.windowSeconds * 1000, c.max])],
+    );
+    await this.afterWrite();
+    const byKey = new Map(rows.map((row) => [row.k, row]));
+    const counts: HitCount[] = [];
+    for (const counter of counters) {
+      const row = byKey.get(counter.key);
+      if (!row) break;
+      counts.push({
+        count: Number(row.v),
+        resetsAt: row.exp ?? now + counter.windowSeconds * 1000,
+      });
+    }
+    return counts;
   }
 
   async take(key: string) {
