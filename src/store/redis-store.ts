@@ -126,7 +126,7 @@ export class RedisKeyStore implements KeyStore {
     const args = counters.flatMap((c) => [String(c.windowSeconds * 1000), String(c.max)]);
     const send = (command: string, script: string) =>
       this.client.sendCommand([command, script, String(keys.length), ...keys, ...args]);
-    const reply = (await this.run(async () => {
+    const reply = await this.run(async () => {
       try {
         return await send('EVALSHA', COUNT_HITS_SHA);
       } catch (err) {
@@ -134,7 +134,8 @@ export class RedisKeyStore implements KeyStore {
         if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
         return send('EVAL', COUNT_HITS);
       }
-    })) as unknown as number[];
+    });
+    if (!Array.isArray(reply)) throw new Error('countHits: the script answered no list');
     const now = Date.now();
     const counts: HitCount[] = [];
     for (let i = 0; i < reply.length; i += 2) {
