@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import express from 'express';
 import ICAL from 'ical.js';
 import request from 'supertest';
 import { CalendarFeed, Group, User } from '../src/db/models';
@@ -36,6 +37,14 @@ useTestContext(
     }),
   },
 );
+
+/** The ETag Express itself gives these bytes (what the feed answered before it kept its own). */
+async function expressTagOf(text: string): Promise<string> {
+  const plain = express().get('/', (_req, res) => {
+    res.send(Buffer.from(text, 'utf8'));
+  });
+  return String((await request(plain).get('/').expect(200)).headers.etag);
+}
 
 const freshIp = () =>
   `10.${crypto.randomInt(256)}.${crypto.randomInt(256)}.${crypto.randomInt(1, 255)}`;
@@ -315,6 +324,8 @@ describe('GET /calendar/<secret>.ics', () => {
     const ip = freshIp();
     const first = await fetchFeed(url, ip).expect(200);
     const etag = String(first.headers.etag);
+    // The tag kept with the cached bytes is Express's own tag of them: a client's stays valid.
+    expect(etag).toBe(await expressTagOf(first.text));
     // An hour later nothing changed: the same document, so the same ETag.
     ctx.clock.advance(3600);
     await fetchFeed(url, ip).set('If-None-Match', etag).expect(304);
@@ -326,6 +337,7 @@ describe('GET /calendar/<secret>.ics', () => {
       .expect(200);
     const changed = await fetchFeed(url, ip).set('If-None-Match', etag).expect(200);
     expect(changed.headers.etag).not.toBe(etag);
+    expect(changed.headers.etag).toBe(await expressTagOf(changed.text));
     expect(parse(changed.text).events.get(uidOf(group))!.summary).toBe('제목을 바꾼 러닝');
   });
 

@@ -23,17 +23,20 @@ export function removeCalendar() {
 
 /**
  * `GET /calendar/<secret>.ics`: the feed itself. Private to whoever holds the address, so
- * shared caches must not keep it; Express's ETag lets a calendar app's repeat fetch be a 304.
+ * shared caches must not keep it; its ETag (kept with the cached bytes) lets a calendar app's
+ * repeat fetch be a 304.
  */
 export function getCalendarFeed(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
-    const body = await calendarFeed(ctx, feedInput.input(res).secret);
+    const feed = await calendarFeed(ctx, feedInput.input(res).secret);
     res.set({
       'Content-Type': 'text/calendar; charset=utf-8',
       'Cache-Control': 'private, max-age=300',
       'Content-Disposition': 'inline; filename="erunjrun.ics"',
       'X-Robots-Tag': 'noindex, nofollow',
+      // The tag kept with the bytes: Express keeps it and answers a matching If-None-Match 304.
+      ETag: feed.etag,
     });
-    res.send(body);
+    res.send(feed.bytes);
   };
 }

@@ -1,6 +1,7 @@
 import { UniqueConstraintError } from 'sequelize';
 import type { AppContext } from '../lib/context';
 import { notFound } from '../lib/errors';
+import { prepareBody, type PreparedBody } from '../lib/prepared-body';
 import { readThrough } from '../lib/read-cache';
 import { kstDate } from '../lib/time';
 import { runStart } from '../groups/schedule';
@@ -98,24 +99,27 @@ function eventOf(ctx: Pick<AppContext, 'config'>, host: string, run: CalendarRun
 }
 
 /**
- * The feed whose secret hashes to `secretHash`, rendered (the cached part of a feed request),
- * or null when no feed has that hash: the feed row and its runs in one statement.
+ * The feed whose secret hashes to `secretHash`, rendered (the cached part of a feed request) as
+ * bytes with their ETag, or null when no feed has that hash: the feed row and its runs in one
+ * statement.
  */
 async function renderFeedOf(
   ctx: Pick<AppContext, 'config' | 'sequelize'>,
   secretHash: string,
   now: Date,
-): Promise<string | null> {
+): Promise<PreparedBody | null> {
   const from = kstDate(new Date(now.getTime() - PAST_DAYS * DAY_MS));
   const runs = await feedRunsOnCalendar(ctx.sequelize, secretHash, from, MAX_EVENTS);
   if (runs === null) return null;
   // The UIDs' domain, once per feed.
   const host = new URL(ctx.config.publicUrl).hostname;
-  return renderCalendar({
+  const text = renderCalendar({
     name: CALENDAR.name,
     refreshMinutes: REFRESH_MINUTES,
     events: runs.map((run) => eventOf(ctx, host, run)),
   });
+  // Kept as bytes with their ETag: a cached feed (~20 kB) is not encoded and hashed per request.
+  return prepareBody(text);
 }
 
 /**
@@ -128,7 +132,7 @@ async function renderFeedOf(
 export async function calendarFeed(
   ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
   secret: string | null,
-): Promise<string> {
+): Promise<PreparedBody> {
   if (secret === null || !SECRET_PATTERN.test(secret)) throw notFound(CALENDAR.notFound);
   const secretHash = hashOf(secret);
   const now = ctx.now();
