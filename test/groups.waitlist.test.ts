@@ -4,9 +4,11 @@ import { runSmsOutbox } from '../src/alarms/sms-outbox';
 import { runWaitlistSweep } from '../src/jobs/waitlists';
 import { GROUP, WAITLIST } from '../src/groups/messages';
 import { GUEST, makeGroup, member, useCalendarContext, type Member } from './support/groups';
-import { FakeSms, textableUser, workerDeps } from './support/worker';
+import { FakeSms, textableUser, useOutboxTurn, workerDeps } from './support/worker';
 import { authHeaders, signIn } from './support/context';
 
+// Its outbox runs must not drop, nor be dropped by, another file's queued texts.
+useOutboxTurn();
 const file = useCalendarContext();
 
 const wait = (groupId: string, headers: Record<string, string>) =>

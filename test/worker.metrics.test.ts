@@ -14,6 +14,8 @@ import * as support from './support/worker';
 let ctx: TestContext;
 const days = support.calendar('2043-01-01');
 
+// Its outbox runs must not drop, nor be dropped by, another file's queued texts.
+support.useOutboxTurn();
 useTestContext((c) => {
   ctx = c;
 });

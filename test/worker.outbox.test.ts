@@ -22,6 +22,7 @@ import {
   kst,
   runWith,
   textableUser,
+  useOutboxTurn,
   workerDeps,
 } from './support/worker';
 import { makeUser } from './support/users';
@@ -33,6 +34,8 @@ let ctx: TestContext;
 // Far from every other test file's runs; the reminder tests use 2045 and later.
 const days = calendar('2041-01-01');
 
+// Its outbox runs must not drop, nor be dropped by, another file's queued texts.
+useOutboxTurn();
 useTestContext((c) => {
   ctx = c;
 });
