@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import type { Express } from 'express';
+import winston from 'winston';
 import { loadConfig, type Config } from '../../src/config';
 import { bootstrap, type Runtime } from '../../src/bootstrap';
 import type { AppContext } from '../../src/lib/context';
@@ -28,8 +30,35 @@ export async function createTestContext(
   return toTestContext(await bootstrap(config, { migrate }));
 }
 
+/**
+ * With the tests' silent logs, a 500 that a test did not expect shows only as its status. The
+ * error behind each 500 answer (an error the app did not anticipate: no AppError) is printed on
+ * stderr, one line with its stack, so a failure seen once in a full run can be traced; the few
+ * tests that provoke one on purpose print theirs too.
+ */
+function printUnexpectedErrors(runtime: Runtime): void {
+  const { logger } = runtime;
+  if (!logger.silent) return;
+  const printer = new Writable({
+    objectMode: true,
+    write(entry: Record<string, unknown>, _encoding, done) {
+      if (entry.status === 500) {
+        process.stderr.write(
+          `[test] 500 on ${String(entry.method)} ${String(entry.path)}: ${String(entry.stack ?? entry.error)}\n`,
+        );
+      }
+      done();
+    },
+  });
+  logger.clear();
+  logger.add(new winston.transports.Stream({ stream: printer, level: 'error' }));
+  logger.level = 'error';
+  logger.silent = false;
+}
+
 /** A runtime built by a test itself (on a database of its own), with the app and the clock. */
 function toTestContext(runtime: Runtime): TestContext {
+  printUnexpectedErrors(runtime);
   const clock = testClock();
   runtime.now = () => clock.now();
   return Object.assign(runtime, {
