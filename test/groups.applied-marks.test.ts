@@ -24,13 +24,6 @@ import {
  */
 const file = useCalendarCacheContext();
 
-// On the embedded database the host's withdrawal below answered 500 in two full-suite runs out
-// of five (never in a run of this file alone, nor with the logs on); the error behind it is
-// not known yet. Until it is, a failed test is run again, and the error behind any 500 is
-// printed on stderr ("[test] 500 on …", test/support/context.ts) so the next occurrence says
-// what it was. This retry is to be removed with the cause.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 const ALL = '/group/all?date=&region=8&time=&distance=&finish=0&thema=&page=1&size=6';
 
 async function cards(app: TestContext['app'], url: string, headers: Record<string, string>) {

@@ -40,7 +40,8 @@ let localDir: string;
 
 /**
  * An original database may keep its Badges table, whose key to Users has no cascade. The
- * table is made here as the original had it and dropped afterwards.
+ * table is made here as the original had it, on the file's own database: on the shared one,
+ * another file's withdrawal would see it come and go.
  */
 async function createOriginalBadgesTable() {
   await ctx.sequelize.query(
@@ -63,9 +64,7 @@ useTestContext(
   {
     config: { oauth: oauthConfig() },
     ownImageDir: true,
-    beforeClose: async () => {
-      await ctx?.sequelize.query('DROP TABLE IF EXISTS `Badges`');
-    },
+    ownDatabase: true,
     teardown: () => {
       nock.enableNetConnect();
     },
@@ -265,6 +264,25 @@ describe('DELETE /user/delete (withdraw)', () => {
       .set(authHeaders(await signIn(ctx, user)));
     expect(res.status).toBe(200);
     expect(await exists(User, user.userId)).toBe(false);
+  });
+
+  it('Sees the Badges table dropped while the server runs: the next withdrawal still succeeds', async () => {
+    const before = await makeUser();
+    await request(ctx.app)
+      .delete('/user/delete')
+      .set(authHeaders(await signIn(ctx, before)))
+      .expect(200);
+    await ctx.sequelize.query('DROP TABLE `Badges`');
+    try {
+      const after = await makeUser();
+      const res = await request(ctx.app)
+        .delete('/user/delete')
+        .set(authHeaders(await signIn(ctx, after)));
+      expect(res.status).toBe(200);
+      expect(await exists(User, after.userId)).toBe(false);
+    } finally {
+      await createOriginalBadgesTable();
+    }
   });
 
   it('Needs a signed-in user', async () => {

@@ -119,17 +119,12 @@ export async function appliedRunsAfter(
 }
 
 /**
- * An original database may still hold the never-used Badges table, whose key to Users has no
- * cascade and would refuse the delete. Looked up once per database.
+ * Whether the database still holds the original's never-used Badges table, whose key to Users
+ * has no cascade and would refuse the delete. Looked up at every withdrawal (a rare request):
+ * a table dropped while the server runs is seen at once, not after a restart.
  */
-const badgesTables = new WeakMap<Sequelize, Promise<boolean>>();
 export function hasBadgesTable(sequelize: Sequelize): Promise<boolean> {
-  let known = badgesTables.get(sequelize);
-  if (!known) {
-    known = sequelize.getQueryInterface().tableExists('Badges');
-    badgesTables.set(sequelize, known);
-  }
-  return known;
+  return sequelize.getQueryInterface().tableExists('Badges');
 }
 
 /** Deletes the user's rows of the original's Badges table (see `hasBadgesTable`). */

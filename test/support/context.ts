@@ -12,6 +12,7 @@ import { startSession } from '../../src/auth/sessions';
 import type { SessionTokens } from '../../src/auth/tokens';
 import type { User } from '../../src/db/models';
 import { testClock, type TestClock } from './clock';
+import { databaseName, dropMysqlDatabase, recreateMysqlDatabase } from './database';
 
 export interface TestContext extends Runtime {
   app: Express;
@@ -84,6 +85,12 @@ export interface TestContextOptions {
    * after), so keys other test files write at the same time are not seen.
    */
   ownKeyStore?: boolean;
+  /**
+   * A database of the file's own (a scratch MariaDB database beside the test one, or a SQLite
+   * file in the data folder), migrated first and dropped after: for a file that changes the
+   * schema (a table of the original's), which the other files' processes must not see.
+   */
+  ownDatabase?: boolean;
   /** Migrate the database first (one the file created itself, not yet migrated). */
   migrate?: boolean;
   /** Run before the context is closed: stops what was built on it (servers, chat). */
@@ -102,6 +109,7 @@ export function useTestContext(
 ): void {
   let ctx: TestContext | undefined;
   const ownFiles: string[] = [];
+  let ownDatabaseUrl: string | null = null;
   beforeAll(async () => {
     const base = loadConfig(process.env);
     let overrides =
@@ -124,7 +132,23 @@ export function useTestContext(
         store: { ...store, keyPrefix: `${store.keyPrefix}${own}:`, sqliteFile },
       };
     }
-    ctx = await createTestContext(overrides, { migrate: options.migrate });
+    if (options.ownDatabase) {
+      const db = { ...base.db, ...overrides.db };
+      if (db.url) {
+        const url = new URL(db.url.replace(/^mariadb:/, 'mysql:'));
+        url.pathname = `/${databaseName(db.url)}_own_${uniqueSuffix()}`;
+        ownDatabaseUrl = url.toString();
+        await recreateMysqlDatabase(ownDatabaseUrl);
+        overrides = { ...overrides, db: { ...db, url: ownDatabaseUrl } };
+      } else {
+        const sqliteFile = path.join(base.dataDir, `own-db-${uniqueSuffix()}.sqlite`);
+        ownFiles.push(...['', '-wal', '-shm'].map((suffix) => `${sqliteFile}${suffix}`));
+        overrides = { ...overrides, db: { ...db, sqliteFile } };
+      }
+    }
+    ctx = await createTestContext(overrides, {
+      migrate: options.migrate || options.ownDatabase,
+    });
     await use(ctx);
   });
   afterAll(async () => {
@@ -132,6 +156,7 @@ export function useTestContext(
       await options.beforeClose?.();
       await ctx?.close();
       for (const file of ownFiles) fs.rmSync(file, { recursive: true, force: true });
+      if (ownDatabaseUrl) await dropMysqlDatabase(ownDatabaseUrl);
     } finally {
       await options.teardown?.();
     }
