@@ -143,6 +143,8 @@ export async function bootstrap(
     metrics,
     now: () => new Date(),
     async close() {
+      // Deletions of images a failed request had written use the database.
+      await runtime.images.settled();
       await Promise.allSettled([sequelize.close(), store.close()]);
     },
   };

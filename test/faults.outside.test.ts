@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { Group } from '../src/db/models';
+import { ImageRemoval } from '../src/uploads/image-removal.model';
 import { SLOT_MESSAGES } from '../src/uploads/images.service';
 import { createGroupRequestFields, timed } from './support/faults';
 import { member, postGroup, testCalendar } from './support/groups';
@@ -36,6 +37,8 @@ useTestContext(
 );
 afterEach(() => {
   s3.behaviour = () => 'ok';
+  s3.hangDeletes = false;
+  s3.putKeys.clear();
 });
 
 const storeFailed = { success: false, message: SLOT_MESSAGES.storeFailed };
@@ -79,6 +82,30 @@ it.each([
     // Three attempts at most, each bounded by the timeout, plus the SDK's short backoff.
     expect(ms).toBeLessThan(10_000);
     expect(await Group.count({ where: { title } })).toBe(0);
+    // What was written is deleted after the answer.
+    await ctx.images.settled();
     expect([...s3.objects]).toEqual([]);
+    expect(await ImageRemoval.count({ where: { path: [...s3.putKeys] } })).toBe(0);
   },
 );
+
+it('When S3 hangs on the deletes too, the post answers without waiting for them, and they stay queued', async () => {
+  s3.behaviour = (key) => (key.startsWith('w_758/') ? 'error' : 'ok');
+  s3.hangDeletes = true;
+  const { value, title } = await postWithImages('S3 삭제 지연');
+  const answered = Date.now();
+  expect(value.status).toBe(503);
+  expect(await Group.count({ where: { title } })).toBe(0);
+  // The deletes' attempts, each given the whole timeout, run after the answer.
+  await ctx.images.settled();
+  expect(Date.now() - answered).toBeGreaterThanOrEqual(S3_TIMEOUT_MS);
+  // Nothing is forgotten: every written object's paths wait for the worker's next sweep.
+  const queued = await ImageRemoval.findAll({ where: { path: [...s3.putKeys] } });
+  const written = [...s3.objects];
+  expect(written.length).toBeGreaterThan(0);
+  expect(queued.map((row) => row.path).sort()).toEqual([...s3.putKeys].sort());
+  expect(written.every((key) => s3.putKeys.has(key))).toBe(true);
+  expect(queued.every((row) => row.attempts === 1 && row.lastError !== null)).toBe(true);
+  await ImageRemoval.destroy({ where: { path: queued.map((row) => row.path) } });
+  s3.objects.clear();
+});

@@ -41,6 +41,9 @@ export class ImageService {
    */
   private readonly preparing: ConcurrencyLimit;
 
+  /** Deletions that run after their request was answered (see {@link settled}). */
+  private readonly afterAnswer = new Set<Promise<void>>();
+
   constructor(
     private readonly storage: ObjectStorage,
     private readonly config: Pick<Config, 'images'>,
@@ -91,10 +94,37 @@ export class ImageService {
     if (failure) {
       const err: unknown = failure.reason;
       this.logger.error('storing images failed', { error: (err as Error).message });
-      await this.remove(kind, keys);
+      // A storage that failed may hang on the deletes too: the request is answered now, not
+      // after their retries as well (up to twice the storage's time budget).
+      this.removeAfterAnswer(keys.flatMap((k) => objectPaths(kind, k)));
       throw new UnavailableError(SLOT_MESSAGES.storeFailed);
     }
     return keys;
+  }
+
+  /**
+   * Deletes the paths after the request is answered: queued for removal first (so the worker
+   * tries again whatever the storage refuses now), then deleted and forgotten.
+   */
+  private removeAfterAnswer(paths: string[]): void {
+    const removal = (async () => {
+      try {
+        await queueImagePaths(paths);
+      } catch (err) {
+        this.logger.warn('image deletion could not be queued', {
+          error: (err as Error).message,
+          paths,
+        });
+      }
+      await this.removeQueued(paths);
+    })();
+    this.afterAnswer.add(removal);
+    void removal.finally(() => this.afterAnswer.delete(removal));
+  }
+
+  /** Waits for the deletions still running after their requests' answers (at shutdown). */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.afterAnswer]);
   }
 
   /** Deletes the originals and variants of the keys (nulls ignored). */

@@ -3,7 +3,8 @@ import { ImageRemoval } from '../db/models';
 
 /** The image-removal queue (`ImageRemovals`): paths whose files are still to be deleted. */
 
-export async function queueImagePaths(paths: string[], transaction: Transaction): Promise<void> {
+/** Queues the paths, in the caller's transaction if any. */
+export async function queueImagePaths(paths: string[], transaction?: Transaction): Promise<void> {
   await ImageRemoval.bulkCreate(
     paths.map((path) => ({ path })),
     { transaction, ignoreDuplicates: true },

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * Just enough of S3 (path-style PutObject and DeleteObjects) to misbehave on purpose: it keeps
  * what it is given, `behaviour(key)` decides per PUT whether to answer 500 or to never answer,
- * and `refuseDeletes` makes deletions fail.
+ * `refuseDeletes` makes deletions fail and `hangDeletes` leaves them unanswered.
  * s3rver cannot be made to fail, which is the point here.
  */
 export class FailingS3 {
@@ -12,10 +12,14 @@ export class FailingS3 {
   /** Objects stored and not deleted, by key. */
   readonly objects = new Set<string>();
   puts = 0;
+  /** The key of every PUT received, answered or not. */
+  readonly putKeys = new Set<string>();
   /** What a PUT of `key` meets: 'ok', 'error' (500 InternalError) or 'hang' (no answer). */
   behaviour: (key: string) => 'ok' | 'error' | 'hang' = () => 'ok';
   /** While true, DeleteObjects answers 500 and deletes nothing. */
   refuseDeletes = false;
+  /** While true, DeleteObjects never answers. */
+  hangDeletes = false;
 
   private constructor(
     private readonly server: http.Server,
@@ -55,6 +59,7 @@ export class FailingS3 {
     if (req.method === 'PUT' && url.pathname.startsWith(prefix)) {
       this.puts += 1;
       const key = decodeURIComponent(url.pathname.slice(prefix.length));
+      this.putKeys.add(key);
       const behaviour = this.behaviour(key);
       if (behaviour === 'hang') return; // the connection stays open, unanswered
       if (behaviour === 'error') {
@@ -68,6 +73,7 @@ export class FailingS3 {
       return;
     }
     if (req.method === 'POST' && url.searchParams.has('delete')) {
+      if (this.hangDeletes) return;
       if (this.refuseDeletes) {
         res.writeHead(500, { 'Content-Type': 'application/xml' });
         res.end('<Error><Code>InternalError</Code><Message>injected</Message></Error>');
