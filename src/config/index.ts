@@ -85,7 +85,7 @@ function assemble(r: Reader) {
     jwt: readJwt(r, embedded),
     http: readHttp(r),
     chat: readSection(r, CHAT),
-    /** Per-IP request limits (express-rate-limit), counted in the shared key store. */
+    /** Per-IP request limits, counted in the shared key store (src/lib/rate-limit.ts). */
     rateLimit: readSection(r, RATE_LIMIT),
     log: readSection(r, LOG),
     images: readImages(r, dataDir, publicUrl),
