@@ -1,7 +1,7 @@
 import { regionFromAddress } from '../lib/codes';
 import type { AppContext } from '../lib/context';
 import { badRequest, forbidden, notFound } from '../lib/errors';
-import type { RouteSource } from '../lib/gpx';
+import { routeSourceOf } from '../lib/gpx';
 import { planImageSlots, type PreparedImage } from '../uploads';
 import { Course } from '../db/models';
 import { JsonText } from '../lib/json-text';
@@ -252,14 +252,8 @@ async function viewsShown(
 }
 
 /** `GET /course/:courseId/route.gpx`: public like the detail page; 404 when there is no course. */
-export const COURSE_ROUTE: RouteSource = {
+export const COURSE_ROUTE = routeSourceOf(Course, 'courseId', {
   cache: COURSE_DETAILS.name,
-  read: async (courseId) => {
-    const course = await Course.findByPk(courseId, {
-      attributes: ['courseId', 'title', 'mapLatLng'],
-      raw: true,
-    });
-    return course && { ...course, fallback: `course-${course.courseId}` };
-  },
-  notFound: () => notFound(COURSE.notFound),
-};
+  kind: 'course',
+  missing: COURSE.notFound,
+});

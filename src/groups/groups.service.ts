@@ -4,7 +4,7 @@ import { regionFromAddress, timeSlotFromTime } from '../lib/codes';
 import { Applier, Group } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../lib/errors';
-import type { RouteSource } from '../lib/gpx';
+import { routeSourceOf } from '../lib/gpx';
 import { GROUP_DETAILS } from './detail-cache';
 import { planImageSlots, type PreparedImage } from '../uploads';
 import type { Host } from './groups.mapper';
@@ -253,14 +253,8 @@ export async function groupWithHost(groupId: string): Promise<{ group: Group; ho
 }
 
 /** `GET /group/:groupId/route.gpx`: public like the detail page; 404 when there is no run. */
-export const GROUP_ROUTE: RouteSource = {
+export const GROUP_ROUTE = routeSourceOf(Group, 'groupId', {
   cache: GROUP_DETAILS.name,
-  read: async (groupId) => {
-    const group = await Group.findByPk(groupId, {
-      attributes: ['groupId', 'title', 'mapLatLng'],
-      raw: true,
-    });
-    return group && { ...group, fallback: `group-${group.groupId}` };
-  },
-  notFound: () => notFound(GROUP.notFound),
-};
+  kind: 'group',
+  missing: GROUP.notFound,
+});

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
-import { AppError } from './errors';
+import type { Model, ModelStatic } from 'sequelize';
+import { AppError, notFound } from './errors';
 import type { AppContext } from './context';
 import { kindKey, readThrough } from './read-cache';
 import { parseRoute, type LatLng } from './route';
@@ -146,6 +147,30 @@ export interface RouteSource {
   cache: string;
   read: (id: string) => Promise<RouteRow | null>;
   notFound: () => Error;
+}
+
+/** A model of posts with a route: its title, its stored route, and its id under `K`. */
+type RoutedModel<K extends string> = Model &
+  Record<K, string> & { title: string; mapLatLng: string | null };
+
+/**
+ * The route files of one model's posts (runs, courses), kept in the read cache `cache` (the
+ * detail pages', whose writes are the ones a file shows): the row by its id `key`, its file
+ * named `<kind>-<id>` in ASCII, and a 404 saying `missing` when there is none.
+ */
+export function routeSourceOf<K extends string, M extends RoutedModel<K>>(
+  model: ModelStatic<M>,
+  key: K,
+  { cache, kind, missing }: { cache: string; kind: string; missing: string },
+): RouteSource {
+  return {
+    cache,
+    read: async (id) => {
+      const row = await model.findByPk(id, { attributes: [key, 'title', 'mapLatLng'], raw: true });
+      return row && { title: row.title, mapLatLng: row.mapLatLng, fallback: `${kind}-${row[key]}` };
+    },
+    notFound: () => notFound(missing),
+  };
 }
 
 /**
