@@ -4,6 +4,7 @@ import { Alarm, Applier, Bookmark, Comment, Course, StarPoint, Waiter } from '..
 import { insertAlarms } from '../src/alarms/alarms.queries';
 import type { NewAlarm } from '../src/alarms/alarms.service';
 import { insertComment } from '../src/comments/comments.queries';
+import { COMMENT } from '../src/comments/messages';
 import { insertWaiter } from '../src/groups/waitlist.queries';
 import { announceWrite } from '../src/lib/write-hooks';
 import { countQueries } from './support/comments';
@@ -408,5 +409,59 @@ describe('a course comment on one connection', () => {
     ]);
     expect(deleted.map(([, id]) => id)).toEqual(deleted.map(() => 1));
     expect((await Course.findByPk(course.courseId))?.commentCnt).toBe(0);
+  });
+});
+
+describe('a comment’s edit', () => {
+  it('writes nothing and stores no generation when the text is unchanged, and answers the same list', async () => {
+    const course = await newCourse();
+    const headers = await as(await makeUser());
+    const posted = await request(file.ctx.app)
+      .post(`/comment/course/${course.courseId}`)
+      .set(headers)
+      .send({ content: '그대로 둘 댓글' });
+    expect(posted.status).toBe(201);
+    const [item] = posted.body.data as Array<{ commentId: string; content: string }>;
+    const stored = await Comment.findByPk(item.commentId, { raw: true });
+    const edit = async (content: string) => {
+      let res: request.Response | undefined;
+      let ran: Array<[string, number | null]> = [];
+      const generations = await generationsStoredBy(async () => {
+        ran = await statementsOf(async () => {
+          res = await request(file.ctx.app)
+            .patch(`/comment/${item.commentId}`)
+            .set(headers)
+            .send({ content });
+        });
+      });
+      return { res: res as request.Response, statements: ran.map(([sql]) => sql), generations };
+    };
+
+    // The same text once trimmed, as the form stores it: the comment and the list are read.
+    const unchanged = await edit('  그대로 둘 댓글 ');
+    expect(unchanged.statements).toEqual(['SELECT', 'SELECT']);
+    expect(unchanged.generations).toEqual([]);
+    expect(unchanged.res.status).toBe(200);
+    expect(unchanged.res.body).toEqual({
+      success: true,
+      message: COMMENT.updated,
+      data: posted.body.data,
+    });
+    expect(await Comment.findByPk(item.commentId, { raw: true })).toEqual(stored);
+
+    const changed = await edit('고친 댓글');
+    expect(changed.statements).toEqual(['SELECT', 'UPDATE', 'SELECT']);
+    expect(changed.generations).toEqual([
+      'alarms:lists:generation',
+      'comments:threads:generation',
+      'courses:feeds:generation',
+    ]);
+    expect(changed.res.status).toBe(200);
+    expect(changed.res.body).toEqual({
+      success: true,
+      message: COMMENT.updated,
+      data: [{ ...item, content: '고친 댓글' }],
+    });
+    expect((await Comment.findByPk(item.commentId))?.content).toBe('고친 댓글');
   });
 });

@@ -28,7 +28,7 @@ export function removeCalendar() {
  */
 export function getCalendarFeed(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
-    const feed = await calendarFeed(ctx, feedInput.input(res).secret);
+    const feed = await calendarFeed(ctx, feedInput.input(res).secretHash);
     res.set({
       'Content-Type': 'text/calendar; charset=utf-8',
       'Cache-Control': 'private, max-age=300',

@@ -10,7 +10,7 @@ import { feedRunsOnCalendar, type CalendarRun } from './calendar.queries';
 import { CALENDAR_FEEDS } from './feed-cache';
 import { renderCalendar, type CalendarEvent } from './ical';
 import { CALENDAR } from './messages';
-import { hashOf, newSeed, SECRET_PATTERN, secretOf } from './secrets';
+import { hashOf, newSeed, secretOf } from './secrets';
 
 /** Runs from this many days back stay on the calendar. */
 export const PAST_DAYS = 30;
@@ -124,17 +124,18 @@ async function renderFeedOf(
 
 /**
  * `GET /calendar/<secret>.ics`: the feed of the runs the secret's owner hosts or joined, from
- * {@link PAST_DAYS} days back on. A malformed, unknown or revoked secret is the same 404 (a
- * malformed one without asking the database). Read through the feed cache (./feed-cache), by
- * the secret's hash: an unknown address is kept as such too, so a stream of requests for one
- * revoked address reads the database once a second at most.
+ * {@link PAST_DAYS} days back on, found by the secret's hash (hashed once per request by the
+ * route's input, which the per-feed rate limit counts by too; null for a malformed secret). A
+ * malformed, unknown or revoked secret is the same 404 (a malformed one without asking the
+ * database). Read through the feed cache (./feed-cache), by the hash: an unknown address is
+ * kept as such too, so a stream of requests for one revoked address reads the database once a
+ * second at most.
  */
 export async function calendarFeed(
   ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
-  secret: string | null,
+  secretHash: string | null,
 ): Promise<PreparedBody> {
-  if (secret === null || !SECRET_PATTERN.test(secret)) throw notFound(CALENDAR.notFound);
-  const secretHash = hashOf(secret);
+  if (secretHash === null) throw notFound(CALENDAR.notFound);
   const now = ctx.now();
   const body = await readThrough(ctx.sequelize, CALENDAR_FEEDS.name, secretHash, now, () =>
     renderFeedOf(ctx, secretHash, now),

@@ -200,14 +200,17 @@ export async function selectThread(
   });
 }
 
-/** A comment's author and post, or null when there is no such comment (one key read). */
+/** What a write on a comment reads of it first: its author, its post, its text (for an edit). */
+export type CommentOwner = Pick<Comment, 'userId' | 'groupId' | 'courseId' | 'content'>;
+
+/** A comment's author, post and content, or null when there is no such comment (one key read). */
 export async function selectCommentOwner(
   sequelize: Sequelize,
   commentId: string,
   transaction?: Transaction,
-): Promise<Pick<Comment, 'userId' | 'groupId' | 'courseId'> | null> {
-  const [row] = await sequelize.query<Pick<Comment, 'userId' | 'groupId' | 'courseId'>>(
-    'SELECT `userId`, `groupId`, `courseId` FROM `Comments` WHERE `commentId` = ?',
+): Promise<CommentOwner | null> {
+  const [row] = await sequelize.query<CommentOwner>(
+    'SELECT `userId`, `groupId`, `courseId`, `content` FROM `Comments` WHERE `commentId` = ?',
     { type: QueryTypes.SELECT, replacements: [commentId], transaction },
   );
   return row ?? null;

@@ -5,11 +5,11 @@ import type { AppContext } from '../lib/context';
 import { notFound } from '../lib/errors';
 import { readThrough } from '../lib/read-cache';
 import { successBody } from '../lib/json-text';
-import type { Comment } from '../db/models';
 import { toCommentItem } from './comments.mapper';
 import {
   commentKeys,
   deleteCommentRow,
+  type CommentOwner,
   insertComment,
   selectCommentOwner,
   selectThread,
@@ -119,18 +119,22 @@ export async function createComment(
   });
 }
 
-/** The comment's author and post, or 404; in `transaction` when given. */
+/** The comment's author, post and content, or 404; in `transaction` when given. */
 export async function findComment(
   ctx: Pick<AppContext, 'sequelize'>,
   commentId: string,
   transaction?: Transaction,
-): Promise<Pick<Comment, 'userId' | 'groupId' | 'courseId'>> {
+): Promise<CommentOwner> {
   const comment = await selectCommentOwner(ctx.sequelize, commentId, transaction);
   if (!comment) throw notFound(COMMENT.notFound);
   return comment;
 }
 
-/** `PATCH /comment/:commentId`: the author's edit; answers the post's list. */
+/**
+ * `PATCH /comment/:commentId`: the author's edit; answers the post's list. An edit that keeps
+ * the stored text (a form sent again unchanged) writes nothing, so the caches watching
+ * comments keep their generation; it answers the same list all the same.
+ */
 export async function updateComment(
   ctx: Pick<AppContext, 'config' | 'now' | 'sequelize'>,
   actor: Actor,
@@ -139,7 +143,7 @@ export async function updateComment(
 ): Promise<CommentItem[]> {
   const comment = await findComment(ctx, commentId);
   assertAuthor(comment, actor.userId, COMMENT.notAuthorUpdate);
-  await updateCommentContent(ctx.sequelize, commentId, content);
+  if (comment.content !== content) await updateCommentContent(ctx.sequelize, commentId, content);
   return commentList(ctx, postOf(comment));
 }
 

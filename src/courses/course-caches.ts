@@ -38,4 +38,3 @@ export const courseDetailCacheOf = (sequelize: Sequelize): ReadCache | null =>
   readCacheOf(sequelize, COURSE_DETAILS.name);
 
 export const courseDetailKey = (courseId: string) => kindKey('detail', courseId);
-export const courseRouteKey = (courseId: string) => kindKey('route.gpx', courseId);

@@ -1,13 +1,13 @@
 import type { NextFunction, Request, Response } from 'express';
 import { currentUser, viewer } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
-import { sendGpx } from '../lib/gpx';
+import { routeFileThrough, sendGpx } from '../lib/gpx';
 import { sendJson } from '../lib/json-text';
 import { uploadedImages } from '../uploads';
 import { toggleBookmark } from './bookmarks.service';
 import {
   assertAuthor,
-  courseRouteFile,
+  COURSE_ROUTE,
   createCourse,
   deleteCourse,
   updateCourse,
@@ -126,6 +126,6 @@ export function patchStarPoint(ctx: AppContext) {
 export function getCourseGpx(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const { courseId } = getCourseGpxInput.input(res);
-    sendGpx(res, await courseRouteFile(ctx, courseId));
+    sendGpx(res, await routeFileThrough(ctx, COURSE_ROUTE, courseId));
   };
 }

@@ -1,16 +1,11 @@
 import { regionFromAddress } from '../lib/codes';
 import type { AppContext } from '../lib/context';
 import { badRequest, forbidden, notFound } from '../lib/errors';
-import { routeFileThrough } from '../lib/gpx';
+import { routeSourceOf } from '../lib/gpx';
 import { planImageSlots, type PreparedImage } from '../uploads';
 import { Course } from '../db/models';
 import { JsonText } from '../lib/json-text';
-import {
-  COURSE_DETAILS,
-  courseDetailCacheOf,
-  courseDetailKey,
-  courseRouteKey,
-} from './course-caches';
+import { COURSE_DETAILS, courseDetailCacheOf, courseDetailKey } from './course-caches';
 import { courseDetailJson, toCourseDetail, toCourseDetailTemplate } from './courses.mapper';
 import { bookmarkedAmong } from './courses.queries';
 import { findCourseDetail } from './detail.queries';
@@ -257,17 +252,8 @@ async function viewsShown(
 }
 
 /** `GET /course/:courseId/route.gpx`: public like the detail page; 404 when there is no course. */
-export function courseRouteFile(ctx: Pick<AppContext, 'now' | 'sequelize'>, courseId: string) {
-  return routeFileThrough(
-    ctx,
-    { name: COURSE_DETAILS.name, key: courseRouteKey(courseId) },
-    async () => {
-      const course = await Course.findByPk(courseId, {
-        attributes: ['courseId', 'title', 'mapLatLng'],
-        raw: true,
-      });
-      return course && { ...course, fallback: `course-${course.courseId}` };
-    },
-    () => notFound(COURSE.notFound),
-  );
-}
+export const COURSE_ROUTE = routeSourceOf(Course, 'courseId', {
+  cache: COURSE_DETAILS.name,
+  kind: 'course',
+  missing: COURSE.notFound,
+});

@@ -14,7 +14,7 @@ import { Applier, Group, User, Waiter } from '../db/models';
  * attendance), which invalidates the details when it commits.
  *
  * The run's route file (`/group/:groupId/route.gpx`) is kept here too, under a key of its own
- * ({@link groupRouteKey}): it shows the run's title and route, which only the run's writes change.
+ * (see `routeFileThrough`): it shows the run's title and route, which only the run's writes change.
  */
 export const GROUP_DETAILS: ReadCacheSpec = {
   name: 'groups:details',
@@ -23,4 +23,3 @@ export const GROUP_DETAILS: ReadCacheSpec = {
 };
 
 export const groupDetailKey = (groupId: string) => kindKey('detail', groupId);
-export const groupRouteKey = (groupId: string) => kindKey('route.gpx', groupId);

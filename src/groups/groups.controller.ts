@@ -2,20 +2,14 @@ import type { NextFunction, Request, Response } from 'express';
 import { currentUser, viewer } from '../auth/middleware';
 import type { AppContext } from '../lib/context';
 import { unauthorized } from '../lib/errors';
-import { sendGpx } from '../lib/gpx';
+import { routeFileThrough, sendGpx } from '../lib/gpx';
 import { sendJson, sendJsonText } from '../lib/json-text';
 import { uploadedImages } from '../uploads';
 import { toggleApplication } from './applications.service';
 import { openAttendanceSheet, submitAttendance } from './attendance.service';
 import { groupDetailBody } from './detail.service';
 import { evaluateHost, findHostToEvaluate } from './evaluation.service';
-import {
-  assertHost,
-  createGroup,
-  deleteGroup,
-  groupRouteFile,
-  updateGroup,
-} from './groups.service';
+import { assertHost, createGroup, deleteGroup, GROUP_ROUTE, updateGroup } from './groups.service';
 import {
   getAttendanceInput,
   getEvaluationInput,
@@ -89,7 +83,7 @@ export function getNearGroups(ctx: AppContext) {
 export function getGroupGpx(ctx: AppContext) {
   return async (_req: Request, res: Response) => {
     const { groupId } = getGroupGpxInput.input(res);
-    sendGpx(res, await groupRouteFile(ctx, groupId));
+    sendGpx(res, await routeFileThrough(ctx, GROUP_ROUTE, groupId));
   };
 }
 

@@ -4,8 +4,8 @@ import { regionFromAddress, timeSlotFromTime } from '../lib/codes';
 import { Applier, Group } from '../db/models';
 import type { AppContext } from '../lib/context';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../lib/errors';
-import { routeFileThrough } from '../lib/gpx';
-import { GROUP_DETAILS, groupRouteKey } from './detail-cache';
+import { routeSourceOf } from '../lib/gpx';
+import { GROUP_DETAILS } from './detail-cache';
 import { planImageSlots, type PreparedImage } from '../uploads';
 import type { Host } from './groups.mapper';
 import { selectGroupWithHost } from './groups.queries';
@@ -253,17 +253,8 @@ export async function groupWithHost(groupId: string): Promise<{ group: Group; ho
 }
 
 /** `GET /group/:groupId/route.gpx`: public like the detail page; 404 when there is no run. */
-export function groupRouteFile(ctx: Pick<AppContext, 'now' | 'sequelize'>, groupId: string) {
-  return routeFileThrough(
-    ctx,
-    { name: GROUP_DETAILS.name, key: groupRouteKey(groupId) },
-    async () => {
-      const group = await Group.findByPk(groupId, {
-        attributes: ['groupId', 'title', 'mapLatLng'],
-        raw: true,
-      });
-      return group && { ...group, fallback: `group-${group.groupId}` };
-    },
-    () => notFound(GROUP.notFound),
-  );
-}
+export const GROUP_ROUTE = routeSourceOf(Group, 'groupId', {
+  cache: GROUP_DETAILS.name,
+  kind: 'group',
+  missing: GROUP.notFound,
+});

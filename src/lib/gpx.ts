@@ -1,7 +1,8 @@
 import type { Response } from 'express';
-import { AppError } from './errors';
+import type { Model, ModelStatic } from 'sequelize';
+import { AppError, notFound } from './errors';
 import type { AppContext } from './context';
-import { readThrough } from './read-cache';
+import { kindKey, readThrough } from './read-cache';
 import { parseRoute, type LatLng } from './route';
 
 /**
@@ -130,24 +131,67 @@ export function routeDownload(
   };
 }
 
+/** What a route file is made from: the row's title and route, and its ASCII file name. */
+export interface RouteRow {
+  title: string;
+  mapLatLng: string | null;
+  fallback: string;
+}
+
 /**
- * The route file of a run or course (`read` gives its row, null when there is none) made at
- * `now`, through the read cache named `cache` when it is on: what is kept is the document
- * without its time, under `key`, so the points are written once per second and generation.
- * Missing: `notFound`; a route that is not a list of points: 422 with a Korean message.
+ * Where the route files of one kind of post (runs, courses) come from: the read cache they are
+ * kept in (the detail pages', whose writes are the ones a file shows), the row by id (null when
+ * there is none), and the error for a missing one.
+ */
+export interface RouteSource {
+  cache: string;
+  read: (id: string) => Promise<RouteRow | null>;
+  notFound: () => Error;
+}
+
+/** A model of posts with a route: its title, its stored route, and its id under `K`. */
+type RoutedModel<K extends string> = Model &
+  Record<K, string> & { title: string; mapLatLng: string | null };
+
+/**
+ * The route files of one model's posts (runs, courses), kept in the read cache `cache` (the
+ * detail pages', whose writes are the ones a file shows): the row by its id `key`, its file
+ * named `<kind>-<id>` in ASCII, and a 404 saying `missing` when there is none.
+ */
+export function routeSourceOf<K extends string, M extends RoutedModel<K>>(
+  model: ModelStatic<M>,
+  key: K,
+  { cache, kind, missing }: { cache: string; kind: string; missing: string },
+): RouteSource {
+  return {
+    cache,
+    read: async (id) => {
+      const row = await model.findByPk(id, { attributes: [key, 'title', 'mapLatLng'], raw: true });
+      return row && { title: row.title, mapLatLng: row.mapLatLng, fallback: `${kind}-${row[key]}` };
+    },
+    notFound: () => notFound(missing),
+  };
+}
+
+/**
+ * The route file of the post `id` of `source` made at `now`, through the source's read cache
+ * when it is on: what is kept is the document without its time, under the id's `route.gpx`
+ * key (beside the detail pages' keys), so the points are written once per second and
+ * generation. Missing: the source's `notFound`; a route that is not a list of points: 422
+ * with a Korean message.
  */
 export async function routeFileThrough(
   ctx: Pick<AppContext, 'now' | 'sequelize'>,
-  cache: { name: string; key: string },
-  read: () => Promise<{ title: string; mapLatLng: string | null; fallback: string } | null>,
-  notFound: () => Error,
+  source: RouteSource,
+  id: string,
 ): Promise<GpxFile> {
   const now = ctx.now();
-  const found = await readThrough(ctx.sequelize, cache.name, cache.key, now, async () => {
-    const row = await read();
+  const key = kindKey('route.gpx', id);
+  const found = await readThrough(ctx.sequelize, source.cache, key, now, async () => {
+    const row = await source.read(id);
     return row && { download: routeDownload(row, row.fallback) };
   });
-  if (!found) throw notFound();
+  if (!found) throw source.notFound();
   const { download } = found;
   if (!download) throw new AppError(422, ROUTE_UNREADABLE);
   return { body: gpxAt(download.gpx, now), disposition: download.disposition };

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { RateLimitRule } from '../config';
 import type { AppContext } from './context';
@@ -13,11 +13,14 @@ export const RATE_LIMIT_MESSAGES = {
 
 export type RateLimitName = keyof typeof RATE_LIMIT_MESSAGES;
 
-/** One limit of a {@link createRateLimitChain}: keyed by `keyOf` or by the client IP. */
+/**
+ * One limit of a {@link createRateLimitChain}: keyed by `keyOf` or by the client IP. `keyOf`
+ * gets the response too, to read what an earlier step left in `res.locals` (a route's input).
+ */
 export interface ChainedLimit {
   name: RateLimitName;
   rule: RateLimitRule;
-  keyOf?: (req: Request) => string;
+  keyOf?: (req: Request, res: Response) => string;
 }
 
 /**
@@ -35,11 +38,11 @@ export function createRateLimitChain(
   ctx: Pick<AppContext, 'logger' | 'metrics' | 'store'>,
   limits: ChainedLimit[],
 ): RequestHandler {
-  const keyOf = ({ keyOf }: ChainedLimit, req: Request) =>
-    keyOf ? keyOf(req) : ipKeyGenerator(req.ip ?? '');
+  const keyOf = ({ keyOf }: ChainedLimit, req: Request, res: Response) =>
+    keyOf ? keyOf(req, res) : ipKeyGenerator(req.ip ?? '');
   return (req, res, next) => {
     const counters = limits.map((limit) => ({
-      key: `rl:${limit.name}:${keyOf(limit, req)}`,
+      key: `rl:${limit.name}:${keyOf(limit, req, res)}`,
       windowSeconds: limit.rule.windowSeconds,
       max: limit.rule.max,
     }));
@@ -79,7 +82,7 @@ export function createRateLimiter(
   ctx: Pick<AppContext, 'logger' | 'metrics' | 'store'>,
   name: RateLimitName,
   rule: RateLimitRule,
-  keyOf?: (req: Request) => string,
+  keyOf?: ChainedLimit['keyOf'],
 ): RequestHandler {
   return createRateLimitChain(ctx, [{ name, rule, keyOf }]);
 }
