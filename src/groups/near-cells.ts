@@ -12,10 +12,10 @@ const LAT_CELLS = 180 * PER_DEGREE;
 const LNG_CELLS = 360 * PER_DEGREE;
 
 /**
- * A box is looked up by its cells while they are at most this many (a box of about 2 km around
- * Korea's latitudes, where a dense place fills a page); a wider one reads the (startLat, …)
- * index's latitude band instead: each cell costs the database a lookup of its own, which in a
- * sparse place costs more than the band (measured on MariaDB at 100,000 runs).
+ * A box is looked up cell by cell while its cells are at most this many (a box of about 2 km
+ * around Korea's latitudes, where a dense place fills a page): each cell's lookup is a range of
+ * the runs not started yet alone. A wider box is read row by row ({@link cellRangesOf}), where
+ * a lookup per cell would cost the database more than the started runs a row's range also reads.
  */
 export const MAX_CELLS = 120;
 
@@ -35,13 +35,25 @@ const span = (from: number, to: number, cells: number): [number, number] => [
 export const cellOf = (lat: number, lng: number): number =>
   Math.floor((lat + 90) * PER_DEGREE) * ROW + Math.floor((lng + 180) * PER_DEGREE);
 
+/** The box's rows of cells (first and last) and, per longitude range, its columns. */
+function gridOf(box: BoundingBox) {
+  const [latFrom, latTo] = span(box.minLat + 90, box.maxLat + 90, LAT_CELLS);
+  const lngSpans = box.lngRanges.map(([min, max]) => span(min + 180, max + 180, LNG_CELLS));
+  return { latFrom, latTo, lngSpans };
+}
+
+/**
+ * How the database finds the runs of a box by their cells: each cell named (`cells`), or one
+ * range of cell numbers per row of the grid and longitude range (`ranges`, first and last).
+ */
+export type CellLookup = { cells: number[] } | { ranges: Array<[from: number, to: number]> };
+
 /**
  * The cells that hold every point of the box (and a few around it), or null when they are more
  * than {@link MAX_CELLS}.
  */
 export function cellsOf(box: BoundingBox): number[] | null {
-  const [latFrom, latTo] = span(box.minLat + 90, box.maxLat + 90, LAT_CELLS);
-  const lngSpans = box.lngRanges.map(([min, max]) => span(min + 180, max + 180, LNG_CELLS));
+  const { latFrom, latTo, lngSpans } = gridOf(box);
   const width = lngSpans.reduce((sum, [from, to]) => sum + to - from + 1, 0);
   if ((latTo - latFrom + 1) * width > MAX_CELLS) return null;
   const cells: number[] = [];
@@ -51,4 +63,27 @@ export function cellsOf(box: BoundingBox): number[] | null {
     }
   }
   return cells;
+}
+
+/**
+ * The same cells as {@link cellsOf}, whatever their number, as ranges of cell numbers: a row's
+ * cells are numbered west to east, so the columns of a longitude range are one range per row
+ * (two across the antimeridian). On the startCell index such a range holds the runs in the
+ * box's cells only, where the (startLat, …) index's latitude band held every run at the box's
+ * latitudes across the whole country; the runs already started in them are in the range too
+ * (the date follows the cell in the index), left out in the index.
+ */
+export function cellRangesOf(box: BoundingBox): Array<[from: number, to: number]> {
+  const { latFrom, latTo, lngSpans } = gridOf(box);
+  const ranges: Array<[number, number]> = [];
+  for (let lat = latFrom; lat <= latTo; lat += 1) {
+    for (const [from, to] of lngSpans) ranges.push([lat * ROW + from, lat * ROW + to]);
+  }
+  return ranges;
+}
+
+/** How {@link selectStartsInBox} of `near.queries.ts` reads the box: see {@link MAX_CELLS}. */
+export function lookupOf(box: BoundingBox): CellLookup {
+  const cells = cellsOf(box);
+  return cells ? { cells } : { ranges: cellRangesOf(box) };
 }

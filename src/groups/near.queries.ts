@@ -1,11 +1,12 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { BoundingBox } from '../lib/geo';
+import type { CellLookup } from './near-cells';
 import { pageCardsSql } from './cards.queries';
 import type { ColumnOrder, PageRow } from './groups.queries';
 
 /**
  * The SQL of the near-me search (`near.service.ts`): the runs whose start lies in a box, by the
- * grid's cells (`near-cells.ts`) or the latitude band, and the cards of the page found.
+ * grid's cells (`near-cells.ts`), and the cards of the page found.
  */
 
 /** A run's start point as read by the near-me search (MySQL answers DECIMAL as text). */
@@ -43,28 +44,36 @@ const numberSql = (value: number): string => {
 /**
  * The runs not started at `at` whose start lies in the box (latitudes as one range, longitudes
  * as one range or two across the antimeridian). Only the id and the start are read. Written by
- * hand (no query building per ring: a near-me page reads up to six).
+ * hand (no query building per ring: a near-me page reads up to seven).
  *
- * With `cells` (the grid cells covering the box, `near-cells.ts`) they are read from the
- * (startCell, date, standbyTime, startLat, startLng, groupId) index: per cell, a range over the
- * runs not started yet, the box checked in the index, so only the runs near the box are read.
- * Without (a box of too many cells), from the (startLat, startLng, date, standbyTime) index: the
- * box's latitude band, the rest checked in the index.
+ * Read from the (startCell, date, standbyTime, startLat, startLng, groupId) index alone, by the
+ * grid cells covering the box (`near-cells.ts`): per cell named, a range over its runs not
+ * started yet; per range of cells (a row of a wide box), the runs of those cells, the runs
+ * started and the box's edges checked in the index. Either way only the runs near the box are
+ * read, however many runs share its latitudes elsewhere.
  */
 export async function selectStartsInBox(
   sequelize: Sequelize,
   box: BoundingBox,
   at: KoreaNow,
-  cells: number[] | null = null,
+  lookup: CellLookup,
 ): Promise<StartPointRow[]> {
-  const hint =
-    cells && sequelize.getDialect() !== 'sqlite' ? ` FORCE INDEX (\`${BY_START_CELL}\`)` : '';
+  const hint = sequelize.getDialect() !== 'sqlite' ? ` FORCE INDEX (\`${BY_START_CELL}\`)` : '';
+  const cells =
+    'cells' in lookup
+      ? `\`Group\`.\`startCell\` IN (${lookup.cells.map(numberSql).join(', ')})`
+      : `(${lookup.ranges
+          .map(
+            ([from, to]) =>
+              `\`Group\`.\`startCell\` BETWEEN ${numberSql(from)} AND ${numberSql(to)}`,
+          )
+          .join(' OR ')})`;
   const longitudes = box.lngRanges
     .map(([min, max]) => `\`Group\`.\`startLng\` BETWEEN ${numberSql(min)} AND ${numberSql(max)}`)
     .join(' OR ');
   const sql =
     `SELECT \`groupId\`, \`startLat\`, \`startLng\` FROM \`Groups\` AS \`Group\`${hint} WHERE ` +
-    (cells ? `\`Group\`.\`startCell\` IN (${cells.map(numberSql).join(', ')}) AND ` : '') +
+    `${cells} AND ` +
     `\`Group\`.\`startLat\` BETWEEN ${numberSql(box.minLat)} AND ${numberSql(box.maxLat)} AND ` +
     `(${longitudes}) AND ${notStartedSql(sequelize, at, 'Group')}`;
   return sequelize.query<StartPointRow>(sql, { type: QueryTypes.SELECT });
