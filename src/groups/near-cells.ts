@@ -12,10 +12,10 @@ const LAT_CELLS = 180 * PER_DEGREE;
 const LNG_CELLS = 360 * PER_DEGREE;
 
 /**
- * A box is looked up cell by cell while its cells are at most this many (a box of about 2 km
- * around Korea's latitudes, where a dense place fills a page): each cell's lookup is a range of
- * the runs not started yet alone. A wider box is read row by row ({@link cellRangesOf}), where
- * a lookup per cell would cost the database more than the started runs a row's range also reads.
+ * {@link cellsOf} names a box's cells one by one only while they are at most this many (a box of
+ * about 2 km around Korea's latitudes). The search itself reads any box by its rows
+ * ({@link cellRangesOf}): measured on MariaDB, a lookup per named cell cost the optimizer more
+ * than the few started runs a row's range also reads.
  */
 export const MAX_CELLS = 120;
 
@@ -43,14 +43,9 @@ function gridOf(box: BoundingBox) {
 }
 
 /**
- * How the database finds the runs of a box by their cells: each cell named (`cells`), or one
- * range of cell numbers per row of the grid and longitude range (`ranges`, first and last).
- */
-export type CellLookup = { cells: number[] } | { ranges: Array<[from: number, to: number]> };
-
-/**
- * The cells that hold every point of the box (and a few around it), or null when they are more
- * than {@link MAX_CELLS}.
+ * The cells that hold every point of the box (and a few around it), one by one, or null when
+ * they are more than {@link MAX_CELLS}: the cells {@link cellRangesOf} covers, for checking
+ * the grid against the stored cells of a small box.
  */
 export function cellsOf(box: BoundingBox): number[] | null {
   const { latFrom, latTo, lngSpans } = gridOf(box);
@@ -66,24 +61,20 @@ export function cellsOf(box: BoundingBox): number[] | null {
 }
 
 /**
- * The same cells as {@link cellsOf}, whatever their number, as ranges of cell numbers: a row's
- * cells are numbered west to east, so the columns of a longitude range are one range per row
- * (two across the antimeridian). On the startCell index such a range holds the runs in the
- * box's cells only, where the (startLat, …) index's latitude band held every run at the box's
- * latitudes across the whole country; the runs already started in them are in the range too
- * (the date follows the cell in the index), left out in the index.
+ * The cells that hold every point of the box (and a few around it) as ranges of cell numbers,
+ * in ascending order: a row's cells are numbered west to east, so the columns of a longitude
+ * range are one range per row (two across the antimeridian, one at each end of the row). On
+ * the startCell index such a range holds the runs of the box's cells only, where the
+ * (startLat, …) index's latitude band holds every run at the box's latitudes across the whole
+ * country; the runs already started in those cells are in the range too (the date follows the
+ * cell in the index) and are left out in the index.
  */
 export function cellRangesOf(box: BoundingBox): Array<[from: number, to: number]> {
   const { latFrom, latTo, lngSpans } = gridOf(box);
+  const columns = [...lngSpans].sort(([a], [b]) => a - b);
   const ranges: Array<[number, number]> = [];
   for (let lat = latFrom; lat <= latTo; lat += 1) {
-    for (const [from, to] of lngSpans) ranges.push([lat * ROW + from, lat * ROW + to]);
+    for (const [from, to] of columns) ranges.push([lat * ROW + from, lat * ROW + to]);
   }
   return ranges;
-}
-
-/** How {@link selectStartsInBox} of `near.queries.ts` reads the box: see {@link MAX_CELLS}. */
-export function lookupOf(box: BoundingBox): CellLookup {
-  const cells = cellsOf(box);
-  return cells ? { cells } : { ranges: cellRangesOf(box) };
 }

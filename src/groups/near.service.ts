@@ -8,7 +8,6 @@ import { toCardTemplate } from './groups.mapper';
 import { selectCardsOf, selectStartsInBox, type KoreaNow } from './near.queries';
 import { cachedCards, pageJson, toListRow, type PageRow } from './list-pages';
 import { GROUP_NEAR } from './near-cache';
-import { lookupOf } from './near-cells';
 import type { NearQuery } from './near-query';
 import { kstDate, kstTime } from '../lib/time';
 
@@ -32,9 +31,8 @@ const RINGS_KM = [0.5, 1, 2, 4, 8, 32];
 /**
  * The runs in the radius, nearest first, as far as the page needs them (`offset + limit`).
  *
- * The database finds the runs not started yet whose start is in a bounding box: the grid cells
- * covering it (`near-cells.ts`: named one by one, or a range per row for a wide box), the box
- * checked in the index. Their great-circle distance is computed here, where both databases agree (SQLite
+ * The database finds the runs not started yet whose start is in a bounding box: on MariaDB the
+ * rows of grid cells covering it (`near-cells.ts`), the box checked in the index. Their great-circle distance is computed here, where both databases agree (SQLite
  * has no trigonometry). The box grows ring by ring: once the runs within a ring's radius fill
  * the page, every run outside is farther than all of them, so the page is exactly the
  * great-circle order without reading the whole radius.
@@ -50,7 +48,7 @@ async function rankedWithin(
   for (let i = 0; i < rings.length; i += 1) {
     const ringKm = rings[i];
     const box = boundingBox(center, ringKm);
-    const rows = await selectStartsInBox(sequelize, box, at, lookupOf(box));
+    const rows = await selectStartsInBox(sequelize, box, at);
     const ranked: Ranked[] = [];
     for (const row of rows) {
       const km = haversineKm(center, { lat: Number(row.startLat), lng: Number(row.startLng) });
