@@ -66,26 +66,39 @@ function cellRangesSql(ranges: Array<[number, number]>): string {
 }
 
 /**
+ * MariaDB reads a box by its rows of cells while they are at most this many (a box of about
+ * 10 km around Korea's latitudes), a wider one by the latitude band. Its optimizer estimates
+ * each range on its own, about 5 µs apiece: at 1,000 runs a 50 km box's 181 ranges cost 0.9 ms
+ * where the band cost 0.3, and a 32 km one's 0.7 against 0.3; at 100,000 runs the band of a
+ * sparse place costs more (Gangneung, 50 km: 11.1 ms, the rows 2.4) and a dense one's less
+ * (Yeouido: 13.7, the rows 18.2), the box's own runs read either way. Up to 10 km the rows
+ * cost 0.1–0.2 ms more at 1,000 runs and up to half the band's at 100,000 (Yeouido, 8 km: 3.9
+ * against 7.7). `ANALYZE FORMAT=JSON`, optimization and execution, the bench's four places.
+ */
+const MAX_ROWS = 40;
+
+/**
  * The runs not started at `at` whose start lies in the box (latitudes as one range, longitudes
  * as one range or two across the antimeridian). Only the id and the start are read. Written by
- * hand (no query building per ring: a near-me page reads up to seven).
+ * hand (no query building per ring: a near-me page reads up to six).
  *
- * MariaDB reads them from the (startCell, date, standbyTime, startLat, startLng, groupId) index
- * alone, one range of cells per row of the grid the box covers (`near-cells.ts`), the runs
- * started and the box's edges checked in the index first: what it reads grows with the runs
- * in the box, not with the runs sharing its latitudes elsewhere (the latitude band of the
- * (startLat, …) index it would rather range over). SQLite plans that band whatever the cells
- * (`EXPLAIN QUERY PLAN` at 10,000 runs, named cells or ranges alike) and, made to take the
- * ranges (`INDEXED BY`), unions them by rowid and reads the table: 2–3 times slower. It reads
- * the band, without the ranges to check.
+ * MariaDB reads a box of up to {@link MAX_ROWS} rows of the grid (`near-cells.ts`) from the
+ * (startCell, date, standbyTime, startLat, startLng, groupId) index alone, one range of cells
+ * per row, the runs started and the box's edges checked in the index first: what it reads grows
+ * with the runs in the box, not with the runs sharing its latitudes elsewhere. A wider box, and
+ * any box on SQLite, is read from the (startLat, startLng, date, standbyTime) index's latitude
+ * band, the rest checked in the index. SQLite plans that band whatever the cells (`EXPLAIN
+ * QUERY PLAN` at 10,000 runs, named cells or ranges alike) and, made to take the ranges
+ * (`INDEXED BY`), unions them by rowid and reads the table: 2–3 times slower.
  */
 export async function selectStartsInBox(
   sequelize: Sequelize,
   box: BoundingBox,
   at: KoreaNow,
 ): Promise<StartPointRow[]> {
-  const mysql = sequelize.getDialect() !== 'sqlite';
-  const hint = mysql ? ` FORCE INDEX (\`${BY_START_CELL}\`)` : '';
+  const ranges = sequelize.getDialect() === 'sqlite' ? null : cellRangesOf(box);
+  const byRows = ranges !== null && ranges.length <= MAX_ROWS;
+  const hint = byRows ? ` FORCE INDEX (\`${BY_START_CELL}\`)` : '';
   const longitudes = box.lngRanges
     .map(([min, max]) => `\`Group\`.\`startLng\` BETWEEN ${numberSql(min)} AND ${numberSql(max)}`)
     .join(' OR ');
@@ -94,7 +107,7 @@ export async function selectStartsInBox(
     `${notStartedSql(sequelize, at, 'Group')} AND ` +
     `\`Group\`.\`startLat\` BETWEEN ${numberSql(box.minLat)} AND ${numberSql(box.maxLat)} AND ` +
     `(${longitudes})` +
-    (mysql ? ` AND ${cellRangesSql(cellRangesOf(box))}` : '');
+    (byRows ? ` AND ${cellRangesSql(ranges)}` : '');
   return sequelize.query<StartPointRow>(sql, { type: QueryTypes.SELECT });
 }
 
