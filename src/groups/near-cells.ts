@@ -13,9 +13,10 @@ const LNG_CELLS = 360 * PER_DEGREE;
 
 /**
  * {@link cellsOf} names a box's cells one by one only while they are at most this many (a box of
- * about 2 km around Korea's latitudes). The search itself reads any box by its rows
- * ({@link cellRangesOf}): measured on MariaDB, a lookup per named cell cost the optimizer more
- * than the few started runs a row's range also reads.
+ * about 2 km around Korea's latitudes). The search reads a box by its rows instead
+ * ({@link cellRangesOf}; a wide one by the latitude band, `near.queries.ts`): measured on
+ * MariaDB, a lookup per named cell cost the optimizer more than the few started runs a row's
+ * range also reads.
  */
 export const MAX_CELLS = 120;
 

@@ -66,8 +66,9 @@ function cellRangesSql(ranges: Array<[number, number]>): string {
 }
 
 /**
- * MariaDB reads a box by its rows of cells while they are at most this many (a box of about
- * 10 km around Korea's latitudes), a wider one by the latitude band. Its optimizer estimates
+ * MariaDB reads a box by its ranges of cells while they are at most this many (one a row, two
+ * across the antimeridian: a box of about 10 km around Korea's latitudes, 5 km across the
+ * antimeridian), a wider one by the latitude band. Its optimizer estimates
  * each range on its own, about 5 µs apiece: at 1,000 runs a 50 km box's 181 ranges cost 0.9 ms
  * where the band cost 0.3, and a 32 km one's 0.7 against 0.3; at 100,000 runs the band of a
  * sparse place costs more (Gangneung, 50 km: 11.1 ms, the rows 2.4) and a dense one's less
@@ -75,14 +76,14 @@ function cellRangesSql(ranges: Array<[number, number]>): string {
  * cost 0.1–0.2 ms more at 1,000 runs and up to half the band's at 100,000 (Yeouido, 8 km: 3.9
  * against 7.7). `ANALYZE FORMAT=JSON`, optimization and execution, the bench's four places.
  */
-const MAX_ROWS = 40;
+const MAX_RANGES = 40;
 
 /**
  * The runs not started at `at` whose start lies in the box (latitudes as one range, longitudes
  * as one range or two across the antimeridian). Only the id and the start are read. Written by
  * hand (no query building per ring: a near-me page reads up to six).
  *
- * MariaDB reads a box of up to {@link MAX_ROWS} rows of the grid (`near-cells.ts`) from the
+ * MariaDB reads a box of up to {@link MAX_RANGES} ranges of cells (`near-cells.ts`) from the
  * (startCell, date, standbyTime, startLat, startLng, groupId) index alone, one range of cells
  * per row, the runs started and the box's edges checked in the index first: what it reads grows
  * with the runs in the box, not with the runs sharing its latitudes elsewhere. A wider box, and
@@ -97,7 +98,7 @@ export async function selectStartsInBox(
   at: KoreaNow,
 ): Promise<StartPointRow[]> {
   const ranges = sequelize.getDialect() === 'sqlite' ? null : cellRangesOf(box);
-  const byRows = ranges !== null && ranges.length <= MAX_ROWS;
+  const byRows = ranges !== null && ranges.length <= MAX_RANGES;
   const hint = byRows ? ` FORCE INDEX (\`${BY_START_CELL}\`)` : '';
   const longitudes = box.lngRanges
     .map(([min, max]) => `\`Group\`.\`startLng\` BETWEEN ${numberSql(min)} AND ${numberSql(max)}`)
