@@ -3,8 +3,10 @@ import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { Group } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
-import { cellOf, cellsOf } from '../src/groups/near-cells';
-import { boundingBox, haversineKm } from '../src/lib/geo';
+import { cellOf, cellRangesOf, cellsOf } from '../src/groups/near-cells';
+import { selectStartsInBox } from '../src/groups/near.queries';
+import { boundingBox, haversineKm, type BoundingBox } from '../src/lib/geo';
+import { kstDate, kstTime } from '../src/lib/time';
 import type { LatLng } from '../src/lib/route';
 import { countQueries } from './support/comments';
 import { destination as onSphere, rad, ownCenter } from './support/geo';
@@ -267,6 +269,23 @@ describe('GET /group/near', () => {
     expect(page2.body.data[0]).toMatchObject({ applyState: false, applyPeople: 1 });
   });
 
+  test("A ring wider than half the caller's radius is not read: a page not full at 8 km reads the radius's box next", async () => {
+    const center = ownCenter();
+    const { letters } = await runsAround(center, [
+      ['E', 5, 200],
+      ['F', 40, 30],
+    ]);
+    let res: request.Response | undefined;
+    // Rings of 0.5, 2 and 8 km (the ones between skipped as too small for the page), then the
+    // 50 km box, not the 32 km ring first (the run in 8 km tells of enough runs there to fill
+    // the page), then the page's cards.
+    const statements = await countQueries(file.ctx.sequelize, async () => {
+      res = await near(at(center, '&radiusKm=50&size=6')).expect(200);
+    });
+    expect(letters(res!.body)).toBe('EF');
+    expect(statements).toBe(5);
+  });
+
   test('Runs that have started and runs whose route cannot be read are never listed', async () => {
     const center = ownCenter();
     await runsAround(center, [['S', 1, 0]], { date: day.today, standbyTime: '09:00:00' });
@@ -360,6 +379,139 @@ describe('GET /group/near', () => {
     const polar = await near(at(pole));
     expect(across.letters(polar.body)).toBe('P');
     expect(polar.body.data[0].distanceFromMe).toBe(2.2);
+  });
+
+  /** The cell numbers ranges of cells cover, one by one. */
+  const expand = (ranges: Array<[number, number]>) =>
+    ranges.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i));
+
+  test("A wide box's ranges of cells are its rows: the same cells a small box names one by one, across the antimeridian too", () => {
+    for (const [center, km] of [
+      [ownCenter(), 1],
+      [ownCenter(), 1.5],
+      [{ lat: -40.5, lng: 179.999 }, 1.5],
+      [{ lat: 45.25, lng: -179.995 }, 1],
+    ] as Array<[LatLng, number]>) {
+      const box = boundingBox(center, km);
+      const cells = cellsOf(box);
+      expect(cells).not.toBeNull();
+      expect(expand(cellRangesOf(box)).sort()).toEqual([...cells!].sort());
+    }
+    // Across the antimeridian, a row is two ranges: one at each end of the row's numbers.
+    const across = boundingBox({ lat: -40.5, lng: 179.99 }, 10);
+    expect(across.lngRanges).toHaveLength(2);
+    const ranges = cellRangesOf(across);
+    const rows = new Set(ranges.map(([from]) => Math.floor(from / 100_000)));
+    expect(ranges).toHaveLength(2 * rows.size);
+    expect(cellsOf(across)).toBeNull();
+    const starts = ranges.map(([from]) => from);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    for (const [from, to] of ranges)
+      expect(Math.floor(to / 100_000)).toBe(Math.floor(from / 100_000));
+  });
+
+  test('Read by rows or by the band, a box holds exactly the runs not started whose start lies in it, at its edges and across the antimeridian', async () => {
+    const started = { date: day.today, standbyTime: '09:00:00' };
+    file.calendar.set(day.today, '12:00:00');
+    const now = file.ctx.clock.now();
+    const at = { today: kstDate(now), time: kstTime(now) };
+    const e = 0.00002;
+    // On MariaDB: rows of cells in groups of ranges (8 km; 4 km across the antimeridian, two
+    // ranges a row), and the latitude band of a box of too many rows (30 km).
+    const antimeridian = { lat: -30 - crypto.randomInt(1000) / 1000, lng: 179.98 };
+    for (const [center, km] of [
+      [ownCenter(), 8],
+      [antimeridian, 4],
+      [ownCenter(), 30],
+    ] as Array<[LatLng, number]>) {
+      const box: BoundingBox = boundingBox(center, km);
+      const west = box.lngRanges[0][0];
+      const east = box.lngRanges[box.lngRanges.length - 1][1];
+      const round = (p: LatLng) => ({
+        lat: Number(p.lat.toFixed(6)),
+        lng: Number(p.lng.toFixed(6)),
+      });
+      const spots: Array<[string, LatLng, Partial<Group>?]> = [
+        ['N', { lat: box.maxLat - e, lng: center.lng }],
+        ['S', { lat: box.minLat + e, lng: center.lng }],
+        ['W', { lat: center.lat, lng: west + e }],
+        ['E', { lat: center.lat, lng: east - e }],
+        ['C', { lat: box.maxLat - e, lng: east - e }],
+        ['n', { lat: box.maxLat + e, lng: center.lng }],
+        ['s', { lat: box.minLat - e, lng: center.lng }],
+        ['w', { lat: center.lat, lng: west - e }],
+        ['e', { lat: center.lat, lng: east + e }],
+        ['c', { lat: box.maxLat + e, lng: east + e }],
+        ['x', { lat: center.lat, lng: center.lng }, started],
+      ];
+      if (box.lngRanges.length === 2) {
+        // Both ends of the rows: the last cells before the antimeridian and the first after it.
+        spots.push(
+          ['A', { lat: center.lat, lng: 179.99999 }],
+          ['B', { lat: center.lat, lng: -179.99999 }],
+        );
+      }
+      const names = new Map<string, string>();
+      for (const [letter, spot, attrs] of spots) {
+        const group = await makeGroup(host.user, {
+          date: day.at(1),
+          mapLatLng: routeFrom(round(spot)),
+          ...attrs,
+        });
+        names.set(group.groupId, letter);
+      }
+      const rows = await selectStartsInBox(file.ctx.sequelize, box, at);
+      const found = rows.flatMap((row) => names.get(row.groupId) ?? []).sort();
+      expect(found.join('')).toBe(box.lngRanges.length === 2 ? 'ABCENSW' : 'CENSW');
+    }
+  });
+
+  test('A radius whose box is read by rows lists the runs just inside the circle on every side, not those just outside or started', async () => {
+    const center = ownCenter();
+    expect(cellRangesOf(boundingBox(center, 10)).length).toBeGreaterThan(30);
+    const { letters } = await runsAround(center, [
+      ['N', 9.95, 0],
+      ['E', 9.96, 90],
+      ['S', 9.97, 180],
+      ['W', 9.98, 270],
+      ['n', 10.02, 0],
+      ['e', 10.02, 90],
+      ['s', 10.02, 180],
+      ['w', 10.02, 270],
+      ['c', 10.5, 45],
+    ]);
+    const today = await runsAround(center, [['L', 9.9, 135]], {
+      date: day.today,
+      standbyTime: '13:00:00',
+    });
+    await runsAround(center, [['X', 9.9, 315]], { date: day.today, standbyTime: '09:00:00' });
+    file.calendar.set(day.today, '12:00:00');
+    // A page larger than the runs: the search reads up to the radius's own box.
+    const res = await near(at(center, '&radiusKm=10&size=100'));
+    expect(res.status).toBe(200);
+    const ids = (res.body.data as ListCard[]).map((c) => c.groupId);
+    expect(ids).toHaveLength(5);
+    expect(today.letters({ data: res.body.data.slice(0, 1) })).toBe('L');
+    expect(letters({ data: res.body.data.slice(1) })).toBe('NESW');
+    // The page of one found in the same box, ring by ring.
+    expect(letters((await near(at(center, '&radiusKm=10&size=2&page=2'))).body)).toBe('ES');
+  });
+
+  test('Across the antimeridian, a radius read by rows finds the runs on both sides at their great-circle distance', async () => {
+    const center = { lat: -20 - crypto.randomInt(1000) / 1000, lng: 179.98 };
+    expect(boundingBox(center, 5).lngRanges).toHaveLength(2);
+    const { letters, points } = await runsAround(center, [
+      ['E', 3.5, 90],
+      ['W', 2.5, 270],
+      ['F', 4.9, 80],
+      ['O', 5.2, 100],
+    ]);
+    expect(points.get('E')!.lng).toBeLessThan(0);
+    const res = await near(at(center, '&size=10'));
+    expect(letters(res.body)).toBe('WEF');
+    expect(res.body.data[1].distanceFromMe).toBe(
+      Math.round(haversineKm(center, points.get('E')!) * 10) / 10,
+    );
   });
 
   test.each([

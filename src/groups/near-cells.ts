@@ -12,10 +12,11 @@ const LAT_CELLS = 180 * PER_DEGREE;
 const LNG_CELLS = 360 * PER_DEGREE;
 
 /**
- * A box is looked up by its cells while they are at most this many (a box of about 2 km around
- * Korea's latitudes, where a dense place fills a page); a wider one reads the (startLat, …)
- * index's latitude band instead: each cell costs the database a lookup of its own, which in a
- * sparse place costs more than the band (measured on MariaDB at 100,000 runs).
+ * {@link cellsOf} names a box's cells one by one only while they are at most this many (a box of
+ * about 2 km around Korea's latitudes). The search reads a box by its rows instead
+ * ({@link cellRangesOf}; a wide one by the latitude band, `near.queries.ts`): measured on
+ * MariaDB, a lookup per named cell cost the optimizer more than the few started runs a row's
+ * range also reads.
  */
 export const MAX_CELLS = 120;
 
@@ -35,13 +36,20 @@ const span = (from: number, to: number, cells: number): [number, number] => [
 export const cellOf = (lat: number, lng: number): number =>
   Math.floor((lat + 90) * PER_DEGREE) * ROW + Math.floor((lng + 180) * PER_DEGREE);
 
-/**
- * The cells that hold every point of the box (and a few around it), or null when they are more
- * than {@link MAX_CELLS}.
- */
-export function cellsOf(box: BoundingBox): number[] | null {
+/** The box's rows of cells (first and last) and, per longitude range, its columns. */
+function gridOf(box: BoundingBox) {
   const [latFrom, latTo] = span(box.minLat + 90, box.maxLat + 90, LAT_CELLS);
   const lngSpans = box.lngRanges.map(([min, max]) => span(min + 180, max + 180, LNG_CELLS));
+  return { latFrom, latTo, lngSpans };
+}
+
+/**
+ * The cells that hold every point of the box (and a few around it), one by one, or null when
+ * they are more than {@link MAX_CELLS}: the cells {@link cellRangesOf} covers, for checking
+ * the grid against the stored cells of a small box.
+ */
+export function cellsOf(box: BoundingBox): number[] | null {
+  const { latFrom, latTo, lngSpans } = gridOf(box);
   const width = lngSpans.reduce((sum, [from, to]) => sum + to - from + 1, 0);
   if ((latTo - latFrom + 1) * width > MAX_CELLS) return null;
   const cells: number[] = [];
@@ -51,4 +59,23 @@ export function cellsOf(box: BoundingBox): number[] | null {
     }
   }
   return cells;
+}
+
+/**
+ * The cells that hold every point of the box (and a few around it) as ranges of cell numbers,
+ * in ascending order: a row's cells are numbered west to east, so the columns of a longitude
+ * range are one range per row (two across the antimeridian, one at each end of the row). On
+ * the startCell index such a range holds the runs of the box's cells only, where the
+ * (startLat, …) index's latitude band holds every run at the box's latitudes across the whole
+ * country; the runs already started in those cells are in the range too (the date follows the
+ * cell in the index) and are left out in the index.
+ */
+export function cellRangesOf(box: BoundingBox): Array<[from: number, to: number]> {
+  const { latFrom, latTo, lngSpans } = gridOf(box);
+  const columns = [...lngSpans].sort(([a], [b]) => a - b);
+  const ranges: Array<[number, number]> = [];
+  for (let lat = latFrom; lat <= latTo; lat += 1) {
+    for (const [from, to] of columns) ranges.push([lat * ROW + from, lat * ROW + to]);
+  }
+  return ranges;
 }

@@ -1,11 +1,12 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { BoundingBox } from '../lib/geo';
+import { cellRangesOf } from './near-cells';
 import { pageCardsSql } from './cards.queries';
 import type { ColumnOrder, PageRow } from './groups.queries';
 
 /**
  * The SQL of the near-me search (`near.service.ts`): the runs whose start lies in a box, by the
- * grid's cells (`near-cells.ts`) or the latitude band, and the cards of the page found.
+ * grid's rows of cells (`near-cells.ts`), and the cards of the page found.
  */
 
 /** A run's start point as read by the near-me search (MySQL answers DECIMAL as text). */
@@ -40,33 +41,74 @@ const numberSql = (value: number): string => {
   return String(value);
 };
 
+/** `startCell BETWEEN from AND to` of the near-me search's table. */
+const cellsBetween = ([from, to]: [number, number]): string =>
+  `\`Group\`.\`startCell\` BETWEEN ${numberSql(from)} AND ${numberSql(to)}`;
+
+/**
+ * The box's ranges of cells (ascending, `cellRangesOf` of `near-cells.ts`) as a condition
+ * MariaDB reads as exactly those ranges of the startCell index, in groups of about the square
+ * root of their number, each behind its own first-to-last range: MariaDB checks the whole
+ * condition again on every index entry it reads, and a plain OR of a 50 km box's 181 ranges
+ * cost it more than reading the entries (`ANALYZE FORMAT=JSON` at 100,000 runs, Haeundae:
+ * 20.8 ms of 22.9 checking them; grouped 2.3 of 4.4).
+ */
+function cellRangesSql(ranges: Array<[number, number]>): string {
+  const size = Math.ceil(Math.sqrt(ranges.length));
+  const groups: string[] = [];
+  for (let i = 0; i < ranges.length; i += size) {
+    const group = ranges.slice(i, i + size);
+    const each = group.map(cellsBetween).join(' OR ');
+    const whole: [number, number] = [group[0][0], group[group.length - 1][1]];
+    groups.push(group.length === 1 ? each : `(${cellsBetween(whole)} AND (${each}))`);
+  }
+  return `(${groups.join(' OR ')})`;
+}
+
+/**
+ * MariaDB reads a box by its ranges of cells while they are at most this many (one a row, two
+ * across the antimeridian: a box of about 10 km around Korea's latitudes, 5 km across the
+ * antimeridian), a wider one by the latitude band. Its optimizer estimates
+ * each range on its own, about 5 µs apiece: at 1,000 runs a 50 km box's 181 ranges cost 0.9 ms
+ * where the band cost 0.3, and a 32 km one's 0.7 against 0.3; at 100,000 runs the band of a
+ * sparse place costs more (Gangneung, 50 km: 11.1 ms, the rows 2.4) and a dense one's less
+ * (Yeouido: 13.7, the rows 18.2), the box's own runs read either way. Up to 10 km the rows
+ * cost 0.1–0.2 ms more at 1,000 runs and up to half the band's at 100,000 (Yeouido, 8 km: 3.9
+ * against 7.7). `ANALYZE FORMAT=JSON`, optimization and execution, the bench's four places.
+ */
+const MAX_RANGES = 40;
+
 /**
  * The runs not started at `at` whose start lies in the box (latitudes as one range, longitudes
  * as one range or two across the antimeridian). Only the id and the start are read. Written by
  * hand (no query building per ring: a near-me page reads up to six).
  *
- * With `cells` (the grid cells covering the box, `near-cells.ts`) they are read from the
- * (startCell, date, standbyTime, startLat, startLng, groupId) index: per cell, a range over the
- * runs not started yet, the box checked in the index, so only the runs near the box are read.
- * Without (a box of too many cells), from the (startLat, startLng, date, standbyTime) index: the
- * box's latitude band, the rest checked in the index.
+ * MariaDB reads a box of up to {@link MAX_RANGES} ranges of cells (`near-cells.ts`) from the
+ * (startCell, date, standbyTime, startLat, startLng, groupId) index alone, one range of cells
+ * per row, the runs started and the box's edges checked in the index first: what it reads grows
+ * with the runs in the box, not with the runs sharing its latitudes elsewhere. A wider box, and
+ * any box on SQLite, is read from the (startLat, startLng, date, standbyTime) index's latitude
+ * band, the rest checked in the index. SQLite plans that band whatever the cells (`EXPLAIN
+ * QUERY PLAN` at 10,000 runs, named cells or ranges alike) and, made to take the ranges
+ * (`INDEXED BY`), unions them by rowid and reads the table: 2–3 times slower.
  */
 export async function selectStartsInBox(
   sequelize: Sequelize,
   box: BoundingBox,
   at: KoreaNow,
-  cells: number[] | null = null,
 ): Promise<StartPointRow[]> {
-  const hint =
-    cells && sequelize.getDialect() !== 'sqlite' ? ` FORCE INDEX (\`${BY_START_CELL}\`)` : '';
+  const ranges = sequelize.getDialect() === 'sqlite' ? null : cellRangesOf(box);
+  const byRows = ranges !== null && ranges.length <= MAX_RANGES;
+  const hint = byRows ? ` FORCE INDEX (\`${BY_START_CELL}\`)` : '';
   const longitudes = box.lngRanges
     .map(([min, max]) => `\`Group\`.\`startLng\` BETWEEN ${numberSql(min)} AND ${numberSql(max)}`)
     .join(' OR ');
   const sql =
     `SELECT \`groupId\`, \`startLat\`, \`startLng\` FROM \`Groups\` AS \`Group\`${hint} WHERE ` +
-    (cells ? `\`Group\`.\`startCell\` IN (${cells.map(numberSql).join(', ')}) AND ` : '') +
+    `${notStartedSql(sequelize, at, 'Group')} AND ` +
     `\`Group\`.\`startLat\` BETWEEN ${numberSql(box.minLat)} AND ${numberSql(box.maxLat)} AND ` +
-    `(${longitudes}) AND ${notStartedSql(sequelize, at, 'Group')}`;
+    `(${longitudes})` +
+    (byRows ? ` AND ${cellRangesSql(ranges)}` : '');
   return sequelize.query<StartPointRow>(sql, { type: QueryTypes.SELECT });
 }
 
