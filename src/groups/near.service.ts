@@ -34,9 +34,9 @@ const RINGS_KM = [0.5, 1, 2, 4, 8, 32];
  * The database finds the runs not started yet whose start is in a bounding box: on MariaDB by
  * the rows of grid cells covering it (`near-cells.ts`) up to about 10 km, else (and on SQLite)
  * by the latitude band, the box checked in the index. Their great-circle distance is computed
- * here, where both databases agree (SQLite has no trigonometry). The box grows ring by ring: once the runs within a ring's radius fill
- * the page, every run outside is farther than all of them, so the page is exactly the
- * great-circle order without reading the whole radius.
+ * here, where both databases agree (SQLite has no trigonometry). The box grows ring by ring:
+ * once the runs within a ring's radius fill the page, every run outside is farther than all of
+ * them, so the page is exactly the great-circle order without reading the whole radius.
  */
 async function rankedWithin(
   sequelize: Deps['sequelize'],
