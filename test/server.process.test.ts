@@ -141,15 +141,19 @@ describe('npm start', () => {
       const server = start('npm', ['start', '--ignore-scripts'], { PORT: String(port) });
       const npm = server.child.pid!;
 
+      // Its log line reaches us through npm's pipe, which may be after its first answer.
+      const said = `ErunJrun API listening on http://localhost:${port}`;
       await until(
-        'the server to answer',
-        async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200,
+        'the server to answer and say where it listens',
+        async () =>
+          (await fetch(`http://127.0.0.1:${port}/health`)).status === 200 &&
+          server.output().includes(said),
         60_000,
       );
       const listening = server
         .output()
         .split('\n')
-        .filter((line) => line.includes(`ErunJrun API listening on http://localhost:${port}`));
+        .filter((line) => line.includes(said));
       expect(listening).toHaveLength(1);
       expect(JSON.parse(listening[0])).toMatchObject({ level: 'info', port });
 
