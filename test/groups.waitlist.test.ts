@@ -4,12 +4,12 @@ import { runSmsOutbox } from '../src/alarms/sms-outbox';
 import { runWaitlistSweep } from '../src/jobs/waitlists';
 import { GROUP, WAITLIST } from '../src/groups/messages';
 import { GUEST, makeGroup, member, useCalendarContext, type Member } from './support/groups';
-import { FakeSms, textableUser, useOutboxTurn, workerDeps } from './support/worker';
+import { FakeSms, textableUser, workerDeps } from './support/worker';
 import { authHeaders, signIn } from './support/context';
 
-// Its outbox runs must not drop, nor be dropped by, another file's queued texts.
-useOutboxTurn();
-const file = useCalendarContext();
+// On a database of its own: its outbox runs must not drop, nor be dropped by, another file's
+// queued texts.
+const file = useCalendarContext({ ownDatabase: true });
 
 const wait = (groupId: string, headers: Record<string, string>) =>
   request(file.ctx.app).post(`/group/${groupId}/waitlist`).set(headers);

@@ -14,11 +14,14 @@ import * as support from './support/worker';
 let ctx: TestContext;
 const days = support.calendar('2043-01-01');
 
-// Its outbox runs must not drop, nor be dropped by, another file's queued texts.
-support.useOutboxTurn();
-useTestContext((c) => {
-  ctx = c;
-});
+// On a database of its own: its outbox runs must not drop, nor be dropped by, another file's
+// queued texts.
+useTestContext(
+  (c) => {
+    ctx = c;
+  },
+  { ownDatabase: true },
+);
 
 /** The current value of a metric's series with these labels (0 when it has none yet). */
 async function value(

@@ -22,7 +22,6 @@ import {
   kst,
   runWith,
   textableUser,
-  useOutboxTurn,
   workerDeps,
 } from './support/worker';
 import { makeUser } from './support/users';
@@ -34,11 +33,14 @@ let ctx: TestContext;
 // Far from every other test file's runs; the reminder tests use 2045 and later.
 const days = calendar('2041-01-01');
 
-// Its outbox runs must not drop, nor be dropped by, another file's queued texts.
-useOutboxTurn();
-useTestContext((c) => {
-  ctx = c;
-});
+// On a database of its own: its outbox runs must not drop, nor be dropped by, another file's
+// queued texts.
+useTestContext(
+  (c) => {
+    ctx = c;
+  },
+  { ownDatabase: true },
+);
 
 function depsWith(
   sms: FakeSms | WorkerDeps['sms'] = new FakeSms(),

@@ -1,9 +1,7 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { loadConfig, type Config } from '../../src/config';
+import type { Config } from '../../src/config';
 import { Alarm, Applier, type Group, type User } from '../../src/db/models';
 import { createPhoneCipher } from '../../src/lib/phone-cipher';
 import { fromKst, kstDate } from '../../src/lib/time';
@@ -17,52 +15,6 @@ import { makeUser } from './users';
 export { makeGroupRow };
 
 const DAY_MS = 86_400_000;
-
-/** Whether the process that made the lock directory `dir` has ended (its pid file says which). */
-function holderGone(dir: string): boolean {
-  let pid: number;
-  try {
-    pid = Number(fs.readFileSync(path.join(dir, 'pid'), 'utf8'));
-  } catch {
-    return false; // just made, its pid not yet written
-  }
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-/**
- * For a test file that runs the SMS outbox on the shared test database: the outbox is one table
- * for every file, and a run drops every text queued more than the maximum lateness before its
- * `now` (`dropLate`). Files run on clocks years apart (each worker file on its own stretch of
- * calendar), so one file's run would drop another's texts waiting between two of its runs or
- * between their queuing and its run. Such files take turns: this lock (a directory made
- * atomically in the data folder, with its holder's pid, so a lock left by a process that died is
- * taken over) is held from before the file's first test to after its last.
- */
-export function useOutboxTurn(): void {
-  const dir = path.join(loadConfig(process.env).dataDir, 'outbox-turn.lock');
-  beforeAll(async () => {
-    fs.mkdirSync(path.dirname(dir), { recursive: true });
-    for (;;) {
-      try {
-        fs.mkdirSync(dir);
-        fs.writeFileSync(path.join(dir, 'pid'), String(process.pid));
-        return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-      if (holderGone(dir)) fs.rmSync(dir, { recursive: true, force: true });
-      else await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }, 180_000);
-  afterAll(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-}
 
 /**
  * Each worker test file runs on its own stretch of calendar (no other file has runs there), and
