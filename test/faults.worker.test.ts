@@ -36,7 +36,11 @@ const SENS_DELAY_MS = 40;
 const CONCURRENCY = 4;
 /** Texts the fake SENS accepts before it holds every further call open, unanswered. */
 const ACCEPTED_BEFORE_KILL = 10;
-const SMS_TIMEOUT_MS = 10_000;
+/**
+ * The longest SENS call (the setting's maximum): a held call must not time out while the test
+ * waits for every lane to hold one (after a timeout a lane would take the next text, held too).
+ */
+const SMS_TIMEOUT_MS = 60_000;
 
 const suffix = crypto.randomBytes(4).toString('hex');
 const dataDir = path.join(
@@ -154,6 +158,18 @@ it('Killed mid-batch and started again, the worker texts every applicant exactly
     Alarm.findAll({ where: { groupId: { [Op.in]: groupIds }, category: 'start' } });
   const inState = async (state: string) =>
     (await startAlarms()).filter((a) => a.smsStatus === state).length;
+  // A wait that times out says where SENS, the texts and the worker were.
+  const saying = async (err: unknown): Promise<never> => {
+    const states: Record<string, number> = {};
+    for (const alarm of await startAlarms()) {
+      const state = String(alarm.smsStatus);
+      states[state] = (states[state] ?? 0) + 1;
+    }
+    throw new Error(
+      `${(err as Error).message}: SENS answered ${sens.requests.length} and holds ${sens.held}; ` +
+        `texts ${JSON.stringify(states)}; the worker said: ${output.slice(-3000)}`,
+    );
+  };
 
   // SENS accepts the first texts, then leaves every lane waiting on a call it never answers:
   // the worker is killed with texts accepted and recorded, calls in flight, and texts not
@@ -164,7 +180,7 @@ it('Killed mid-batch and started again, the worker texts every applicant exactly
     'every lane to wait on SENS with the accepted texts recorded',
     async () => sens.held === CONCURRENCY && (await inState('sent')) === ACCEPTED_BEFORE_KILL,
     60_000,
-  );
+  ).catch(saying);
   // Claimed rows are exactly the calls in flight: the rest of the batch is still pending.
   expect(await inState('sending')).toBe(CONCURRENCY);
   child.kill('SIGKILL');
@@ -177,7 +193,7 @@ it('Killed mid-batch and started again, the worker texts every applicant exactly
     'the restarted worker to send every pending text',
     async () => (await inState('pending')) === 0,
     60_000,
-  );
+  ).catch(saying);
   child.kill('SIGTERM');
   await exited(child);
 
