@@ -340,6 +340,8 @@ describe('PATCH /course/:courseId', () => {
       totalTime: course.totalTime,
     });
     expect(JSON.parse(after.mapLatLng)).toEqual(route);
+    // The dropped photo is deleted after the answer.
+    await ctx.images.settled();
     const now = storedFiles(ctx.imageDir);
     expect(now.filter((f) => !before.includes(f))).toEqual(objectsOf(added).sort());
     expect(before.filter((f) => !now.includes(f))).toEqual(objectsOf(dropped).sort());
@@ -433,6 +435,7 @@ describe('DELETE /course/:courseId', () => {
     expect(await Bookmark.count({ where })).toBe(0);
     expect(await StarPoint.count({ where })).toBe(0);
     expect(await Comment.count({ where })).toBe(0);
+    await ctx.images.settled(); // the photos go after the answer
     const left = storedFiles(ctx.imageDir);
     for (const key of keysOf(course)) {
       for (const file of objectsOf(key)) expect(left).not.toContain(file);

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import request from 'supertest';
 import { Group } from '../src/db/models';
 import { ImageRemoval } from '../src/uploads/image-removal.model';
 import { SLOT_MESSAGES } from '../src/uploads/images.service';
@@ -54,7 +55,7 @@ async function postWithImages(label: string) {
   const res = await timed(() =>
     postGroup(ctx, host.headers, createGroupRequestFields(day.at(3), { title }), files),
   );
-  return { ...res, title };
+  return { ...res, title, host };
 }
 
 it('Stores the images of a run when S3 answers (the fake is sound)', async () => {
@@ -107,5 +108,28 @@ it('When S3 hangs on the deletes too, the post answers without waiting for them,
   expect(written.every((key) => s3.putKeys.has(key))).toBe(true);
   expect(queued.every((row) => row.attempts === 1 && row.lastError !== null)).toBe(true);
   await ImageRemoval.destroy({ where: { path: queued.map((row) => row.path) } });
+  s3.objects.clear();
+});
+
+it('Deleting a run while S3 hangs on deletes answers without waiting; its images were queued with the delete', async () => {
+  const { value, host } = await postWithImages('S3 삭제 대기');
+  expect(value.status).toBe(201);
+  const paths = [...s3.putKeys];
+  s3.hangDeletes = true;
+  const res = await request(ctx.app)
+    .delete(`/group/${value.body.groupId as string}`)
+    .set(host.headers);
+  const answered = Date.now();
+  expect(res.status).toBe(200);
+  // Committed with the delete: the record of what to remove is there before any S3 answer.
+  const queued = await ImageRemoval.findAll({ where: { path: paths } });
+  expect(queued.map((row) => row.path).sort()).toEqual([...paths].sort());
+  expect([...s3.objects].sort()).toEqual([...paths].sort());
+  // The deletes' attempts, each given the whole timeout, run after the answer and fail.
+  await ctx.images.settled();
+  expect(Date.now() - answered).toBeGreaterThanOrEqual(S3_TIMEOUT_MS);
+  const after = await ImageRemoval.findAll({ where: { path: paths } });
+  expect(after.every((row) => row.attempts === 1 && row.lastError !== null)).toBe(true);
+  await ImageRemoval.destroy({ where: { path: paths } });
   s3.objects.clear();
 });

@@ -157,6 +157,7 @@ it('Withdrawal while Redis is down answers 503 and deletes nothing; once it is b
   expect(await User.findByPk(user.userId)).toBeNull();
   expect(await Group.findByPk(group.groupId)).toBeNull();
   expect(await Course.findByPk(course.courseId)).toBeNull();
+  await ctx.images.settled(); // the files go after the answer
   expect(onDisk()).toEqual([]);
   expect(await ImageRemoval.count({ where: { path: paths } })).toBe(0);
 });

@@ -400,6 +400,7 @@ describe('PATCH /group/:groupId', () => {
     expect(after?.thumbnailUrl1).toBe(b);
     expect(after?.thumbnailUrl2).toEqual(expect.any(String));
     expect(after?.thumbnailUrl3).toBeNull();
+    await file.ctx.images.settled(); // unused images go after the answer
     expect(stored(b) && stored(after?.thumbnailUrl2 as string)).toBe(true);
     expect(stored(a)).toBe(false);
   });
@@ -455,6 +456,7 @@ describe('DELETE /group/:groupId', () => {
     expect(await Group.count({ where: { groupId } })).toBe(0);
     expect(await Applier.count({ where: { groupId } })).toBe(0);
     expect(await Comment.count({ where: { groupId } })).toBe(0);
+    await file.ctx.images.settled(); // unused images go after the answer
     expect(stored(key)).toBe(false);
     const alarms = await Alarm.findAll({ where: { groupId } });
     expect(alarms.map((a) => [a.userId, a.category, a.groupTitle]).sort()).toEqual(

@@ -251,7 +251,8 @@ describe.each([
     expect(plan.slots).toEqual([c, a, 'NEW']);
     expect(plan.removed).toEqual([b]);
 
-    await ctx.images.remove('group', plan.removed);
+    ctx.images.remove('group', plan.removed);
+    await ctx.images.settled();
     const stored = setup.stored();
     for (const p of ['groupthumbnail', 'w_384', 'w_758']) {
       expect(stored).toContain(`${p}/${a}`);
@@ -266,7 +267,8 @@ describe.each([
       .attach('thumbnail', await png(50, 50), 'x.png')
       .attach('thumbnail', await png(51, 51), 'y.png');
     const keys = res.body.keys as string[];
-    await setup.ctx.images.remove('group', [...keys, null]);
+    setup.ctx.images.remove('group', [...keys, null]);
+    await setup.ctx.images.settled();
     const stored = setup.stored();
     for (const key of keys) expect(stored.filter((p) => p.endsWith(key))).toEqual([]);
   });

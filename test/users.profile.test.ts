@@ -306,6 +306,7 @@ describe('PATCH /auth/updateUser (profile form, multipart)', () => {
     const secondKey = keyFromImageUrl(ctx.config, afterSecond)!;
     expect(secondKey).not.toBe(firstKey);
     expect(stored(`w_384/${secondKey}`)).toBe(true);
+    await ctx.images.settled(); // the previous picture goes after the answer
     expect(stored(`profile/${firstKey}`) || stored(`w_384/${firstKey}`)).toBe(false);
   });
 

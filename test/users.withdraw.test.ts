@@ -211,6 +211,7 @@ describe('DELETE /user/delete (withdraw)', () => {
     });
     expect(badges).toEqual([]);
 
+    await ctx.images.settled(); // the files go after the answer
     expect(imageExists('profile', profileKey)).toBe(false);
     expect(imageExists('group', groupKey)).toBe(false);
     expect(imageExists('course', courseKey)).toBe(false);
@@ -320,6 +321,7 @@ describe('Withdrawal with the images on S3', () => {
           .delete('/user/delete')
           .set(authHeaders(await signIn(ctx, user)));
         expect(res.status).toBe(200);
+        await ctx.images.settled(); // the files go after the answer
         expect(fake.objectKeys()).toEqual([...someoneElse.paths].sort());
         expect(await ImageRemoval.count({ where: { path: paths } })).toBe(0);
       });
@@ -343,6 +345,7 @@ describe('Withdrawal with the images on S3', () => {
         expect(res.body).toEqual({ success: true, message: '회원탈퇴에 성공하였습니다.' });
         expect(await exists(User, user.userId)).toBe(false);
         // Nothing deleted, nothing forgotten: every path waits for another try.
+        await ctx.images.settled();
         expect([...s3.objects].sort()).toEqual([...paths].sort());
         const queued = await ImageRemoval.findAll({ where: { path: paths } });
         expect(queued.map((row) => row.path).sort()).toEqual([...paths].sort());

@@ -200,20 +200,42 @@ export async function selectThread(
   });
 }
 
-/** What a write on a comment reads of it first: its author, its post, its text (for an edit). */
-export type CommentOwner = Pick<Comment, 'userId' | 'groupId' | 'courseId' | 'content'>;
+/** What a write on a comment reads of it first: its author and its post. */
+export type CommentOwner = Pick<Comment, 'userId' | 'groupId' | 'courseId'>;
+/** What an edit reads: the owner, and the text (an unchanged one is not written again). */
+export type CommentToEdit = CommentOwner & Pick<Comment, 'content'>;
 
-/** A comment's author, post and content, or null when there is no such comment (one key read). */
-export async function selectCommentOwner(
+const OWNER_COLUMNS = '`userId`, `groupId`, `courseId`';
+
+/** One comment's `columns` by its key, or null when there is no such comment. */
+async function selectComment<T extends object>(
+  sequelize: Sequelize,
+  columns: string,
+  commentId: string,
+  transaction?: Transaction,
+): Promise<T | null> {
+  const [row] = await sequelize.query<T>(
+    `SELECT ${columns} FROM \`Comments\` WHERE \`commentId\` = ?`,
+    { type: QueryTypes.SELECT, replacements: [commentId], transaction },
+  );
+  return row ?? null;
+}
+
+/** A comment's author and post, or null when there is no such comment (one key read). */
+export function selectCommentOwner(
   sequelize: Sequelize,
   commentId: string,
   transaction?: Transaction,
 ): Promise<CommentOwner | null> {
-  const [row] = await sequelize.query<CommentOwner>(
-    'SELECT `userId`, `groupId`, `courseId`, `content` FROM `Comments` WHERE `commentId` = ?',
-    { type: QueryTypes.SELECT, replacements: [commentId], transaction },
-  );
-  return row ?? null;
+  return selectComment<CommentOwner>(sequelize, OWNER_COLUMNS, commentId, transaction);
+}
+
+/** A comment's author, post and text, or null when there is no such comment (one key read). */
+export function selectCommentToEdit(
+  sequelize: Sequelize,
+  commentId: string,
+): Promise<CommentToEdit | null> {
+  return selectComment<CommentToEdit>(sequelize, `${OWNER_COLUMNS}, \`content\``, commentId);
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   type CommentOwner,
   insertComment,
   selectCommentOwner,
+  selectCommentToEdit,
   selectThread,
   updateCommentContent,
 } from './comments.queries';
@@ -119,15 +120,19 @@ export async function createComment(
   });
 }
 
-/** The comment's author, post and content, or 404; in `transaction` when given. */
+/** The comment, or 404 with the contract's message. */
+function found<T>(comment: T | null): T {
+  if (!comment) throw notFound(COMMENT.notFound);
+  return comment;
+}
+
+/** The comment's author and post, or 404; in `transaction` when given. */
 export async function findComment(
   ctx: Pick<AppContext, 'sequelize'>,
   commentId: string,
   transaction?: Transaction,
 ): Promise<CommentOwner> {
-  const comment = await selectCommentOwner(ctx.sequelize, commentId, transaction);
-  if (!comment) throw notFound(COMMENT.notFound);
-  return comment;
+  return found(await selectCommentOwner(ctx.sequelize, commentId, transaction));
 }
 
 /**
@@ -141,7 +146,7 @@ export async function updateComment(
   commentId: string,
   content: string,
 ): Promise<CommentItem[]> {
-  const comment = await findComment(ctx, commentId);
+  const comment = found(await selectCommentToEdit(ctx.sequelize, commentId));
   assertAuthor(comment, actor.userId, COMMENT.notAuthorUpdate);
   if (comment.content !== content) await updateCommentContent(ctx.sequelize, commentId, content);
   return commentList(ctx, postOf(comment));

@@ -105,7 +105,7 @@ export async function createCourse(
     await forgetRanking(ctx);
     return course.courseId;
   } catch (err) {
-    await ctx.images.remove('course', keys);
+    ctx.images.remove('course', keys);
     throw err;
   }
 }
@@ -149,25 +149,28 @@ export async function updateCourse(
   }
 
   const newKeys = await ctx.images.store(edit.images, 'course');
-  let outcome: { removed: string[]; regions: number[] };
+  let regions: number[];
   try {
-    outcome = await ctx.sequelize.transaction(async (transaction) => {
+    regions = await ctx.sequelize.transaction(async (transaction) => {
       // The row's lock first, then the whole row for the model's update (see `lockCourseRow`).
       ownCourse(await lockCourseRow(ctx.sequelize, courseId, transaction), userId);
       const course = (await Course.findByPk(courseId, { transaction })) as Course;
       const values = columnsOf(edit.fields);
       const images = changesImages ? planImages(ctx, course, edit.keep, newKeys) : null;
-      const regions = [course.region, values.region ?? course.region];
+      const moved = [course.region, values.region ?? course.region];
       await course.update({ ...values, ...images?.columns }, { transaction });
+      await ctx.images.removeOnCommit(
+        ctx.images.pathsOf('course', images?.removed ?? []),
+        transaction,
+      );
       // A course that changes region leaves the cached rankings of its old one.
-      return { removed: images?.removed ?? [], regions: regions[0] === regions[1] ? [] : regions };
+      return moved[0] === moved[1] ? [] : moved;
     });
   } catch (err) {
-    await ctx.images.remove('course', newKeys);
+    ctx.images.remove('course', newKeys);
     throw err;
   }
-  await ctx.images.remove('course', outcome.removed);
-  if (outcome.regions.length > 0) await forgetRanking(ctx);
+  if (regions.length > 0) await forgetRanking(ctx);
 }
 
 /**
@@ -179,15 +182,14 @@ export async function deleteCourse(
   userId: string,
   courseId: string,
 ): Promise<void> {
-  const course = await ctx.sequelize.transaction(async (transaction) => {
+  await ctx.sequelize.transaction(async (transaction) => {
     const locked = await lockCourseRow(ctx.sequelize, courseId, transaction);
     if (!locked) throw notFound(COURSE.notFound);
     if (locked.userId !== userId) throw forbidden(COURSE.notAuthorDelete);
     const row = (await Course.findByPk(courseId, { transaction })) as Course; // for its hooks
     await row.destroy({ transaction });
-    return row;
+    await ctx.images.removeOnCommit(ctx.images.pathsOf('course', imageKeys(row)), transaction);
   });
-  await ctx.images.remove('course', imageKeys(course));
   await forgetRanking(ctx);
 }
 

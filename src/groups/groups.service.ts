@@ -92,7 +92,7 @@ export async function createGroup(
       return group.groupId;
     });
   } catch (err) {
-    await ctx.images.remove('group', keys);
+    ctx.images.remove('group', keys);
     // A refused or failed post does not hold the host back.
     await ctx.store.del(guard).catch(() => undefined);
     throw err;
@@ -201,9 +201,8 @@ export async function updateGroup(
   );
 
   const newKeys = await ctx.images.store(images, 'group');
-  let unused: string[];
   try {
-    unused = await ctx.sequelize.transaction(async (transaction) => {
+    await ctx.sequelize.transaction(async (transaction) => {
       // The run's lock first, then the whole row for the model's update (see `lockRun`).
       await lockRun(ctx.sequelize, groupId, transaction);
       const group = await findGroup(groupId, { transaction });
@@ -218,13 +217,12 @@ export async function updateGroup(
       );
       // More seats: the first waiters take them, in this transaction.
       await promoteWaiters(ctx, group, applicants, transaction);
-      return plan.removed;
+      await ctx.images.removeOnCommit(ctx.images.pathsOf('group', plan.removed), transaction);
     });
   } catch (err) {
-    await ctx.images.remove('group', newKeys);
+    ctx.images.remove('group', newKeys);
     throw err;
   }
-  await ctx.images.remove('group', unused);
 }
 
 /** `DELETE /group/:groupId`: applications, comments and chat go with it (foreign keys). */
@@ -233,16 +231,15 @@ export async function deleteGroup(
   hostId: string,
   groupId: string,
 ) {
-  const keys = await ctx.sequelize.transaction(async (transaction) => {
+  await ctx.sequelize.transaction(async (transaction) => {
     const run = await lockRun(ctx.sequelize, groupId, transaction);
     if (run.userId !== hostId) throw forbidden(GROUP.notHostDelete);
     const group = await findGroup(groupId, { transaction }); // for its hooks (see `lockRun`)
     // The waiters are told too; their places go with the run (foreign key).
     await notifyApplicants(group, 'delete', transaction, { now: ctx.now(), waiters: true });
     await group.destroy({ transaction });
-    return imageKeys(group);
+    await ctx.images.removeOnCommit(ctx.images.pathsOf('group', imageKeys(group)), transaction);
   });
-  await ctx.images.remove('group', keys);
 }
 
 /** The run with its host, in one query (404 when it does not exist). */

@@ -28,9 +28,10 @@ function newKey(): string {
 
 /**
  * Prepares uploaded images (a few at a time per process), stores them (original + variants, all
- * written before the call returns) and deletes them again. Deletion never fails a user's
- * request: problems are logged, and deletions queued with {@link ImageService.queueRemoval} are
- * kept until the storage has done them.
+ * written before the call returns) and deletes them again. Deletion never fails or delays a
+ * user's request: every deletion is queued in `ImageRemovals` (with the change that freed the
+ * paths, where there is a transaction) and done after the answer; what the storage refuses
+ * stays queued until the worker's sweep has done it.
  */
 export class ImageService {
   /**
@@ -42,7 +43,7 @@ export class ImageService {
   private readonly preparing: ConcurrencyLimit;
 
   /** Deletions that run after their request was answered (see {@link settled}). */
-  private readonly afterAnswer = new Set<Promise<void>>();
+  private readonly afterAnswerWork = new Set<Promise<void>>();
 
   constructor(
     private readonly storage: ObjectStorage,
@@ -107,7 +108,8 @@ export class ImageService {
    * tries again whatever the storage refuses now), then deleted and forgotten.
    */
   private removeAfterAnswer(paths: string[]): void {
-    const removal = (async () => {
+    if (paths.length === 0) return;
+    this.runAfterAnswer(async () => {
       try {
         await queueImagePaths(paths);
       } catch (err) {
@@ -117,35 +119,36 @@ export class ImageService {
         });
       }
       await this.removeQueued(paths);
-    })();
-    this.afterAnswer.add(removal);
-    void removal.finally(() => this.afterAnswer.delete(removal));
+    });
+  }
+
+  /** Runs `work` without holding up the request, tracked until it ends (see {@link settled}). */
+  private runAfterAnswer(work: () => Promise<unknown>): void {
+    const running = work().then(
+      () => undefined,
+      () => undefined,
+    );
+    this.afterAnswerWork.add(running);
+    void running.finally(() => this.afterAnswerWork.delete(running));
   }
 
   /** Waits for the deletions still running after their requests' answers (at shutdown). */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.afterAnswer]);
+    await Promise.allSettled([...this.afterAnswerWork]);
   }
 
-  /** Deletes the originals and variants of the keys (nulls ignored). */
-  async remove(kind: ImageKind, keys: Array<string | null | undefined>): Promise<void> {
-    await this.deletePaths(
-      keys.filter((k): k is string => Boolean(k)).flatMap((k) => objectPaths(kind, k)),
-    );
-  }
-
-  private async deletePaths(paths: string[]): Promise<void> {
-    if (paths.length === 0) return;
-    try {
-      await this.storage.delete(paths);
-    } catch (err) {
-      this.logger.warn('deleting images failed', { error: (err as Error).message, paths });
-    }
+  /**
+   * Deletes the originals and variants of the keys (nulls and default thumbnails ignored) once
+   * the request is answered, for paths no row uses: images stored for a write that failed, or a
+   * replaced profile picture. What the storage refuses stays queued for the worker.
+   */
+  remove(kind: ImageKind, keys: Array<string | null | undefined>): void {
+    this.removeAfterAnswer(this.pathsOf(kind, keys));
   }
 
   /** Deletes a profile picture given its URL, if it is one of ours (not a Kakao/Naver avatar). */
-  async removeProfileByUrl(url: string | null | undefined): Promise<void> {
-    await this.deletePaths(this.pathsOf('profile', [url]));
+  removeProfileByUrl(url: string | null | undefined): void {
+    this.removeAfterAnswer(this.pathsOf('profile', [url]));
   }
 
   /**
@@ -167,13 +170,15 @@ export class ImageService {
   }
 
   /**
-   * Records paths to delete in the caller's transaction, so the record commits with the rows
-   * that used them and the deletion cannot be lost: {@link removeQueued} does it after the
-   * commit, and the notification worker tries again whatever the storage refused.
+   * Records paths to delete in the caller's transaction (the outermost one), so the record
+   * commits with the change that stopped using them and the deletion cannot be lost; once it
+   * commits they are deleted after the answer, and the notification worker tries again whatever
+   * the storage refused. A rolled-back transaction deletes nothing.
    */
-  async queueRemoval(paths: string[], transaction: Transaction): Promise<void> {
+  async removeOnCommit(paths: string[], transaction: Transaction): Promise<void> {
     if (paths.length === 0) return;
     await queueImagePaths(paths, transaction);
+    transaction.afterCommit(() => this.runAfterAnswer(() => this.removeQueued(paths)));
   }
 
   /**

@@ -218,10 +218,10 @@ export async function updateProfile(
     try {
       if (Object.keys(values).length > 0) await User.update(values, { where: { userId } });
     } catch (err) {
-      if (key) await ctx.images.remove('profile', [key]);
+      if (key) ctx.images.remove('profile', [key]);
       throw err;
     }
-    if (profileUrl) await ctx.images.removeProfileByUrl(user.profileUrl);
+    if (profileUrl) ctx.images.removeProfileByUrl(user.profileUrl);
   } finally {
     await claim?.release();
   }

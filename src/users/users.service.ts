@@ -56,7 +56,7 @@ export async function findOrCreateLocalUser(
  * key store, so while it is down the request fails (503) before anything is deleted (should the
  * database part fail after it, the account stays, merely signed out). The rows go in one
  * transaction that also queues every image they uploaded (profile picture, run thumbnails,
- * course photos, with their variants) for deletion; the files are deleted after the commit, and
+ * course photos, with their variants) for deletion; the files are deleted after the answer, and
  * what the storage refuses stays queued for the notification worker to delete later. Once the
  * rows are gone, the account's chat connections are closed.
  */
@@ -69,9 +69,9 @@ export async function withdraw(
   // Read committed: the runs' seats and waitlists are read after their locks are taken, and
   // must be read as they are then, not as the transaction's first read saw them (MySQL's
   // repeatable-read snapshot could seat a waiter who had just withdrawn, or one seat too many).
-  const images = await ctx.sequelize.transaction(READ_COMMITTED, async (transaction) => {
+  await ctx.sequelize.transaction(READ_COMMITTED, async (transaction) => {
     const user = await User.findByPk(userId, { attributes: ['profileUrl'], transaction });
-    if (!user) return [];
+    if (!user) return;
     const [groups, courses] = await Promise.all([
       Group.findAll({
         where: { userId },
@@ -103,10 +103,8 @@ export async function withdraw(
         courses.flatMap((c) => [c.courseImageUrl1, c.courseImageUrl2, c.courseImageUrl3]),
       ),
     ];
-    await ctx.images.queueRemoval(paths, transaction);
-    return paths;
+    await ctx.images.removeOnCommit(paths, transaction);
   });
   // The account is gone: its chat connections close whatever happens next.
   ctx.events.userWithdrawn(userId);
-  await ctx.images.removeQueued(images);
 }

@@ -151,6 +151,11 @@ export function useTestContext(
     });
     await use(ctx);
   });
+  // What a test's requests left running after their answers (image deletions) ends with the
+  // test, so it never lands in the next one.
+  afterEach(async () => {
+    await ctx?.images.settled();
+  });
   afterAll(async () => {
     try {
       await options.beforeClose?.();
