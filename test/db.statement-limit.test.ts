@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import request from 'supertest';
 import { openDatabase } from '../src/bootstrap';
 import { loadConfig, type Config } from '../src/config';
@@ -7,7 +6,7 @@ import { LOCK_NAME, migrate } from '../src/db/migrator';
 import { createSequelize, withoutStatementLimit } from '../src/db/sequelize';
 import { MESSAGES } from '../src/lib/error-handler';
 import { createLogger } from '../src/lib/logger';
-import { dropMysqlDatabase, recreateMysqlDatabase, serverConnection } from './support/database';
+import { databaseName, MARIADB_TEST_URL, serverConnection } from './support/database';
 import { timed } from './support/faults';
 import { makeGroup, member, testCalendar } from './support/groups';
 import { useTestContext, type TestContext } from './support/context';
@@ -22,39 +21,34 @@ import { useTestContext, type TestContext } from './support/context';
 jest.setTimeout(60_000);
 
 const LIMIT_MS = 500;
-const serverUrl = (process.env.TEST_DB_URL ?? 'mysql://root@127.0.0.1:3306/erunjrun_test').replace(
-  /^mariadb:/,
-  'mysql:',
-);
-const scratch = `erunjrun_limit_${crypto.randomBytes(4).toString('hex')}_test`;
-const scratchUrl = Object.assign(new URL(serverUrl), { pathname: `/${scratch}` }).toString();
 const logger = createLogger({ level: 'silent', format: 'json' });
 
 let ctx: TestContext;
+/** The app's configuration: the limit, on the file's own database (at `databaseUrl`). */
 let config: Config;
+let databaseUrl: string;
 
 useTestContext(
   (c) => {
     ctx = c;
+    config = c.config;
+    databaseUrl = String(c.config.db.url);
   },
   {
-    config: async () => {
-      await recreateMysqlDatabase(scratchUrl);
-      const base = loadConfig({ ...process.env, DB_URL: scratchUrl });
-      config = { ...base, db: { ...base.db, statementTimeoutMs: LIMIT_MS } };
-      return config;
+    config: () => {
+      const base = loadConfig({ ...process.env, DB_URL: MARIADB_TEST_URL });
+      return { ...base, db: { ...base.db, statementTimeoutMs: LIMIT_MS } };
     },
-    // Applied through the limited configuration: bootstrap migrates without the limit.
-    migrate: true,
-    teardown: () => dropMysqlDatabase(scratchUrl),
+    // Migrated through the limited configuration: bootstrap migrates without the limit.
+    ownDatabase: true,
   },
 );
 
 /** Runs `work` while another connection holds `sql`'s lock; releases it afterwards. */
 async function whileHeld<T>(sql: string, params: unknown[], work: () => Promise<T>): Promise<T> {
-  const holder = await serverConnection(scratchUrl);
+  const holder = await serverConnection(databaseUrl);
   try {
-    await holder.query(`USE \`${scratch}\``);
+    await holder.query(`USE \`${databaseName(databaseUrl)}\``);
     await holder.beginTransaction();
     await holder.query(sql, params);
     return await work();
@@ -105,7 +99,7 @@ it('Limits every statement of a connection, and none with the limit at 0', async
 
 it('Migrates without the limit: waiting for another process’s migration lock longer than the limit still succeeds', async () => {
   const held = LIMIT_MS * 3;
-  const holder = await serverConnection(scratchUrl);
+  const holder = await serverConnection(databaseUrl);
   try {
     await holder.query('SELECT GET_LOCK(?, 10)', [LOCK_NAME]);
     const release = new Promise((resolve) => setTimeout(resolve, held)).then(() =>

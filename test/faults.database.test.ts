@@ -6,7 +6,12 @@ import { Group } from '../src/db/models';
 import { MESSAGES } from '../src/lib/error-handler';
 import { createGroupRequestFields, timed, until } from './support/faults';
 import { GUEST, makeGroup, member, postGroup, testCalendar } from './support/groups';
-import { dropMysqlDatabase, recreateMysqlDatabase } from './support/database';
+import {
+  dropMysqlDatabase,
+  MARIADB_TEST_URL,
+  recreateMysqlDatabase,
+  scratchDatabaseUrl,
+} from './support/database';
 import { TcpProxy } from './support/tcp-proxy';
 import { useTestContext, type TestContext } from './support/context';
 
@@ -18,16 +23,8 @@ import { useTestContext, type TestContext } from './support/context';
  */
 jest.setTimeout(90_000);
 
-const serverUrl = new URL(
-  (process.env.TEST_DB_URL ?? 'mysql://root@127.0.0.1:3306/erunjrun_test').replace(
-    /^mariadb:/,
-    'mysql:',
-  ),
-);
-const scratch = `erunjrun_faults_${crypto.randomBytes(4).toString('hex')}_test`;
-const scratchUrl = Object.assign(new URL(serverUrl.toString()), {
-  pathname: `/${scratch}`,
-}).toString();
+const serverUrl = new URL(MARIADB_TEST_URL);
+const scratchUrl = scratchDatabaseUrl(MARIADB_TEST_URL, 'faults');
 
 let proxy: TcpProxy;
 let ctx: TestContext;
@@ -43,10 +40,9 @@ useTestContext(
     config: async () => {
       await recreateMysqlDatabase(scratchUrl);
       proxy = await TcpProxy.start(Number(serverUrl.port || 3306), serverUrl.hostname);
-      const viaProxy = new URL(serverUrl.toString());
+      const viaProxy = new URL(scratchUrl);
       viaProxy.hostname = '127.0.0.1';
       viaProxy.port = String(proxy.port);
-      viaProxy.pathname = `/${scratch}`;
       return loadConfig({ ...process.env, DB_URL: viaProxy.toString() });
     },
     migrate: true,

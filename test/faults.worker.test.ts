@@ -15,7 +15,7 @@ import { createWorkerDeps } from '../src/jobs/deps';
 import { createSmsSender } from '../src/sms';
 import { makeGroupRow } from './support/comments';
 import { until } from './support/faults';
-import { dropMysqlDatabase, recreateMysqlDatabase } from './support/database';
+import { dropMysqlDatabase, recreateMysqlDatabase, scratchDatabaseUrl } from './support/database';
 import { REPO_ROOT } from './support/test-env';
 import { FakeSens, randomMobile, makeUser } from './support/users';
 
@@ -47,15 +47,14 @@ const dataDir = path.join(
   process.env.TEST_DATA_DIR ?? path.join(REPO_ROOT, 'data', 'test'),
   `faults-worker-${suffix}`,
 );
-const mysqlServer = process.env.TEST_DB_URL
-  ? new URL(process.env.TEST_DB_URL.replace(/^mariadb:/, 'mysql:'))
-  : null;
-const scratch = `erunjrun_faults_worker_${suffix}_test`;
+/** The MariaDB run's scratch database; the embedded run's is the SQLite file in `dataDir`. */
+const scratchUrl = process.env.TEST_DB_URL
+  ? scratchDatabaseUrl(process.env.TEST_DB_URL, 'faults_worker')
+  : '';
 
 let sens: FakeSens;
 let runtime: Runtime | undefined;
 let config: Config;
-let dbUrl = '';
 let child: ChildProcess | undefined;
 let output = '';
 
@@ -67,7 +66,7 @@ function startWorker(): ChildProcess {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
-        DB_URL: dbUrl,
+        DB_URL: scratchUrl,
         REDIS_URL: '',
         DATA_DIR: dataDir,
         DB_MIGRATE_ON_START: 'false',
@@ -100,13 +99,8 @@ beforeAll(async () => {
   sens = await FakeSens.start();
   sens.delayMs = SENS_DELAY_MS;
   fs.mkdirSync(dataDir, { recursive: true });
-  if (mysqlServer) {
-    const url = new URL(mysqlServer.toString());
-    url.pathname = `/${scratch}`;
-    dbUrl = url.toString();
-    await recreateMysqlDatabase(dbUrl);
-  }
-  config = loadConfig({ ...process.env, DB_URL: dbUrl, REDIS_URL: '', DATA_DIR: dataDir });
+  if (scratchUrl) await recreateMysqlDatabase(scratchUrl);
+  config = loadConfig({ ...process.env, DB_URL: scratchUrl, REDIS_URL: '', DATA_DIR: dataDir });
   runtime = await bootstrap(config, { migrate: true });
 });
 
@@ -117,7 +111,7 @@ afterAll(async () => {
   }
   await runtime?.close();
   await sens?.close();
-  if (dbUrl) await dropMysqlDatabase(dbUrl);
+  if (scratchUrl) await dropMysqlDatabase(scratchUrl);
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

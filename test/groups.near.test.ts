@@ -3,7 +3,7 @@ import { QueryTypes } from 'sequelize';
 import request from 'supertest';
 import { Group } from '../src/db/models';
 import { GROUP } from '../src/groups/messages';
-import { cellOf, cellRangesOf, cellsOf } from '../src/groups/near-cells';
+import { cellOf, cellRangesOf } from '../src/groups/near-cells';
 import { selectStartsInBox } from '../src/groups/near.queries';
 import { boundingBox, haversineKm, type BoundingBox } from '../src/lib/geo';
 import { kstDate, kstTime } from '../src/lib/time';
@@ -36,6 +36,30 @@ const near = (query: string, headers: Record<string, string> = GUEST) =>
   request(file.ctx.app).get(`/group/near?${query}`).set(headers);
 
 const at = (p: LatLng, extra = '') => `lat=${p.lat}&lng=${p.lng}${extra}`;
+
+/** From `min` to `max`, both included, in steps of at most 1/1000 degree (a cell is 1/200). */
+function walk(min: number, max: number): number[] {
+  const steps = Math.max(1, Math.ceil((max - min) * 1000));
+  return Array.from({ length: steps + 1 }, (_, i) =>
+    i === steps ? max : min + ((max - min) * i) / steps,
+  );
+}
+
+/**
+ * The test's own account of the cells a box holds (widened by `margin` degrees on every side),
+ * not the search's grid arithmetic: the stored cell (`cellOf`) of every point of a walk across
+ * the box in steps smaller than a cell, its edges and corners included, so every cell the box
+ * reaches into is stepped in. Ascending, each once.
+ */
+function cellsIn(box: BoundingBox, margin = 0): number[] {
+  const cells = new Set<number>();
+  for (const lat of walk(box.minLat - margin, box.maxLat + margin)) {
+    for (const [min, max] of box.lngRanges) {
+      for (const lng of walk(min - margin, max + margin)) cells.add(cellOf(lat, lng));
+    }
+  }
+  return [...cells].sort((a, b) => a - b);
+}
 
 describe('GET /group/near', () => {
   let host: Member;
@@ -355,7 +379,7 @@ describe('GET /group/near', () => {
     const cornerCell = await stored([...names.keys()][0]);
     for (const bearing of [0, 90, 180, 270]) {
       const from = destination(corner, 0.03, bearing);
-      expect(cellsOf(boundingBox(from, 0.05))).toContain(cornerCell);
+      expect(cellsIn(boundingBox(from, 0.05))).toContain(cornerCell);
       const res = await near(at(from, '&radiusKm=0.05'));
       expect(res.status).toBe(200);
       expect(letters(res.body)).toBe('K');
@@ -381,11 +405,27 @@ describe('GET /group/near', () => {
     expect(polar.body.data[0].distanceFromMe).toBe(2.2);
   });
 
-  /** The cell numbers ranges of cells cover, one by one. */
+  /** The cell numbers ranges of cells cover, one by one, ascending. */
   const expand = (ranges: Array<[number, number]>) =>
-    ranges.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i));
+    ranges
+      .flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, i) => from + i))
+      .sort((a, b) => a - b);
 
-  test("A wide box's ranges of cells are its rows: the same cells a small box names one by one, across the antimeridian too", () => {
+  /**
+   * The ranges hold every cell of the box, each once, and no cell beyond a hair (1e-8 degree,
+   * about a millimetre) around it: the grid also takes a cell an edge of the box only grazes
+   * (within a millionth of a cell, for the database's rounding of a stored start point).
+   */
+  const expectCellsOf = (box: BoundingBox, ranges: Array<[number, number]>) => {
+    const covered = expand(ranges);
+    const inRanges = new Set(covered);
+    expect(cellsIn(box).filter((cell) => !inRanges.has(cell))).toEqual([]);
+    expect(inRanges.size).toBe(covered.length);
+    const aroundBox = new Set(cellsIn(box, 1e-8));
+    expect(covered.filter((cell) => !aroundBox.has(cell))).toEqual([]);
+  };
+
+  test("A box's ranges of cells are its rows and hold its cells, each once and no others, a small box's and a wide one's, across the antimeridian too", () => {
     for (const [center, km] of [
       [ownCenter(), 1],
       [ownCenter(), 1.5],
@@ -393,9 +433,7 @@ describe('GET /group/near', () => {
       [{ lat: 45.25, lng: -179.995 }, 1],
     ] as Array<[LatLng, number]>) {
       const box = boundingBox(center, km);
-      const cells = cellsOf(box);
-      expect(cells).not.toBeNull();
-      expect(expand(cellRangesOf(box)).sort()).toEqual([...cells!].sort());
+      expectCellsOf(box, cellRangesOf(box));
     }
     // Across the antimeridian, a row is two ranges: one at each end of the row's numbers.
     const across = boundingBox({ lat: -40.5, lng: 179.99 }, 10);
@@ -403,7 +441,9 @@ describe('GET /group/near', () => {
     const ranges = cellRangesOf(across);
     const rows = new Set(ranges.map(([from]) => Math.floor(from / 100_000)));
     expect(ranges).toHaveLength(2 * rows.size);
-    expect(cellsOf(across)).toBeNull();
+    // A wide box (many rows, far more cells than a small box has) holds exactly its cells too.
+    expect(rows.size).toBeGreaterThan(30);
+    expectCellsOf(across, ranges);
     const starts = ranges.map(([from]) => from);
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
     for (const [from, to] of ranges)

@@ -12,7 +12,7 @@ import { startSession } from '../../src/auth/sessions';
 import type { SessionTokens } from '../../src/auth/tokens';
 import type { User } from '../../src/db/models';
 import { testClock, type TestClock } from './clock';
-import { databaseName, dropMysqlDatabase, recreateMysqlDatabase } from './database';
+import { createOwnDatabase, type OwnDatabase } from './database';
 
 export interface TestContext extends Runtime {
   app: Express;
@@ -86,9 +86,10 @@ export interface TestContextOptions {
    */
   ownKeyStore?: boolean;
   /**
-   * A database of the file's own (a scratch MariaDB database beside the test one, or a SQLite
-   * file in the data folder), migrated first and dropped after: for a file that changes the
-   * schema (a table of the original's), which the other files' processes must not see.
+   * A database of the file's own (`createOwnDatabase`: a scratch MariaDB database beside the
+   * configured one, or a SQLite file in the data folder), migrated first and dropped after: for
+   * a file that changes the schema (a table of the original's), which the other files' processes
+   * must not see, or that needs MariaDB in the embedded run too (its `config` sets DB_URL).
    */
   ownDatabase?: boolean;
   /** Migrate the database first (one the file created itself, not yet migrated). */
@@ -109,7 +110,7 @@ export function useTestContext(
 ): void {
   let ctx: TestContext | undefined;
   const ownFiles: string[] = [];
-  let ownDatabaseUrl: string | null = null;
+  let ownDatabase: OwnDatabase | undefined;
   beforeAll(async () => {
     const base = loadConfig(process.env);
     let overrides =
@@ -134,17 +135,8 @@ export function useTestContext(
     }
     if (options.ownDatabase) {
       const db = { ...base.db, ...overrides.db };
-      if (db.url) {
-        const url = new URL(db.url.replace(/^mariadb:/, 'mysql:'));
-        url.pathname = `/${databaseName(db.url)}_own_${uniqueSuffix()}`;
-        ownDatabaseUrl = url.toString();
-        await recreateMysqlDatabase(ownDatabaseUrl);
-        overrides = { ...overrides, db: { ...db, url: ownDatabaseUrl } };
-      } else {
-        const sqliteFile = path.join(base.dataDir, `own-db-${uniqueSuffix()}.sqlite`);
-        ownFiles.push(...['', '-wal', '-shm'].map((suffix) => `${sqliteFile}${suffix}`));
-        overrides = { ...overrides, db: { ...db, sqliteFile } };
-      }
+      ownDatabase = await createOwnDatabase({ db, dataDir: base.dataDir }, 'own');
+      overrides = { ...overrides, db: ownDatabase.db };
     }
     ctx = await createTestContext(overrides, {
       migrate: options.migrate || options.ownDatabase,
@@ -161,7 +153,7 @@ export function useTestContext(
       await options.beforeClose?.();
       await ctx?.close();
       for (const file of ownFiles) fs.rmSync(file, { recursive: true, force: true });
-      if (ownDatabaseUrl) await dropMysqlDatabase(ownDatabaseUrl);
+      await ownDatabase?.drop();
     } finally {
       await options.teardown?.();
     }

@@ -1,5 +1,8 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import mysql from 'mysql2/promise';
+import type { Config } from '../../src/config';
 
 /** Connects to the server of a mysql:// URL without selecting its database. */
 export async function serverConnection(url: string) {
@@ -51,6 +54,59 @@ export async function dropMysqlDatabase(url: string): Promise<void> {
   } finally {
     await conn.end();
   }
+}
+
+/**
+ * The test MariaDB database: the MariaDB run's (TEST_DB_URL), else the machine's default one.
+ * For the files that need MariaDB in the embedded run too; they work on a database of their own
+ * beside it.
+ */
+export const MARIADB_TEST_URL = (
+  process.env.TEST_DB_URL ?? 'mysql://root@127.0.0.1:3306/erunjrun_test'
+).replace(/^mariadb:/, 'mysql:');
+
+const randomPart = () => crypto.randomBytes(4).toString('hex');
+
+/**
+ * The URL of a scratch database beside the one of `url` (on the same server): its name with
+ * `_<tag>_<random part>` added, so no other test file, jest worker or run shares it.
+ */
+export function scratchDatabaseUrl(url: string, tag: string): string {
+  const scratch = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  scratch.pathname = `/${databaseName(url)}_${tag}_${randomPart()}`;
+  return scratch.toString();
+}
+
+export interface OwnDatabase {
+  /** The database settings given, moved to the new database (its `url`, or its `sqliteFile`). */
+  db: Config['db'];
+  /** Drops the database, or removes the SQLite file (and its -wal/-shm). */
+  drop(): Promise<void>;
+}
+
+/**
+ * An empty database of a test's own beside the one `config` names: with DB_URL a scratch
+ * MariaDB database ({@link scratchDatabaseUrl}), else a SQLite file
+ * `<tag>-db-<random part>.sqlite` in the data folder. Whoever creates it drops it after.
+ */
+export async function createOwnDatabase(
+  config: Pick<Config, 'db' | 'dataDir'>,
+  tag: string,
+): Promise<OwnDatabase> {
+  if (config.db.url) {
+    const url = scratchDatabaseUrl(config.db.url, tag);
+    await recreateMysqlDatabase(url);
+    return { db: { ...config.db, url }, drop: () => dropMysqlDatabase(url) };
+  }
+  const sqliteFile = path.join(config.dataDir, `${tag}-db-${randomPart()}.sqlite`);
+  return {
+    db: { ...config.db, sqliteFile },
+    async drop() {
+      for (const suffix of ['', '-wal', '-shm']) {
+        fs.rmSync(`${sqliteFile}${suffix}`, { force: true });
+      }
+    },
+  };
 }
 
 export function removeDir(dir: string): void {

@@ -1,6 +1,3 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { QueryTypes, type ColumnsDescription, type Sequelize, type Transaction } from 'sequelize';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/lib/logger';
@@ -10,7 +7,7 @@ import {
   dialectOf,
   type Dialect,
 } from '../../src/db/sequelize';
-import { databaseName, dropMysqlDatabase, recreateMysqlDatabase } from './database';
+import { createOwnDatabase } from './database';
 
 /**
  * Migration tests work on databases of their own, made and dropped here, so they never touch
@@ -24,37 +21,14 @@ export interface ScratchDatabase {
 
 export async function createScratchDatabase(): Promise<ScratchDatabase> {
   const config = loadConfig(process.env);
-  const logger = createLogger(config.log);
-  const suffix = crypto.randomBytes(4).toString('hex');
-
-  if (config.db.url) {
-    const serverUrl = config.db.url;
-    const url = new URL(serverUrl.replace(/^mariadb:/, 'mysql:'));
-    url.pathname = `/${databaseName(serverUrl)}_mig_${suffix}`;
-    await recreateMysqlDatabase(url.toString());
-    const sequelize = createSequelize(
-      withoutStatementLimit({ ...config.db, url: url.toString() }),
-      logger,
-    );
-    return {
-      sequelize,
-      dialect: 'mysql',
-      async drop() {
-        await sequelize.close();
-        await dropMysqlDatabase(url.toString());
-      },
-    };
-  }
-
-  const file = path.join(config.dataDir, `migrations-${suffix}.sqlite`);
-  fs.mkdirSync(config.dataDir, { recursive: true });
-  const sequelize = createSequelize({ ...config.db, sqliteFile: file }, logger);
+  const own = await createOwnDatabase(config, 'mig');
+  const sequelize = createSequelize(withoutStatementLimit(own.db), createLogger(config.log));
   return {
     sequelize,
     dialect: dialectOf(sequelize),
     async drop() {
       await sequelize.close();
-      fs.rmSync(file, { force: true });
+      await own.drop();
     },
   };
 }
