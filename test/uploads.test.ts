@@ -261,6 +261,19 @@ describe.each([
     }
   });
 
+  it('a profile picture stored for a save that failed is removed by its key', async () => {
+    const { ctx } = setup;
+    const before = setup.stored();
+    const image = await ctx.images.prepare({ originalname: 'me.png', buffer: await png(60, 60) });
+    const [key] = await ctx.images.store([image], 'profile');
+    expect(setup.stored().filter((p) => !before.includes(p))).toEqual(
+      [`profile/${key}`, `w_384/${key}`, `w_758/${key}`].sort(),
+    );
+    ctx.images.remove('profile', [key]);
+    await ctx.images.settled();
+    expect(setup.stored()).toEqual(before);
+  });
+
   it('deleting a post removes the originals and every variant', async () => {
     const res = await request(postApp(setup.ctx))
       .post('/posts')

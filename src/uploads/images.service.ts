@@ -138,12 +138,19 @@ export class ImageService {
   }
 
   /**
-   * Deletes the originals and variants of the keys (nulls and default thumbnails ignored) once
+   * Deletes the originals and variants of the keys (nulls ignored) once
    * the request is answered, for paths no row uses: images stored for a write that failed, or a
    * replaced profile picture. What the storage refuses stays queued for the worker.
    */
   remove(kind: ImageKind, keys: Array<string | null | undefined>): void {
-    this.removeAfterAnswer(this.pathsOf(kind, keys));
+    this.removeAfterAnswer(this.keyPaths(kind, keys));
+  }
+
+  /** The storage paths (original and variants) of keys just stored; nulls ignored. */
+  private keyPaths(kind: ImageKind, keys: Array<string | null | undefined>): string[] {
+    return [...new Set(keys.filter((k): k is string => Boolean(k)))].flatMap((k) =>
+      objectPaths(kind, k),
+    );
   }
 
   /** Deletes a profile picture given its URL, if it is one of ours (not a Kakao/Naver avatar). */
