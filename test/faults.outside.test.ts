@@ -80,8 +80,10 @@ it.each([
     const { value, ms, title } = await postWithImages('S3 장애');
     expect(value.status).toBe(503);
     expect(value.body).toEqual(storeFailed);
-    // Three attempts at most, each bounded by the timeout, plus the SDK's short backoff.
-    expect(ms).toBeLessThan(10_000);
+    // Three attempts at most, each bounded by the timeout, plus the SDK's short backoff: about
+    // 3 s alone; the bound leaves room for a machine busy with other suites (11 s seen at a
+    // load average of 10) and still fails a request left hanging or tried many more times.
+    expect(ms).toBeLessThan(5 * 3 * S3_TIMEOUT_MS);
     expect(await Group.count({ where: { title } })).toBe(0);
     // What was written is deleted after the answer.
     await ctx.images.settled();
