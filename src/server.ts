@@ -4,6 +4,7 @@ import { createHttpServer, drainer } from './lib/http-server';
 import { bootstrap } from './bootstrap';
 import { listenOrExit, loadConfigOrExit, onShutdown, startRuntime } from './lib/process';
 import { announceReady, runPrimary, serveFromPrimary } from './lib/cluster';
+import { shareMetricsWithPrimary } from './lib/cluster-metrics';
 import { createLogger } from './lib/logger';
 import { attachChat } from './chat/chat.gateway';
 import { startCourseViewFlush } from './courses/views';
@@ -11,6 +12,8 @@ import { startCourseViewFlush } from './courses/views';
 async function serve() {
   const runtime = await startRuntime((config, logger) => bootstrap(config, { logger }));
   const { config, logger } = runtime;
+  // In a cluster a scrape reaching this process answers with every API process's counts.
+  if (cluster.isWorker) runtime.metrics = shareMetricsWithPrimary(runtime.metrics);
 
   const server = createHttpServer(createApp(runtime), config.http);
   const drain = drainer(server);

@@ -1,16 +1,30 @@
+import type { Worker } from 'node:cluster';
 import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import request from 'supertest';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createApp } from '../src/app';
 import { isSessionOpen } from '../src/auth/sessions';
 import { attachChat } from '../src/chat/chat.gateway';
 import { ConfigError, loadConfig } from '../src/config';
+import {
+  ANSWER,
+  ASK,
+  collectCluster,
+  COLLECT,
+  COLLECTED,
+  METRICS_UNAVAILABLE,
+  shareMetricsWithPrimary,
+  type MetricsMessage,
+} from '../src/lib/cluster-metrics';
 import { METRICS_UNAUTHORIZED } from '../src/lib/metrics';
 import type { KeyStore } from '../src/store/keystore';
 import { signIn, useTestContext, type TestContext } from './support/context';
 import { GUEST, makeGroup, member, testCalendar } from './support/groups';
+import { sample } from './support/prometheus';
 import { makeUser } from './support/users';
 
 /**
@@ -35,25 +49,6 @@ async function scrape(app = ctx.app, headers: Record<string, string> = {}): Prom
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
   return res.text;
-}
-
-/** The value of the sample `name` whose labels are exactly `labels`; undefined when absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}) {
-  const wanted = Object.entries(labels)
-    .map(([key, value]) => `${key}="${value}"`)
-    .sort()
-    .join(',');
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const have = (match[2] ?? '')
-      .split(/,(?=[a-zA-Z_]\w*=")/)
-      .filter(Boolean)
-      .sort()
-      .join(',');
-    if (have === wanted) return Number(match[3]);
-  }
-  return undefined;
 }
 
 const count = async (name: string, labels: Record<string, string>) =>
@@ -244,5 +239,175 @@ describe('METRICS_TOKEN', () => {
     const off = loadConfig({ ...process.env, METRICS_ENABLED: 'false' });
     const app = createApp({ ...ctx, config: { ...ctx.config, metrics: off.metrics } });
     expect((await request(app).get('/metrics')).status).toBe(404);
+  });
+});
+
+/** A worker's IPC channel to its primary, which answers (or not) with `respond`. */
+class FakePrimary extends EventEmitter {
+  readonly sent: MetricsMessage[] = [];
+  constructor(private readonly respond: (message: MetricsMessage) => MetricsMessage[] = () => []) {
+    super();
+  }
+  send(message: MetricsMessage, callback: (err: Error | null) => void) {
+    this.sent.push(message);
+    callback(null);
+    for (const reply of this.respond(message)) setImmediate(() => this.emit('message', reply));
+    return true;
+  }
+}
+
+describe('GET /metrics in a worker of a cluster (WEB_CONCURRENCY above 1)', () => {
+  const clusterApp = (primary: FakePrimary, answerMs?: number, token: string | null = null) =>
+    createApp({
+      ...ctx,
+      config: { ...ctx.config, metrics: { enabled: true, token } },
+      metrics: shareMetricsWithPrimary(ctx.metrics, { channel: primary, answerMs }),
+    });
+
+  it("Answers with the cluster's text the primary sends back for its own request id", async () => {
+    const primary = new FakePrimary((message) =>
+      message.type === ASK
+        ? [
+            { type: ANSWER, id: message.id + 1, text: 'another scrape\n' },
+            { type: ANSWER, id: message.id, text: '# the whole cluster\n' },
+          ]
+        : [],
+    );
+    const res = await request(clusterApp(primary)).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(res.text).toBe('# the whole cluster\n');
+    expect(primary.sent).toEqual([{ type: ASK, id: 0 }]);
+  });
+
+  it('Answers 503 {success:false, message} when the primary does not answer in time, and waits no longer', async () => {
+    const silent = new FakePrimary();
+    const began = Date.now();
+    const res = await request(clusterApp(silent, 300)).get('/metrics');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ success: false, message: METRICS_UNAVAILABLE });
+    expect(Date.now() - began).toBeLessThan(3_000);
+    expect(silent.sent).toHaveLength(1);
+  });
+
+  it('Answers 503 at once when the primary could not gather the processes', async () => {
+    const failing = new FakePrimary((message) => [
+      { type: ANSWER, id: message.id, error: 'API process 1234 did not send its metrics in time' },
+    ]);
+    const began = Date.now();
+    const res = await request(clusterApp(failing, 20_000)).get('/metrics');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ success: false, message: METRICS_UNAVAILABLE });
+    expect(Date.now() - began).toBeLessThan(10_000);
+  });
+
+  it('Checks METRICS_TOKEN before asking the primary for anything', async () => {
+    const token = crypto.randomBytes(24).toString('base64url');
+    const primary = new FakePrimary();
+    const res = await request(clusterApp(primary, 300, token)).get('/metrics');
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ success: false, message: METRICS_UNAUTHORIZED });
+    expect(primary.sent).toEqual([]);
+  });
+
+  it("Sends its own registry when the primary collects, in a form the primary's sum reads", async () => {
+    const primary = new FakePrimary();
+    shareMetricsWithPrimary(ctx.metrics, { channel: primary });
+    const labels = { method: 'GET', route: '/health', status: '200' };
+    expect((await request(ctx.app).get('/health')).status).toBe(200);
+    const own = sample(await scrape(), 'erunjrun_http_requests_total', labels) ?? 0;
+    expect(own).toBeGreaterThan(0);
+
+    primary.emit('message', { type: COLLECT, id: 41 });
+    await waitFor(async () => primary.sent.length > 0);
+    const [answer] = primary.sent;
+    expect(answer).toMatchObject({ type: COLLECTED, id: 41 });
+    // Two processes with these same counts: twice as many.
+    const both = await AggregatorRegistry.aggregate([answer.metrics!, answer.metrics!]).metrics();
+    expect(sample(both, 'erunjrun_http_requests_total', labels)).toBe(2 * own);
+  });
+});
+
+/** A worker as the primary sees it, answering a COLLECT with `registry` (or never). */
+class FakeWorker extends EventEmitter {
+  readonly process = { pid: 40_000 + Math.floor(Math.random() * 1000) };
+  constructor(private readonly answer: (id: number) => Promise<MetricsMessage | null>) {
+    super();
+  }
+  isConnected() {
+    return true;
+  }
+  send(message: MetricsMessage, callback: (err: Error | null) => void) {
+    callback(null);
+    if (message.type === COLLECT) {
+      void this.answer(message.id).then((reply) => reply && this.emit('message', reply));
+    }
+    return true;
+  }
+}
+
+/** A process's registry: its requests to one route and its chat sockets. */
+function processRegistry(requests: number, seconds: number, sockets: number) {
+  const registry = new Registry();
+  const labels = { method: 'GET', route: '/health', status: '200' };
+  new Counter({
+    name: 'erunjrun_http_requests_total',
+    help: 'requests',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  }).inc(labels, requests);
+  const histogram = new Histogram({
+    name: 'erunjrun_http_request_duration_seconds',
+    help: 'times',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.1, 1],
+    registers: [registry],
+  });
+  for (let i = 0; i < requests; i += 1) histogram.observe(labels, seconds);
+  new Gauge({ name: 'erunjrun_chat_sockets_open', help: 'open', registers: [registry] }).set(
+    sockets,
+  );
+  return registry;
+}
+
+const answering = (registry: Registry) => async (id: number) =>
+  ({ type: COLLECTED, id, metrics: await registry.getMetricsAsJSON() }) as MetricsMessage;
+const asWorkers = (workers: FakeWorker[]) => workers as unknown as Worker[];
+
+describe("The primary's collection (WEB_CONCURRENCY above 1)", () => {
+  const labels = { method: 'GET', route: '/health', status: '200' };
+
+  it('Adds up counters, histograms and gauges; a worker that exits meanwhile is left out', async () => {
+    const gone = new FakeWorker(async () => null);
+    const workers = [
+      new FakeWorker(answering(processRegistry(2, 0.05, 1))),
+      new FakeWorker(answering(processRegistry(3, 0.5, 4))),
+      gone,
+    ];
+    const collected = collectCluster(asWorkers(workers), 7, 5_000);
+    setImmediate(() => gone.emit('disconnect'));
+    const text = await collected;
+    expect(sample(text, 'erunjrun_http_requests_total', labels)).toBe(5);
+    const bucket = (le: string) =>
+      sample(text, 'erunjrun_http_request_duration_seconds_bucket', { ...labels, le });
+    expect([bucket('0.1'), bucket('1'), bucket('+Inf')]).toEqual([2, 5, 5]);
+    expect(sample(text, 'erunjrun_http_request_duration_seconds_count', labels)).toBe(5);
+    expect(sample(text, 'erunjrun_http_request_duration_seconds_sum', labels)).toBeCloseTo(1.6);
+    expect(sample(text, 'erunjrun_chat_sockets_open')).toBe(5);
+  });
+
+  it('Fails within its bound when a worker does not answer, and leaves no listener behind', async () => {
+    const workers = [
+      new FakeWorker(answering(processRegistry(2, 0.05, 1))),
+      new FakeWorker(() => new Promise<null>(() => undefined)),
+    ];
+    const began = Date.now();
+    await expect(collectCluster(asWorkers(workers), 8, 300)).rejects.toThrow(
+      `API process ${workers[1].process.pid} did not send its metrics in time`,
+    );
+    expect(Date.now() - began).toBeLessThan(3_000);
+    for (const worker of workers) {
+      expect([worker.listenerCount('message'), worker.listenerCount('disconnect')]).toEqual([0, 0]);
+    }
   });
 });

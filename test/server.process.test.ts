@@ -10,9 +10,11 @@ import { startSession } from '../src/auth/sessions';
 import { bootstrap } from '../src/bootstrap';
 import type { ChatMessage } from '../src/chat/chat.mapper';
 import { loadConfig, prepareEmbeddedSecrets } from '../src/config';
+import { METRICS_UNAVAILABLE } from '../src/lib/cluster-metrics';
 import { Applier } from '../src/db/models';
 import { spawnCollecting } from './support/app-process';
 import { makeGroup } from './support/groups';
+import { sample } from './support/prometheus';
 import { embeddedChildEnv, REPO_ROOT } from './support/test-env';
 import { makeUser } from './support/users';
 import { freePort, PrivateRedis } from './support/redis-server';
@@ -359,6 +361,80 @@ describe('WEB_CONCURRENCY=2', () => {
     expect(stopped.map((line) => line.pid ?? primary).sort()).toEqual([...tree].sort());
     expect(await portOpen(port)).toBe(false);
     await until('every process to end', () => tree.filter(alive).length === 0, 5_000);
+  });
+  it("Answers /metrics from either process with the whole cluster's counts, and 503 within its bound while a process cannot answer", async () => {
+    const port = await freePort();
+    const server = start(process.execPath, ['dist/src/server.js'], {
+      PORT: String(port),
+      WEB_CONCURRENCY: '2',
+      REDIS_URL: redis.url,
+      LOG_LEVEL: 'http',
+    });
+    await until(
+      'the cluster to start',
+      () => server.output().includes(`ErunJrun API listening on http://localhost:${port}`),
+      90_000,
+    );
+    const workers = readyWorkers(server.output());
+    expect(new Set(workers).size).toBe(2);
+    const answeredBy = (path: string) =>
+      jsonLines(server.output())
+        .filter((line) => line.level === 'http' && String(line.message).includes(`GET ${path} `))
+        .map((line) => Number(line.pid));
+
+    // Requests on connections of their own: the workers answer them in turn.
+    const sent = 9;
+    for (let i = 0; i < sent; i += 1) expect((await fresh(port, '/health/live')).status).toBe(200);
+    await until('the access lines', () => answeredBy('/health/live').length >= sent, 5_000);
+    expect(new Set(answeredBy('/health/live'))).toEqual(new Set(workers));
+
+    // Every scrape, whichever process answers it, counts all of them (one process's share alone
+    // would be about half).
+    const live = { method: 'GET', route: '/health/live', status: '200' };
+    const scrapes = 6;
+    for (let i = 0; i < scrapes; i += 1) {
+      const { status, text } = await fresh(port, '/metrics');
+      expect(status).toBe(200);
+      expect(sample(text, 'erunjrun_http_requests_total', live)).toBe(sent);
+      expect(sample(text, 'erunjrun_http_request_duration_seconds_count', live)).toBe(sent);
+    }
+    await until('the scrapes in the log', () => answeredBy('/metrics').length >= scrapes, 5_000);
+    expect(new Set(answeredBy('/metrics'))).toEqual(new Set(workers));
+
+    // A process that cannot answer (stopped): a scrape the other process receives is answered
+    // 503 within the bound instead of waiting for it. Two scrapes at once, one to each process.
+    const [stopped, running] = workers;
+    process.kill(stopped, 'SIGSTOP');
+    try {
+      const began = Date.now();
+      const both = [fresh(port, '/metrics'), fresh(port, '/metrics')];
+      const first = await within(
+        'a scrape answered while a process is stopped',
+        Promise.race(both),
+        15_000,
+      );
+      expect(first.status).toBe(503);
+      expect(JSON.parse(first.text)).toEqual({ success: false, message: METRICS_UNAVAILABLE });
+      expect(Date.now() - began).toBeLessThan(10_000);
+      await until('its access line', () => answeredBy('/metrics').length > scrapes, 5_000);
+      expect(answeredBy('/metrics').slice(scrapes)).toEqual([running]);
+      process.kill(stopped, 'SIGCONT');
+      await within('the stopped process to answer again', Promise.all(both), 15_000);
+    } finally {
+      if (alive(stopped)) process.kill(stopped, 'SIGCONT');
+    }
+    // Back to normal: the sum again.
+    for (let i = 0; i < 2; i += 1) {
+      const { status, text } = await fresh(port, '/metrics');
+      expect(status).toBe(200);
+      expect(sample(text, 'erunjrun_http_requests_total', live)).toBe(sent);
+    }
+
+    process.kill(server.child.pid!, 'SIGTERM');
+    expect(await within('the primary to exit', server.exited, 30_000)).toEqual({
+      code: 0,
+      signal: null,
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { failure, json, object, ref, string, type Paths } from '../docs/components';
 import { MESSAGES } from '../lib/error-handler';
+import { METRICS_UNAVAILABLE } from '../lib/cluster-metrics';
 import { METRICS_UNAUTHORIZED } from '../lib/metrics';
 
 /** `/health` and its probes, `/metrics`. */
@@ -56,8 +57,9 @@ export const paths: Paths = {
       tags: ['health'],
       summary: 'Prometheus metrics',
       description:
-        'Prometheus text exposition. When `METRICS_TOKEN` is set, the request must carry it as ' +
-        '`Authorization: Bearer <METRICS_TOKEN>`.',
+        'Prometheus text exposition. With `WEB_CONCURRENCY` above 1, the counts of every API ' +
+        'process added up, whichever process answers. When `METRICS_TOKEN` is set, the request ' +
+        'must carry it as `Authorization: Bearer <METRICS_TOKEN>`.',
       security: [{}, { bearer: [] }],
       responses: {
         '200': {
@@ -66,6 +68,9 @@ export const paths: Paths = {
         },
         '401': failure('`METRICS_TOKEN` is set and the bearer is not it', [METRICS_UNAUTHORIZED]),
         '404': failure('`METRICS_ENABLED=false`: not served', [MESSAGES.notFound]),
+        '503': failure('With `WEB_CONCURRENCY` above 1: the processes did not all answer in time', [
+          METRICS_UNAVAILABLE,
+        ]),
       },
     },
   },

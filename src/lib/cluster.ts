@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from './logger';
+import { answerMetricsRequests } from './cluster-metrics';
 import { listen } from './http-server';
 
 /**
@@ -24,7 +25,8 @@ import { listen } from './http-server';
  *
  * The primary restarts a worker that exits unasked (after a pause that doubles while workers
  * keep failing at once), and on SIGTERM/SIGINT stops accepting, passes the signal on, and
- * exits 0 once every worker has drained and exited 0.
+ * exits 0 once every worker has drained and exited 0. A scrape of `/metrics` reaching any
+ * worker is answered with the sum of the serving workers' metrics (lib/cluster-metrics.ts).
  */
 
 /** Messages between the primary and its workers. */
@@ -71,6 +73,8 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   fs.mkdirSync(folder, { mode: 0o700 });
   process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
   const started = new Map<number, number>();
+  /** Workers that announced they serve: the ones whose metrics a scrape adds up. */
+  const readyIds = new Set<number>();
   let turn = 0;
   let stopping = false;
   let failures = 0;
@@ -140,6 +144,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   cluster.on('exit', (worker, code, signal) => {
     const lived = Date.now() - (started.get(worker.id) ?? 0);
     started.delete(worker.id);
+    readyIds.delete(worker.id);
     if (stopping) return;
     if (!serving) {
       // Before the API ever served: the cause (settings, database) will not pass by itself.
@@ -188,6 +193,11 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  cluster.on('message', (worker, message) => {
+    if (isMessage(message) && message.type === READY) readyIds.add(worker.id);
+  });
+  answerMetricsRequests(() => live().filter((worker) => readyIds.has(worker.id)), logger);
 
   let port: number;
   try {

@@ -10,6 +10,11 @@ import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
  */
 export interface Metrics {
   readonly registry: Registry;
+  /**
+   * The text a scrape gets: this registry's, or in a cluster every API process's added up
+   * (lib/cluster-metrics.ts).
+   */
+  readonly exposition: () => Promise<string>;
   /** Lookups answered from a cache, by cache name (`group_lists`, `course_ranking`). */
   readonly cacheHits: Counter<'cache'>;
   /** Lookups that had to read the database, by cache name. */
@@ -30,6 +35,7 @@ export function createMetrics(): Metrics {
     new Counter<L>({ name: `${METRIC_PREFIX}${name}`, help, labelNames, registers: [registry] });
   return {
     registry,
+    exposition: () => registry.metrics(),
     cacheHits: counter('cache_hits_total', 'Lookups answered from a cache.', ['cache']),
     cacheMisses: counter('cache_misses_total', 'Lookups a cache had to read anew.', ['cache']),
     keyStoreErrors: counter(
