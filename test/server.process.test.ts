@@ -246,11 +246,16 @@ describe('WEB_CONCURRENCY=2', () => {
       LOG_LEVEL: 'http',
     });
     const primary = server.child.pid!;
+    // The primary listens before its processes serve: a connection made then waits for the
+    // first that does (handed to one still starting, it would never be answered).
+    await until('the port to open', () => portOpen(port), 60_000);
+    const early = fresh(port, '/health');
     await until(
       'the cluster to start',
       () => server.output().includes(`ErunJrun API listening on http://localhost:${port}`),
       90_000,
     );
+    expect((await within('the early answer', early, 30_000)).status).toBe(200);
     const listening = server
       .output()
       .split('\n')
@@ -344,10 +349,29 @@ describe('WEB_CONCURRENCY=2', () => {
       await runtime.close();
     }
 
-    // A worker killed outright is replaced, and the API keeps answering meanwhile.
+    // A worker killed outright is replaced, and the API keeps answering meanwhile: while the
+    // replacement starts (and nobody listens in it yet), every connection goes to the worker
+    // that serves; one handed to the starting worker would never be answered.
     process.kill(workers[0], 'SIGKILL');
-    await until('a new worker', () => readyWorkers(server.output()).length === 3, 60_000);
-    expect(server.output()).toContain('API process exited; starting another');
+    await until(
+      'the primary to see the exit',
+      () => server.output().includes('API process exited; starting another'),
+      10_000,
+    );
+    const meanwhile: Array<Promise<number>> = [];
+    const restartDeadline = Date.now() + 60_000;
+    while (readyWorkers(server.output()).length < 3 && Date.now() < restartDeadline) {
+      meanwhile.push(
+        within('an answer while a worker restarts', fresh(port, '/health'), 5_000).then(
+          (answer) => answer.status,
+          () => 0,
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(readyWorkers(server.output())).toHaveLength(3);
+    expect(meanwhile.length).toBeGreaterThan(5);
+    expect(await Promise.all(meanwhile)).toEqual(meanwhile.map(() => 200));
     const now = readyWorkers(server.output()).slice(1);
     expect(now.filter(alive)).toHaveLength(2);
     for (let i = 0; i < 4; i += 1) expect((await fresh(port, '/health')).status).toBe(200);

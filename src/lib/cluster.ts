@@ -13,7 +13,9 @@ import { listen } from './http-server';
 /**
  * Several API processes behind one port (`WEB_CONCURRENCY`), with `node:cluster`.
  *
- * The primary owns the port and hands every accepted connection to a worker, in turn. Chat
+ * The primary owns the port and hands every accepted connection to a worker that serves (has
+ * announced it is ready), in turn; one arriving while none serves (at start, or every worker
+ * restarting) waits for the first that does, within the headers deadline. Chat
  * needs more: the SPA's socket.io client starts on HTTP long-polling, and every request of a
  * polling session (`/socket.io/?…&sid=<id>`) must reach the process holding the session. So a
  * worker's session ids start with its cluster id (`3.x7Gk…`): the primary reads the first bytes
@@ -86,38 +88,58 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
       (w): w is Worker => w !== undefined && w.isConnected(),
     );
 
+  /** Workers that serve: connected, and announced ready (a replacement still starting is not). */
+  const servingWorkers = (): Worker[] => live().filter((worker) => readyIds.has(worker.id));
+
   const pick = (firstBytes: string): Worker | undefined => {
     const owner = cluster.workers?.[sessionWorker(firstBytes) ?? -1];
-    if (owner?.isConnected()) return owner;
-    const workers = live();
+    if (owner?.isConnected() && readyIds.has(owner.id)) return owner;
+    // A connection handed to a worker still starting would be lost: nobody listens there yet.
+    const workers = servingWorkers();
     if (workers.length === 0) return undefined;
     turn = (turn + 1) % workers.length;
     return workers[turn];
   };
 
-  const hand = (socket: net.Socket, first: Buffer) => {
+  /**
+   * Connections that arrived while no worker served (at start, or every one restarting), with
+   * what was read of them: handed over as soon as one is ready, or dropped by the client's
+   * headers deadline like any connection that waits too long.
+   */
+  const held = new Map<net.Socket, Buffer[]>();
+
+  const hand = (socket: net.Socket, chunks: Buffer[]) => {
     socket.pause();
-    socket.setTimeout(0);
-    const chunks = [first];
     for (let more: Buffer | null; (more = socket.read() as Buffer | null) !== null;) {
       chunks.push(more);
     }
     const data = Buffer.concat(chunks);
     const worker = pick(data.toString('latin1'));
     if (!worker) {
-      socket.destroy();
+      if (stopping) socket.destroy();
+      else held.set(socket, [data]);
       return;
     }
+    held.delete(socket);
+    socket.setTimeout(0);
     worker.send({ type: CONNECTION, data: data.toString('base64') }, socket, (err) => {
       if (err) socket.destroy();
     });
+  };
+
+  const handHeld = () => {
+    for (const [socket, chunks] of held) {
+      if (socket.destroyed) held.delete(socket);
+      else hand(socket, chunks);
+    }
   };
 
   const server = net.createServer((socket) => {
     socket.on('error', () => socket.destroy());
     // A client that connects and sends nothing is dropped like a worker would drop it.
     socket.setTimeout(config.http.headersTimeoutMs, () => socket.destroy());
-    socket.once('data', (chunk: Buffer) => hand(socket, chunk));
+    socket.once('data', (chunk: Buffer) => hand(socket, [chunk]));
+    socket.once('close', () => held.delete(socket));
   });
 
   const fork = () => {
@@ -170,6 +192,8 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     stopping = true;
     logger.info('shutting down', { reason: signal, processes: live().length });
     server.close();
+    for (const socket of held.keys()) socket.destroy();
+    held.clear();
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w);
     const exits = workers.map(
       (worker) =>
@@ -195,9 +219,11 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   process.on('SIGINT', () => stop('SIGINT'));
 
   cluster.on('message', (worker, message) => {
-    if (isMessage(message) && message.type === READY) readyIds.add(worker.id);
+    if (!isMessage(message) || message.type !== READY) return;
+    readyIds.add(worker.id);
+    handHeld();
   });
-  answerMetricsRequests(() => live().filter((worker) => readyIds.has(worker.id)), logger);
+  answerMetricsRequests(servingWorkers, logger);
 
   let port: number;
   try {
