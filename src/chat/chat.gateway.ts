@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import type http from 'node:http';
 import { Server, type ExtendedError } from 'socket.io';
 import { AUTH } from '../auth/messages';
-import { clusterSessionIds } from '../lib/cluster';
+import { clusterSessionIds } from '../lib/cluster-worker';
 import type { AppContext } from '../lib/context';
 import { createRoomAdapter } from './chat.adapter';
 import { chatMetricsOf } from './chat.metrics';
