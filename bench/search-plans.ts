@@ -55,10 +55,6 @@ const SHAPES: Array<{ name: string; query: string }> = [
     name: 'none, 70 keys, finish=1: Gangwon + Jeju + track',
     query: `region=4/9/&thema=${th('트랙')}&finish=1&size=6`,
   },
-  {
-    name: 'rare, 70 keys: Gangwon + Jeju + city, one week',
-    query: `date=${day(7)}/${day(13)}&region=4/9/&thema=${th('도시')}&size=6`,
-  },
   // The bench's rare request: the seeder's planted runs, the same ten at every size.
   {
     name: 'rare, 70 keys: the plant (Gangwon + Chungcheong + city, one week)',
