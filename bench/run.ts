@@ -38,7 +38,14 @@ import { startSession } from '../src/auth/sessions';
 import { calendarLinks } from '../src/calendar/calendar.service';
 import { Comment, Group, User } from '../src/db/models';
 import { kstDate } from '../src/lib/time';
-import { courseIdOf, numberArg, seedBench, type SeedSizes } from './seed';
+import {
+  courseIdOf,
+  NEAR_SPOTS,
+  numberArg,
+  rareSearchQuery,
+  seedBench,
+  type SeedSizes,
+} from './seed';
 import { openBenchDatabase } from './support';
 
 interface Request {
@@ -345,19 +352,9 @@ async function startCompared(
 }
 
 const RUNNERS = 64;
-/** Where the near-me requests stand: Yeouido (Seoul), Haeundae (Busan), Gwangju, Gangneung. */
-const NEAR_SPOTS: Array<[number, number]> = [
-  [37.5285, 126.9326],
-  [35.1587, 129.16],
-  [35.1595, 126.8526],
-  [37.7519, 128.8761],
-];
 const thema = encodeURIComponent('강변/');
-/** Gangwon and Jeju: no track run there, few city runs (the seeder's spots). */
-const rareThema = encodeURIComponent('트랙/');
-const cityThema = encodeURIComponent('도시/');
-/** The Korean date `days` from today. */
-const inDays = (days: number) => kstDate(new Date(Date.now() + days * 86_400_000));
+/** Gangwon and Jeju: no track run there (the seeder's spots, and its plant). */
+const trackThema = encodeURIComponent('트랙/');
 
 async function main() {
   const argv = process.argv.slice(2);
@@ -485,10 +482,11 @@ async function main() {
           ],
         },
         { name: 'GET /group/all (filtered)', requests: [{ method: 'GET', path: filtered }] },
-        // Searches of 70 combinations that match no run and a few (src/groups/probe.ts).
+        // Searches of 70 combinations (src/groups/probe.ts) that match no run, and the seeder's
+        // planted runs (bench/seed.ts RARE_PLANT), the same ones at every size.
         ...[
-          ['no match, 70 keys', `region=4/9/&thema=${rareThema}`],
-          ['rare, 70 keys', `date=${inDays(7)}/${inDays(13)}&region=4/9/&thema=${cityThema}`],
+          ['no match, 70 keys', `region=4/9/&thema=${trackThema}`],
+          ['rare, 70 keys', rareSearchQuery(new Date())],
         ].map(([name, search]) => ({
           name: `GET /group/all (${name})`,
           requests: [{ method: 'GET' as const, path: `/group/all?${search}&page=1&size=6` }],
@@ -513,10 +511,12 @@ async function main() {
           requests: [{ method: 'GET', path: `/course/detail/${courseId}` }],
         },
         // Runs near me from a few places where the seeded runs are dense or sparse: the page is
-        // found in a small box first, then a wider one (see src/groups/near.service.ts).
+        // found in a small box first, then a wider one (see src/groups/near.service.ts). Page 2
+        // of 20 within 50 km is full at every place and size (the sparse ones by the seeder's
+        // planted clusters, bench/seed.ts NEAR_PLANT).
         {
           name: 'GET /group/near (5 km, signed in)',
-          requests: NEAR_SPOTS.map(([lat, lng]) => ({
+          requests: NEAR_SPOTS.map(({ lat, lng }) => ({
             method: 'GET' as const,
             path: `/group/near?lat=${lat}&lng=${lng}&page=1&size=6`,
             token: viewerToken,
@@ -524,7 +524,7 @@ async function main() {
         },
         {
           name: 'GET /group/near (50 km)',
-          requests: NEAR_SPOTS.map(([lat, lng]) => ({
+          requests: NEAR_SPOTS.map(({ lat, lng }) => ({
             method: 'GET' as const,
             path: `/group/near?lat=${lat}&lng=${lng}&radiusKm=50&page=2&size=20`,
           })),

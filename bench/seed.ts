@@ -14,7 +14,9 @@
  * Shape (per run, on average): 10 applications, 1 question with an answer every other time; per
  * course 10 comments, 5 bookmarks, 5 ratings; one reply per three course comments; 5 alarms per
  * user. Runs are spread over the 8 weeks before and after today, so half have started, and
- * start within about 3 km of one of 52 real running spots across Korea's cities.
+ * start within about 3 km of one of 52 real running spots across Korea's cities. Besides, a
+ * plant of 90 runs the generator never makes, the same at every size (`plantedRuns`): what the
+ * bench's rare-match requests find, so they answer alike at 1,000 runs and at 100,000.
  */
 import path from 'node:path';
 import { Op, type CreationAttributes, type Transaction } from 'sequelize';
@@ -32,6 +34,7 @@ import {
   User,
 } from '../src/db/models';
 import { regionFromAddress, timeSlotFromTime } from '../src/lib/codes';
+import { KM_PER_DEGREE } from '../src/lib/geo';
 import { kstDate } from '../src/lib/time';
 import {
   COURSE_COMMENTS,
@@ -341,12 +344,203 @@ async function seedAlarms(
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The plant: a few runs the generator never makes, the same at every size, so that the bench's
+// rare-match requests (`bench/run.ts`) answer the same runs at 1,000 runs and at 100,000.
+
+/** The Korean date `days` after `now`. */
+const dayAfter = (now: Date, days: number) => kstDate(new Date(now.getTime() + days * DAY_MS));
+
+/** Hosts every planted run: a user of its own, in no other run (nobody's feed or alarms grow). */
+export const PLANT_HOST = 'bench-plant-host';
+const plantIdOf = (kind: string, i: number) => `bench-plant-${kind}-${pad2(i + 1)}`;
+
 /**
- * Grows the bench rows of the database up to the given sizes (never shrinks). Deterministic for
- * given sizes and day, so two backends seeded alike hold the same data.
+ * City runs in Gangwon: none of the generator's spots there (Chuncheon's lake, Gyeongpo beach,
+ * Yeongnang lake) is a city one, nor is any in Chungcheong, so `region=4/5/&thema=도시/` (2
+ * regions × 1 theme × 7 time slots × 5 distance bands: 70 keys, read through the probe of
+ * `src/groups/probe.ts`) matches exactly these, at every size. All within the search's week.
  */
-export async function seedBench(runtime: Runtime, sizes: SeedSizes): Promise<SeedSizes> {
-  const now = new Date();
+export const RARE_PLANT = {
+  count: 10,
+  address: '강원 춘천시 조양동 50-1',
+  name: '춘천 명동',
+  lat: 37.8808,
+  lng: 127.7283,
+  thema: '도시',
+  /** The days after today the planted runs fall on (the search asks for exactly this week). */
+  fromDay: 7,
+  toDay: 13,
+} as const;
+
+/** The rare-match request's query string at `now`: the planted runs, and only them. */
+export const rareSearchQuery = (now: Date) =>
+  `date=${dayAfter(now, RARE_PLANT.fromDay)}/${dayAfter(now, RARE_PLANT.toDay)}` +
+  `&region=4/5/&thema=${encodeURIComponent(`${RARE_PLANT.thema}/`)}`;
+
+/**
+ * Where the near-me requests of `npm run bench` stand. The generator's runs are dense around
+ * Yeouido and Haeundae; around Gwangju and Gangneung there are few (at 1,000 runs about 15 and 7
+ * runs to come within 50 km, a number that moves with the day), so each of those two gets a
+ * planted cluster of `NEAR_PLANT.perSpot` runs to come, enough alone to fill the 50 km request's
+ * page 2 of 20 at any size. They lie `minKm`–`maxKm` away on the landward side, beyond the
+ * 5 km request's box and its latitude band, and beyond the 40 nearest runs at 100,000 runs (all
+ * within 8 km there), so neither the 5 km answers nor the 100,000-run answers change.
+ */
+export const NEAR_SPOTS = [
+  { name: 'Yeouido', lat: 37.5285, lng: 126.9326, plant: null },
+  { name: 'Haeundae', lat: 35.1587, lng: 129.16, plant: null },
+  {
+    name: 'Gwangju',
+    lat: 35.1595,
+    lng: 126.8526,
+    plant: { address: '광주 광산구', thema: '공원' },
+  },
+  {
+    name: 'Gangneung',
+    lat: 37.7519,
+    lng: 128.8761,
+    plant: { address: '강원 강릉시', thema: '강변' },
+  },
+] as const;
+
+export const NEAR_PLANT = {
+  perSpot: 40,
+  minKm: 15,
+  maxKm: 45,
+  /** Bearings (degrees from north) the clusters spread over: west-south-west to north-west. */
+  bearings: [200, 340],
+  /** The days after today the planted runs fall on: past the first pages of the date lists. */
+  fromDay: 14,
+  toDay: 42,
+} as const;
+
+/** A point `km` from `from` at `bearing` degrees (flat-earth offsets: exact enough at 50 km). */
+function offsetPoint(from: { lat: number; lng: number }, km: number, bearing: number) {
+  const rad = (bearing * Math.PI) / 180;
+  const lat = from.lat + (km * Math.cos(rad)) / KM_PER_DEGREE;
+  const lng =
+    from.lng + (km * Math.sin(rad)) / (KM_PER_DEGREE * Math.cos((from.lat * Math.PI) / 180));
+  return [Number(lat.toFixed(6)), Number(lng.toFixed(6))] as const;
+}
+
+/** The planted runs at `now`, deterministic for the day (a generator of their own). */
+export function plantedRuns(now: Date): Array<CreationAttributes<Group>> {
+  const rand = new Random(7);
+  const run = (
+    groupId: string,
+    where: { name: string; address: string; lat: number; lng: number },
+    thema: string,
+    day: number,
+  ): CreationAttributes<Group> => {
+    const standbyTime = `${pad2(rand.int(5, 21))}:${rand.chance(0.5) ? '30' : '00'}:00`;
+    const [h, m] = standbyTime.split(':').map(Number);
+    return {
+      groupId,
+      userId: PLANT_HOST,
+      mapLatLng: mapOf(where.lat, where.lng),
+      thumbnailUrl1: null,
+      thumbnailUrl2: null,
+      thumbnailUrl3: null,
+      title: `${where.name} 같이 달려요 (${groupId.slice('bench-plant-'.length)})`,
+      maxPeople: rand.int(3, 20),
+      date: dayAfter(now, day),
+      standbyTime,
+      finishTime: `${pad2(Math.min(23, h + 2))}:${pad2(m)}:00`,
+      distance: Math.round(rand.float(3, 25) * 10) / 10,
+      speed: rand.pick(SPEEDS),
+      location: where.address,
+      parking: null,
+      baggage: null,
+      content: '천천히 대화하면서 뛰어요. 초보도 환영합니다.',
+      region: regionFromAddress(where.address),
+      timecode: timeSlotFromTime(standbyTime),
+      thema,
+      chattingRoom: '',
+    };
+  };
+  const rare = Array.from({ length: RARE_PLANT.count }, (_, i) =>
+    run(
+      plantIdOf('rare', i),
+      RARE_PLANT,
+      RARE_PLANT.thema,
+      RARE_PLANT.fromDay + (i % (RARE_PLANT.toDay - RARE_PLANT.fromDay + 1)),
+    ),
+  );
+  const near = NEAR_SPOTS.flatMap((spot) => {
+    if (!spot.plant) return [];
+    const { address, thema } = spot.plant;
+    return Array.from({ length: NEAR_PLANT.perSpot }, (_, i) => {
+      const [lat, lng] = offsetPoint(
+        spot,
+        rand.float(NEAR_PLANT.minKm, NEAR_PLANT.maxKm),
+        rand.float(...NEAR_PLANT.bearings),
+      );
+      return run(
+        plantIdOf(`near-${spot.name.toLowerCase()}`, i),
+        { name: `${address.split(' ')[1]} 근교`, address: `${address} 근교 ${i + 1}`, lat, lng },
+        thema,
+        rand.int(NEAR_PLANT.fromDay, NEAR_PLANT.toDay),
+      );
+    });
+  });
+  return [...rare, ...near];
+}
+
+/**
+ * Writes the plant afresh (its dates follow today, so a database seeded on another day still
+ * answers the bench's requests): the host, the runs and each run's host as its applicant.
+ */
+async function seedPlant(runtime: Runtime, now: Date): Promise<void> {
+  const runs = plantedRuns(now);
+  const ids = runs.map((g) => g.groupId!);
+  await runtime.sequelize.transaction(async (transaction) => {
+    await Applier.destroy({ where: { groupId: ids }, transaction });
+    await Group.destroy({ where: { groupId: ids }, transaction });
+    await User.findOrCreate({
+      where: { userId: PLANT_HOST },
+      defaults: {
+        userId: PLANT_HOST,
+        nickname: '벤치플랜트',
+        bio: null,
+        profileUrl: 'https://example.com/profile.png',
+        likeLocation: '4',
+        likeDistance: '2',
+        userLevel: USER_LEVELS[0],
+        social: 'bench',
+        socialId: PLANT_HOST,
+        phone: null,
+      },
+      transaction,
+    });
+    await Group.bulkCreate(runs, { transaction });
+    await Applier.bulkCreate(
+      ids.map((groupId) => ({ groupId, userId: PLANT_HOST, attendance: false })),
+      { transaction },
+    );
+  });
+}
+
+/**
+ * Grows the bench rows of the database up to the given sizes (never shrinks), and writes the
+ * plant (above). Deterministic for given sizes and day, so two backends seeded alike hold the
+ * same data. `now` places the dates (the clock by default); `quiet` writes no progress.
+ */
+export async function seedBench(
+  runtime: Runtime,
+  sizes: SeedSizes,
+  { now = new Date(), quiet = false }: { now?: Date; quiet?: boolean } = {},
+): Promise<SeedSizes> {
+  const shown = report;
+  if (quiet) report = createProgress({ quiet });
+  try {
+    return await grow(runtime, sizes, now);
+  } finally {
+    report = shown;
+  }
+}
+
+async function grow(runtime: Runtime, sizes: SeedSizes, now: Date): Promise<SeedSizes> {
   const have = {
     users: await countOf(User, 'bench-user-', 'userId'),
     groups: await countOf(Group, 'bench-group-', 'groupId'),
@@ -364,6 +558,7 @@ export async function seedBench(runtime: Runtime, sizes: SeedSizes): Promise<See
     Math.max(have.groups, sizes.groups),
     new Random(4 + have.users),
   );
+  await seedPlant(runtime, now);
   if (runtime.sequelize.getDialect() === 'mysql') {
     // Fresh statistics, or the optimiser plans for the empty tables it last looked at.
     await runtime.sequelize.query(
