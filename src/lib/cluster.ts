@@ -43,7 +43,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   fs.mkdirSync(folder, { mode: 0o700 });
   process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
   const started = new Map<number, number>();
-  /** Workers that announced they serve: the ones whose metrics a scrape adds up. */
+  /** Workers that announced they serve: the ones given connections and asked for metrics. */
   const readyIds = new Set<number>();
   let turn = 0;
   let stopping = false;

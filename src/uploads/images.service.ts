@@ -138,9 +138,9 @@ export class ImageService {
   }
 
   /**
-   * Deletes the originals and variants of the keys (nulls ignored) once
-   * the request is answered, for paths no row uses: images stored for a write that failed, or a
-   * replaced profile picture. What the storage refuses stays queued for the worker.
+   * Deletes the originals and variants of keys just stored (nulls ignored) once the request is
+   * answered: images stored for a write that failed. What the storage refuses stays queued for
+   * the worker.
    */
   remove(kind: ImageKind, keys: Array<string | null | undefined>): void {
     this.removeAfterAnswer(this.keyPaths(kind, keys));
