@@ -212,6 +212,26 @@ describe('WEB_CONCURRENCY=2', () => {
   });
   afterAll(() => redis.stop());
 
+  /** Two API processes on a free port, their access lines logged. */
+  async function startCluster() {
+    const port = await freePort();
+    const server = start(process.execPath, ['dist/src/server.js'], {
+      PORT: String(port),
+      WEB_CONCURRENCY: '2',
+      REDIS_URL: redis.url,
+      LOG_LEVEL: 'http',
+    });
+    return { port, server };
+  }
+
+  /** Waits for the primary's start-up line: every process serves. */
+  const clusterServes = (server: ReturnType<typeof start>, port: number) =>
+    until(
+      'the cluster to start',
+      () => server.output().includes(`ErunJrun API listening on http://localhost:${port}`),
+      90_000,
+    );
+
   it('Is refused at start without REDIS_URL, with a message naming both settings', async () => {
     const proc = start(process.execPath, ['dist/src/server.js'], { WEB_CONCURRENCY: '2' });
     const exit = await within('the process to exit', proc.exited, 30_000);
@@ -238,23 +258,13 @@ describe('WEB_CONCURRENCY=2', () => {
   });
 
   it('Answers from two processes, keeps a polling chat session on its process, carries chat between processes, replaces a crashed one and drains on SIGTERM', async () => {
-    const port = await freePort();
-    const server = start(process.execPath, ['dist/src/server.js'], {
-      PORT: String(port),
-      WEB_CONCURRENCY: '2',
-      REDIS_URL: redis.url,
-      LOG_LEVEL: 'http',
-    });
+    const { port, server } = await startCluster();
     const primary = server.child.pid!;
     // The primary listens before its processes serve: a connection made then waits for the
     // first that does (handed to one still starting, it would never be answered).
     await until('the port to open', () => portOpen(port), 60_000);
     const early = fresh(port, '/health');
-    await until(
-      'the cluster to start',
-      () => server.output().includes(`ErunJrun API listening on http://localhost:${port}`),
-      90_000,
-    );
+    await clusterServes(server, port);
     expect((await within('the early answer', early, 30_000)).status).toBe(200);
     const listening = server
       .output()
@@ -387,18 +397,8 @@ describe('WEB_CONCURRENCY=2', () => {
     await until('every process to end', () => tree.filter(alive).length === 0, 5_000);
   });
   it("Answers /metrics from either process with the whole cluster's counts, and 503 within its bound while a process cannot answer", async () => {
-    const port = await freePort();
-    const server = start(process.execPath, ['dist/src/server.js'], {
-      PORT: String(port),
-      WEB_CONCURRENCY: '2',
-      REDIS_URL: redis.url,
-      LOG_LEVEL: 'http',
-    });
-    await until(
-      'the cluster to start',
-      () => server.output().includes(`ErunJrun API listening on http://localhost:${port}`),
-      90_000,
-    );
+    const { port, server } = await startCluster();
+    await clusterServes(server, port);
     const workers = readyWorkers(server.output());
     expect(new Set(workers).size).toBe(2);
     const answeredBy = (path: string) =>
