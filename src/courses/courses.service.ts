@@ -254,8 +254,11 @@ async function viewsShown(
 }
 
 /** `GET /course/:courseId/route.gpx`: public like the detail page; 404 when there is no course. */
-export const COURSE_ROUTE = routeSourceOf(Course, 'courseId', {
-  cache: COURSE_DETAILS.name,
-  kind: 'course',
-  missing: COURSE.notFound,
-});
+export const COURSE_ROUTE = routeSourceOf(
+  { table: 'Courses', key: 'courseId' },
+  {
+    cache: COURSE_DETAILS.name,
+    kind: 'course',
+    missing: COURSE.notFound,
+  },
+);

@@ -250,8 +250,11 @@ export async function groupWithHost(groupId: string): Promise<{ group: Group; ho
 }
 
 /** `GET /group/:groupId/route.gpx`: public like the detail page; 404 when there is no run. */
-export const GROUP_ROUTE = routeSourceOf(Group, 'groupId', {
-  cache: GROUP_DETAILS.name,
-  kind: 'group',
-  missing: GROUP.notFound,
-});
+export const GROUP_ROUTE = routeSourceOf(
+  { table: 'Groups', key: 'groupId' },
+  {
+    cache: GROUP_DETAILS.name,
+    kind: 'group',
+    missing: GROUP.notFound,
+  },
+);

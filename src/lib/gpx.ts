@@ -1,9 +1,9 @@
 import type { Response } from 'express';
-import type { Model, ModelStatic } from 'sequelize';
 import { AppError, notFound } from './errors';
 import type { AppContext } from './context';
 import { kindKey, readThrough } from './read-cache';
 import { parseRoute, type LatLng } from './route';
+import { selectRouteRow, type RoutedTable } from './route.queries';
 
 /**
  * A stored route as a GPX 1.1 track (https://www.topografix.com/GPX/1/1/), the format running
@@ -131,46 +131,27 @@ export function routeDownload(
   };
 }
 
-/** What a route file is made from: the row's title and route, and its ASCII file name. */
-export interface RouteRow {
-  title: string;
-  mapLatLng: string | null;
-  fallback: string;
-}
-
 /**
  * Where the route files of one kind of post (runs, courses) come from: the read cache they are
- * kept in (the detail pages', whose writes are the ones a file shows), the row by id (null when
- * there is none), and the error for a missing one.
+ * kept in (the detail pages', whose writes are the ones a file shows), the table the row is
+ * read from, the ASCII file name's prefix (`<kind>-<id>`), and the error for a missing one.
  */
 export interface RouteSource {
   cache: string;
-  read: (id: string) => Promise<RouteRow | null>;
+  from: RoutedTable;
+  kind: string;
   notFound: () => Error;
 }
 
-/** A model of posts with a route: its title, its stored route, and its id under `K`. */
-type RoutedModel<K extends string> = Model &
-  Record<K, string> & { title: string; mapLatLng: string | null };
-
 /**
- * The route files of one model's posts (runs, courses), kept in the read cache `cache` (the
- * detail pages', whose writes are the ones a file shows): the row by its id `key`, its file
- * named `<kind>-<id>` in ASCII, and a 404 saying `missing` when there is none.
+ * The route files of one table's posts, kept in the read cache `cache`, named `<kind>-<id>` in
+ * ASCII, with a 404 saying `missing` when there is none.
  */
-export function routeSourceOf<K extends string, M extends RoutedModel<K>>(
-  model: ModelStatic<M>,
-  key: K,
+export function routeSourceOf(
+  from: RoutedTable,
   { cache, kind, missing }: { cache: string; kind: string; missing: string },
 ): RouteSource {
-  return {
-    cache,
-    read: async (id) => {
-      const row = await model.findByPk(id, { attributes: [key, 'title', 'mapLatLng'], raw: true });
-      return row && { title: row.title, mapLatLng: row.mapLatLng, fallback: `${kind}-${row[key]}` };
-    },
-    notFound: () => notFound(missing),
-  };
+  return { cache, from, kind, notFound: () => notFound(missing) };
 }
 
 /**
@@ -188,8 +169,8 @@ export async function routeFileThrough(
   const now = ctx.now();
   const key = kindKey('route.gpx', id);
   const found = await readThrough(ctx.sequelize, source.cache, key, now, async () => {
-    const row = await source.read(id);
-    return row && { download: routeDownload(row, row.fallback) };
+    const row = await selectRouteRow(ctx.sequelize, source.from, id);
+    return row && { download: routeDownload(row, `${source.kind}-${row.id}`) };
   });
   if (!found) throw source.notFound();
   const { download } = found;
