@@ -17,7 +17,10 @@ jest.setTimeout(120_000);
 const places = new Map<string, number>();
 const insertWaiter = waitlistQueries.insertWaiter;
 
-const file = useCalendarContext();
+// Its races on a database and key store of its own: on SQLite, another file's writes from the
+// other jest worker (another process, waiting in SQLite's busy handler rather than taking turns)
+// would race them too. In CI, 5 of 14 withdrawals once answered 500 with SQLITE_BUSY that way.
+const file = useCalendarContext({ ownDatabase: true, ownKeyStore: true });
 // The toggle's INSERT (plain SQL: no model hook sees it), and the id it handed out, read in its
 // transaction under the run's lock.
 beforeEach(() => {
