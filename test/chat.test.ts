@@ -826,6 +826,40 @@ describe('failures', () => {
     expect(await storedMessages(group.groupId)).toEqual(['복구']);
   });
 
+  it('While the key store fails, the per-user limits let events through, with one warning', async () => {
+    const { host, group, client } = await hostInRoom();
+    const failures = async () =>
+      (await ctx.metrics.keyStoreErrors.get()).values.find(
+        (v) => v.labels.operation === 'chat_limit',
+      )?.value ?? 0;
+    const before = await failures();
+    const takeToken = jest.spyOn(ctx.store, 'takeToken').mockRejectedValue(new Error('store down'));
+    const warn = jest.spyOn(ctx.logger, 'warn');
+    const info = jest.spyOn(ctx.logger, 'info');
+    const start = Date.now();
+    setClock(0, start);
+    const burst = Array.from({ length: 10 }, (_, i) => `${i + 1}`);
+    const received = collect(client, burst.length);
+    const refused = next<ErrorPayload>(client, 'error');
+    for (const text of [...burst, '11']) {
+      client.emit('reqMessage', group.groupId, host.userId, text);
+    }
+    // The connection's own limit still holds.
+    expect(await received).toEqual(burst);
+    expect((await refused).message).toBe(CHAT.tooFast);
+    expect(await failures()).toBe(before + 10);
+    const warnings = warn.mock.calls.filter(([message]) =>
+      /chat per-user limits/.test(String(message)),
+    );
+    expect(warnings).toHaveLength(1);
+
+    takeToken.mockRestore();
+    setClock(1000, start);
+    expect((await send(client, host, group.groupId, '복구')).message).toBe('복구');
+    expect(info).toHaveBeenCalledWith('chat rate limits: key store answers again');
+    expect(await storedMessages(group.groupId)).toEqual([...burst, '복구']);
+  });
+
   it('Closing the chat ends its connections', async () => {
     const served = await serve(ctx);
     const host = await makeUser();
@@ -885,6 +919,33 @@ describe('scale-out with Redis', () => {
     const backOnOne = next<ChatMessage>(hostSocket, 'chatMessage');
     await send(memberSocket, member, group.groupId, '잘 보여요');
     expect((await backOnOne).message).toBe('잘 보여요');
+  });
+
+  it("A user's limits count over every process: a burst used on one is refused on the other", async () => {
+    const [one, two] = [await instanceOnRedis(), await instanceOnRedis()];
+    const host = await makeUser();
+    const group = await createGroup(host);
+    const onOne = await connect(host, one);
+    const onTwo = await connect(host, two);
+    await join(onOne, group.groupId);
+    await join(onTwo, group.groupId);
+    const start = Date.now();
+    setClock(0, start);
+
+    const burst = Array.from({ length: 10 }, (_, i) => `${i + 1}`);
+    const seenOnTwo = collect(onTwo, burst.length);
+    for (const text of burst) await send(onOne, host, group.groupId, text);
+    expect(await seenOnTwo).toEqual(burst);
+    // A fresh connection on the other process: its own bucket is full, the user's is empty.
+    expect((await refusal(onTwo, 'reqMessage', group.groupId, host.userId, 'x')).message).toBe(
+      CHAT.tooFast,
+    );
+    setClock(1000, start);
+    expect((await send(onTwo, host, group.groupId, '1초 뒤')).message).toBe('1초 뒤');
+    expect((await refusal(onOne, 'reqMessage', group.groupId, host.userId, 'y')).message).toBe(
+      CHAT.tooFast,
+    );
+    expect(await storedMessages(group.groupId)).toEqual([...burst, '1초 뒤']);
   });
 
   it('Leaving a run and logging out on one process reach the sockets on the other', async () => {

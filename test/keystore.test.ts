@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { TokenBucket } from '../src/chat/rate-limit';
 import { createLogger } from '../src/lib/logger';
 import type { KeyStore } from '../src/store/keystore';
 import { RedisKeyStore } from '../src/store/redis-store';
@@ -121,6 +122,83 @@ describe.each(Object.keys(stores))('%s key store', (kind) => {
       Array.from({ length: 8 }, () => store.countHits([{ key: k, windowSeconds: 60, max: 100 }])),
     );
     expect(counts.map(([c]) => c.count).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('takes tokens like a TokenBucket: a burst up to the capacity, then as they refill', async () => {
+    const k = key();
+    const start = Date.now();
+    const take = (at: number) => store.takeToken(k, 3, 3000, start + at);
+    expect([await take(0), await take(0), await take(0)]).toEqual([true, true, true]);
+    expect(await take(0)).toBe(false);
+    // One token a second: not yet at 999 ms (a refusal takes nothing), at 1000 ms.
+    expect(await take(999)).toBe(false);
+    expect(await take(1000)).toBe(true);
+    expect(await take(1000)).toBe(false);
+    // Idle for longer than the window: full again, never more than the capacity.
+    const after = [];
+    for (let i = 0; i < 4; i += 1) after.push(await take(9000));
+    expect(after).toEqual([true, true, true, false]);
+  });
+
+  it('answers as a TokenBucket on the same clock does, take for take', async () => {
+    const k = key();
+    let now = Date.now();
+    const local = new TokenBucket(4, 4000, now);
+    // Steps of a quarter second (a whole token, in binary fractions the local bucket adds up
+    // exactly), mostly short so the bucket runs dry and refills in turn.
+    let seed = 7;
+    const answers: [boolean, boolean][] = [];
+    for (let i = 0; i < 60; i += 1) {
+      seed = (seed * 48271) % 2147483647;
+      now += [0, 0, 0, 250, 250, 500, 1000, 2750][seed % 8];
+      answers.push([await store.takeToken(k, 4, 4000, now), local.take(now)]);
+    }
+    expect(answers.map(([shared]) => shared)).toEqual(answers.map(([, own]) => own));
+    // Both answers occur.
+    expect(new Set(answers.map(([shared]) => shared)).size).toBe(2);
+  });
+
+  it('counts a time earlier than the last take as no time passed', async () => {
+    const k = key();
+    const start = Date.now();
+    const take = (at: number) => store.takeToken(k, 3, 3000, start + at);
+    expect([await take(1000), await take(1000)]).toEqual([true, true]);
+    // Another caller's clock a second behind: it takes the last token, and refills nothing...
+    expect(await take(0)).toBe(true);
+    expect(await take(0)).toBe(false);
+    // ...nor does it move the bucket's time back: the second up to 1000 ms is not refilled again.
+    expect(await take(1000)).toBe(false);
+    expect(await take(1999)).toBe(false);
+    expect(await take(2000)).toBe(true);
+  });
+
+  it('shares a bucket between callers on their own connections, losing no take', async () => {
+    const k = key();
+    const other = await stores[kind]();
+    try {
+      const now = Date.now();
+      const taken = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? store : other).takeToken(k, 6, 60_000, now)),
+      );
+      expect(taken.filter(Boolean)).toHaveLength(6);
+      expect(await other.takeToken(k, 6, 60_000, now)).toBe(false);
+      expect(await store.takeToken(k, 6, 60_000, now + 10_000)).toBe(true);
+      expect(await other.takeToken(k, 6, 60_000, now + 10_000)).toBe(false);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('forgets a bucket a window after its last take', async () => {
+    const k = key();
+    const now = Date.now();
+    expect(await store.takeToken(k, 1, 1000, now)).toBe(true);
+    expect(await store.takeToken(k, 1, 1000, now)).toBe(false);
+    expect(await store.ttl(k)).toBeLessThanOrEqual(1);
+    await sleep(1100);
+    expect(await store.get(k)).toBeNull();
+    // Full again, even on the same (stopped) caller clock.
+    expect(await store.takeToken(k, 1, 1000, now)).toBe(true);
   });
 
   it('takes nothing from an expired key', async () => {

@@ -22,7 +22,7 @@ import {
 import { enterRoom, postMessage, readHistory } from './chat.service';
 import { parseCursor, parseGroupId, parseMessage } from './chat.validators';
 import { CHAT } from './messages';
-import { KeyedTokenBuckets, TokenBucket } from './rate-limit';
+import { TokenBucket, takeUserToken } from './rate-limit';
 
 /**
  * Group chat over socket.io, on the API's own HTTP server and CORS origins, with the SPA's events
@@ -41,31 +41,27 @@ import { KeyedTokenBuckets, TokenBucket } from './rate-limit';
 
 /**
  * Per 10 seconds, in bursts or spread out: 10 messages, and 20 reads (joins and history pages),
- * each of which is a database query. Counted per connection and per user (all of the user's
- * connections in this process together).
+ * each of which is a database query. Counted per connection (in the process) and per user (all
+ * of the user's connections on every API process together, in the shared key store).
  */
 const RATE_WINDOW_MS = 10_000;
-const MESSAGE_RATE = 10;
-const READ_RATE = 20;
+const RATES = {
+  message: { capacity: 10, windowMs: RATE_WINDOW_MS },
+  read: { capacity: 20, windowMs: RATE_WINDOW_MS },
+} as const;
 /** Socket.io's default is 1 MB; a chat packet is at most a few kilobytes. */
 const MAX_PACKET_BYTES = 64 * 1024;
 
-interface UserLimits {
-  message: KeyedTokenBuckets;
-  read: KeyedTokenBuckets;
-}
-
 function registerHandlers(
-  ctx: Pick<AppContext, 'config' | 'logger' | 'now'>,
+  ctx: Pick<AppContext, 'config' | 'logger' | 'metrics' | 'now' | 'store'>,
   io: ChatServer,
   socket: ChatSocket,
-  users: UserLimits,
 ) {
   const { token } = socket.data;
   const started = ctx.now().getTime();
   const buckets = {
-    message: new TokenBucket(MESSAGE_RATE, RATE_WINDOW_MS, started),
-    read: new TokenBucket(READ_RATE, RATE_WINDOW_MS, started),
+    message: new TokenBucket(RATES.message.capacity, RATES.message.windowMs, started),
+    read: new TokenBucket(RATES.read.capacity, RATES.read.windowMs, started),
   };
   const refuse = (event: string, message: string) => {
     socket.emit('error', { success: false, message, event });
@@ -94,7 +90,7 @@ function registerHandlers(
    */
   const handle = (
     event: keyof ClientEvents,
-    limit: { bucket: TokenBucket; perUser: KeyedTokenBuckets; message: string },
+    limit: { kind: keyof typeof RATES; bucket: TokenBucket; message: string },
     claimedAt: number,
     handler: (userId: string, args: unknown[]) => Promise<void>,
   ) => {
@@ -112,17 +108,26 @@ function registerHandlers(
         refuse(event, describe(ctx, err, event));
         return;
       }
-      // Counted on arrival, before the queue, so a slow database does not widen the limit.
-      if (!limit.bucket.take(now) || !limit.perUser.take(userId, now)) {
+      // Counted on arrival, before the queue, so a slow database does not widen the limit: the
+      // connection's bucket here, the user's (shared by every process) asked now and its answer
+      // awaited in the queue, so a refusal keeps its place among the connection's events.
+      if (!limit.bucket.take(now)) {
         refuse(event, limit.message);
         return;
       }
+      const allowed = takeUserToken(ctx, limit.kind, userId, RATES[limit.kind], now);
       queue = queue
-        .then(() => handler(userId, args))
+        .then(async () => {
+          if (!(await allowed)) {
+            refuse(event, limit.message);
+            return;
+          }
+          await handler(userId, args);
+        })
         .catch((err: unknown) => refuse(event, describe(ctx, err, event)));
     });
   };
-  const reads = { bucket: buckets.read, perUser: users.read, message: CHAT.tooManyRequests };
+  const reads = { kind: 'read', bucket: buckets.read, message: CHAT.tooManyRequests } as const;
 
   handle('chatRoom', reads, 1, async (userId, [groupArg]) => {
     const groupId = parseGroupId(groupArg);
@@ -147,7 +152,7 @@ function registerHandlers(
 
   handle(
     'reqMessage',
-    { bucket: buckets.message, perUser: users.message, message: CHAT.tooFast },
+    { kind: 'message', bucket: buckets.message, message: CHAT.tooFast },
     1,
     async (userId, [groupArg, , messageArg]) => {
       const groupId = parseGroupId(groupArg);
@@ -198,18 +203,13 @@ export async function attachChat(
       },
     );
   });
-  const started = ctx.now().getTime();
-  const users: UserLimits = {
-    message: new KeyedTokenBuckets(MESSAGE_RATE, RATE_WINDOW_MS, started),
-    read: new KeyedTokenBuckets(READ_RATE, RATE_WINDOW_MS, started),
-  };
   // Cap checks still waiting for the other processes' answers: closing waits for them, since
   // the adapter cannot publish on closed connections.
   const capChecks = new Set<Promise<void>>();
   io.on('connection', (socket) => {
     sockets.inc();
     socket.once('disconnect', () => sockets.dec());
-    registerHandlers(ctx, io, socket, users);
+    registerHandlers(ctx, io, socket);
     const check = endOldestConnections(ctx, io, socket).catch((err: unknown) => {
       // Another process did not answer in time: the cap waits for the next connection.
       ctx.logger.warn('chat: connection cap not applied', {

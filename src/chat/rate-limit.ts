@@ -1,3 +1,5 @@
+import type { AppContext } from '../lib/context';
+
 /**
  * A token bucket: `capacity` messages at once, refilled continuously at `capacity` per
  * `windowMs`. Bursts up to the capacity pass, a steady flood is held to the refill rate. Time
@@ -16,11 +18,6 @@ export class TokenBucket {
     this.updatedAt = now;
   }
 
-  /** How long nothing was taken (a bucket idle for its window is full). */
-  idleFor(now: number): number {
-    return now - this.updatedAt;
-  }
-
   /** Takes one token; false when the bucket is empty. */
   take(now: number): boolean {
     const elapsed = Math.max(0, now - this.updatedAt);
@@ -32,38 +29,41 @@ export class TokenBucket {
   }
 }
 
+/** Stores whose last per-user check failed: the warning is logged once per outage. */
+const unreachable = new WeakSet<object>();
+
 /**
- * One token bucket per key (a user id), shared by every connection of that key in this process.
- * A bucket idle for a whole window is full again, the same as a new one, so such buckets are
- * dropped (at most one sweep per window) and the map stays as large as the recently active keys.
+ * Takes one of the user's tokens of this kind from their bucket in the shared key store
+ * ({@link KeyStore.takeToken}, key `rl:chat-<kind>:<userId>`), so every API process counts
+ * against the same bucket, with the same semantics as {@link TokenBucket}. Never rejects: while
+ * the key store fails the event passes (the per-connection bucket still holds each connection),
+ * as the HTTP rate limits do, counted in the key-store error metric and warned about once per
+ * outage (then once when the store answers again).
  */
-export class KeyedTokenBuckets {
-  private readonly buckets = new Map<string, TokenBucket>();
-  private sweptAt: number;
-
-  constructor(
-    private readonly capacity: number,
-    private readonly windowMs: number,
-    now: number,
-  ) {
-    this.sweptAt = now;
-  }
-
-  take(key: string, now: number): boolean {
-    this.sweep(now);
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      bucket = new TokenBucket(this.capacity, this.windowMs, now);
-      this.buckets.set(key, bucket);
+export async function takeUserToken(
+  ctx: Pick<AppContext, 'logger' | 'metrics' | 'store'>,
+  kind: 'message' | 'read',
+  userId: string,
+  rate: { capacity: number; windowMs: number },
+  now: number,
+): Promise<boolean> {
+  try {
+    const taken = await ctx.store.takeToken(
+      `rl:chat-${kind}:${userId}`,
+      rate.capacity,
+      rate.windowMs,
+      now,
+    );
+    if (unreachable.delete(ctx.store)) ctx.logger.info('chat rate limits: key store answers again');
+    return taken;
+  } catch (err) {
+    ctx.metrics.keyStoreErrors.inc({ operation: 'chat_limit' });
+    if (!unreachable.has(ctx.store)) {
+      unreachable.add(ctx.store);
+      ctx.logger.warn('chat per-user limits skipped while the key store is unavailable', {
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
-    return bucket.take(now);
-  }
-
-  private sweep(now: number) {
-    if (now - this.sweptAt < this.windowMs) return;
-    this.sweptAt = now;
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.idleFor(now) >= this.windowMs) this.buckets.delete(key);
-    }
+    return true;
   }
 }

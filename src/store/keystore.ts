@@ -22,6 +22,16 @@ export interface KeyStore {
    * the other, like the calendar feed's per address and per feed.
    */
   countHits(counters: HitCounter[]): Promise<HitCount[]>;
+  /**
+   * Takes one token from the token bucket at `key`, in one step: `capacity` tokens at once,
+   * refilled continuously at `capacity` per `windowMs`; false, and nothing taken, when fewer
+   * than one is left. Time is the caller's (`nowMs`, the context clock), so every caller sharing
+   * a key shares one bucket; a `nowMs` earlier than the bucket's last take (another process's
+   * clock a little ahead) counts as no time passed, so no stretch of time is refilled twice. The
+   * key expires after a window without a token taken (the bucket is full again by then).
+   * `capacity` and `windowMs` are whole numbers, the same for every caller of a key.
+   */
+  takeToken(key: string, capacity: number, windowMs: number, nowMs: number): Promise<boolean>;
   /** Reads the value and deletes the key in one step (null when absent): counters drained. */
   take(key: string): Promise<string | null>;
   /** Seconds until the key expires, or null when it is absent or has no expiry. */

@@ -24,7 +24,38 @@ for i, key in ipairs(KEYS) do
   if count > tonumber(ARGV[2 * i]) then break end
 end
 return answer`;
-const COUNT_HITS_SHA = crypto.createHash('sha1').update(COUNT_HITS).digest('hex');
+
+/**
+ * {@link KeyStore.takeToken} in one step: ARGV capacity, window (ms), now (ms). The value is
+ * `units:at`: the tokens left in 1/window parts (whole numbers, so refilling is exact: one token
+ * is `window` units, and each millisecond adds `capacity` units) and the time of the last take.
+ * A refusal writes nothing: the stored bucket refills to the same state later. Answers 1 when a
+ * token was taken, 0 otherwise.
+ */
+const TAKE_TOKEN = `
+local capacity = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local full = capacity * window
+local units, at = full, now
+local stored = redis.call('GET', KEYS[1])
+if stored then
+  local u, a = string.match(stored, '^(%d+):(%d+)$')
+  if u then
+    units = math.min(full, tonumber(u) + math.max(0, now - tonumber(a)) * capacity)
+    at = math.max(now, tonumber(a))
+  end
+end
+if units < window then return 0 end
+redis.call('SET', KEYS[1], string.format('%.0f:%.0f', units - window, at), 'PX', window)
+return 1`;
+
+/** A Lua script and its SHA-1, for EVALSHA. */
+const script = (source: string) => ({
+  source,
+  sha: crypto.createHash('sha1').update(source).digest('hex'),
+});
+const SCRIPTS = { countHits: script(COUNT_HITS), takeToken: script(TAKE_TOKEN) };
 
 /**
  * Redis-backed store. Commands fail fast while the connection is down (no offline queue),
@@ -121,20 +152,34 @@ export class RedisKeyStore implements KeyStore {
     return Number(count);
   }
 
-  async countHits(counters: HitCounter[]): Promise<HitCount[]> {
-    const keys = counters.map((c) => this.k(c.key));
-    const args = counters.flatMap((c) => [String(c.windowSeconds * 1000), String(c.max)]);
+  /** Runs one of {@link SCRIPTS} on these keys (given without the prefix) and arguments. */
+  private evalScript(name: keyof typeof SCRIPTS, keys: string[], args: string[]) {
+    const { source, sha } = SCRIPTS[name];
     const send = (command: string, script: string) =>
-      this.client.sendCommand([command, script, String(keys.length), ...keys, ...args]);
-    const reply = await this.run(async () => {
+      this.client.sendCommand([
+        command,
+        script,
+        String(keys.length),
+        ...keys.map((key) => this.k(key)),
+        ...args,
+      ]);
+    return this.run(async () => {
       try {
-        return await send('EVALSHA', COUNT_HITS_SHA);
+        return await send('EVALSHA', sha);
       } catch (err) {
         // The first call after Redis started (or flushed its scripts) loads the script.
         if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-        return send('EVAL', COUNT_HITS);
+        return send('EVAL', source);
       }
     });
+  }
+
+  async countHits(counters: HitCounter[]): Promise<HitCount[]> {
+    const reply = await this.evalScript(
+      'countHits',
+      counters.map((c) => c.key),
+      counters.flatMap((c) => [String(c.windowSeconds * 1000), String(c.max)]),
+    );
     if (!Array.isArray(reply)) throw new Error('countHits: the script answered no list');
     const now = Date.now();
     const counts: HitCount[] = [];
@@ -142,6 +187,15 @@ export class RedisKeyStore implements KeyStore {
       counts.push({ count: Number(reply[i]), resetsAt: now + Number(reply[i + 1]) });
     }
     return counts;
+  }
+
+  async takeToken(key: string, capacity: number, windowMs: number, nowMs: number) {
+    const reply = await this.evalScript(
+      'takeToken',
+      [key],
+      [String(capacity), String(windowMs), String(Math.floor(nowMs))],
+    );
+    return Number(reply) === 1;
   }
 
   take(key: string) {

@@ -148,6 +148,37 @@ export class SqliteKeyStore implements KeyStore {
     return counts;
   }
 
+  /**
+   * One statement, as the Redis script does it: the value is `units:at` (the tokens left in
+   * 1/window parts, whole numbers so refilling is exact, and the time of the last take). The
+   * bucket read (absent or expired: full) is refilled, and stored less one token only when it
+   * holds one: a refusal writes nothing, and answers no row.
+   */
+  async takeToken(key: string, capacity: number, windowMs: number, nowMs: number) {
+    const rows = await this.rows<{ v: string }>(
+      `WITH arg(cap, win, t) AS (
+           SELECT CAST(?2 AS INTEGER), CAST(?3 AS INTEGER), CAST(?4 AS INTEGER)),
+         stored(units, at) AS (
+           SELECT CAST(substr(v, 1, instr(v, ':') - 1) AS INTEGER),
+                  CAST(substr(v, instr(v, ':') + 1) AS INTEGER)
+           FROM kv WHERE k = ?1 AND (exp IS NULL OR exp > ?5)),
+         bucket(units, at, win) AS (
+           SELECT COALESCE(
+                    (SELECT MIN(arg.cap * arg.win, units + MAX(0, arg.t - at) * arg.cap) FROM stored),
+                    arg.cap * arg.win),
+                  MAX(arg.t, COALESCE((SELECT at FROM stored), arg.t)),
+                  arg.win
+           FROM arg)
+       INSERT INTO kv (k, v, exp)
+       SELECT ?1, (units - win) || ':' || at, ?5 + win FROM bucket WHERE units >= win
+       ON CONFLICT(k) DO UPDATE SET v = excluded.v, exp = excluded.exp
+       RETURNING v`,
+      [key, capacity, windowMs, Math.floor(nowMs), Date.now()],
+    );
+    if (rows.length > 0) await this.afterWrite();
+    return rows.length > 0;
+  }
+
   async take(key: string) {
     const row = await this.row<{ v: string; exp: number | null }>(
       'DELETE FROM kv WHERE k = ? RETURNING v, exp',
