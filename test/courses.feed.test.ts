@@ -110,7 +110,9 @@ useTestContext(
     // A key store of its own: another file's course writes store a new ranking generation, which
     // would make "computed once" below a race.
   },
-  { ownKeyStore: true },
+  // A database of its own too: the all-regions pages are read twice and compared, and another
+  // file's new course between the two reads changed one of them (seen once in a full run).
+  { ownKeyStore: true, ownDatabase: true },
 );
 
 const api = () => request(ctx.app);
