@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../lib/context';
 import { UnavailableError } from '../lib/errors';
+import { failOpen } from '../store/fail-open';
 import { signAccessToken, signRefreshToken, type SessionTokens, type TokenClaims } from './tokens';
 
 /**
@@ -100,8 +101,11 @@ export async function isSessionCurrent(
   return stored !== null && claims.jti !== undefined && stored === claims.jti;
 }
 
-/** Stores whose last session check failed: the warning is logged once per outage. */
-const unreachable = new WeakSet<object>();
+const sessionCheck = failOpen({
+  operation: 'session_check',
+  skipped: 'session checks skipped while the key store is unavailable',
+  back: 'session checks: key store answers again',
+});
 
 /**
  * True while the login session exists (logout and withdrawal delete it, so the access tokens
@@ -113,20 +117,11 @@ export async function isSessionOpen(
   userId: string,
   sid: string,
 ): Promise<boolean> {
-  try {
-    const open = (await ctx.store.get(sessionKey(userId, sid))) !== null;
-    if (unreachable.delete(ctx.store)) ctx.logger.info('session checks: key store answers again');
-    return open;
-  } catch (err) {
-    ctx.metrics.keyStoreErrors.inc({ operation: 'session_check' });
-    if (!unreachable.has(ctx.store)) {
-      unreachable.add(ctx.store);
-      ctx.logger.warn('session checks skipped while the key store is unavailable', {
-        error: err instanceof Error ? err.message : String(err),
-      });
-    }
-    return true;
-  }
+  return sessionCheck(
+    ctx,
+    async () => (await ctx.store.get(sessionKey(userId, sid))) !== null,
+    true,
+  );
 }
 
 /** Ends one session (logout): its refresh token stops working. */

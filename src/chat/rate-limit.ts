@@ -1,4 +1,5 @@
 import type { AppContext } from '../lib/context';
+import { failOpen } from '../store/fail-open';
 
 /**
  * A token bucket: `capacity` messages at once, refilled continuously at `capacity` per
@@ -29,8 +30,11 @@ export class TokenBucket {
   }
 }
 
-/** Stores whose last per-user check failed: the warning is logged once per outage. */
-const unreachable = new WeakSet<object>();
+const userLimit = failOpen({
+  operation: 'chat_limit',
+  skipped: 'chat per-user limits skipped while the key store is unavailable',
+  back: 'chat rate limits: key store answers again',
+});
 
 /**
  * Takes one of the user's tokens of this kind from their bucket in the shared key store
@@ -47,23 +51,9 @@ export async function takeUserToken(
   rate: { capacity: number; windowMs: number },
   now: number,
 ): Promise<boolean> {
-  try {
-    const taken = await ctx.store.takeToken(
-      `rl:chat-${kind}:${userId}`,
-      rate.capacity,
-      rate.windowMs,
-      now,
-    );
-    if (unreachable.delete(ctx.store)) ctx.logger.info('chat rate limits: key store answers again');
-    return taken;
-  } catch (err) {
-    ctx.metrics.keyStoreErrors.inc({ operation: 'chat_limit' });
-    if (!unreachable.has(ctx.store)) {
-      unreachable.add(ctx.store);
-      ctx.logger.warn('chat per-user limits skipped while the key store is unavailable', {
-        error: err instanceof Error ? err.message : String(err),
-      });
-    }
-    return true;
-  }
+  return userLimit(
+    ctx,
+    () => ctx.store.takeToken(`rl:chat-${kind}:${userId}`, rate.capacity, rate.windowMs, now),
+    true,
+  );
 }
