@@ -45,6 +45,11 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   const started = new Map<number, number>();
   /** Workers that announced they serve: the ones given connections and asked for metrics. */
   const readyIds = new Set<number>();
+  /** Resolved once as many workers as asked for have announced they serve (the first ones). */
+  let allReady: () => void = () => undefined;
+  const firstReady = new Promise<void>((resolve) => {
+    allReady = resolve;
+  });
   let turn = 0;
   let stopping = false;
   let failures = 0;
@@ -111,25 +116,8 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   });
 
   const fork = () => {
-    const worker = cluster.fork();
-    started.set(worker.id, Date.now());
-    return worker;
+    started.set(cluster.fork().id, Date.now());
   };
-
-  const ready = (workers: Worker[]) =>
-    Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve) => {
-            const onMessage = (message: unknown) => {
-              if (!isMessage(message) || message.type !== READY) return;
-              worker.off('message', onMessage);
-              resolve();
-            };
-            worker.on('message', onMessage);
-          }),
-      ),
-    );
 
   cluster.on('exit', (worker, code, signal) => {
     const lived = Date.now() - (started.get(worker.id) ?? 0);
@@ -189,6 +177,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   cluster.on('message', (worker, message) => {
     if (!isMessage(message) || message.type !== READY) return;
     readyIds.add(worker.id);
+    if (readyIds.size >= config.webConcurrency) allReady();
     handHeld();
   });
   answerMetricsRequests(servingWorkers, logger);
@@ -200,9 +189,8 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     logger.error((err as Error).message);
     process.exit(1);
   }
-  const first: Worker[] = [];
-  for (let i = 0; i < config.webConcurrency; i += 1) first.push(fork());
-  await ready(first);
+  for (let i = 0; i < config.webConcurrency; i += 1) fork();
+  await firstReady;
   if (stopping) return;
   serving = true;
   logger.info(`ErunJrun API listening on http://localhost:${port}`, {
