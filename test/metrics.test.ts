@@ -396,6 +396,41 @@ describe("The primary's collection (WEB_CONCURRENCY above 1)", () => {
     expect(sample(text, 'erunjrun_chat_sockets_open')).toBe(5);
   });
 
+  it('Many scrapes at once share one listener per worker, each getting its own sum', async () => {
+    const slow = (registry: Registry) => async (id: number) => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return answering(registry)(id);
+    };
+    const workers = [
+      new FakeWorker(slow(processRegistry(2, 0.05, 1))),
+      new FakeWorker(slow(processRegistry(3, 0.5, 4))),
+    ];
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      // Past EventEmitter's default of ten listeners, which each scrape used to add.
+      const scrapes = Array.from({ length: 15 }, (_, i) =>
+        collectCluster(asWorkers(workers), 100 + i, 5_000),
+      );
+      for (const worker of workers) {
+        expect([worker.listenerCount('message'), worker.listenerCount('disconnect')]).toEqual([
+          1, 1,
+        ]);
+      }
+      for (const text of await Promise.all(scrapes)) {
+        expect(sample(text, 'erunjrun_http_requests_total', labels)).toBe(5);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+    for (const worker of workers) {
+      expect([worker.listenerCount('message'), worker.listenerCount('disconnect')]).toEqual([0, 0]);
+    }
+  });
+
   it('Fails within its bound when a worker does not answer, and leaves no listener behind', async () => {
     const workers = [
       new FakeWorker(answering(processRegistry(2, 0.05, 1))),

@@ -104,35 +104,81 @@ export function shareMetricsWithPrimary(
   return { ...metrics, exposition };
 }
 
+/** A collection waiting on one worker: its answer, or the worker's leaving. */
+interface Waiting {
+  answered(message: MetricsMessage): void;
+  gone(): void;
+}
+
+/**
+ * The collections waiting on each worker, with the worker's one `message` and one `disconnect`
+ * listener for all of them (however many scrapes run at once), removed with the last one.
+ */
+const waitingOn = new WeakMap<Worker, { byId: Map<number, Waiting>; detach(): void }>();
+
+/** Routes `worker`'s answer to collection `id` to `waiting`; returns how to stop waiting. */
+function waitOn(worker: Worker, id: number, waiting: Waiting): () => void {
+  let entry = waitingOn.get(worker);
+  if (!entry) {
+    const byId = new Map<number, Waiting>();
+    const onMessage = (message: unknown) => {
+      if (isMetricsMessage(message, COLLECTED)) byId.get(message.id)?.answered(message);
+    };
+    const onGone = () => {
+      for (const each of [...byId.values()]) each.gone();
+    };
+    worker.on('message', onMessage);
+    worker.on('disconnect', onGone);
+    const detach = () => {
+      worker.off('message', onMessage);
+      worker.off('disconnect', onGone);
+      waitingOn.delete(worker);
+    };
+    entry = { byId, detach };
+    waitingOn.set(worker, entry);
+  }
+  const { byId, detach } = entry;
+  byId.set(id, waiting);
+  let stopped = false;
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    byId.delete(id);
+    if (byId.size === 0) detach();
+  };
+}
+
 /** One worker's registry; nothing when it exits meanwhile, an error when it cannot tell. */
 function collectFrom(worker: Worker, id: number, stop: AbortSignal): Promise<ProcessMetrics> {
   return new Promise((resolve, reject) => {
     const finish = () => {
-      worker.off('message', onMessage);
-      worker.off('disconnect', onGone);
+      stopWaiting();
       stop.removeEventListener('abort', onStop);
     };
-    const onMessage = (message: unknown) => {
-      if (!isMetricsMessage(message, COLLECTED) || message.id !== id) return;
-      finish();
-      if (message.metrics) resolve(message.metrics);
-      else reject(new Error(`API process ${worker.process.pid}: ${message.error}`));
-    };
-    const onGone = () => {
-      finish();
-      resolve([]);
-    };
+    const stopWaiting = waitOn(worker, id, {
+      answered(message) {
+        finish();
+        if (message.metrics) resolve(message.metrics);
+        else reject(new Error(`API process ${worker.process.pid}: ${message.error}`));
+      },
+      gone() {
+        finish();
+        resolve([]);
+      },
+    });
     const onStop = () => {
       finish();
       reject(new Error(`API process ${worker.process.pid} did not send its metrics in time`));
     };
-    worker.on('message', onMessage);
-    worker.once('disconnect', onGone);
     stop.addEventListener('abort', onStop, { once: true });
-    if (!worker.isConnected()) onGone();
-    else {
+    if (!worker.isConnected()) {
+      finish();
+      resolve([]);
+    } else {
       worker.send({ type: COLLECT, id }, (err: Error | null) => {
-        if (err) onGone();
+        if (!err) return;
+        finish();
+        resolve([]);
       });
     }
   });
