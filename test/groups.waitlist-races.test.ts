@@ -19,7 +19,8 @@ const insertWaiter = waitlistQueries.insertWaiter;
 
 // Its races on a database and key store of its own: on SQLite, another file's writes from the
 // other jest worker (another process, waiting in SQLite's busy handler rather than taking turns)
-// would race them too. In CI, 5 of 14 withdrawals once answered 500 with SQLITE_BUSY that way.
+// would race them too. In CI, 5 of 14 withdrawals once answered 500 with SQLITE_BUSY that way
+// (the key store giving up after 5 s: since mended, test/sqlite-busy.test.ts).
 const file = useCalendarContext({ ownDatabase: true, ownKeyStore: true });
 // The toggle's INSERT (plain SQL: no model hook sees it), and the id it handed out, read in its
 // transaction under the run's lock.

@@ -4,16 +4,21 @@ import { Sequelize, Transaction, type Options } from 'sequelize';
 import type { Config } from '../config';
 import type { Logger } from '../lib/logger';
 import { ensurePrivateDbFile } from '../lib/private-files';
+import { SQLITE_BUSY_TRY_MS, sequelizeBusyRetry } from '../lib/sqlite-busy';
+
+/** How long a statement waits in all for another connection's write lock on the SQLite file. */
+const SQLITE_WAIT_MS = 10_000;
 
 /**
- * sqlite3 with a busy timeout on every connection. Sequelize opens one connection per
- * transaction on SQLite; without a timeout, a second writer (another request, the worker,
- * the CLI) fails at once with SQLITE_BUSY instead of waiting its turn.
+ * sqlite3 with a short busy timeout on every connection: Sequelize opens one connection per
+ * transaction on SQLite, and a second writer (another request, the worker, the CLI) waits its
+ * turn instead of failing at once with SQLITE_BUSY, in short tries that Sequelize repeats
+ * (`retry` below; see lib/sqlite-busy.ts).
  */
 class WaitingDatabase extends sqlite3.Database {
   constructor(file: string, mode: number, callback: (err: Error | null) => void) {
     super(file, mode, callback);
-    this.configure('busyTimeout', 10_000);
+    this.configure('busyTimeout', SQLITE_BUSY_TRY_MS);
   }
 }
 const sqliteWithTimeout = { ...sqlite3, Database: WaitingDatabase };
@@ -84,6 +89,7 @@ export function createSequelize(config: Config['db'], logger: Logger): Sequelize
     dialect: 'sqlite',
     storage: config.sqliteFile,
     dialectModule: sqliteWithTimeout,
+    retry: sequelizeBusyRetry(SQLITE_WAIT_MS),
     logging,
     // Take the write lock at BEGIN so concurrent transactions queue instead of deadlocking.
     transactionType: Transaction.TYPES.IMMEDIATE,
@@ -96,9 +102,9 @@ export function createSequelize(config: Config['db'], logger: Logger): Sequelize
  * SQLite has one writer at a time, and a writer waiting for the lock sleeps in its busy
  * handler on one of libuv's four worker threads. With more transactions waiting than threads
  * (a burst of applications to one run), the transaction holding the lock gets no thread to
- * commit on, and everyone waits out the busy timeout. So within a process, managed
- * transactions (`transaction(callback)`, the only kind used) take turns in JavaScript instead;
- * between processes the busy timeout still applies. A transaction opened inside another one
+ * commit on until their tries give up. So within a process, managed transactions
+ * (`transaction(callback)`, the only kind used) take turns in JavaScript instead, first come
+ * first served; between processes, the short tries above. A transaction opened inside another one
  * is not queued (it would wait for itself); SQLite refuses it as before.
  */
 function takeTurns(sequelize: Sequelize): void {

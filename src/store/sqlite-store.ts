@@ -1,11 +1,15 @@
 import sqlite3 from 'sqlite3';
 import { ensurePrivateDbFile } from '../lib/private-files';
+import { retryingBusy, SQLITE_BUSY_TRY_MS } from '../lib/sqlite-busy';
 import type { HitCount, HitCounter, KeyStore } from './keystore';
+
+/** How long a statement waits in all for another process's write lock on the file. */
+const WAIT_MS = 5_000;
 
 /**
  * Key store in a SQLite file (WAL mode), for the embedded mode: it survives restarts and is
- * shared with the other processes on the machine. Expired keys read as absent and are purged
- * now and then.
+ * shared with the other processes on the machine (each statement waits for their writes in
+ * short tries: lib/sqlite-busy.ts). Expired keys read as absent and are purged now and then.
  */
 export class SqliteKeyStore implements KeyStore {
   readonly kind = 'sqlite' as const;
@@ -19,7 +23,7 @@ export class SqliteKeyStore implements KeyStore {
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
       const handle = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(handle)));
     });
-    db.configure('busyTimeout', 5000);
+    db.configure('busyTimeout', SQLITE_BUSY_TRY_MS);
     const store = new SqliteKeyStore(db);
     await store.exec('PRAGMA journal_mode = WAL');
     await store.exec(
@@ -28,34 +32,38 @@ export class SqliteKeyStore implements KeyStore {
     return store;
   }
 
-  private exec(sql: string) {
-    return new Promise<void>((resolve, reject) =>
-      this.db.exec(sql, (err) => (err ? reject(err) : resolve())),
+  /** One sqlite3 call, tried again while another process holds the write lock. */
+  private call<T>(start: (settle: (err: Error | null, value?: T) => void) => void): Promise<T> {
+    return retryingBusy(
+      () =>
+        new Promise<T>((resolve, reject) =>
+          start((err, value) => (err ? reject(err) : resolve(value as T))),
+        ),
+      WAIT_MS,
     );
   }
 
+  private exec(sql: string) {
+    return this.call<void>((settle) => this.db.exec(sql, settle));
+  }
+
   private run(sql: string, params: unknown[]) {
-    return new Promise<number>((resolve, reject) =>
+    return this.call<number>((settle) =>
       this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
-        if (err) reject(err);
-        else resolve(this.changes);
+        settle(err, this.changes);
       }),
     );
   }
 
   private row<T>(sql: string, params: unknown[]) {
-    return new Promise<T | undefined>((resolve, reject) =>
-      this.db.get(sql, params, (err: Error | null, row: T | undefined) =>
-        err ? reject(err) : resolve(row),
-      ),
+    return this.call<T | undefined>((settle) =>
+      this.db.get(sql, params, (err: Error | null, row: T | undefined) => settle(err, row)),
     );
   }
 
   private rows<T>(sql: string, params: unknown[]) {
-    return new Promise<T[]>((resolve, reject) =>
-      this.db.all(sql, params, (err: Error | null, rows: T[]) =>
-        err ? reject(err) : resolve(rows),
-      ),
+    return this.call<T[]>((settle) =>
+      this.db.all(sql, params, (err: Error | null, rows: T[]) => settle(err, rows)),
     );
   }
 

@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { loadConfig } from '../src/config';
+import { createSequelize } from '../src/db/sequelize';
+import { createLogger } from '../src/lib/logger';
+import { SqliteKeyStore } from '../src/store/sqlite-store';
+
+/**
+ * The embedded mode shares its SQLite files between processes (the API, the notification
+ * worker, the CLIs): one writer at a time, and no queue between processes. SQLite's own busy
+ * handler sleeps longer and longer (100 ms at a time after the first 300 ms), so a connection
+ * waiting for the write lock checks ten times a second and keeps missing the moments another
+ * process leaves it free between two of its transactions: it waited out its timeout and failed
+ * with SQLITE_BUSY (the key store after 5 s), or held its request for seconds. Both files are
+ * now tried again every few milliseconds until the same bound.
+ */
+jest.setTimeout(60_000);
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'erunjrun-busy-'));
+const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+const logger = createLogger(config.log);
+
+/**
+ * How long the other process may keep writing: past the key store's old 5 s bound, and long
+ * enough that waiting for it to stop shows. It is stopped once the test has its answers.
+ */
+const OTHER_WRITES_MS = 20_000;
+
+/**
+ * Another process writing `file` back to back for `ms` (each transaction holds the write lock
+ * for 20 ms, the next begins at once), as a busy worker or CLI does; resolves once it has begun.
+ */
+async function writeBackToBack(file: string, table: string, ms: number) {
+  const script = `
+    const sqlite3 = require('sqlite3');
+    const db = new sqlite3.Database(process.argv[1]);
+    db.configure('busyTimeout', 10000);
+    const end = Date.now() + Number(process.argv[2]);
+    let begun = false;
+    const loop = () => {
+      if (Date.now() > end) return db.close();
+      db.run('BEGIN IMMEDIATE', (err) => {
+        if (err) return setImmediate(loop);
+        if (!begun) { begun = true; console.log('writing'); }
+        db.run("INSERT INTO ${table} VALUES ('other')", () =>
+          setTimeout(() => db.run('COMMIT', () => setImmediate(loop)), 20));
+      });
+    };
+    loop();`;
+  const child = spawn(process.execPath, ['-e', script, file, String(ms)], {
+    cwd: path.resolve(__dirname, '..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let running = true;
+  void exited.then(() => (running = false));
+  const stop = async () => {
+    if (running) child.kill();
+    await exited;
+  };
+  return { stillWriting: () => running, stop };
+}
+
+const children: ChildProcess[] = [];
+const open: { close(): Promise<void> }[] = [];
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill();
+  await Promise.all(open.map((each) => each.close()));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('Key store writes get their turn while another process writes the file back to back', async () => {
+  const store = await SqliteKeyStore.open(config.store.sqliteFile);
+  open.push(store);
+  await store.set('warm', '1');
+  const other = await writeBackToBack(config.store.sqliteFile, 'kv (k, v)', OTHER_WRITES_MS);
+  // Sixteen requests' counts, one after the other: each waits for the lock on its own.
+  const refused: unknown[] = [];
+  for (let i = 0; i < 16; i += 1) {
+    await store.increment('busy:count', 60).catch((err: unknown) => refused.push(err));
+  }
+  expect(refused).toEqual([]);
+  expect(other.stillWriting()).toBe(true);
+  await other.stop();
+  expect(await store.get('busy:count')).toBe('16');
+});
+
+it('Transactions get their turn while another process writes the database back to back', async () => {
+  const sequelize: Sequelize = createSequelize(config.db, logger);
+  open.push(sequelize);
+  await sequelize.query('PRAGMA journal_mode = WAL');
+  await sequelize.query('CREATE TABLE t (x TEXT)');
+  const other = await writeBackToBack(config.db.sqliteFile, 't (x)', OTHER_WRITES_MS);
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: 8 }, (_, i) =>
+      sequelize.transaction(async (transaction) => {
+        await sequelize.query(`INSERT INTO t VALUES ('mine ${i}')`, { transaction });
+        await sequelize.query(`INSERT INTO t VALUES ('mine ${i} again')`, { transaction });
+      }),
+    ),
+  );
+  expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+  // All in while the other process still wrote: none waited for it to stop.
+  expect(other.stillWriting()).toBe(true);
+  await other.stop();
+  const [{ mine }] = await sequelize.query<{ mine: number }>(
+    "SELECT COUNT(*) AS mine FROM t WHERE x LIKE 'mine %'",
+    { type: QueryTypes.SELECT },
+  );
+  expect(Number(mine)).toBe(16);
+});
