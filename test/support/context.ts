@@ -34,8 +34,9 @@ export async function createTestContext(
 /**
  * With the tests' silent logs, a 500 that a test did not expect shows only as its status. The
  * error behind each 500 answer (an error the app did not anticipate: no AppError) is printed on
- * stderr, one line with its stack, so a failure seen once in a full run can be traced; the few
- * tests that provoke one on purpose print theirs too.
+ * stderr, its message and then its stack, so a failure seen once in a full run can be traced
+ * (Sequelize gives its errors the stack of the query's call, whose first line has no message);
+ * the few tests that provoke one on purpose print theirs too.
  */
 function printUnexpectedErrors(runtime: Runtime): void {
   const { logger } = runtime;
@@ -45,7 +46,8 @@ function printUnexpectedErrors(runtime: Runtime): void {
     write(entry: Record<string, unknown>, _encoding, done) {
       if (entry.status === 500) {
         process.stderr.write(
-          `[test] 500 on ${String(entry.method)} ${String(entry.path)}: ${String(entry.stack ?? entry.error)}\n`,
+          `[test] 500 on ${String(entry.method)} ${String(entry.path)}: ${String(entry.error)}\n` +
+            `${String(entry.stack ?? '')}\n`,
         );
       }
       done();
