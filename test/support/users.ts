@@ -36,6 +36,17 @@ export function oauthConfig(timeoutMs = 2000): Config['oauth'] {
   return { timeoutMs, kakao: KAKAO, naver: NAVER };
 }
 
+/*
+ * nock starts intercepting every HTTP request of the process when it is loaded, and each test
+ * file loads its own copy while the jest worker, and Node's `http` that nock patches, live on
+ * to the next files: unrestored, the interceptors piled up, one more layer per file, under
+ * every later request of the worker (supertest's included). This file's copy stops with it.
+ */
+afterAll(() => {
+  nock.cleanAll();
+  nock.restore();
+});
+
 /** Only loopback (supertest, the databases, the fake SENS) may be reached for real. */
 export function allowOnlyLoopback() {
   nock.disableNetConnect();
