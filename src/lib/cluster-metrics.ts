@@ -155,30 +155,28 @@ function collectFrom(worker: Worker, id: number, stop: AbortSignal): Promise<Pro
       stopWaiting();
       stop.removeEventListener('abort', onStop);
     };
+    // Gone, not connected or unreachable: it serves nothing, so it counts nothing.
+    const leave = () => {
+      finish();
+      resolve([]);
+    };
     const stopWaiting = waitOn(worker, id, {
       answered(message) {
         finish();
         if (message.metrics) resolve(message.metrics);
         else reject(new Error(`API process ${worker.process.pid}: ${message.error}`));
       },
-      gone() {
-        finish();
-        resolve([]);
-      },
+      gone: leave,
     });
     const onStop = () => {
       finish();
       reject(new Error(`API process ${worker.process.pid} did not send its metrics in time`));
     };
     stop.addEventListener('abort', onStop, { once: true });
-    if (!worker.isConnected()) {
-      finish();
-      resolve([]);
-    } else {
+    if (!worker.isConnected()) leave();
+    else {
       worker.send({ type: COLLECT, id }, (err: Error | null) => {
-        if (!err) return;
-        finish();
-        resolve([]);
+        if (err) leave();
       });
     }
   });

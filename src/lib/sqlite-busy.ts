@@ -15,7 +15,7 @@ export const SQLITE_BUSY_TRY_MS = 20;
 const PAUSE_MS = 2;
 
 /** Whether SQLite refused because another connection holds the lock (sqlite3's error code). */
-export function isSqliteBusy(err: unknown): boolean {
+function isSqliteBusy(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
 }
 
