@@ -31,9 +31,15 @@ const OTHER_WRITES_MS = 20_000;
 
 /**
  * Another process writing `file` back to back for `ms` (each transaction holds the write lock
- * for 20 ms, the next begins at once), as a busy worker or CLI does; resolves once it has begun.
+ * for `holdMs`, the next begins `pauseMs` after), as a busy worker or CLI does; resolves once it
+ * has begun.
  */
-async function writeBackToBack(file: string, table: string, ms: number) {
+async function writeBackToBack(
+  file: string,
+  table: string,
+  ms: number,
+  { holdMs = 20, pauseMs = 0 } = {},
+) {
   const script = `
     const sqlite3 = require('sqlite3');
     const db = new sqlite3.Database(process.argv[1]);
@@ -46,7 +52,7 @@ async function writeBackToBack(file: string, table: string, ms: number) {
         if (err) return setImmediate(loop);
         if (!begun) { begun = true; console.log('writing'); }
         db.run("INSERT INTO ${table} VALUES ('other')", () =>
-          setTimeout(() => db.run('COMMIT', () => setImmediate(loop)), 20));
+          setTimeout(() => db.run('COMMIT', () => setTimeout(loop, ${pauseMs})), ${holdMs}));
       });
     };
     loop();`;
@@ -90,6 +96,34 @@ it('Key store writes get their turn while another process writes the file back t
   expect(await store.get('busy:count')).toBe('16');
 });
 
+it('Key store writes done at once on two connections are all kept while another process writes', async () => {
+  const store = await SqliteKeyStore.open(config.store.sqliteFile);
+  const second = await SqliteKeyStore.open(config.store.sqliteFile);
+  open.push(store, second);
+  // Holding the lock longer than one try of ours: statements are refused for a moment, often.
+  const other = await writeBackToBack(config.store.sqliteFile, 'kv (k, v)', OTHER_WRITES_MS, {
+    holdMs: 30,
+    pauseMs: 5,
+  });
+  // Rounds of requests at once, half on each connection, each waiting for the lock: a statement
+  // refused for a moment must not take a neighbour's finished write down with it.
+  const counted: { key: string; count: number }[] = [];
+  const taken: { key: string; count: number }[] = [];
+  for (let round = 0; round < 10; round += 1) {
+    const each = <T>(write: (on: SqliteKeyStore) => Promise<T>) =>
+      Promise.all(Array.from({ length: 12 }, (_, i) => write(i % 2 ? store : second)));
+    const key = `busy:round-${round}`;
+    await each((on) => on.increment(key, 60));
+    counted.push({ key, count: Number(await store.get(key)) });
+    const tokens = await each((on) => on.takeToken(`${key}:bucket`, 6, 60_000, 0));
+    taken.push({ key, count: tokens.filter(Boolean).length });
+  }
+  expect(other.stillWriting()).toBe(true);
+  await other.stop();
+  expect(counted).toEqual(counted.map(({ key }) => ({ key, count: 12 })));
+  expect(taken).toEqual(taken.map(({ key }) => ({ key, count: 6 })));
+});
+
 it('Transactions get their turn while another process writes the database back to back', async () => {
   const sequelize: Sequelize = createSequelize(config.db, logger);
   open.push(sequelize);
@@ -113,4 +147,36 @@ it('Transactions get their turn while another process writes the database back t
     { type: QueryTypes.SELECT },
   );
   expect(Number(mine)).toBe(16);
+});
+
+it('Statements outside transactions done at once are all kept while another process writes', async () => {
+  const sequelize: Sequelize = createSequelize(config.db, logger);
+  open.push(sequelize);
+  await sequelize.query('PRAGMA journal_mode = WAL');
+  await sequelize.query('CREATE TABLE IF NOT EXISTS t (x TEXT)');
+  await sequelize.query('CREATE TABLE `counted` (k TEXT PRIMARY KEY, n INTEGER NOT NULL)');
+  const other = await writeBackToBack(config.db.sqliteFile, 't (x)', OTHER_WRITES_MS, {
+    holdMs: 30,
+    pauseMs: 5,
+  });
+  const counted: { round: number; n: number }[] = [];
+  for (let round = 0; round < 10; round += 1) {
+    await sequelize.query(`INSERT INTO \`counted\` VALUES ('r${round}', 0)`);
+    // Statements naming a table the way Sequelize's SQLite dialect inspects first.
+    await Promise.all(
+      Array.from({ length: 12 }, () =>
+        sequelize.query(
+          `UPDATE \`counted\` SET n = n + 1 WHERE k IN (SELECT k FROM \`counted\` WHERE k = 'r${round}')`,
+        ),
+      ),
+    );
+    const [row] = await sequelize.query<{ n: number }>(
+      `SELECT n FROM \`counted\` WHERE k = 'r${round}'`,
+      { type: QueryTypes.SELECT },
+    );
+    counted.push({ round, n: Number(row.n) });
+  }
+  expect(other.stillWriting()).toBe(true);
+  await other.stop();
+  expect(counted).toEqual(counted.map(({ round }) => ({ round, n: 12 })));
 });

@@ -19,6 +19,8 @@ class WaitingDatabase extends sqlite3.Database {
   constructor(file: string, mode: number, callback: (err: Error | null) => void) {
     super(file, mode, callback);
     this.configure('busyTimeout', SQLITE_BUSY_TRY_MS);
+    // One statement at a time, each finished before the next starts (see lib/sqlite-busy.ts).
+    this.serialize();
   }
 }
 const sqliteWithTimeout = { ...sqlite3, Database: WaitingDatabase };

@@ -6,6 +6,12 @@
  * back it kept missing the lock until it gave up. Each statement therefore lets SQLite's handler
  * wait only a moment, then is tried again from JavaScript a millisecond or two later, and so on
  * until the same overall bound: the lock is asked for every few milliseconds throughout.
+ *
+ * Every connection that does this runs one statement at a time (sqlite3's `serialize()`): a
+ * write refused with SQLITE_BUSY stays open on its connection until it is finalized, and while
+ * it does, SQLite does not commit another statement's write on that connection; finalizing the
+ * refused one then rolls that finished write back (its caller already told it was done). With
+ * frequent short refusals this lost writes whenever two ran at once on one connection.
  */
 
 /** How long SQLite's busy handler waits within one try (its checks: 1, 3, 8, 18 ms). */

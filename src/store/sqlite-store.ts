@@ -24,6 +24,8 @@ export class SqliteKeyStore implements KeyStore {
       const handle = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(handle)));
     });
     db.configure('busyTimeout', SQLITE_BUSY_TRY_MS);
+    // One statement at a time, each finished before the next starts (see lib/sqlite-busy.ts).
+    db.serialize();
     const store = new SqliteKeyStore(db);
     await store.exec('PRAGMA journal_mode = WAL');
     await store.exec(
