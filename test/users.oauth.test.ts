@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import nock from 'nock';
 import request from 'supertest';
 import { User } from '../src/db/models';
@@ -88,7 +89,9 @@ const kakaoCallback = (code: string) =>
 const naverCallback = (code: string, state = 'erunjrun') =>
   request(ctx.app).get(`/user/naver/callback?code=${code}&state=${state}`).set(authHeaders({}));
 
-const kakaoId = () => Number(`9${Date.now() % 1e9}${Math.floor(Math.random() * 1000)}`);
+/** Kakao account ids, each new: from a random start, one after another (two at once never match). */
+let lastKakaoId = 9_000_000_000_000 + crypto.randomInt(0, 1e9) * 1000;
+const kakaoId = () => (lastKakaoId += 1);
 
 describe('Kakao login (GET /user/kakao/callback)', () => {
   it('On a first login, creates the user and answers the contract fields with real booleans', async () => {
