@@ -4,23 +4,21 @@ import { Sequelize, Transaction, type Options } from 'sequelize';
 import type { Config } from '../config';
 import type { Logger } from '../lib/logger';
 import { ensurePrivateDbFile } from '../lib/private-files';
-import { SQLITE_BUSY_TRY_MS, sequelizeBusyRetry } from '../lib/sqlite-busy';
+import { sequelizeBusyRetry, waitInShortTries } from '../lib/sqlite-busy';
 
 /** How long a statement waits in all for another connection's write lock on the SQLite file. */
 const SQLITE_WAIT_MS = 10_000;
 
 /**
- * sqlite3 with a short busy timeout on every connection: Sequelize opens one connection per
- * transaction on SQLite, and a second writer (another request, the worker, the CLI) waits its
- * turn instead of failing at once with SQLITE_BUSY, in short tries that Sequelize repeats
- * (`retry` below; see lib/sqlite-busy.ts).
+ * sqlite3 with a short busy timeout, one statement at a time, on every connection: Sequelize
+ * opens one connection per transaction on SQLite, and a second writer (another request, the
+ * worker, the CLI) waits its turn instead of failing at once with SQLITE_BUSY, in short tries
+ * that Sequelize repeats (`retry` below; see lib/sqlite-busy.ts).
  */
 class WaitingDatabase extends sqlite3.Database {
   constructor(file: string, mode: number, callback: (err: Error | null) => void) {
     super(file, mode, callback);
-    this.configure('busyTimeout', SQLITE_BUSY_TRY_MS);
-    // One statement at a time, each finished before the next starts (see lib/sqlite-busy.ts).
-    this.serialize();
+    waitInShortTries(this);
   }
 }
 const sqliteWithTimeout = { ...sqlite3, Database: WaitingDatabase };

@@ -14,11 +14,22 @@
  * frequent short refusals this lost writes whenever two ran at once on one connection.
  */
 
+import type sqlite3 from 'sqlite3';
+
 /** How long SQLite's busy handler waits within one try (its checks: 1, 3, 8, 18 ms). */
-export const SQLITE_BUSY_TRY_MS = 20;
+const SQLITE_BUSY_TRY_MS = 20;
 
 /** The pause between two tries, at most (a random part of it, so waiters do not march in step). */
 const PAUSE_MS = 2;
+
+/**
+ * What every SQLite connection of the app is opened with: SQLite's own wait cut to one short
+ * try, and one statement at a time (above).
+ */
+export function waitInShortTries(db: sqlite3.Database): void {
+  db.configure('busyTimeout', SQLITE_BUSY_TRY_MS);
+  db.serialize();
+}
 
 /** Whether SQLite refused because another connection holds the lock (sqlite3's error code). */
 function isSqliteBusy(err: unknown): boolean {
@@ -27,7 +38,7 @@ function isSqliteBusy(err: unknown): boolean {
 
 /**
  * `attempt` again while SQLite answers SQLITE_BUSY, for up to `waitMs` in all; then its last
- * error. For one statement on a connection with {@link SQLITE_BUSY_TRY_MS} as its busy timeout:
+ * error. For one statement on a connection opened with {@link waitInShortTries}:
  * a statement refused with SQLITE_BUSY changed nothing, so trying it again is safe.
  */
 export async function retryingBusy<T>(attempt: () => Promise<T>, waitMs: number): Promise<T> {

@@ -1,6 +1,6 @@
 import sqlite3 from 'sqlite3';
 import { ensurePrivateDbFile } from '../lib/private-files';
-import { retryingBusy, SQLITE_BUSY_TRY_MS } from '../lib/sqlite-busy';
+import { retryingBusy, waitInShortTries } from '../lib/sqlite-busy';
 import type { HitCount, HitCounter, KeyStore } from './keystore';
 
 /** How long a statement waits in all for another process's write lock on the file. */
@@ -23,9 +23,7 @@ export class SqliteKeyStore implements KeyStore {
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
       const handle = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(handle)));
     });
-    db.configure('busyTimeout', SQLITE_BUSY_TRY_MS);
-    // One statement at a time, each finished before the next starts (see lib/sqlite-busy.ts).
-    db.serialize();
+    waitInShortTries(db);
     const store = new SqliteKeyStore(db);
     await store.exec('PRAGMA journal_mode = WAL');
     await store.exec(
