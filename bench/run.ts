@@ -79,6 +79,11 @@ interface Outcome {
   /** The non-2xx status codes answered, if any (why `errors` is not 0). */
   statuses?: string;
   rssMb?: number;
+  /** Requests completed (any status) in the measured seconds. */
+  requests?: number;
+  /** CPU time per completed request, µs: the server's processes, and the database server's. */
+  apiCpuUs?: number;
+  dbCpuUs?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,6 +163,7 @@ async function runClient(): Promise<void> {
         p50: result.latency.p50,
         p99: result.latency.p99,
         errors: result.errors + result.timeouts + result.non2xx,
+        requests: result.requests.total,
         statuses: Object.keys(result.statusCodeStats ?? {})
           .filter((code) => !code.startsWith('2'))
           .join('/'),
@@ -202,15 +208,66 @@ function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return mb;
 }
 
-function measure(client: ChildProcess, job: Job, serverPid: number): Promise<Outcome> {
+/** CPU time (user + system, in clock ticks) a process and its children have used so far. */
+function cpuTicksOf(pids: number[]): number {
+  let ticks = 0;
+  for (const member of pids.flatMap(processTree)) {
+    try {
+      // Fields after the command's closing parenthesis: state is the 3rd, utime the 14th.
+      const fields = fs.readFileSync(`/proc/${member}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // exited meanwhile, or not Linux
+    }
+  }
+  return ticks;
+}
+
+/** Linux's USER_HZ: the unit of /proc/<pid>/stat times (100 on every Linux build in use). */
+const TICK_US = 1e6 / 100;
+
+/** The database server's process (MariaDB or MySQL on this machine), if it runs here. */
+function databaseServerPids(): number[] {
+  try {
+    return fs
+      .readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((entry) => {
+        try {
+          return /^(mariadbd|mysqld)$/.test(fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim());
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function measure(
+  client: ChildProcess,
+  job: Job,
+  serverPid: number,
+  dbPids: number[] = [],
+): Promise<Outcome> {
   let peak = memoryOf(serverPid, 'VmRSS');
   const sampler = setInterval(() => {
     peak = Math.max(peak, memoryOf(serverPid, 'VmRSS'));
   }, 100);
+  const apiBefore = cpuTicksOf([serverPid]);
+  const dbBefore = cpuTicksOf(dbPids);
   return new Promise<Outcome>((resolve) => {
     client.once('message', (outcome: Outcome) => {
       clearInterval(sampler);
-      resolve({ ...outcome, rssMb: peak });
+      const perRequest = (ticks: number) =>
+        outcome.requests ? (ticks * TICK_US) / outcome.requests : undefined;
+      resolve({
+        ...outcome,
+        rssMb: peak,
+        apiCpuUs: perRequest(cpuTicksOf([serverPid]) - apiBefore),
+        dbCpuUs: dbPids.length ? perRequest(cpuTicksOf(dbPids) - dbBefore) : undefined,
+      });
     });
     client.send(job);
   });
@@ -264,6 +321,23 @@ const TUNING = [
 ];
 
 /**
+ * `npm start`'s command in a checkout (its Node flags and script) without `node`, run directly:
+ * npm's own process would add its memory and the build step. The script `exec`s node so npm's
+ * signals reach it.
+ */
+function startCommandOf(root: string): string[] {
+  const start = (
+    JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      scripts?: { start?: string };
+    }
+  ).scripts?.start
+    ?.replace(/^exec\s+/, '')
+    .split(/\s+/);
+  if (start?.[0] !== 'node') throw new Error(`${root}: \`npm start\` must run node directly`);
+  return start.slice(1);
+}
+
+/**
  * The built API server on the benchmark's database, as production runs it. The port is read
  * from its "listening" log line (PORT=0 lets the system choose).
  */
@@ -272,19 +346,10 @@ function startServer(
   profileDir: string | null,
   root = ROOT,
 ): Promise<Server> {
-  // `npm start`'s command (its Node flags and script), run directly: npm's own process would
-  // add its memory and the build step. The script `exec`s node so npm's signals reach it.
-  const start = (
-    JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-      scripts: { start: string };
-    }
-  ).scripts.start
-    .replace(/^exec\s+/, '')
-    .split(/\s+/);
-  if (start[0] !== 'node') throw new Error('`npm start` is expected to run node directly');
+  const start = startCommandOf(root);
   const child = spawn(
     process.execPath,
-    [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...start.slice(1)],
+    [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...start],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -333,7 +398,9 @@ export function compareTarget(argv: string[]): CompareTarget {
   if (!value || value.startsWith('--')) throw new Error('--compare needs a base URL or a folder');
   if (/^https?:\/\//.test(value)) return { url: new URL(value).origin };
   const root = path.resolve(value);
-  if (!fs.existsSync(path.join(root, 'dist/src/server.js'))) {
+  // The script `npm start` runs (its last word): a checkout's dist/src/server.js once built.
+  const script = fs.existsSync(path.join(root, 'package.json')) && startCommandOf(root).at(-1);
+  if (!script || !fs.existsSync(path.join(root, script))) {
     throw new Error(`--compare ${value}: no built server there (run \`npm run build\` in it)`);
   }
   return { root };
@@ -395,6 +462,8 @@ async function main() {
   });
   const ceiling = await startCeiling();
   const dialect = runtime.sequelize.getDialect() === 'mysql' ? 'MySQL/MariaDB' : 'SQLite';
+  // Its CPU per request is printed when the database server runs on this machine.
+  const dbPids = dialect === 'SQLite' ? [] : databaseServerPids();
   const phases: Array<{
     sizes: SeedSizes;
     rows: Array<{ name: string; outcome: Outcome; compared?: Outcome }>;
@@ -606,7 +675,13 @@ async function main() {
         base: string,
         seconds = duration,
         pid = server.pid,
-      ) => measure(client, { name, base, requests, mode, duration: seconds, connections }, pid);
+      ) =>
+        measure(
+          client,
+          { name, base, requests, mode, duration: seconds, connections },
+          pid,
+          dbPids,
+        );
       // One unmeasured second per endpoint first: the JIT, the connection pool and the
       // database's caches warm up here, in each phase, on a freshly started server.
       for (const endpoint of endpoints) {
@@ -657,6 +732,7 @@ async function main() {
   }
 
   const fixed = (n: number, d = 0) => n.toFixed(d);
+  const micros = (us: number | undefined) => (us === undefined ? '—' : fixed(us));
   console.log(
     `\n${dialect}, ${connections} connections, ${duration} s per endpoint, ${os.cpus().length} cores, load average ${os
       .loadavg()
@@ -674,17 +750,17 @@ async function main() {
       `\n${sizes.groups.toLocaleString('en')} runs, ${sizes.courses.toLocaleString('en')} courses, ${sizes.users.toLocaleString('en')} users; API peak RSS ${fixed(peakRssMb)} MB`,
     );
     console.log(
-      `${'endpoint'.padEnd(38)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'RSS MB'.padStart(7)} ${'×ceil'.padStart(6)}${compare ? ` ${'cmp req/s'.padStart(9)} ${'cmp p99'.padStart(7)} ${'cmp err'.padStart(7)} ${'×cmp'.padStart(6)}` : ''}`,
+      `${'endpoint'.padEnd(38)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(6)} ${'RSS MB'.padStart(7)} ${'API µs'.padStart(7)} ${'DB µs'.padStart(6)} ${'×ceil'.padStart(6)}${compare ? ` ${'cmp req/s'.padStart(9)} ${'cmp p99'.padStart(7)} ${'cmp err'.padStart(7)} ${'cmp API'.padStart(7)} ${'cmp DB'.padStart(6)} ${'×cmp'.padStart(6)}` : ''}`,
     );
     for (const { name, outcome: o, compared: c } of rows) {
       const side = c
-        ? ` ${fixed(c.rps).padStart(9)} ${fixed(c.p99).padStart(7)} ${String(c.errors).padStart(7)} ${(c.rps > 0 ? fixed(o.rps / c.rps, 2) : '∞').padStart(6)}`
+        ? ` ${fixed(c.rps).padStart(9)} ${fixed(c.p99).padStart(7)} ${String(c.errors).padStart(7)} ${micros(c.apiCpuUs).padStart(7)} ${micros(c.dbCpuUs).padStart(6)} ${(c.rps > 0 ? fixed(o.rps / c.rps, 2) : '∞').padStart(6)}`
         : '';
       const statuses = [o.statuses && `HTTP ${o.statuses}`, c?.statuses && `cmp HTTP ${c.statuses}`]
         .filter(Boolean)
         .join(', ');
       console.log(
-        `${name.padEnd(38)} ${fixed(o.rps).padStart(7)} ${fixed(o.p50).padStart(7)} ${fixed(o.p99).padStart(7)} ${String(o.errors).padStart(6)} ${fixed(o.rssMb ?? 0).padStart(7)} ${fixed(o.rps / ceilingRps, 2).padStart(6)}${side}${statuses ? `  (${statuses})` : ''}`,
+        `${name.padEnd(38)} ${fixed(o.rps).padStart(7)} ${fixed(o.p50).padStart(7)} ${fixed(o.p99).padStart(7)} ${String(o.errors).padStart(6)} ${fixed(o.rssMb ?? 0).padStart(7)} ${micros(o.apiCpuUs).padStart(7)} ${micros(o.dbCpuUs).padStart(6)} ${fixed(o.rps / ceilingRps, 2).padStart(6)}${side}${statuses ? `  (${statuses})` : ''}`,
       );
     }
   }
