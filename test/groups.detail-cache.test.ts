@@ -242,10 +242,8 @@ describe('the detail statement', () => {
   });
 });
 
-describe('the detail statement on a server without ordered JSON aggregates (MySQL)', () => {
-  afterEach(() => jest.restoreAllMocks());
-
-  it('reads the roster and the waitlist in their own statements, in the same orders', async () => {
+describe('the detail read in one statement and in three', () => {
+  it('answers the same run, roster and waitlist, in the same orders', async () => {
     const { at } = file.calendar.window();
     const host = await member(file.ctx, { nickname: '다람쥐' });
     const run = await makeGroup(host.user, { date: at(1), maxPeople: 4 });
@@ -261,15 +259,17 @@ describe('the detail statement on a server without ordered JSON aggregates (MySQ
       expect(res.status).toBe(200);
     }
 
-    const inOne = await detailQueries.selectGroupDetail(file.ctx.sequelize, run.groupId);
-    const asked = jest.spyOn(detailQueries.serverTraits, 'ordersJsonAggregates');
-    asked.mockResolvedValue(false);
-    const apart = await detailQueries.selectGroupDetail(file.ctx.sequelize, run.groupId);
-    expect(asked).toHaveBeenCalled();
-    expect(apart).toEqual(inOne);
-    expect(apart?.roster).toHaveLength(4);
-    expect(apart?.queue).toEqual([waiters[1].user.userId, waiters[0].user.userId]);
-    expect(await detailQueries.selectGroupDetail(file.ctx.sequelize, 'no-such-run')).toBeNull();
+    const { inOne, apart } = detailQueries.detailStatements;
+    const [one, three] = await Promise.all(
+      [inOne, apart].map((read) => read(file.ctx.sequelize, run.groupId)),
+    );
+    expect(three).toEqual(one);
+    expect(three?.roster.map((p) => p.nickname)).toEqual(['Zebra', '가람', '나비', '다람쥐']);
+    expect(three?.queue).toEqual([waiters[1].user.userId, waiters[0].user.userId]);
+    expect(await detailQueries.selectGroupDetail(file.ctx.sequelize, run.groupId)).toEqual(one);
+    for (const read of [inOne, apart]) {
+      expect(await read(file.ctx.sequelize, 'no-such-run')).toBeNull();
+    }
   });
 });
 

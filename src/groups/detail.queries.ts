@@ -1,12 +1,11 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { Waiter } from '../db/models';
+import { dialectOf } from '../db/sequelize';
 import { storedInstant } from '../lib/time';
-import { selectRoster } from './seats.queries';
 import type { DetailGroup, Host, Person } from './groups.mapper';
 
 /**
- * The SQL of the run detail page: one statement answering one plain row (the detail is the most
- * read page; no model instances on its path).
+ * The SQL of the run detail page: plain rows, no model instances on its path (the detail is the
+ * most read page).
  */
 
 /** The run's columns of the detail ({@link DetailGroup}), as `g`. */
@@ -26,15 +25,29 @@ export interface GroupDetailRow {
   queue: string[];
 }
 
+/** The run's row with its host's public fields, as the statements below read them. */
+type DetailRow = Omit<DetailGroup, 'createdAt'> &
+  Omit<Host, 'userId'> & {
+    createdAt: Date | string;
+  };
+
+const RUN_WITH_HOST =
+  `SELECT ${DETAIL_COLUMNS}, ` +
+  '`h`.`nickname`, `h`.`profileUrl`, `h`.`userLevel`, `h`.`mannerPoint`';
+const FROM_RUN = 'FROM `Groups` AS `g` JOIN `Users` AS `h` ON `h`.`userId` = `g`.`userId` ';
+const ROSTER_FROM =
+  'FROM `Appliers` AS `a` JOIN `Users` AS `u` ON `u`.`userId` = `a`.`userId` ' +
+  'WHERE `a`.`groupId` = ';
+const ROSTER_ORDER = 'ORDER BY `u`.`nickname` ASC, `a`.`userId` ASC';
+
 /**
- * JSON aggregation, which both databases have under other names (SQLite 3.44+ takes ORDER BY
- * inside an aggregate; MariaDB 10.5+ inside JSON_ARRAYAGG). An empty aggregate is `[]` in
+ * JSON aggregation, which both databases have under other names. An empty aggregate is `[]` in
  * SQLite, NULL in MariaDB.
  */
 function jsonFunctions(sequelize: Sequelize) {
-  return sequelize.getDialect() === 'sqlite'
-    ? { array: 'json_group_array', object: 'json_object' }
-    : { array: 'JSON_ARRAYAGG', object: 'JSON_OBJECT' };
+  return dialectOf(sequelize) === 'sqlite'
+    ? { array: 'json_group_array', object: 'json_object', tuple: 'json_array' }
+    : { array: 'JSON_ARRAYAGG', object: 'JSON_OBJECT', tuple: 'JSON_ARRAY' };
 }
 
 /** An aggregated JSON array as the driver answers it (text, or NULL for none). */
@@ -43,91 +56,87 @@ function jsonArray<T>(value: string | T[] | null): T[] {
   return typeof value === 'string' ? (JSON.parse(value) as T[]) : value;
 }
 
-/**
- * What the database server can do that the detail statement relies on. MySQL's `JSON_ARRAYAGG`
- * takes no `ORDER BY` (MariaDB's does since 10.5, SQLite's `json_group_array` since 3.44), so
- * on MySQL the roster and the queue are read by statements of their own. Asked once per
- * Sequelize instance (an object, so tests can stand in for a MySQL server).
- */
-export const serverTraits = {
-  ordersJsonAggregates(sequelize: Sequelize): Promise<boolean> {
-    if (sequelize.getDialect() === 'sqlite') return Promise.resolve(true);
-    let known = ordering.get(sequelize);
-    if (!known) {
-      known = sequelize
-        .query<{ version: string }>('SELECT VERSION() AS `version`', { type: QueryTypes.SELECT })
-        .then(([row]) => /mariadb/i.test(row?.version ?? ''));
-      ordering.set(sequelize, known);
-      // A failed question is asked again by the next read.
-      known.catch(() => ordering.delete(sequelize));
-    }
-    return known;
-  },
-};
-const ordering = new WeakMap<Sequelize, Promise<boolean>>();
-
-/** The roster and the queue by statements of their own, in the same orders (MySQL). */
-async function rosterAndQueue(groupId: string): Promise<Pick<GroupDetailRow, 'roster' | 'queue'>> {
-  const [applicants, waiters] = await Promise.all([
-    selectRoster(groupId),
-    Waiter.findAll({
-      attributes: ['userId'],
-      where: { groupId },
-      order: [['waitlistId', 'ASC']],
-      raw: true,
-    }),
-  ]);
+function detailOf(row: DetailRow, roster: Person[], queue: string[]): GroupDetailRow {
+  const { nickname, profileUrl, userLevel, mannerPoint, createdAt, ...group } = row;
   return {
-    roster: applicants.map(({ userId, nickname, profileUrl }) => ({
-      userId,
-      nickname,
-      profileUrl,
-    })),
-    queue: waiters.map((waiter) => waiter.userId),
+    group: { ...group, createdAt: storedInstant(createdAt) },
+    host: { userId: group.userId, nickname, profileUrl, userLevel, mannerPoint },
+    roster,
+    queue,
   };
 }
 
 /**
- * The run, its host, its roster with the applicants' users and its waitlist, in one statement
- * answering one plain row (the roster and the queue as JSON arrays aggregated in the database,
- * each read through its `groupId` index); null when there is no such run. No model instances:
- * the detail is the most read page. On MySQL, two more plain statements (see {@link serverTraits}).
+ * The two ways of reading a run's detail page; {@link selectGroupDetail} picks one per database.
+ * Both answer the same (test/groups.detail-cache.test.ts), null when there is no such run.
  */
-export async function selectGroupDetail(
+export const detailStatements = {
+  /**
+   * One statement answering one plain row, the roster and the queue aggregated as JSON arrays
+   * (SQLite 3.44+ and MariaDB 10.5+ take an ORDER BY inside the aggregate; MySQL does not).
+   */
+  async inOne(sequelize: Sequelize, groupId: string): Promise<GroupDetailRow | null> {
+    const { array, object } = jsonFunctions(sequelize);
+    const [row] = await sequelize.query<
+      DetailRow & { roster: string | Person[] | null; queue: string | string[] | null }
+    >(
+      `${RUN_WITH_HOST}, ` +
+        `(SELECT ${array}(${object}('userId', \`a\`.\`userId\`, 'nickname', \`u\`.\`nickname\`, ` +
+        `'profileUrl', \`u\`.\`profileUrl\`) ${ROSTER_ORDER}) ${ROSTER_FROM}\`g\`.\`groupId\`) ` +
+        `AS \`roster\`, (SELECT ${array}(\`w\`.\`userId\` ORDER BY \`w\`.\`waitlistId\` ASC) ` +
+        'FROM `Waitlists` AS `w` WHERE `w`.`groupId` = `g`.`groupId`) AS `queue` ' +
+        `${FROM_RUN}WHERE \`g\`.\`groupId\` = ?`,
+      { type: QueryTypes.SELECT, replacements: [groupId] },
+    );
+    if (!row) return null;
+    const { roster, queue, ...run } = row;
+    return detailOf(run, jsonArray(roster), jsonArray(queue));
+  },
+
+  /**
+   * Two statements side by side: the run with its host and its queue, and the roster. The queue
+   * is aggregated as `[waitlistId, userId]` pairs and put in order here (MySQL's JSON_ARRAYAGG
+   * takes no ORDER BY); the roster, sorted by the database's collation, is plain rows.
+   */
+  async apart(sequelize: Sequelize, groupId: string): Promise<GroupDetailRow | null> {
+    const { array, tuple } = jsonFunctions(sequelize);
+    const select = <T extends object>(sql: string) =>
+      sequelize.query<T>(sql, { type: QueryTypes.SELECT, replacements: [groupId] });
+    const [[row], roster] = await Promise.all([
+      select<DetailRow & { queue: string | Array<[number, string]> | null }>(
+        `${RUN_WITH_HOST}, (SELECT ${array}(${tuple}(\`w\`.\`waitlistId\`, \`w\`.\`userId\`)) ` +
+          'FROM `Waitlists` AS `w` ' +
+          `WHERE \`w\`.\`groupId\` = \`g\`.\`groupId\`) AS \`queue\` ${FROM_RUN}WHERE \`g\`.\`groupId\` = ?`,
+      ),
+      select<Person>(
+        'SELECT `a`.`userId`, `u`.`nickname`, `u`.`profileUrl` ' +
+          `${ROSTER_FROM}? ${ROSTER_ORDER}`,
+      ),
+    ]);
+    if (!row) return null;
+    const { queue, ...run } = row;
+    const inLine = jsonArray(queue).sort(([a], [b]) => a - b);
+    return detailOf(
+      run,
+      roster,
+      inLine.map(([, userId]) => userId),
+    );
+  },
+};
+
+/**
+ * The run, its host, its roster with the applicants' users and its waitlist, as plain values (no
+ * model instances: the detail is the most read page); null when there is no such run. SQLite
+ * reads them in one statement (in process, a statement costs little beside the JSON); MySQL and
+ * MariaDB in two: MariaDB spends about twice the CPU on the one statement's aggregated roster
+ * that it spends on the roster as plain rows (bench/README.md, 2026-12-05), and MySQL has no
+ * ordered JSON aggregate at all.
+ */
+export function selectGroupDetail(
   sequelize: Sequelize,
   groupId: string,
 ): Promise<GroupDetailRow | null> {
-  const { array, object } = jsonFunctions(sequelize);
-  const inOne = await serverTraits.ordersJsonAggregates(sequelize);
-  const [row] = await sequelize.query<
-    Omit<DetailGroup, 'createdAt'> &
-      Omit<Host, 'userId'> & {
-        createdAt: Date | string;
-        roster: string | Person[] | null;
-        queue: string | string[] | null;
-      }
-  >(
-    `SELECT ${DETAIL_COLUMNS}, ` +
-      '`h`.`nickname`, `h`.`profileUrl`, `h`.`userLevel`, `h`.`mannerPoint`, ' +
-      (inOne
-        ? `(SELECT ${array}(${object}('userId', \`a\`.\`userId\`, 'nickname', \`u\`.\`nickname\`, ` +
-          "'profileUrl', `u`.`profileUrl`) ORDER BY `u`.`nickname` ASC, `a`.`userId` ASC) " +
-          'FROM `Appliers` AS `a` JOIN `Users` AS `u` ON `u`.`userId` = `a`.`userId` ' +
-          'WHERE `a`.`groupId` = `g`.`groupId`) AS `roster`, ' +
-          `(SELECT ${array}(\`w\`.\`userId\` ORDER BY \`w\`.\`waitlistId\` ASC) ` +
-          'FROM `Waitlists` AS `w` WHERE `w`.`groupId` = `g`.`groupId`) AS `queue` '
-        : 'NULL AS `roster`, NULL AS `queue` ') +
-      'FROM `Groups` AS `g` JOIN `Users` AS `h` ON `h`.`userId` = `g`.`userId` ' +
-      'WHERE `g`.`groupId` = ?',
-    { type: QueryTypes.SELECT, replacements: [groupId] },
-  );
-  if (!row) return null;
-  const { nickname, profileUrl, userLevel, mannerPoint, roster, queue, createdAt, ...group } = row;
-  return {
-    group: { ...group, createdAt: storedInstant(createdAt) },
-    host: { userId: group.userId, nickname, profileUrl, userLevel, mannerPoint },
-    ...(inOne
-      ? { roster: jsonArray(roster), queue: jsonArray(queue) }
-      : await rosterAndQueue(groupId)),
-  };
+  return dialectOf(sequelize) === 'sqlite'
+    ? detailStatements.inOne(sequelize, groupId)
+    : detailStatements.apart(sequelize, groupId);
 }

@@ -27,7 +27,7 @@ function detailFor(config: Config, row: GroupDetailRow, viewerId: string | null,
 }
 
 /**
- * `GET /group/detail/:groupId` as a JSON body: one statement (see `selectGroupDetail`), through
+ * `GET /group/detail/:groupId` as a JSON body: its statements (see `selectGroupDetail`), through
  * the detail cache. Everyone who neither applied nor waits sees the guest's body, sent as it
  * was serialized; an applicant or a waiter gets theirs made from the same cached row.
  */
