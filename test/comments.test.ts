@@ -165,6 +165,23 @@ describe('Comments on a group run', () => {
     }
   });
 
+  it('Lists a run or a course without comments as an empty list, also once its last one is gone', async () => {
+    const user = await makeUser();
+    const [run, course] = [await makeGroupRow(user), await makeCourseRow(user)];
+    for (const path of [`group/${run.groupId}`, `course/${course.courseId}`]) {
+      const before = await api().get(`/comment/${path}`).set(GUEST);
+      expect(before.status).toBe(200);
+      expect(before.body).toEqual({ success: true, data: [] });
+      const posted = await postComment(user, path, '곧 지울 댓글');
+      const deleted = await api()
+        .delete(`/comment/${posted.body.data[0].commentId as string}`)
+        .set(await as(user));
+      expect(deleted.status).toBe(200);
+      const after = await api().get(`/comment/${path}`).set(GUEST);
+      expect(after.body).toEqual({ success: true, data: [] });
+    }
+  });
+
   it('Validates content: present, not blank, a string, at most the limit (trimmed first)', async () => {
     const user = await makeUser();
     const group = await makeGroupRow(user);

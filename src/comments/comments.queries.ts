@@ -129,20 +129,15 @@ export interface RecommentRow {
   author: Author;
 }
 
-/** The author's columns of a row that joined `Users` as `u` (null when no user matched). */
-type AuthorColumns = { [K in keyof Author]: Author[K] | null };
-
 const AUTHOR_COLUMNS = '`u`.`userId`, `u`.`nickname`, `u`.`profileUrl`, `u`.`userLevel`';
 
-function authorOf(row: AuthorColumns): Author | null {
-  if (row.userId === null) return null;
-  return {
-    userId: row.userId,
-    nickname: row.nickname as string,
-    profileUrl: row.profileUrl as string,
-    userLevel: row.userLevel,
-  };
-}
+/** The author of a row that joined `Users` as `u`. */
+const authorOf = ({ userId, nickname, profileUrl, userLevel }: Author): Author => ({
+  userId,
+  nickname,
+  profileUrl,
+  userLevel,
+});
 
 /** The post's table and its key column on `Comments` (the other key is NULL there). */
 const POST_TABLES = {
@@ -152,9 +147,11 @@ const POST_TABLES = {
 
 /**
  * A post's comments, oldest first, with their authors and reply counts (a subquery on the
- * indexed `Recomments.commentId`), in one statement answering plain rows; null when the post
- * does not exist. The post is the statement's first table and its comments are left-joined, so
- * a post without comments answers one row of NULLs and a missing post none. In `transaction`
+ * indexed `Recomments.commentId`), as plain rows read in the order of the post's
+ * `(key, createdAt)` index; null when the post does not exist, asked by a second statement only
+ * when it has no comment (a comment's post always exists: its rows go with the post). Joining the
+ * post first, to tell the two apart in one statement, made MariaDB sort every list in a temporary
+ * table: about four times the CPU of this read (bench/README.md, 2026-12-05). In `transaction`
  * when given (on its connection, seeing its writes).
  */
 export async function selectThread(
@@ -163,9 +160,11 @@ export async function selectThread(
   transaction?: Transaction,
 ): Promise<CommentRow[] | null> {
   const { table, key, other } = POST_TABLES[ref.category];
-  const rows = await sequelize.query<
-    AuthorColumns & {
-      commentId: string | null;
+  const select = <T extends object>(sql: string) =>
+    sequelize.query<T>(sql, { type: QueryTypes.SELECT, replacements: [ref.postId], transaction });
+  const rows = await select<
+    Author & {
+      commentId: string;
       groupId: string | null;
       courseId: string | null;
       content: string | null;
@@ -176,28 +175,23 @@ export async function selectThread(
     'SELECT `c`.`commentId`, `c`.`groupId`, `c`.`courseId`, `c`.`content`, `c`.`createdAt`, ' +
       `${AUTHOR_COLUMNS}, ` +
       '(SELECT COUNT(*) FROM `Recomments` AS `r` WHERE `r`.`commentId` = `c`.`commentId`) AS `recommentCount` ' +
-      `FROM \`${table}\` AS \`p\` LEFT JOIN \`Comments\` AS \`c\` ` +
-      `ON \`c\`.\`${key}\` = \`p\`.\`${key}\` AND \`c\`.\`${other}\` IS NULL ` +
-      'LEFT JOIN `Users` AS `u` ON `u`.`userId` = `c`.`userId` ' +
-      `WHERE \`p\`.\`${key}\` = ? ORDER BY \`c\`.\`createdAt\` ASC, \`c\`.\`commentId\` ASC`,
-    { type: QueryTypes.SELECT, replacements: [ref.postId], transaction },
+      'FROM `Comments` AS `c` JOIN `Users` AS `u` ON `u`.`userId` = `c`.`userId` ' +
+      `WHERE \`c\`.\`${key}\` = ? AND \`c\`.\`${other}\` IS NULL ` +
+      'ORDER BY `c`.`createdAt` ASC, `c`.`commentId` ASC',
   );
-  if (rows.length === 0) return null;
-  return rows.flatMap((row) => {
-    const author = authorOf(row);
-    if (row.commentId === null || author === null) return [];
-    return [
-      {
-        commentId: row.commentId,
-        groupId: row.groupId,
-        courseId: row.courseId,
-        content: row.content,
-        createdAt: storedInstant(row.createdAt),
-        author,
-        recommentCount: Number(row.recommentCount),
-      },
-    ];
-  });
+  if (rows.length === 0) {
+    const [post] = await select(`SELECT 1 AS \`found\` FROM \`${table}\` WHERE \`${key}\` = ?`);
+    return post ? [] : null;
+  }
+  return rows.map((row) => ({
+    commentId: row.commentId,
+    groupId: row.groupId,
+    courseId: row.courseId,
+    content: row.content,
+    createdAt: storedInstant(row.createdAt),
+    author: authorOf(row),
+    recommentCount: Number(row.recommentCount),
+  }));
 }
 
 /** What a write on a comment reads of it first: its author and its post. */
@@ -245,7 +239,7 @@ export function selectCommentToEdit(
 export async function selectReplies(sequelize: Sequelize, ref: PostRef): Promise<RecommentRow[]> {
   const { key, other } = POST_TABLES[ref.category];
   const rows = await sequelize.query<
-    AuthorColumns & {
+    Author & {
       recommentId: string;
       commentId: string;
       content: string | null;
@@ -265,7 +259,7 @@ export async function selectReplies(sequelize: Sequelize, ref: PostRef): Promise
     commentId: row.commentId,
     content: row.content,
     createdAt: storedInstant(row.createdAt),
-    author: authorOf(row) as Author,
+    author: authorOf(row),
   }));
 }
 
