@@ -115,12 +115,10 @@ export const detailStatements = {
     ]);
     if (!row) return null;
     const { queue, ...run } = row;
-    const inLine = jsonArray(queue).sort(([a], [b]) => a - b);
-    return detailOf(
-      run,
-      roster,
-      inLine.map(([, userId]) => userId),
-    );
+    const inLine = jsonArray(queue)
+      .sort(([a], [b]) => a - b)
+      .map(([, userId]) => userId);
+    return detailOf(run, roster, inLine);
   },
 };
 
