@@ -46,6 +46,14 @@ import {
   seedBench,
   type SeedSizes,
 } from './seed';
+import {
+  compareTarget,
+  cpuMicrosOf,
+  databaseServerPids,
+  memoryOf,
+  startCommandOf,
+  type CompareTarget,
+} from './processes';
 import { openBenchDatabase } from './support';
 
 interface Request {
@@ -176,75 +184,6 @@ async function runClient(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Parent: the server, the data and the table.
 
-/** The process and its descendants (a cluster's primary and workers); just `pid` off Linux. */
-function processTree(pid: number): number[] {
-  try {
-    const children = fs
-      .readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .split(' ')
-      .filter(Boolean)
-      .map(Number);
-    return [pid, ...children.flatMap(processTree)];
-  } catch {
-    return [pid];
-  }
-}
-
-/**
- * Resident memory in MB (`VmRSS`) or the peak so far (`VmHWM`) of a process and its children
- * (with WEB_CONCURRENCY, every API process; their peaks are summed, an upper bound); 0 off Linux.
- */
-function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  let mb = 0;
-  for (const member of processTree(pid)) {
-    try {
-      const status = fs.readFileSync(`/proc/${member}/status`, 'utf8');
-      const kb = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1];
-      mb += kb ? Number(kb) / 1024 : 0;
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return mb;
-}
-
-/** CPU time (user + system, in clock ticks) a process and its children have used so far. */
-function cpuTicksOf(pids: number[]): number {
-  let ticks = 0;
-  for (const member of pids.flatMap(processTree)) {
-    try {
-      // Fields after the command's closing parenthesis: state is the 3rd, utime the 14th.
-      const fields = fs.readFileSync(`/proc/${member}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // exited meanwhile, or not Linux
-    }
-  }
-  return ticks;
-}
-
-/** Linux's USER_HZ: the unit of /proc/<pid>/stat times (100 on every Linux build in use). */
-const TICK_US = 1e6 / 100;
-
-/** The database server's process (MariaDB or MySQL on this machine), if it runs here. */
-function databaseServerPids(): number[] {
-  try {
-    return fs
-      .readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry))
-      .filter((entry) => {
-        try {
-          return /^(mariadbd|mysqld)$/.test(fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim());
-        } catch {
-          return false;
-        }
-      })
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
 function measure(
   client: ChildProcess,
   job: Job,
@@ -255,18 +194,18 @@ function measure(
   const sampler = setInterval(() => {
     peak = Math.max(peak, memoryOf(serverPid, 'VmRSS'));
   }, 100);
-  const apiBefore = cpuTicksOf([serverPid]);
-  const dbBefore = cpuTicksOf(dbPids);
+  const apiBefore = cpuMicrosOf([serverPid]);
+  const dbBefore = cpuMicrosOf(dbPids);
   return new Promise<Outcome>((resolve) => {
     client.once('message', (outcome: Outcome) => {
       clearInterval(sampler);
-      const perRequest = (ticks: number) =>
-        outcome.requests ? (ticks * TICK_US) / outcome.requests : undefined;
+      const perRequest = (micros: number) =>
+        outcome.requests ? micros / outcome.requests : undefined;
       resolve({
         ...outcome,
         rssMb: peak,
-        apiCpuUs: perRequest(cpuTicksOf([serverPid]) - apiBefore),
-        dbCpuUs: dbPids.length ? perRequest(cpuTicksOf(dbPids) - dbBefore) : undefined,
+        apiCpuUs: perRequest(cpuMicrosOf([serverPid]) - apiBefore),
+        dbCpuUs: dbPids.length ? perRequest(cpuMicrosOf(dbPids) - dbBefore) : undefined,
       });
     });
     client.send(job);
@@ -321,23 +260,6 @@ const TUNING = [
 ];
 
 /**
- * `npm start`'s command in a checkout (its Node flags and script) without `node`, run directly:
- * npm's own process would add its memory and the build step. The script `exec`s node so npm's
- * signals reach it.
- */
-function startCommandOf(root: string): string[] {
-  const start = (
-    JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-      scripts?: { start?: string };
-    }
-  ).scripts?.start
-    ?.replace(/^exec\s+/, '')
-    .split(/\s+/);
-  if (start?.[0] !== 'node') throw new Error(`${root}: \`npm start\` must run node directly`);
-  return start.slice(1);
-}
-
-/**
  * The built API server on the benchmark's database, as production runs it. The port is read
  * from its "listening" log line (PORT=0 lets the system choose).
  */
@@ -381,29 +303,6 @@ function startServer(
     });
   });
   return served(child, port);
-}
-
-/**
- * `--compare`: a second server measured on the same data in the same run. A URL is a server
- * already running on the benchmark's database and key store (with its JWT secret, see
- * bench/support.ts); anything else is the folder of another built checkout (an older build, the
- * original backend built the same way), started like this one, on the same database, per phase.
- */
-export type CompareTarget = { url: string } | { root: string } | null;
-
-export function compareTarget(argv: string[]): CompareTarget {
-  const at = argv.indexOf('--compare');
-  if (at < 0) return null;
-  const value = argv[at + 1];
-  if (!value || value.startsWith('--')) throw new Error('--compare needs a base URL or a folder');
-  if (/^https?:\/\//.test(value)) return { url: new URL(value).origin };
-  const root = path.resolve(value);
-  // The script `npm start` runs (its last word): a checkout's dist/src/server.js once built.
-  const script = fs.existsSync(path.join(root, 'package.json')) && startCommandOf(root).at(-1);
-  if (!script || !fs.existsSync(path.join(root, script))) {
-    throw new Error(`--compare ${value}: no built server there (run \`npm run build\` in it)`);
-  }
-  return { root };
 }
 
 async function startCompared(
