@@ -151,7 +151,7 @@ const POST_TABLES = {
  * `(key, createdAt)` index; null when the post does not exist, asked by a second statement only
  * when it has no comment (a comment's post always exists: its rows go with the post). Joining the
  * post first, to tell the two apart in one statement, made MariaDB sort every list in a temporary
- * table: about four times the CPU of this read (bench/README.md, 2026-12-05). In `transaction`
+ * table: three to four times the CPU of this read (bench/README.md, 2026-12-05). In `transaction`
  * when given (on its connection, seeing its writes).
  */
 export async function selectThread(
