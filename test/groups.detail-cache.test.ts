@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { Group, User } from '../src/db/models';
+import { Group, User, Waiter } from '../src/db/models';
 import * as detailQueries from '../src/groups/detail.queries';
 import { GROUP } from '../src/groups/messages';
 import { fromKst } from '../src/lib/time';
@@ -269,6 +269,32 @@ describe('the detail read in one statement and in three', () => {
     expect(await detailQueries.selectGroupDetail(file.ctx.sequelize, run.groupId)).toEqual(one);
     for (const read of [inOne, apart]) {
       expect(await read(file.ctx.sequelize, 'no-such-run')).toBeNull();
+    }
+  });
+});
+
+describe('a detail read across a promotion from the waitlist', () => {
+  it('shows a user found both applied and waiting as an applicant only, in either form', async () => {
+    const { at } = testCalendar(file.ctx).window();
+    const host = await member(file.ctx);
+    const run = await makeGroup(host.user, { date: at(1), maxPeople: 2 });
+    const [promoted, waiting] = [await member(file.ctx), await member(file.ctx)];
+    // What the queue's statement sees before the promotion and the roster's after it.
+    await apply(run.groupId, promoted.user);
+    await Waiter.bulkCreate(
+      [promoted, waiting].map(({ user }) => ({
+        groupId: run.groupId,
+        userId: user.userId,
+        createdAt: file.ctx.now(),
+      })),
+    );
+    const { inOne, apart } = detailQueries.detailStatements;
+    for (const read of [inOne, apart]) {
+      const detail = await read(file.ctx.sequelize, run.groupId);
+      expect(detail?.roster.map((p) => p.userId).sort()).toEqual(
+        [host.user.userId, promoted.user.userId].sort(),
+      );
+      expect(detail?.queue).toEqual([waiting.user.userId]);
     }
   });
 });
