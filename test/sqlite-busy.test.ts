@@ -78,8 +78,20 @@ async function writeBackToBack(
  */
 const REFUSING_OFTEN = { holdMs: 30, pauseMs: 5 };
 
+/** Another process writing `table` of `file` back to back, refusing our statements often. */
+const refusingOften = (file: string, table: string) =>
+  writeBackToBack(file, table, OTHER_WRITES_MS, REFUSING_OFTEN);
+
 const children: ChildProcess[] = [];
 const open: { close(): Promise<void> }[] = [];
+
+/** The embedded database as the app opens it, in WAL mode, closed after the file's tests. */
+async function openDatabase(): Promise<Sequelize> {
+  const sequelize = createSequelize(config.db, logger);
+  open.push(sequelize);
+  await sequelize.query('PRAGMA journal_mode = WAL');
+  return sequelize;
+}
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill();
   await Promise.all(open.map((each) => each.close()));
@@ -106,12 +118,7 @@ it('Key store writes done at once on two connections are all kept while another 
   const store = await SqliteKeyStore.open(config.store.sqliteFile);
   const second = await SqliteKeyStore.open(config.store.sqliteFile);
   open.push(store, second);
-  const other = await writeBackToBack(
-    config.store.sqliteFile,
-    'kv (k, v)',
-    OTHER_WRITES_MS,
-    REFUSING_OFTEN,
-  );
+  const other = await refusingOften(config.store.sqliteFile, 'kv (k, v)');
   // Rounds of requests at once, half on each connection, each waiting for the lock: a statement
   // refused for a moment must not take a neighbour's finished write down with it.
   const counted: { key: string; count: number }[] = [];
@@ -132,9 +139,7 @@ it('Key store writes done at once on two connections are all kept while another 
 });
 
 it('Transactions get their turn while another process writes the database back to back', async () => {
-  const sequelize: Sequelize = createSequelize(config.db, logger);
-  open.push(sequelize);
-  await sequelize.query('PRAGMA journal_mode = WAL');
+  const sequelize = await openDatabase();
   await sequelize.query('CREATE TABLE t (x TEXT)');
   const other = await writeBackToBack(config.db.sqliteFile, 't (x)', OTHER_WRITES_MS);
   const outcomes = await Promise.allSettled(
@@ -157,17 +162,10 @@ it('Transactions get their turn while another process writes the database back t
 });
 
 it('Statements outside transactions done at once are all kept while another process writes', async () => {
-  const sequelize: Sequelize = createSequelize(config.db, logger);
-  open.push(sequelize);
-  await sequelize.query('PRAGMA journal_mode = WAL');
+  const sequelize = await openDatabase();
   await sequelize.query('CREATE TABLE IF NOT EXISTS t (x TEXT)');
   await sequelize.query('CREATE TABLE `counted` (k TEXT PRIMARY KEY, n INTEGER NOT NULL)');
-  const other = await writeBackToBack(
-    config.db.sqliteFile,
-    't (x)',
-    OTHER_WRITES_MS,
-    REFUSING_OFTEN,
-  );
+  const other = await refusingOften(config.db.sqliteFile, 't (x)');
   const counted: { round: number; n: number }[] = [];
   for (let round = 0; round < 10; round += 1) {
     await sequelize.query(`INSERT INTO \`counted\` VALUES ('r${round}', 0)`);
